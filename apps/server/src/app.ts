@@ -1,0 +1,59 @@
+// Builds the Hono app from its parts. Routes are thin: they validate with the shared zod
+// schemas and call plain functions; `http/error-handler.ts` is the only place errors meet HTTP.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ok, PROTOCOL_VERSION, type Health } from '@wikisync/shared';
+import type { AppDeps, AppEnv } from './context.js';
+import { ensureBootstrapAdmin } from './auth/user-store.js';
+import { bearerAuth } from './http/auth-middleware.js';
+import { handleError, notFoundResponse } from './http/error-handler.js';
+import { mountWebApp } from './http/static-web.js';
+import { PayloadTooLargeError } from './errors.js';
+import { repositoryRoutes } from './repositories/repository-routes.js';
+import { taskRoutes } from './tasks/task-routes.js';
+import { documentRoutes } from './documents/document-routes.js';
+
+export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
+  const { db, config } = deps;
+  const admin = config.adminToken
+    ? { token: config.adminToken, principal: await ensureBootstrapAdmin(db) }
+    : undefined;
+
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound(notFoundResponse);
+
+  app.get('/health', async (c) => {
+    await db.query('SELECT 1');
+    const health: Health = {
+      status: 'ok',
+      database: db.kind,
+      protocol_version: PROTOCOL_VERSION,
+      server_time: new Date().toISOString(),
+    };
+    return c.json(ok(health));
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(config.maxBodyBytes);
+      },
+    }),
+  );
+  api.use('*', bearerAuth({ db, admin }));
+  api.get('/me', (c) => {
+    const principal = c.get('principal');
+    return c.json(ok({ id: principal.userId, name: principal.userName, is_admin: principal.isAdmin }));
+  });
+  api.route('/repositories', repositoryRoutes(deps));
+  api.route('/tasks', taskRoutes(deps));
+  api.route('/documents', documentRoutes(deps));
+  app.route('/api', api);
+
+  if (config.webDistDir) mountWebApp(app, config.webDistDir);
+  return app;
+}

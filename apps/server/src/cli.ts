@@ -1,0 +1,141 @@
+// wikisync admin CLI: migrations, users, tokens, grants and demo data.
+// Run it with `pnpm cli <command>` from the repository root, or `wikisync <command>`.
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/open-database.js';
+import type { Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import {
+  createToken,
+  createUser,
+  ensureBootstrapAdmin,
+  findUser,
+  grantAccess,
+  revokeAccess,
+  revokeToken,
+} from './auth/user-store.js';
+import { hasAnyRepository, loadDemoData } from './demo/demo-data.js';
+import { AppError, ConfigError } from './errors.js';
+import { numericIdSchema } from '@wikisync/shared';
+
+const USAGE = `Usage: wikisync <command> [options]
+
+Commands:
+  migrate                                   apply database migrations
+  user create <name> [--admin]              create a user
+  token create <user> [--name N] [--days D] create a bearer token (printed once)
+  token revoke <token-id>                   revoke a token at once
+  grant <user> <repository-id> <read|write> give a user access to a repository
+  revoke-grant <user> <repository-id>       take that access away
+  seed [--if-empty]                         load demo repositories, tasks and documents
+
+The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default ./data).`;
+
+class UsageError extends Error {}
+
+function parseId(value: string | undefined, what: string): number {
+  const parsed = numericIdSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`${what} must be a positive integer (got ${JSON.stringify(value)})`);
+  return parsed.data;
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+async function run(db: Database, argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      admin: { type: 'boolean', default: false },
+      name: { type: 'string' },
+      days: { type: 'string' },
+      'if-empty': { type: 'boolean', default: false },
+    },
+  });
+  const [command, sub, ...rest] = positionals;
+  switch (command) {
+    case 'migrate': {
+      const result = await migrate(db);
+      console.log(result.applied.length ? `applied ${result.applied.join(', ')}` : 'database is up to date');
+      return;
+    }
+    case 'user': {
+      if (sub !== 'create') throw new UsageError('expected "user create <name>"');
+      const user = await createUser(db, required(rest[0], 'user name'), values.admin);
+      console.log(`created user ${user.name} (id ${user.id}${user.is_admin ? ', admin' : ''})`);
+      return;
+    }
+    case 'token': {
+      if (sub === 'create') {
+        const user = await findUser(db, required(rest[0], 'user name'));
+        const days = values.days === undefined ? null : Number(values.days);
+        if (days !== null && !(days > 0)) throw new UsageError('--days must be a positive number');
+        const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
+        const created = await createToken(db, user.id, { name: values.name, expiresAt });
+        console.log(created.token);
+        console.error(`token ${created.id} for ${user.name}${created.expires_at ? `, expires ${created.expires_at}` : ''}; it is shown only once`);
+        return;
+      }
+      if (sub === 'revoke') {
+        await revokeToken(db, parseId(rest[0], 'token id'));
+        console.log('token revoked');
+        return;
+      }
+      throw new UsageError('expected "token create <user>" or "token revoke <id>"');
+    }
+    case 'grant': {
+      const user = await findUser(db, required(sub, 'user name'));
+      const repositoryId = parseId(rest[0], 'repository id');
+      const access = rest[1];
+      if (access !== 'read' && access !== 'write') throw new UsageError('access must be "read" or "write"');
+      await grantAccess(db, user.id, repositoryId, access);
+      console.log(`${user.name} may now ${access} repository ${repositoryId}`);
+      return;
+    }
+    case 'revoke-grant': {
+      const user = await findUser(db, required(sub, 'user name'));
+      await revokeAccess(db, user.id, parseId(rest[0], 'repository id'));
+      console.log('grant removed');
+      return;
+    }
+    case 'seed': {
+      if (values['if-empty'] && (await hasAnyRepository(db))) {
+        console.log('demo data skipped: the database already has repositories');
+        return;
+      }
+      const admin = await ensureBootstrapAdmin(db);
+      const loaded = await loadDemoData(db, admin);
+      console.log(`loaded ${loaded.repositories} demo repositories with ${loaded.documents} documents`);
+      return;
+    }
+    default:
+      throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  }
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    await run(db, argv);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(`wikisync: ${error.message}\n\n${USAGE}`);
+  else if (error instanceof ConfigError || error instanceof AppError) console.error(`wikisync: ${error.message}`);
+  else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`wikisync: ${error.message}\n\n${USAGE}`);
+  } else console.error('wikisync: failed:', error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+describe('loadConfig', () => {
+  it('defaults to port 3000 and the embedded database in ./data', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/[/\\]data$/);
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '4123',
+      DATABASE_URL: 'postgres://app@127.0.0.1:5432/wiki',
+      DATA_DIR: 'memory://',
+      ADMIN_TOKEN: 't',
+    });
+    expect(config).toMatchObject({
+      port: 4123,
+      databaseUrl: 'postgres://app@127.0.0.1:5432/wiki',
+      dataDir: 'memory://',
+      adminToken: 't',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a number \(got "abc"\)/],
+    [{ PORT: '70000' }, /PORT must be between 1 and 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [{ ADMIN_TOKEN: 'has space' }, /ADMIN_TOKEN must not contain spaces/],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a secret in its message', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@host' })).toThrow(/^(?!.*secret).*$/);
+  });
+});

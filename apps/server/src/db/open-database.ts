@@ -1,0 +1,21 @@
+import type { Config } from '../config.js';
+import type { Database } from './database.js';
+import { migrate } from './migrate.js';
+import { openPglite } from './pglite-database.js';
+import { openPostgres } from './postgres-database.js';
+
+/** Opens the configured backend and brings its schema up to date. */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+): Promise<Database> {
+  const db = config.databaseUrl
+    ? openPostgres({ url: config.databaseUrl, maxConnections: config.databasePoolSize })
+    : await openPglite(config.dataDir);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,18 @@
+// Helpers for the few statements whose shape depends on the input. Column names always come
+// from a fixed allowlist in the caller, never from the request.
+
+/** `col1 = $n, col2 = $n+1, ...` for the keys of `patch` that are in `columns`. */
+export function buildAssignments(
+  patch: Record<string, unknown>,
+  columns: readonly string[],
+  firstParam: number,
+): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const column of columns) {
+    if (!(column in patch) || patch[column] === undefined) continue;
+    params.push(patch[column]);
+    parts.push(`${column} = $${firstParam + params.length - 1}`);
+  }
+  return { sql: parts.join(', '), params };
+}

@@ -1,0 +1,177 @@
+// Documents: the SQL behind the REST API.
+import type { Document, DocumentCreate, DocumentUpdate, Page } from '@wikisync/shared';
+import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { isoTime, numberOrNull } from '../db/row.js';
+import { buildAssignments } from '../db/sql.js';
+import { randomUid } from '../db/uid.js';
+import type { Principal } from '../auth/principal.js';
+import { readableRepositoryCondition, requireRead } from '../auth/access.js';
+import { requireWritableRepository } from '../repositories/repository-store.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+
+export const DOCUMENT_COLUMNS =
+  'id, uid, repository_id, task_id, title, filename, content, language, sort_order, version, is_latest, replaced_by, metadata, created_at, updated_at';
+
+const UPDATABLE = [
+  'task_id',
+  'title',
+  'filename',
+  'content',
+  'language',
+  'sort_order',
+  'version',
+  'is_latest',
+  'replaced_by',
+  'metadata',
+] as const;
+
+export function toDocument(row: Record<string, unknown>): Document {
+  return {
+    id: Number(row.id),
+    uid: String(row.uid),
+    repository_id: Number(row.repository_id),
+    task_id: numberOrNull(row.task_id),
+    title: String(row.title),
+    filename: String(row.filename),
+    content: String(row.content),
+    language: String(row.language),
+    sort_order: Number(row.sort_order),
+    version: Number(row.version),
+    is_latest: Boolean(row.is_latest),
+    replaced_by: numberOrNull(row.replaced_by),
+    metadata: (row.metadata ?? {}) as Record<string, unknown>,
+    created_at: isoTime(row.created_at),
+    updated_at: isoTime(row.updated_at),
+  };
+}
+
+export async function listDocuments(
+  db: Queryable,
+  principal: Principal,
+  query: { limit: number; offset: number; repository_id?: number | undefined; task_id?: number | undefined },
+): Promise<Page<Document>> {
+  const filters = ['NOT deleted'];
+  const params: unknown[] = [];
+  if (query.repository_id !== undefined) {
+    params.push(query.repository_id);
+    filters.push(`repository_id = $${params.length}`);
+  }
+  if (query.task_id !== undefined) {
+    params.push(query.task_id);
+    filters.push(`task_id = $${params.length}`);
+  }
+  const visible = readableRepositoryCondition(principal, 'repository_id', params.length + 1);
+  filters.push(visible.sql);
+  params.push(...visible.params);
+  const where = filters.join(' AND ');
+  const rows = await db.query(
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE ${where}
+      ORDER BY repository_id, sort_order, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, query.limit, query.offset],
+  );
+  const counted = await db.query<{ total: number }>(`SELECT count(*) AS total FROM documents WHERE ${where}`, params);
+  return { items: rows.map(toDocument), total: counted[0]?.total ?? 0, limit: query.limit, offset: query.offset };
+}
+
+async function findLiveDocument(db: Queryable, id: number): Promise<Document> {
+  const rows = await db.query(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = $1 AND NOT deleted`, [id]);
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`Document ${id}`);
+  return toDocument(row);
+}
+
+export async function getDocument(db: Queryable, principal: Principal, id: number): Promise<Document> {
+  const document = await findLiveDocument(db, id);
+  try {
+    await requireRead(db, principal, document.repository_id);
+  } catch {
+    throw new NotFoundError(`Document ${id}`);
+  }
+  return document;
+}
+
+/** `task_id` and `replaced_by` must name live rows of the same repository. */
+async function checkReferences(
+  tx: Queryable,
+  repositoryId: number,
+  refs: { task_id?: number | null | undefined; replaced_by?: number | null | undefined },
+) {
+  if (refs.task_id !== null && refs.task_id !== undefined) {
+    const rows = await tx.query('SELECT 1 FROM tasks WHERE id = $1 AND repository_id = $2 AND NOT deleted', [
+      refs.task_id,
+      repositoryId,
+    ]);
+    if (rows.length === 0) {
+      throw new BadRequestError(`task_id ${refs.task_id} is not a task of repository ${repositoryId}; send an existing task id or null.`);
+    }
+  }
+  if (refs.replaced_by !== null && refs.replaced_by !== undefined) {
+    const rows = await tx.query('SELECT 1 FROM documents WHERE id = $1 AND repository_id = $2', [
+      refs.replaced_by,
+      repositoryId,
+    ]);
+    if (rows.length === 0) {
+      throw new BadRequestError(
+        `replaced_by ${refs.replaced_by} is not a document of repository ${repositoryId}; send an existing document id or null.`,
+      );
+    }
+  }
+}
+
+export async function createDocument(db: Database, principal: Principal, input: DocumentCreate): Promise<Document> {
+  return writeTransaction(db, async (tx) => {
+    await requireWritableRepository(tx, principal, input.repository_id);
+    await checkReferences(tx, input.repository_id, input);
+    const uid = input.uid ?? randomUid();
+    const taken = await tx.query('SELECT 1 FROM documents WHERE uid = $1', [uid]);
+    if (taken.length > 0) throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`);
+    const rows = await tx.query(
+      `INSERT INTO documents (uid, repository_id, task_id, title, filename, content, language, sort_order, version,
+                              is_latest, replaced_by, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${DOCUMENT_COLUMNS}`,
+      [
+        uid,
+        input.repository_id,
+        input.task_id,
+        input.title,
+        input.filename,
+        input.content,
+        input.language,
+        input.sort_order,
+        input.version,
+        input.is_latest,
+        input.replaced_by,
+        input.metadata,
+      ],
+    );
+    return toDocument(rows[0]!);
+  });
+}
+
+export async function updateDocument(
+  db: Database,
+  principal: Principal,
+  id: number,
+  patch: DocumentUpdate,
+): Promise<Document> {
+  return writeTransaction(db, async (tx) => {
+    const document = await findLiveDocument(tx, id);
+    await requireWritableRepository(tx, principal, document.repository_id);
+    await checkReferences(tx, document.repository_id, patch);
+    const set = buildAssignments(patch, UPDATABLE, 2);
+    const rows = await tx.query(
+      `UPDATE documents SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${DOCUMENT_COLUMNS}`,
+      [id, ...set.params],
+    );
+    return toDocument(rows[0]!);
+  });
+}
+
+export async function deleteDocument(db: Database, principal: Principal, id: number): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+    const document = await findLiveDocument(tx, id);
+    await requireWritableRepository(tx, principal, document.repository_id);
+    await tx.query('UPDATE tasks SET doc_id = NULL, updated_at = now() WHERE doc_id = $1 AND NOT deleted', [id]);
+    await tx.query('UPDATE documents SET deleted = true, updated_at = now() WHERE id = $1', [id]);
+  });
+}

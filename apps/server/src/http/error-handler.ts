@@ -1,0 +1,59 @@
+// The one place where failures become HTTP responses: named AppErrors keep their message,
+// database errors caused by bad input become 4xx, anything else is a logged 500.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '@wikisync/shared';
+import { AppError, ConflictError } from '../errors.js';
+
+const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+};
+
+/**
+ * PostgreSQL error classes that can only come from the values a caller sent (a string with
+ * a NUL byte, a number out of range, JSON nested past the limit), answered as 400.
+ */
+function databaseInputError(error: unknown): string | null {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return null;
+  if (code.startsWith('22')) return 'A value in the request cannot be stored (invalid text or number out of range).';
+  if (code === '54000' || code === '54001') return 'The request is nested too deeply or is too complex to store.';
+  return null;
+}
+
+export function errorResponse(c: Context, code: ErrorCode, message: string, extra?: Record<string, unknown>) {
+  const body: ErrorEnvelope & Record<string, unknown> = { code, error: message, ...extra };
+  return c.json(body, STATUS_BY_CODE[code]);
+}
+
+export function handleError(error: Error, c: Context) {
+  if (error instanceof ConflictError && error.current !== undefined) {
+    return errorResponse(c, error.code, error.message, { data: error.current });
+  }
+  if (error instanceof AppError) return errorResponse(c, error.code, error.message);
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const code = status === 413 ? ERROR_CODES.PAYLOAD_TOO_LARGE : status === 401 ? ERROR_CODES.UNAUTHORIZED : ERROR_CODES.BAD_REQUEST;
+    return c.json({ code, error: error.message || 'The request was refused.' }, status);
+  }
+  const inputProblem = databaseInputError(error);
+  if (inputProblem) return errorResponse(c, ERROR_CODES.BAD_REQUEST, inputProblem);
+  console.error(`[wikisync] ${c.req.method} ${c.req.path} failed:`, error);
+  return errorResponse(c, ERROR_CODES.INTERNAL_ERROR, 'The server failed to handle this request; it has been logged.');
+}
+
+export function notFoundResponse(c: Context) {
+  return errorResponse(c, ERROR_CODES.NOT_FOUND, `No endpoint ${c.req.method} ${c.req.path}; see PROTOCOL.md for the API.`);
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { testDatabaseKinds } from '../testing/test-database.js';
+
+describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
+  let t: TestApp;
+  let repositoryId: number;
+  beforeAll(async () => {
+    t = await startTestApp(kind, { maxBodyBytes: 64 * 1024 });
+    repositoryId = (await (await t.request('POST', '/api/repositories', { body: { name: 'r' } })).json()).data.id;
+  });
+  afterAll(() => t.close());
+
+  async function expectError(response: Response, status: number, message: RegExp) {
+    expect(response.status).toBe(status);
+    const body = await response.json();
+    expect(body.code).toMatch(/^[A-Z_]+$/);
+    expect(body.error).toMatch(message);
+  }
+
+  it('explains malformed JSON', async () => {
+    await expectError(await t.request('POST', '/api/repositories', { body: '{"name":' }), 400, /not valid JSON/);
+    await expectError(await t.request('POST', '/api/repositories', { body: '' }), 400, /body is empty/);
+  });
+
+  it('names the field with a wrong type, a missing field and an unknown field', async () => {
+    await expectError(await t.request('POST', '/api/repositories', { body: { name: 5 } }), 400, /name: .*string/);
+    await expectError(await t.request('POST', '/api/tasks', { body: { repository_id: repositoryId } }), 400, /title/);
+    await expectError(
+      await t.request('POST', '/api/repositories', { body: { name: 'a', colour: 'red' } }),
+      400,
+      /colour/,
+    );
+    await expectError(
+      await t.request('POST', '/api/repositories', { body: { name: 'a', status: 'done' } }),
+      400,
+      /status/,
+    );
+    await expectError(await t.request('POST', '/api/repositories', { body: [1, 2] }), 400, /object/);
+  });
+
+  it('refuses NUL characters, bad ids and numbers out of range', async () => {
+    await expectError(await t.request('POST', '/api/repositories', { body: { name: 'a\u0000b' } }), 400, /NUL/);
+    await expectError(await t.request('GET', '/api/tasks/abc'), 400, /positive integer/);
+    await expectError(await t.request('GET', '/api/tasks/99999999999999999999'), 400, /positive integer/);
+    await expectError(
+      await t.request('POST', '/api/tasks', { body: { repository_id: repositoryId, title: 't', sort_order: 1e12 } }),
+      400,
+      /sort_order/,
+    );
+    await expectError(await t.request('GET', '/api/repositories?limit=-1'), 400, /limit/);
+    await expectError(await t.request('GET', '/api/documents/123456'), 404, /Document 123456 was not found/);
+  });
+
+  it('answers 413 to a body over the limit and writes nothing', async () => {
+    const huge = { name: 'big', description: 'x'.repeat(70 * 1024) };
+    await expectError(await t.request('POST', '/api/repositories', { body: huge }), 413, /larger than/);
+    expect(await t.database.db.query("SELECT 1 FROM repositories WHERE name = 'big'")).toEqual([]);
+  });
+
+  it('answers unknown endpoints with 404 in the envelope', async () => {
+    await expectError(await t.request('GET', '/api/nothing-here'), 404, /No endpoint GET \/api\/nothing-here/);
+  });
+
+  it('answers /health without a token', async () => {
+    const response = await t.request('GET', '/health', { token: null });
+    expect(response.status).toBe(200);
+    expect((await response.json()).data).toMatchObject({ status: 'ok', database: kind });
+  });
+});

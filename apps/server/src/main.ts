@@ -1,0 +1,42 @@
+// wikisync server entry: read configuration, open and migrate the database, serve HTTP.
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/open-database.js';
+import { createApp } from './app.js';
+import { ConfigError } from './errors.js';
+
+/** The web app built next to this package (`apps/web/dist`), when the caller names none. */
+function defaultWebDist(): string | undefined {
+  const candidate = fileURLToPath(new URL('../../web/dist', import.meta.url));
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+async function main() {
+  const config = loadConfig();
+  config.webDistDir ??= defaultWebDist();
+  const db = await openDatabase(config);
+  const app = await createApp({ db, config });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
+    console.log(`[wikisync] listening on http://localhost:${info.port} (${where})`);
+    if (!config.webDistDir) console.log('[wikisync] web app not built; run `pnpm build` to serve it at /');
+  });
+  const shutdown = async () => {
+    server.close();
+    await db.close().catch(() => {});
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`[wikisync] ${error.message}`);
+  } else {
+    console.error('[wikisync] failed to start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+// Repositories: the SQL behind the REST API and the lookups other modules share.
+import type { Page, Repository, RepositoryCreate, RepositoryUpdate } from '@wikisync/shared';
+import { randomUid } from '../db/uid.js';
+import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { isoTime } from '../db/row.js';
+import { buildAssignments } from '../db/sql.js';
+import type { Principal } from '../auth/principal.js';
+import { readableRepositoryCondition, requireRead, requireWrite } from '../auth/access.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+
+export const REPOSITORY_COLUMNS =
+  'id, uid, name, url, description, clone_branch, clone_commit_id, size_mb, status, error_msg, metadata, created_at, updated_at';
+
+const UPDATABLE = [
+  'name',
+  'url',
+  'description',
+  'clone_branch',
+  'clone_commit_id',
+  'size_mb',
+  'status',
+  'error_msg',
+  'metadata',
+] as const;
+
+export function toRepository(row: Record<string, unknown>): Repository {
+  return {
+    id: Number(row.id),
+    uid: String(row.uid),
+    name: String(row.name),
+    url: String(row.url),
+    description: String(row.description),
+    clone_branch: String(row.clone_branch),
+    clone_commit_id: String(row.clone_commit_id),
+    size_mb: Number(row.size_mb),
+    status: row.status as Repository['status'],
+    error_msg: String(row.error_msg),
+    metadata: (row.metadata ?? {}) as Record<string, unknown>,
+    created_at: isoTime(row.created_at),
+    updated_at: isoTime(row.updated_at),
+  };
+}
+
+export async function listRepositories(
+  db: Queryable,
+  principal: Principal,
+  page: { limit: number; offset: number },
+): Promise<Page<Repository>> {
+  const visible = readableRepositoryCondition(principal, 'id', 3);
+  const rows = await db.query(
+    `SELECT ${REPOSITORY_COLUMNS} FROM repositories
+      WHERE NOT deleted AND ${visible.sql}
+      ORDER BY name, id LIMIT $1 OFFSET $2`,
+    [page.limit, page.offset, ...visible.params],
+  );
+  const visibleForCount = readableRepositoryCondition(principal, 'id', 1);
+  const counted = await db.query<{ total: number }>(
+    `SELECT count(*) AS total FROM repositories WHERE NOT deleted AND ${visibleForCount.sql}`,
+    visibleForCount.params,
+  );
+  return { items: rows.map(toRepository), total: counted[0]?.total ?? 0, ...page };
+}
+
+async function findLiveRepository(db: Queryable, id: number): Promise<Repository> {
+  const rows = await db.query(`SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE id = $1 AND NOT deleted`, [id]);
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`Repository ${id}`);
+  return toRepository(row);
+}
+
+/** The live (not deleted) repository with this id; NotFound when missing or unreadable. */
+export async function getRepository(db: Queryable, principal: Principal, id: number): Promise<Repository> {
+  const repository = await findLiveRepository(db, id);
+  await requireRead(db, principal, id);
+  return repository;
+}
+
+/** Before a write: NotFound when the repository is gone, Forbidden without write access. */
+export async function requireWritableRepository(db: Queryable, principal: Principal, id: number): Promise<Repository> {
+  const repository = await findLiveRepository(db, id);
+  await requireWrite(db, principal, id);
+  return repository;
+}
+
+export async function createRepository(
+  db: Database,
+  principal: Principal,
+  input: RepositoryCreate,
+): Promise<Repository> {
+  return writeTransaction(db, async (tx) => {
+    const uid = input.uid ?? randomUid();
+    const taken = await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [uid]);
+    if (taken.length > 0) throw new ConflictError(`A repository with uid "${uid}" already exists; use another uid.`);
+    const rows = await tx.query(
+      `INSERT INTO repositories (uid, name, url, description, clone_branch, clone_commit_id, size_mb, status, error_msg, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${REPOSITORY_COLUMNS}`,
+      [
+        uid,
+        input.name,
+        input.url,
+        input.description,
+        input.clone_branch,
+        input.clone_commit_id,
+        input.size_mb,
+        input.status,
+        input.error_msg,
+        input.metadata,
+      ],
+    );
+    const repository = toRepository(rows[0]!);
+    // Whoever creates a repository may go on writing it.
+    if (!principal.isAdmin) {
+      await tx.query(
+        `INSERT INTO repository_grants (user_id, repository_id, access) VALUES ($1, $2, 'write')`,
+        [principal.userId, repository.id],
+      );
+    }
+    return repository;
+  });
+}
+
+export async function updateRepository(
+  db: Database,
+  principal: Principal,
+  id: number,
+  patch: RepositoryUpdate,
+): Promise<Repository> {
+  return writeTransaction(db, async (tx) => {
+    await requireWritableRepository(tx, principal, id);
+    const set = buildAssignments(patch, UPDATABLE, 2);
+    const rows = await tx.query(
+      `UPDATE repositories SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${REPOSITORY_COLUMNS}`,
+      [id, ...set.params],
+    );
+    return toRepository(rows[0]!);
+  });
+}
+
+/** Deletes leave tombstones (replicas must learn of them), for the repository and its contents. */
+export async function deleteRepository(db: Database, principal: Principal, id: number): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+    await requireWritableRepository(tx, principal, id);
+    await tx.query('UPDATE documents SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted', [id]);
+    await tx.query('UPDATE tasks SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted', [id]);
+    await tx.query('UPDATE repositories SET deleted = true, updated_at = now() WHERE id = $1', [id]);
+  });
+}

@@ -1,0 +1,158 @@
+// Tasks: the SQL behind the REST API.
+import type { Page, Task, TaskCreate, TaskUpdate } from '@wikisync/shared';
+import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { isoTime, isoTimeOrNull, numberOrNull } from '../db/row.js';
+import { buildAssignments } from '../db/sql.js';
+import { randomUid } from '../db/uid.js';
+import type { Principal } from '../auth/principal.js';
+import { readableRepositoryCondition, requireRead } from '../auth/access.js';
+import { requireWritableRepository } from '../repositories/repository-store.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+
+export const TASK_COLUMNS =
+  'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at';
+
+const UPDATABLE = [
+  'doc_id',
+  'writer_name',
+  'task_type',
+  'title',
+  'outline',
+  'status',
+  'run_after',
+  'error_msg',
+  'sort_order',
+  'started_at',
+  'completed_at',
+  'metadata',
+] as const;
+
+export function toTask(row: Record<string, unknown>): Task {
+  return {
+    id: Number(row.id),
+    uid: String(row.uid),
+    repository_id: Number(row.repository_id),
+    doc_id: numberOrNull(row.doc_id),
+    writer_name: String(row.writer_name),
+    task_type: String(row.task_type),
+    title: String(row.title),
+    outline: String(row.outline),
+    status: row.status as Task['status'],
+    run_after: isoTimeOrNull(row.run_after),
+    error_msg: String(row.error_msg),
+    sort_order: Number(row.sort_order),
+    started_at: isoTimeOrNull(row.started_at),
+    completed_at: isoTimeOrNull(row.completed_at),
+    metadata: (row.metadata ?? {}) as Record<string, unknown>,
+    created_at: isoTime(row.created_at),
+    updated_at: isoTime(row.updated_at),
+  };
+}
+
+export async function listTasks(
+  db: Queryable,
+  principal: Principal,
+  query: { limit: number; offset: number; repository_id?: number | undefined },
+): Promise<Page<Task>> {
+  const filters = ['NOT deleted'];
+  const params: unknown[] = [];
+  if (query.repository_id !== undefined) {
+    params.push(query.repository_id);
+    filters.push(`repository_id = $${params.length}`);
+  }
+  const visible = readableRepositoryCondition(principal, 'repository_id', params.length + 1);
+  filters.push(visible.sql);
+  params.push(...visible.params);
+  const where = filters.join(' AND ');
+  const rows = await db.query(
+    `SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where}
+      ORDER BY repository_id, sort_order, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, query.limit, query.offset],
+  );
+  const counted = await db.query<{ total: number }>(`SELECT count(*) AS total FROM tasks WHERE ${where}`, params);
+  return { items: rows.map(toTask), total: counted[0]?.total ?? 0, limit: query.limit, offset: query.offset };
+}
+
+async function findLiveTask(db: Queryable, id: number): Promise<Task> {
+  const rows = await db.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND NOT deleted`, [id]);
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`Task ${id}`);
+  return toTask(row);
+}
+
+export async function getTask(db: Queryable, principal: Principal, id: number): Promise<Task> {
+  const task = await findLiveTask(db, id);
+  try {
+    await requireRead(db, principal, task.repository_id);
+  } catch {
+    throw new NotFoundError(`Task ${id}`);
+  }
+  return task;
+}
+
+/** A task's `doc_id` must name a live document of the same repository. */
+async function checkDocumentReference(tx: Queryable, repositoryId: number, docId: number | null | undefined) {
+  if (docId === null || docId === undefined) return;
+  const rows = await tx.query('SELECT 1 FROM documents WHERE id = $1 AND repository_id = $2 AND NOT deleted', [
+    docId,
+    repositoryId,
+  ]);
+  if (rows.length === 0) {
+    throw new BadRequestError(`doc_id ${docId} is not a document of repository ${repositoryId}; send an existing document id or null.`);
+  }
+}
+
+export async function createTask(db: Database, principal: Principal, input: TaskCreate): Promise<Task> {
+  return writeTransaction(db, async (tx) => {
+    await requireWritableRepository(tx, principal, input.repository_id);
+    await checkDocumentReference(tx, input.repository_id, input.doc_id);
+    const uid = input.uid ?? randomUid();
+    const taken = await tx.query('SELECT 1 FROM tasks WHERE uid = $1', [uid]);
+    if (taken.length > 0) throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
+    const rows = await tx.query(
+      `INSERT INTO tasks (uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after,
+                          error_msg, sort_order, started_at, completed_at, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${TASK_COLUMNS}`,
+      [
+        uid,
+        input.repository_id,
+        input.doc_id,
+        input.writer_name,
+        input.task_type,
+        input.title,
+        input.outline,
+        input.status,
+        input.run_after,
+        input.error_msg,
+        input.sort_order,
+        input.started_at,
+        input.completed_at,
+        input.metadata,
+      ],
+    );
+    return toTask(rows[0]!);
+  });
+}
+
+export async function updateTask(db: Database, principal: Principal, id: number, patch: TaskUpdate): Promise<Task> {
+  return writeTransaction(db, async (tx) => {
+    const task = await findLiveTask(tx, id);
+    await requireWritableRepository(tx, principal, task.repository_id);
+    await checkDocumentReference(tx, task.repository_id, patch.doc_id);
+    const set = buildAssignments(patch, UPDATABLE, 2);
+    const rows = await tx.query(
+      `UPDATE tasks SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${TASK_COLUMNS}`,
+      [id, ...set.params],
+    );
+    return toTask(rows[0]!);
+  });
+}
+
+/** A deleted task leaves a tombstone; its documents stay, still pointing at it. */
+export async function deleteTask(db: Database, principal: Principal, id: number): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+    const task = await findLiveTask(tx, id);
+    await requireWritableRepository(tx, principal, task.repository_id);
+    await tx.query('UPDATE tasks SET deleted = true, updated_at = now() WHERE id = $1', [id]);
+  });
+}

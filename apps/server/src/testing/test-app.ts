@@ -1,0 +1,67 @@
+// A real app over a real test database, driven with `app.request()` (no sockets) or, via
+// `listen()`, over HTTP on a free loopback port for clients such as RxDB.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { DatabaseKind } from '../db/database.js';
+import { createApp } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
+import { createToken, createUser } from '../auth/user-store.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token';
+
+export interface TestApp {
+  database: TestDatabase;
+  config: Config;
+  app: Awaited<ReturnType<typeof createApp>>;
+  /** Sends a request; `body` objects are sent as JSON, strings as they are. */
+  request(method: string, path: string, options?: { body?: unknown; token?: string | null }): Promise<Response>;
+  /** A user with a fresh token. */
+  createUserWithToken(name: string): Promise<{ userId: number; token: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(kind);
+  const config: Config = { ...loadConfig({}), adminToken: TEST_ADMIN_TOKEN, webDistDir: undefined, ...overrides };
+  const app = await createApp({ db: database.db, config });
+  return {
+    database,
+    config,
+    app,
+    async request(method, path, { body, token = TEST_ADMIN_TOKEN } = {}) {
+      const headers: Record<string, string> = {};
+      if (token) headers.authorization = `Bearer ${token}`;
+      let payload: string | undefined;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      return app.request(path, { method, headers, body: payload });
+    },
+    async createUserWithToken(name) {
+      const user = await createUser(database.db, name);
+      const created = await createToken(database.db, user.id);
+      return { userId: user.id, token: created.token };
+    },
+    close: () => database.dispose(),
+  };
+}
+
+/** Serves a Hono app on a free loopback port. */
+export async function listen(fetch: (request: Request) => Response | Promise<Response>) {
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Open streams (SSE) and keep-alive sockets would hold close() forever.
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+// The server ships as two bundled entry files; the shared contract is bundled in because
+// it is published as TypeScript source inside the workspace.
+export default defineConfig({
+  entry: ['src/main.ts', 'src/cli.ts'],
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  outDir: 'dist',
+  clean: true,
+  sourcemap: true,
+  noExternal: ['@wikisync/shared'],
+  banner: { js: '#!/usr/bin/env node' },
+});

@@ -1,0 +1,46 @@
+// Field-level building blocks shared by every entity and message, so that one rule
+// (what an id, a uid or a time looks like on the wire) is written once.
+import { z } from 'zod';
+
+/** Server-assigned numeric id. JSON numbers; numeric strings are accepted (PROTOCOL.md §2). */
+export const numericIdSchema = z.union([
+  z.int().positive(),
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
+    .transform(Number),
+]);
+export type NumericId = number;
+
+/** Global id made by whoever creates the row (UUIDv7, ULID or any URL-safe token). */
+export const uidSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'may only hold letters, digits, "-" and "_"');
+
+/**
+ * RFC 3339 time. Normalised to `Date#toISOString()` (UTC, milliseconds) on the way in, which
+ * is also the form the server answers with: replication compares rows field by field, so
+ * one instant must have exactly one spelling.
+ */
+export const timestampSchema = z.iso
+  .datetime({ offset: true, message: 'must be an RFC 3339 date-time, such as 2024-01-01T00:00:00Z' })
+  .transform((value) => new Date(value).toISOString());
+
+export const metadataSchema = z.record(z.string(), z.unknown());
+
+// PostgreSQL text cannot hold U+0000; refuse it here with a message instead of at the database.
+const noNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+
+/** Free text columns: bounded so that a single field cannot exhaust memory. */
+export const shortTextSchema = z.string().max(1000, 'must be at most 1000 characters').refine(noNul, NUL_MESSAGE);
+export const longTextSchema = z
+  .string()
+  .max(5_000_000, 'must be at most 5,000,000 characters')
+  .refine(noNul, NUL_MESSAGE);
+export const mediumTextSchema = z
+  .string()
+  .max(100_000, 'must be at most 100,000 characters')
+  .refine(noNul, NUL_MESSAGE);

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Runs the pinned pnpm through npx, so the README's commands work on a machine that has
+// only Node and npm (corepack is not reliable everywhere, see the README).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const { packageManager } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const result = spawnSync('npx', ['--yes', packageManager, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: process.env,
+});
+process.exit(result.status ?? 1);
