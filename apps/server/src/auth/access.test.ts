@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 import { grantAccess, revokeToken } from './user-store.js';
 
@@ -11,7 +11,7 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
   beforeAll(async () => {
     t = await startTestApp(kind);
     const create = async (name: string) =>
-      (await (await t.request('POST', '/api/repositories', { body: { name } })).json()).data.id as number;
+      (await jsonOf(await t.request('POST', '/api/repositories', { body: { name } }))).data.id as number;
     visibleId = await create('visible');
     hiddenId = await create('hidden');
     reader = await t.createUserWithToken('reader');
@@ -23,14 +23,14 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
     for (const token of [null, 'nope']) {
       const response = await t.request('GET', '/api/repositories', { token });
       expect(response.status).toBe(401);
-      expect((await response.json()).code).toBe('UNAUTHORIZED');
+      expect((await jsonOf(response)).code).toBe('UNAUTHORIZED');
     }
     const malformed = await t.app.request('/api/repositories', { headers: { authorization: 'Token abc' } });
     expect(malformed.status).toBe(401);
   });
 
   it('shows a user only the repositories granted to them', async () => {
-    const list = (await (await t.request('GET', '/api/repositories', { token: reader.token })).json()).data;
+    const list = (await jsonOf(await t.request('GET', '/api/repositories', { token: reader.token }))).data;
     expect(list.items.map((r: { id: number }) => r.id)).toEqual([visibleId]);
     expect(list.total).toBe(1);
     expect((await t.request('GET', `/api/repositories/${hiddenId}`, { token: reader.token })).status).toBe(404);
@@ -40,7 +40,7 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
     for (const id of [visibleId, hiddenId]) {
       const response = await t.request('PATCH', `/api/repositories/${id}`, { body: { name: 'x' }, token: reader.token });
       expect(response.status).toBe(403);
-      expect((await response.json()).error).toMatch(/write access/);
+      expect((await jsonOf(response)).error).toMatch(/write access/);
     }
     const task = await t.request('POST', '/api/tasks', {
       body: { repository_id: visibleId, title: 'x' },
@@ -54,7 +54,7 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
   it('lets a user write what they created', async () => {
     const writer = await t.createUserWithToken('writer');
     const created = await t.request('POST', '/api/repositories', { body: { name: 'mine' }, token: writer.token });
-    const id = (await created.json()).data.id;
+    const id = (await jsonOf(created)).data.id;
     const patched = await t.request('PATCH', `/api/repositories/${id}`, { body: { name: 'ours' }, token: writer.token });
     expect(patched.status).toBe(200);
   });

@@ -21,7 +21,7 @@ const UPDATABLE = [
   'sort_order',
   'version',
   'is_latest',
-  'replaced_by',
+  'replaced_by_uid',
   'metadata',
 ] as const;
 
@@ -65,16 +65,16 @@ export async function listDocuments(
   params.push(...visible.params);
   const where = filters.join(' AND ');
   const rows = await db.query(
-    `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE ${where}
+    `SELECT ${DOCUMENT_COLUMNS} FROM document_rows WHERE ${where}
       ORDER BY repository_id, sort_order, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, query.limit, query.offset],
   );
-  const counted = await db.query<{ total: number }>(`SELECT count(*) AS total FROM documents WHERE ${where}`, params);
+  const counted = await db.query<{ total: number }>(`SELECT count(*) AS total FROM document_rows WHERE ${where}`, params);
   return { items: rows.map(toDocument), total: counted[0]?.total ?? 0, limit: query.limit, offset: query.offset };
 }
 
 async function findLiveDocument(db: Queryable, id: number): Promise<Document> {
-  const rows = await db.query(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = $1 AND NOT deleted`, [id]);
+  const rows = await db.query(`SELECT ${DOCUMENT_COLUMNS} FROM document_rows WHERE id = $1 AND NOT deleted`, [id]);
   const row = rows[0];
   if (!row) throw new NotFoundError(`Document ${id}`);
   return toDocument(row);
@@ -90,12 +90,15 @@ export async function getDocument(db: Queryable, principal: Principal, id: numbe
   return document;
 }
 
-/** `task_id` and `replaced_by` must name live rows of the same repository. */
+/**
+ * `task_id` and `replaced_by` must name rows of the same repository. Returns the uid that
+ * the table keeps for `replaced_by` (undefined when it is not being changed).
+ */
 async function checkReferences(
   tx: Queryable,
   repositoryId: number,
   refs: { task_id?: number | null | undefined; replaced_by?: number | null | undefined },
-) {
+): Promise<string | null | undefined> {
   if (refs.task_id !== null && refs.task_id !== undefined) {
     const rows = await tx.query('SELECT 1 FROM tasks WHERE id = $1 AND repository_id = $2 AND NOT deleted', [
       refs.task_id,
@@ -105,30 +108,30 @@ async function checkReferences(
       throw new BadRequestError(`task_id ${refs.task_id} is not a task of repository ${repositoryId}; send an existing task id or null.`);
     }
   }
-  if (refs.replaced_by !== null && refs.replaced_by !== undefined) {
-    const rows = await tx.query('SELECT 1 FROM documents WHERE id = $1 AND repository_id = $2', [
-      refs.replaced_by,
-      repositoryId,
-    ]);
-    if (rows.length === 0) {
-      throw new BadRequestError(
-        `replaced_by ${refs.replaced_by} is not a document of repository ${repositoryId}; send an existing document id or null.`,
-      );
-    }
+  if (refs.replaced_by === null || refs.replaced_by === undefined) return refs.replaced_by;
+  const rows = await tx.query<{ uid: string }>('SELECT uid FROM documents WHERE id = $1 AND repository_id = $2', [
+    refs.replaced_by,
+    repositoryId,
+  ]);
+  if (!rows[0]) {
+    throw new BadRequestError(
+      `replaced_by ${refs.replaced_by} is not a document of repository ${repositoryId}; send an existing document id or null.`,
+    );
   }
+  return rows[0].uid;
 }
 
 export async function createDocument(db: Database, principal: Principal, input: DocumentCreate): Promise<Document> {
   return writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, input.repository_id);
-    await checkReferences(tx, input.repository_id, input);
+    const replacedByUid = await checkReferences(tx, input.repository_id, input);
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM documents WHERE uid = $1', [uid]);
     if (taken.length > 0) throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`);
-    const rows = await tx.query(
+    const rows = await tx.query<{ id: number }>(
       `INSERT INTO documents (uid, repository_id, task_id, title, filename, content, language, sort_order, version,
-                              is_latest, replaced_by, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${DOCUMENT_COLUMNS}`,
+                              is_latest, replaced_by_uid, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
       [
         uid,
         input.repository_id,
@@ -140,11 +143,11 @@ export async function createDocument(db: Database, principal: Principal, input: 
         input.sort_order,
         input.version,
         input.is_latest,
-        input.replaced_by,
+        replacedByUid,
         input.metadata,
       ],
     );
-    return toDocument(rows[0]!);
+    return findLiveDocument(tx, rows[0]!.id);
   });
 }
 
@@ -157,13 +160,11 @@ export async function updateDocument(
   return writeTransaction(db, async (tx) => {
     const document = await findLiveDocument(tx, id);
     await requireWritableRepository(tx, principal, document.repository_id);
-    await checkReferences(tx, document.repository_id, patch);
-    const set = buildAssignments(patch, UPDATABLE, 2);
-    const rows = await tx.query(
-      `UPDATE documents SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${DOCUMENT_COLUMNS}`,
-      [id, ...set.params],
-    );
-    return toDocument(rows[0]!);
+    const replacedByUid = await checkReferences(tx, document.repository_id, patch);
+    const { replaced_by: _replacedBy, ...rest } = patch;
+    const set = buildAssignments({ ...rest, replaced_by_uid: replacedByUid }, UPDATABLE, 2);
+    await tx.query(`UPDATE documents SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
+    return findLiveDocument(tx, id);
   });
 }
 
@@ -171,7 +172,9 @@ export async function deleteDocument(db: Database, principal: Principal, id: num
   await writeTransaction(db, async (tx) => {
     const document = await findLiveDocument(tx, id);
     await requireWritableRepository(tx, principal, document.repository_id);
-    await tx.query('UPDATE tasks SET doc_id = NULL, updated_at = now() WHERE doc_id = $1 AND NOT deleted', [id]);
+    await tx.query('UPDATE tasks SET doc_uid = NULL, updated_at = now() WHERE doc_uid = $1 AND NOT deleted', [
+      document.uid,
+    ]);
     await tx.query('UPDATE documents SET deleted = true, updated_at = now() WHERE id = $1', [id]);
   });
 }

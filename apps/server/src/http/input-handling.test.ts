@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 
 describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
@@ -7,13 +7,13 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
   let repositoryId: number;
   beforeAll(async () => {
     t = await startTestApp(kind, { maxBodyBytes: 64 * 1024 });
-    repositoryId = (await (await t.request('POST', '/api/repositories', { body: { name: 'r' } })).json()).data.id;
+    repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'r' } }))).data.id;
   });
   afterAll(() => t.close());
 
   async function expectError(response: Response, status: number, message: RegExp) {
     expect(response.status).toBe(status);
-    const body = await response.json();
+    const body = await jsonOf(response);
     expect(body.code).toMatch(/^[A-Z_]+$/);
     expect(body.error).toMatch(message);
   }
@@ -65,6 +65,6 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
   it('answers /health without a token', async () => {
     const response = await t.request('GET', '/health', { token: null });
     expect(response.status).toBe(200);
-    expect((await response.json()).data).toMatchObject({ status: 'ok', database: kind });
+    expect((await jsonOf(response)).data).toMatchObject({ status: 'ok', database: kind });
   });
 });

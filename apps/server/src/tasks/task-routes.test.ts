@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 
 describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) => {
@@ -7,12 +7,12 @@ describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) 
   let repositoryId: number;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    repositoryId = (await (await t.request('POST', '/api/repositories', { body: { name: 'docs' } })).json()).data.id;
+    repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'docs' } }))).data.id;
   });
   afterAll(() => t.close());
 
   async function data(response: Response) {
-    const body = await response.json();
+    const body = await jsonOf(response);
     if (!response.ok) throw new Error(`${response.status} ${JSON.stringify(body)}`);
     return body.data;
   }
@@ -51,7 +51,7 @@ describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) 
       body: { repository_id: repositoryId, task_id: foreignTask.id, title: 'bad' },
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatch(/task_id \d+ is not a task of repository/);
+    expect((await jsonOf(response)).error).toMatch(/task_id \d+ is not a task of repository/);
 
     const missing = await t.request('POST', '/api/tasks', { body: { repository_id: 987654, title: 'x' } });
     expect(missing.status).toBe(404);

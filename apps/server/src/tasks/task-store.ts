@@ -13,7 +13,7 @@ export const TASK_COLUMNS =
   'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at';
 
 const UPDATABLE = [
-  'doc_id',
+  'doc_uid',
   'writer_name',
   'task_type',
   'title',
@@ -65,7 +65,7 @@ export async function listTasks(
   params.push(...visible.params);
   const where = filters.join(' AND ');
   const rows = await db.query(
-    `SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where}
+    `SELECT ${TASK_COLUMNS} FROM task_rows WHERE ${where}
       ORDER BY repository_id, sort_order, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, query.limit, query.offset],
   );
@@ -74,7 +74,7 @@ export async function listTasks(
 }
 
 async function findLiveTask(db: Queryable, id: number): Promise<Task> {
-  const rows = await db.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND NOT deleted`, [id]);
+  const rows = await db.query(`SELECT ${TASK_COLUMNS} FROM task_rows WHERE id = $1 AND NOT deleted`, [id]);
   const row = rows[0];
   if (!row) throw new NotFoundError(`Task ${id}`);
   return toTask(row);
@@ -90,33 +90,41 @@ export async function getTask(db: Queryable, principal: Principal, id: number): 
   return task;
 }
 
-/** A task's `doc_id` must name a live document of the same repository. */
-async function checkDocumentReference(tx: Queryable, repositoryId: number, docId: number | null | undefined) {
-  if (docId === null || docId === undefined) return;
-  const rows = await tx.query('SELECT 1 FROM documents WHERE id = $1 AND repository_id = $2 AND NOT deleted', [
-    docId,
-    repositoryId,
-  ]);
-  if (rows.length === 0) {
+/**
+ * A task's `doc_id` must name a live document of the same repository; the table keeps the
+ * document's uid (see the migration). Returns undefined when `docId` is not being changed.
+ */
+async function resolveDocumentUid(
+  tx: Queryable,
+  repositoryId: number,
+  docId: number | null | undefined,
+): Promise<string | null | undefined> {
+  if (docId === undefined || docId === null) return docId;
+  const rows = await tx.query<{ uid: string }>(
+    'SELECT uid FROM documents WHERE id = $1 AND repository_id = $2 AND NOT deleted',
+    [docId, repositoryId],
+  );
+  if (!rows[0]) {
     throw new BadRequestError(`doc_id ${docId} is not a document of repository ${repositoryId}; send an existing document id or null.`);
   }
+  return rows[0].uid;
 }
 
 export async function createTask(db: Database, principal: Principal, input: TaskCreate): Promise<Task> {
   return writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, input.repository_id);
-    await checkDocumentReference(tx, input.repository_id, input.doc_id);
+    const docUid = await resolveDocumentUid(tx, input.repository_id, input.doc_id);
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM tasks WHERE uid = $1', [uid]);
     if (taken.length > 0) throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
-    const rows = await tx.query(
-      `INSERT INTO tasks (uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after,
+    const rows = await tx.query<{ id: number }>(
+      `INSERT INTO tasks (uid, repository_id, doc_uid, writer_name, task_type, title, outline, status, run_after,
                           error_msg, sort_order, started_at, completed_at, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${TASK_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
       [
         uid,
         input.repository_id,
-        input.doc_id,
+        docUid,
         input.writer_name,
         input.task_type,
         input.title,
@@ -130,7 +138,7 @@ export async function createTask(db: Database, principal: Principal, input: Task
         input.metadata,
       ],
     );
-    return toTask(rows[0]!);
+    return findLiveTask(tx, rows[0]!.id);
   });
 }
 
@@ -138,13 +146,11 @@ export async function updateTask(db: Database, principal: Principal, id: number,
   return writeTransaction(db, async (tx) => {
     const task = await findLiveTask(tx, id);
     await requireWritableRepository(tx, principal, task.repository_id);
-    await checkDocumentReference(tx, task.repository_id, patch.doc_id);
-    const set = buildAssignments(patch, UPDATABLE, 2);
-    const rows = await tx.query(
-      `UPDATE tasks SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${TASK_COLUMNS}`,
-      [id, ...set.params],
-    );
-    return toTask(rows[0]!);
+    const { doc_id: docId, ...rest } = patch;
+    const docUid = await resolveDocumentUid(tx, task.repository_id, docId);
+    const set = buildAssignments({ ...rest, doc_uid: docUid }, UPDATABLE, 2);
+    await tx.query(`UPDATE tasks SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
+    return findLiveTask(tx, id);
   });
 }
 

@@ -65,3 +65,9 @@ export async function listen(fetch: (request: Request) => Response | Promise<Res
       }),
   };
 }
+
+/** A response body for assertions (the assertions are what checks its shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary fields of envelopes
+export async function jsonOf(response: Response): Promise<any> {
+  return response.json();
+}

@@ -75,7 +75,7 @@ CREATE TABLE tasks (
   id             bigserial PRIMARY KEY,
   uid            text NOT NULL UNIQUE,
   repository_id  bigint NOT NULL REFERENCES repositories(id),
-  doc_id         bigint,
+  doc_uid        text,
   writer_name    text NOT NULL DEFAULT '',
   task_type      text NOT NULL DEFAULT '',
   title          text NOT NULL DEFAULT '',
@@ -108,7 +108,7 @@ CREATE TABLE documents (
   sort_order     integer NOT NULL DEFAULT 0,
   version        integer NOT NULL DEFAULT 1,
   is_latest      boolean NOT NULL DEFAULT true,
-  replaced_by    bigint REFERENCES documents(id),
+  replaced_by_uid text,
   metadata       jsonb NOT NULL DEFAULT '{}',
   created_at     timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now(),
@@ -119,7 +119,19 @@ CREATE INDEX documents_server_version ON documents(server_version);
 CREATE INDEX documents_repository ON documents(repository_id, sort_order, id);
 CREATE INDEX documents_task ON documents(task_id);
 
-ALTER TABLE tasks ADD CONSTRAINT tasks_doc_fk FOREIGN KEY (doc_id) REFERENCES documents(id);
+CREATE INDEX tasks_doc_uid ON tasks(doc_uid) WHERE doc_uid IS NOT NULL;
+
+-- References come in two kinds. Ownership (a task's or document's repository, a document's
+-- task) is a foreign key: the owner must exist first. Pointers sideways (a task's current
+-- document, the version that replaced a document) are kept by uid without a foreign key,
+-- because an offline client creates both ends together and may push either end first; the
+-- numeric ids on the REST and instance-sync wires are looked up through these views.
+CREATE VIEW task_rows AS
+  SELECT t.*, d.id AS doc_id
+    FROM tasks t LEFT JOIN documents d ON d.uid = t.doc_uid;
+CREATE VIEW document_rows AS
+  SELECT d.*, r.id AS replaced_by
+    FROM documents d LEFT JOIN documents r ON r.uid = d.replaced_by_uid;
 
 CREATE TRIGGER repositories_version BEFORE INSERT OR UPDATE ON repositories
   FOR EACH ROW EXECUTE FUNCTION wikisync_stamp_version();
