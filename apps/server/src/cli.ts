@@ -109,6 +109,7 @@ async function run(db: Database, argv: string[]): Promise<void> {
       const admin = await ensureBootstrapAdmin(db);
       const loaded = await loadDemoData(db, admin);
       console.log(`loaded ${loaded.repositories} demo repositories with ${loaded.documents} documents`);
+      console.log(`sign in to the web app with this demo token (shown once): ${loaded.demoToken}`);
       return;
     }
     default:

@@ -5,6 +5,8 @@ import type { Principal } from '../auth/principal.js';
 import { createRepository } from '../repositories/repository-store.js';
 import { createTask, updateTask } from '../tasks/task-store.js';
 import { createDocument } from '../documents/document-store.js';
+import { createToken, createUser, findUser, grantAccess } from '../auth/user-store.js';
+import { NotFoundError } from '../errors.js';
 
 interface DemoRepository {
   name: string;
@@ -85,13 +87,26 @@ const DEMO: DemoRepository[] = [
   },
 ];
 
+export const DEMO_USER = 'demo';
+
 export async function hasAnyRepository(db: Database): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM repositories LIMIT 1');
   return rows.length > 0;
 }
 
-export async function loadDemoData(db: Database, admin: Principal): Promise<{ repositories: number; documents: number }> {
+export interface DemoLoaded {
+  repositories: number;
+  documents: number;
+  /** A token for the `demo` user, who may write every demo repository. Shown once. */
+  demoToken: string;
+}
+
+export async function loadDemoData(db: Database, admin: Principal): Promise<DemoLoaded> {
   let documents = 0;
+  const demoUser = await findUser(db, DEMO_USER).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return createUser(db, DEMO_USER);
+    throw error;
+  });
   for (const demo of DEMO) {
     const repository = await createRepository(db, admin, {
       name: demo.name,
@@ -104,6 +119,7 @@ export async function loadDemoData(db: Database, admin: Principal): Promise<{ re
       error_msg: '',
       metadata: { demo: true },
     });
+    await grantAccess(db, demoUser.id, repository.id, 'write');
     for (const [index, page] of demo.pages.entries()) {
       const now = new Date().toISOString();
       const task = await createTask(db, admin, {
@@ -138,5 +154,6 @@ export async function loadDemoData(db: Database, admin: Principal): Promise<{ re
       documents++;
     }
   }
-  return { repositories: DEMO.length, documents };
+  const token = await createToken(db, demoUser.id, { name: 'demo' });
+  return { repositories: DEMO.length, documents, demoToken: token.token };
 }

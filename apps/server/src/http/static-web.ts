@@ -10,15 +10,11 @@ export function mountWebApp(app: Hono<AppEnv>, distDir: string): boolean {
   const indexPath = join(distDir, 'index.html');
   if (!existsSync(indexPath)) return false;
   const indexHtml = readFileSync(indexPath, 'utf8');
-  app.use(
-    '/assets/*',
-    serveStatic({
-      root: distDir,
-      onFound: (_path, c) => {
-        c.header('Cache-Control', 'public, max-age=31536000, immutable');
-      },
-    }),
-  );
+  // Vite puts a content hash in every asset name, so an asset never changes under its name.
+  app.use('/assets/*', async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
   app.use('*', serveStatic({ root: distDir }));
   app.get('*', (c, next) => {
     const path = c.req.path;

@@ -1,0 +1,61 @@
+// The REST client: adds the bearer token, unwraps `{code, data}` and turns `{code, error}`
+// into an ApiError that carries the server's message for the UI to show.
+import type { Document, Page, Repository, Task } from '@wikisync/shared';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type TokenSource = () => string | null;
+
+export function createApiClient(getToken: TokenSource, baseUrl = '') {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'The server cannot be reached; check your connection.');
+    }
+    const payload = (await response.json().catch(() => null)) as
+      | { code: string; data?: T; error?: string }
+      | null;
+    if (!response.ok || !payload || payload.code !== 'OK') {
+      throw new ApiError(
+        response.status,
+        payload?.code ?? 'HTTP_ERROR',
+        payload?.error ?? `The server answered ${response.status}.`,
+      );
+    }
+    return payload.data as T;
+  }
+
+  return {
+    request,
+    me: () => request<{ id: number; name: string; is_admin: boolean }>('GET', '/api/me'),
+    listRepositories: (limit = 200, offset = 0) =>
+      request<Page<Repository>>('GET', `/api/repositories?limit=${limit}&offset=${offset}`),
+    getRepository: (id: number) => request<Repository>('GET', `/api/repositories/${id}`),
+    listTasks: (repositoryId: number) =>
+      request<Page<Task>>('GET', `/api/tasks?repository_id=${repositoryId}&limit=500`),
+    listDocuments: (repositoryId: number) =>
+      request<Page<Document>>('GET', `/api/documents?repository_id=${repositoryId}&limit=500`),
+    getDocument: (id: number) => request<Document>('GET', `/api/documents/${id}`),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
