@@ -35,7 +35,8 @@ class UsageError extends Error {}
 
 function parseId(value: string | undefined, what: string): number {
   const parsed = numericIdSchema.safeParse(value);
-  if (!parsed.success) throw new UsageError(`${what} must be a positive integer (got ${JSON.stringify(value)})`);
+  if (!parsed.success)
+    throw new UsageError(`${what} must be a positive integer (got ${JSON.stringify(value)})`);
   return parsed.data;
 }
 
@@ -76,7 +77,9 @@ async function run(db: Database, argv: string[]): Promise<void> {
         const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
         const created = await createToken(db, user.id, { name: values.name, expiresAt });
         console.log(created.token);
-        console.error(`token ${created.id} for ${user.name}${created.expires_at ? `, expires ${created.expires_at}` : ''}; it is shown only once`);
+        console.error(
+          `token ${created.id} for ${user.name}${created.expires_at ? `, expires ${created.expires_at}` : ''}; it is shown only once`,
+        );
         return;
       }
       if (sub === 'revoke') {
@@ -134,7 +137,8 @@ async function main() {
 
 main().catch((error: unknown) => {
   if (error instanceof UsageError) console.error(`wikisync: ${error.message}\n\n${USAGE}`);
-  else if (error instanceof ConfigError || error instanceof AppError) console.error(`wikisync: ${error.message}`);
+  else if (error instanceof ConfigError || error instanceof AppError)
+    console.error(`wikisync: ${error.message}`);
   else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`wikisync: ${error.message}\n\n${USAGE}`);
   } else console.error('wikisync: failed:', error);

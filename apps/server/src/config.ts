@@ -23,7 +23,11 @@ const envSchema = z.object({
     .min(1, 'must not be empty when set')
     .regex(/^\S+$/, 'must not contain spaces')
     .optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(16 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024')
+    .default(16 * 1024 * 1024),
   WEB_DIST_DIR: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
@@ -43,7 +47,9 @@ export interface Config {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "not set": `DATABASE_URL= pnpm start` selects the embedded database.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

@@ -23,7 +23,9 @@ async function main() {
     console.log(`[wikisync] listening on http://localhost:${info.port} (${where})`);
     if (!config.webDistDir) console.log('[wikisync] web app not built; run `pnpm build` to serve it at /');
     if (!config.adminToken) {
-      console.log('[wikisync] sign in with a token from `pnpm cli token create <user>`, or start with ADMIN_TOKEN set');
+      console.log(
+        '[wikisync] sign in with a token from `pnpm cli token create <user>`, or start with ADMIN_TOKEN set',
+      );
     }
   });
   const shutdown = async () => {

@@ -3,14 +3,24 @@ import { useAuthStore } from './stores/auth';
 
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'repositories', component: () => import('./pages/RepositoriesPage.vue') },
-  { path: '/repo/:repoId', name: 'repository', component: () => import('./pages/RepositoryPage.vue'), props: true },
+  {
+    path: '/repo/:repoId',
+    name: 'repository',
+    component: () => import('./pages/RepositoryPage.vue'),
+    props: true,
+  },
   {
     path: '/repo/:repoId/doc/:docId',
     name: 'document',
     component: () => import('./pages/DocumentPage.vue'),
     props: true,
   },
-  { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignInPage.vue'), meta: { public: true } },
+  {
+    path: '/sign-in',
+    name: 'sign-in',
+    component: () => import('./pages/SignInPage.vue'),
+    meta: { public: true },
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
 ];
 

@@ -35,7 +35,10 @@ const noNul = (value: string) => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
 
 /** Free text columns: bounded so that a single field cannot exhaust memory. */
-export const shortTextSchema = z.string().max(1000, 'must be at most 1000 characters').refine(noNul, NUL_MESSAGE);
+export const shortTextSchema = z
+  .string()
+  .max(1000, 'must be at most 1000 characters')
+  .refine(noNul, NUL_MESSAGE);
 export const longTextSchema = z
   .string()
   .max(5_000_000, 'must be at most 5,000,000 characters')

@@ -2,8 +2,7 @@
 // `4xx/5xx {"code":"<UPPER_SNAKE>","error":"<human message>"}`.
 import { z } from 'zod';
 
-export const okEnvelopeSchema = <T extends z.ZodType>(data: T) =>
-  z.object({ code: z.literal('OK'), data });
+export const okEnvelopeSchema = <T extends z.ZodType>(data: T) => z.object({ code: z.literal('OK'), data });
 export type OkEnvelope<T> = { code: 'OK'; data: T };
 
 export const errorEnvelopeSchema = z.object({

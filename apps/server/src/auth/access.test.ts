@@ -33,12 +33,17 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
     const list = (await jsonOf(await t.request('GET', '/api/repositories', { token: reader.token }))).data;
     expect(list.items.map((r: { id: number }) => r.id)).toEqual([visibleId]);
     expect(list.total).toBe(1);
-    expect((await t.request('GET', `/api/repositories/${hiddenId}`, { token: reader.token })).status).toBe(404);
+    expect((await t.request('GET', `/api/repositories/${hiddenId}`, { token: reader.token })).status).toBe(
+      404,
+    );
   });
 
   it('answers 403 to writes without write access and changes nothing', async () => {
     for (const id of [visibleId, hiddenId]) {
-      const response = await t.request('PATCH', `/api/repositories/${id}`, { body: { name: 'x' }, token: reader.token });
+      const response = await t.request('PATCH', `/api/repositories/${id}`, {
+        body: { name: 'x' },
+        token: reader.token,
+      });
       expect(response.status).toBe(403);
       expect((await jsonOf(response)).error).toMatch(/write access/);
     }
@@ -53,16 +58,24 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
 
   it('lets a user write what they created', async () => {
     const writer = await t.createUserWithToken('writer');
-    const created = await t.request('POST', '/api/repositories', { body: { name: 'mine' }, token: writer.token });
+    const created = await t.request('POST', '/api/repositories', {
+      body: { name: 'mine' },
+      token: writer.token,
+    });
     const id = (await jsonOf(created)).data.id;
-    const patched = await t.request('PATCH', `/api/repositories/${id}`, { body: { name: 'ours' }, token: writer.token });
+    const patched = await t.request('PATCH', `/api/repositories/${id}`, {
+      body: { name: 'ours' },
+      token: writer.token,
+    });
     expect(patched.status).toBe(200);
   });
 
   it('stops a revoked token at once', async () => {
     const user = await t.createUserWithToken('leaver');
     expect((await t.request('GET', '/api/me', { token: user.token })).status).toBe(200);
-    const [row] = await t.database.db.query<{ id: number }>('SELECT id FROM api_tokens WHERE user_id = $1', [user.userId]);
+    const [row] = await t.database.db.query<{ id: number }>('SELECT id FROM api_tokens WHERE user_id = $1', [
+      user.userId,
+    ]);
     await revokeToken(t.database.db, row!.id);
     expect((await t.request('GET', '/api/me', { token: user.token })).status).toBe(401);
   });

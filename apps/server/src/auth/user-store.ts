@@ -38,7 +38,8 @@ export async function ensureBootstrapAdmin(db: Queryable): Promise<Principal> {
 
 export async function createUser(db: Queryable, name: string, isAdmin = false): Promise<User> {
   const existing = await db.query('SELECT 1 FROM users WHERE name = $1', [name]);
-  if (existing.length > 0) throw new BadRequestError(`A user named "${name}" already exists; pick another name.`);
+  if (existing.length > 0)
+    throw new BadRequestError(`A user named "${name}" already exists; pick another name.`);
   const rows = await db.query<User & { created_at: Date }>(
     'INSERT INTO users (name, is_admin) VALUES ($1, $2) RETURNING id, name, is_admin, created_at',
     [name, isAdmin],
@@ -48,7 +49,9 @@ export async function createUser(db: Queryable, name: string, isAdmin = false): 
 }
 
 export async function findUser(db: Queryable, name: string): Promise<User> {
-  const rows = await db.query<User>('SELECT id, name, is_admin, created_at FROM users WHERE name = $1', [name]);
+  const rows = await db.query<User>('SELECT id, name, is_admin, created_at FROM users WHERE name = $1', [
+    name,
+  ]);
   const row = rows[0];
   if (!row) throw new NotFoundError(`User "${name}"`);
   return { ...row, created_at: isoTime(row.created_at) };
@@ -76,11 +79,18 @@ export async function createToken(
 }
 
 export async function revokeToken(db: Queryable, tokenId: number): Promise<void> {
-  const rows = await db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 RETURNING id', [tokenId]);
+  const rows = await db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 RETURNING id', [
+    tokenId,
+  ]);
   if (rows.length === 0) throw new NotFoundError(`Token ${tokenId}`);
 }
 
-export async function grantAccess(db: Queryable, userId: number, repositoryId: number, access: Access): Promise<void> {
+export async function grantAccess(
+  db: Queryable,
+  userId: number,
+  repositoryId: number,
+  access: Access,
+): Promise<void> {
   const repo = await db.query('SELECT 1 FROM repositories WHERE id = $1 AND NOT deleted', [repositoryId]);
   if (repo.length === 0) throw new NotFoundError(`Repository ${repositoryId}`);
   await db.query(
@@ -91,5 +101,8 @@ export async function grantAccess(db: Queryable, userId: number, repositoryId: n
 }
 
 export async function revokeAccess(db: Queryable, userId: number, repositoryId: number): Promise<void> {
-  await db.query('DELETE FROM repository_grants WHERE user_id = $1 AND repository_id = $2', [userId, repositoryId]);
+  await db.query('DELETE FROM repository_grants WHERE user_id = $1 AND repository_id = $2', [
+    userId,
+    repositoryId,
+  ]);
 }

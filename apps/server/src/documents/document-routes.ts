@@ -2,11 +2,19 @@ import { Hono } from 'hono';
 import { documentCreateSchema, documentUpdateSchema, listQuerySchema, ok } from '@wikisync/shared';
 import type { AppDeps, AppEnv } from '../context.js';
 import { readIdParam, readJson, readQuery } from '../http/validate.js';
-import { createDocument, deleteDocument, getDocument, listDocuments, updateDocument } from './document-store.js';
+import {
+  createDocument,
+  deleteDocument,
+  getDocument,
+  listDocuments,
+  updateDocument,
+} from './document-store.js';
 
 export function documentRoutes({ db }: AppDeps) {
   return new Hono<AppEnv>()
-    .get('/', async (c) => c.json(ok(await listDocuments(db, c.get('principal'), readQuery(c, listQuerySchema)))))
+    .get('/', async (c) =>
+      c.json(ok(await listDocuments(db, c.get('principal'), readQuery(c, listQuerySchema)))),
+    )
     .post('/', async (c) => {
       const input = await readJson(c, documentCreateSchema);
       return c.json(ok(await createDocument(db, c.get('principal'), input)), 201);

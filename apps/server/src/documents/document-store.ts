@@ -69,12 +69,22 @@ export async function listDocuments(
       ORDER BY repository_id, sort_order, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, query.limit, query.offset],
   );
-  const counted = await db.query<{ total: number }>(`SELECT count(*) AS total FROM document_rows WHERE ${where}`, params);
-  return { items: rows.map(toDocument), total: counted[0]?.total ?? 0, limit: query.limit, offset: query.offset };
+  const counted = await db.query<{ total: number }>(
+    `SELECT count(*) AS total FROM document_rows WHERE ${where}`,
+    params,
+  );
+  return {
+    items: rows.map(toDocument),
+    total: counted[0]?.total ?? 0,
+    limit: query.limit,
+    offset: query.offset,
+  };
 }
 
 async function findLiveDocument(db: Queryable, id: number): Promise<Document> {
-  const rows = await db.query(`SELECT ${DOCUMENT_COLUMNS} FROM document_rows WHERE id = $1 AND NOT deleted`, [id]);
+  const rows = await db.query(`SELECT ${DOCUMENT_COLUMNS} FROM document_rows WHERE id = $1 AND NOT deleted`, [
+    id,
+  ]);
   const row = rows[0];
   if (!row) throw new NotFoundError(`Document ${id}`);
   return toDocument(row);
@@ -105,14 +115,16 @@ async function checkReferences(
       repositoryId,
     ]);
     if (rows.length === 0) {
-      throw new BadRequestError(`task_id ${refs.task_id} is not a task of repository ${repositoryId}; send an existing task id or null.`);
+      throw new BadRequestError(
+        `task_id ${refs.task_id} is not a task of repository ${repositoryId}; send an existing task id or null.`,
+      );
     }
   }
   if (refs.replaced_by === null || refs.replaced_by === undefined) return refs.replaced_by;
-  const rows = await tx.query<{ uid: string }>('SELECT uid FROM documents WHERE id = $1 AND repository_id = $2', [
-    refs.replaced_by,
-    repositoryId,
-  ]);
+  const rows = await tx.query<{ uid: string }>(
+    'SELECT uid FROM documents WHERE id = $1 AND repository_id = $2',
+    [refs.replaced_by, repositoryId],
+  );
   if (!rows[0]) {
     throw new BadRequestError(
       `replaced_by ${refs.replaced_by} is not a document of repository ${repositoryId}; send an existing document id or null.`,
@@ -121,13 +133,18 @@ async function checkReferences(
   return rows[0].uid;
 }
 
-export async function createDocument(db: Database, principal: Principal, input: DocumentCreate): Promise<Document> {
+export async function createDocument(
+  db: Database,
+  principal: Principal,
+  input: DocumentCreate,
+): Promise<Document> {
   return writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, input.repository_id);
     const replacedByUid = await checkReferences(tx, input.repository_id, input);
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM documents WHERE uid = $1', [uid]);
-    if (taken.length > 0) throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`);
+    if (taken.length > 0)
+      throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`);
     const rows = await tx.query<{ id: number }>(
       `INSERT INTO documents (uid, repository_id, task_id, title, filename, content, language, sort_order, version,
                               is_latest, replaced_by_uid, metadata)

@@ -28,8 +28,10 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
 function databaseInputError(error: unknown): string | null {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return null;
-  if (code.startsWith('22')) return 'A value in the request cannot be stored (invalid text or number out of range).';
-  if (code === '54000' || code === '54001') return 'The request is nested too deeply or is too complex to store.';
+  if (code.startsWith('22'))
+    return 'A value in the request cannot be stored (invalid text or number out of range).';
+  if (code === '54000' || code === '54001')
+    return 'The request is nested too deeply or is too complex to store.';
   return null;
 }
 
@@ -45,15 +47,28 @@ export function handleError(error: Error, c: Context) {
   if (error instanceof AppError) return errorResponse(c, error.code, error.message);
   if (error instanceof HTTPException) {
     const status = error.status;
-    const code = status === 413 ? ERROR_CODES.PAYLOAD_TOO_LARGE : status === 401 ? ERROR_CODES.UNAUTHORIZED : ERROR_CODES.BAD_REQUEST;
+    const code =
+      status === 413
+        ? ERROR_CODES.PAYLOAD_TOO_LARGE
+        : status === 401
+          ? ERROR_CODES.UNAUTHORIZED
+          : ERROR_CODES.BAD_REQUEST;
     return c.json({ code, error: error.message || 'The request was refused.' }, status);
   }
   const inputProblem = databaseInputError(error);
   if (inputProblem) return errorResponse(c, ERROR_CODES.BAD_REQUEST, inputProblem);
   console.error(`[wikisync] ${c.req.method} ${c.req.path} failed:`, error);
-  return errorResponse(c, ERROR_CODES.INTERNAL_ERROR, 'The server failed to handle this request; it has been logged.');
+  return errorResponse(
+    c,
+    ERROR_CODES.INTERNAL_ERROR,
+    'The server failed to handle this request; it has been logged.',
+  );
 }
 
 export function notFoundResponse(c: Context) {
-  return errorResponse(c, ERROR_CODES.NOT_FOUND, `No endpoint ${c.req.method} ${c.req.path}; see PROTOCOL.md for the API.`);
+  return errorResponse(
+    c,
+    ERROR_CODES.NOT_FOUND,
+    `No endpoint ${c.req.method} ${c.req.path}; see PROTOCOL.md for the API.`,
+  );
 }

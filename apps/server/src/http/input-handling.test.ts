@@ -7,7 +7,8 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
   let repositoryId: number;
   beforeAll(async () => {
     t = await startTestApp(kind, { maxBodyBytes: 64 * 1024 });
-    repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'r' } }))).data.id;
+    repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'r' } }))).data
+      .id;
   });
   afterAll(() => t.close());
 
@@ -19,13 +20,25 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
   }
 
   it('explains malformed JSON', async () => {
-    await expectError(await t.request('POST', '/api/repositories', { body: '{"name":' }), 400, /not valid JSON/);
+    await expectError(
+      await t.request('POST', '/api/repositories', { body: '{"name":' }),
+      400,
+      /not valid JSON/,
+    );
     await expectError(await t.request('POST', '/api/repositories', { body: '' }), 400, /body is empty/);
   });
 
   it('names the field with a wrong type, a missing field and an unknown field', async () => {
-    await expectError(await t.request('POST', '/api/repositories', { body: { name: 5 } }), 400, /name: .*string/);
-    await expectError(await t.request('POST', '/api/tasks', { body: { repository_id: repositoryId } }), 400, /title/);
+    await expectError(
+      await t.request('POST', '/api/repositories', { body: { name: 5 } }),
+      400,
+      /name: .*string/,
+    );
+    await expectError(
+      await t.request('POST', '/api/tasks', { body: { repository_id: repositoryId } }),
+      400,
+      /title/,
+    );
     await expectError(
       await t.request('POST', '/api/repositories', { body: { name: 'a', colour: 'red' } }),
       400,
@@ -40,11 +53,17 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
   });
 
   it('refuses NUL characters, bad ids and numbers out of range', async () => {
-    await expectError(await t.request('POST', '/api/repositories', { body: { name: 'a\u0000b' } }), 400, /NUL/);
+    await expectError(
+      await t.request('POST', '/api/repositories', { body: { name: 'a\u0000b' } }),
+      400,
+      /NUL/,
+    );
     await expectError(await t.request('GET', '/api/tasks/abc'), 400, /positive integer/);
     await expectError(await t.request('GET', '/api/tasks/99999999999999999999'), 400, /positive integer/);
     await expectError(
-      await t.request('POST', '/api/tasks', { body: { repository_id: repositoryId, title: 't', sort_order: 1e12 } }),
+      await t.request('POST', '/api/tasks', {
+        body: { repository_id: repositoryId, title: 't', sort_order: 1e12 },
+      }),
       400,
       /sort_order/,
     );
@@ -59,7 +78,11 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
   });
 
   it('answers unknown endpoints with 404 in the envelope', async () => {
-    await expectError(await t.request('GET', '/api/nothing-here'), 404, /No endpoint GET \/api\/nothing-here/);
+    await expectError(
+      await t.request('GET', '/api/nothing-here'),
+      404,
+      /No endpoint GET \/api\/nothing-here/,
+    );
   });
 
   it('answers /health without a token', async () => {

@@ -35,7 +35,9 @@ describe('serving the built web app', () => {
   });
 
   it('keeps API 404s as JSON instead of the app', async () => {
-    const response = await t.app.request('/api/nope', { headers: { authorization: 'Bearer test-admin-token' } });
+    const response = await t.app.request('/api/nope', {
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
     expect(response.status).toBe(404);
     expect((await response.json()) as object).toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -41,7 +41,9 @@ export function readIdParam(c: Context, name = 'id'): number {
   const raw = c.req.param(name);
   const result = numericIdSchema.safeParse(raw);
   if (!result.success) {
-    throw new ValidationError(`Invalid request: "${name}" in the path must be a positive integer id (got "${raw}").`);
+    throw new ValidationError(
+      `Invalid request: "${name}" in the path must be a positive integer id (got "${raw}").`,
+    );
   }
   return result.data;
 }

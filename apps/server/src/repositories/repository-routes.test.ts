@@ -15,7 +15,12 @@ describe.each(testDatabaseKinds())('repositories REST API on %s', (kind) => {
     });
     expect(created.status).toBe(201);
     const repo = (await jsonOf(created)).data;
-    expect(repo).toMatchObject({ name: 'alpha', status: 'pending', clone_branch: 'main', metadata: { stars: 3 } });
+    expect(repo).toMatchObject({
+      name: 'alpha',
+      status: 'pending',
+      clone_branch: 'main',
+      metadata: { stars: 3 },
+    });
     expect(repo.uid).toMatch(/^[0-9a-f-]{36}$/);
 
     const fetched = await jsonOf(await t.request('GET', `/api/repositories/${repo.id}`));
@@ -34,7 +39,8 @@ describe.each(testDatabaseKinds())('repositories REST API on %s', (kind) => {
   });
 
   it('pages lists with limit and offset and reports the total', async () => {
-    for (const name of ['p-1', 'p-2', 'p-3']) await t.request('POST', '/api/repositories', { body: { name } });
+    for (const name of ['p-1', 'p-2', 'p-3'])
+      await t.request('POST', '/api/repositories', { body: { name } });
     const first = (await jsonOf(await t.request('GET', '/api/repositories?limit=2&offset=0'))).data;
     const second = (await jsonOf(await t.request('GET', '/api/repositories?limit=2&offset=2'))).data;
     expect(first.items).toHaveLength(2);

@@ -14,7 +14,9 @@ const pageQuerySchema = listQuerySchema.pick({ limit: true, offset: true });
 
 export function repositoryRoutes({ db }: AppDeps) {
   return new Hono<AppEnv>()
-    .get('/', async (c) => c.json(ok(await listRepositories(db, c.get('principal'), readQuery(c, pageQuerySchema)))))
+    .get('/', async (c) =>
+      c.json(ok(await listRepositories(db, c.get('principal'), readQuery(c, pageQuerySchema)))),
+    )
     .post('/', async (c) => {
       const input = await readJson(c, repositoryCreateSchema);
       return c.json(ok(await createRepository(db, c.get('principal'), input)), 201);

@@ -62,7 +62,10 @@ export async function listRepositories(
 }
 
 async function findLiveRepository(db: Queryable, id: number): Promise<Repository> {
-  const rows = await db.query(`SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE id = $1 AND NOT deleted`, [id]);
+  const rows = await db.query(
+    `SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE id = $1 AND NOT deleted`,
+    [id],
+  );
   const row = rows[0];
   if (!row) throw new NotFoundError(`Repository ${id}`);
   return toRepository(row);
@@ -76,7 +79,11 @@ export async function getRepository(db: Queryable, principal: Principal, id: num
 }
 
 /** Before a write: NotFound when the repository is gone, Forbidden without write access. */
-export async function requireWritableRepository(db: Queryable, principal: Principal, id: number): Promise<Repository> {
+export async function requireWritableRepository(
+  db: Queryable,
+  principal: Principal,
+  id: number,
+): Promise<Repository> {
   const repository = await findLiveRepository(db, id);
   await requireWrite(db, principal, id);
   return repository;
@@ -90,7 +97,8 @@ export async function createRepository(
   return writeTransaction(db, async (tx) => {
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [uid]);
-    if (taken.length > 0) throw new ConflictError(`A repository with uid "${uid}" already exists; use another uid.`);
+    if (taken.length > 0)
+      throw new ConflictError(`A repository with uid "${uid}" already exists; use another uid.`);
     const rows = await tx.query(
       `INSERT INTO repositories (uid, name, url, description, clone_branch, clone_commit_id, size_mb, status, error_msg, metadata)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${REPOSITORY_COLUMNS}`,
@@ -140,8 +148,14 @@ export async function updateRepository(
 export async function deleteRepository(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, id);
-    await tx.query('UPDATE documents SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted', [id]);
-    await tx.query('UPDATE tasks SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted', [id]);
+    await tx.query(
+      'UPDATE documents SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted',
+      [id],
+    );
+    await tx.query(
+      'UPDATE tasks SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted',
+      [id],
+    );
     await tx.query('UPDATE repositories SET deleted = true, updated_at = now() WHERE id = $1', [id]);
   });
 }

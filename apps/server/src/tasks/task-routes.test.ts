@@ -7,7 +7,8 @@ describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) 
   let repositoryId: number;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'docs' } }))).data.id;
+    repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'docs' } })))
+      .data.id;
   });
   afterAll(() => t.close());
 
@@ -26,7 +27,9 @@ describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) 
         body: { repository_id: String(repositoryId), task_id: task.id, title: 'Overview', content: '# Hi' },
       }),
     );
-    const linked = await data(await t.request('PATCH', `/api/tasks/${task.id}`, { body: { doc_id: document.id } }));
+    const linked = await data(
+      await t.request('PATCH', `/api/tasks/${task.id}`, { body: { doc_id: document.id } }),
+    );
     expect(linked.doc_id).toBe(document.id);
 
     const byTask = await data(await t.request('GET', `/api/documents?task_id=${task.id}`));
@@ -46,7 +49,9 @@ describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) 
 
   it('refuses references to rows of another repository or to nothing', async () => {
     const other = await data(await t.request('POST', '/api/repositories', { body: { name: 'other' } }));
-    const foreignTask = await data(await t.request('POST', '/api/tasks', { body: { repository_id: other.id, title: 'x' } }));
+    const foreignTask = await data(
+      await t.request('POST', '/api/tasks', { body: { repository_id: other.id, title: 'x' } }),
+    );
     const response = await t.request('POST', '/api/documents', {
       body: { repository_id: repositoryId, task_id: foreignTask.id, title: 'bad' },
     });
@@ -60,9 +65,13 @@ describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) 
   });
 
   it('deleting a document clears the task link and leaves a tombstone', async () => {
-    const task = await data(await t.request('POST', '/api/tasks', { body: { repository_id: repositoryId, title: 'T' } }));
+    const task = await data(
+      await t.request('POST', '/api/tasks', { body: { repository_id: repositoryId, title: 'T' } }),
+    );
     const document = await data(
-      await t.request('POST', '/api/documents', { body: { repository_id: repositoryId, task_id: task.id, title: 'D' } }),
+      await t.request('POST', '/api/documents', {
+        body: { repository_id: repositoryId, task_id: task.id, title: 'D' },
+      }),
     );
     await data(await t.request('PATCH', `/api/tasks/${task.id}`, { body: { doc_id: document.id } }));
     await data(await t.request('DELETE', `/api/documents/${document.id}`));

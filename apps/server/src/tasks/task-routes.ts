@@ -8,7 +8,9 @@ const taskListQuerySchema = listQuerySchema.omit({ task_id: true });
 
 export function taskRoutes({ db }: AppDeps) {
   return new Hono<AppEnv>()
-    .get('/', async (c) => c.json(ok(await listTasks(db, c.get('principal'), readQuery(c, taskListQuerySchema)))))
+    .get('/', async (c) =>
+      c.json(ok(await listTasks(db, c.get('principal'), readQuery(c, taskListQuerySchema)))),
+    )
     .post('/', async (c) => {
       const input = await readJson(c, taskCreateSchema);
       return c.json(ok(await createTask(db, c.get('principal'), input)), 201);

@@ -69,7 +69,10 @@ export async function listTasks(
       ORDER BY repository_id, sort_order, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, query.limit, query.offset],
   );
-  const counted = await db.query<{ total: number }>(`SELECT count(*) AS total FROM tasks WHERE ${where}`, params);
+  const counted = await db.query<{ total: number }>(
+    `SELECT count(*) AS total FROM tasks WHERE ${where}`,
+    params,
+  );
   return { items: rows.map(toTask), total: counted[0]?.total ?? 0, limit: query.limit, offset: query.offset };
 }
 
@@ -105,7 +108,9 @@ async function resolveDocumentUid(
     [docId, repositoryId],
   );
   if (!rows[0]) {
-    throw new BadRequestError(`doc_id ${docId} is not a document of repository ${repositoryId}; send an existing document id or null.`);
+    throw new BadRequestError(
+      `doc_id ${docId} is not a document of repository ${repositoryId}; send an existing document id or null.`,
+    );
   }
   return rows[0].uid;
 }
@@ -116,7 +121,8 @@ export async function createTask(db: Database, principal: Principal, input: Task
     const docUid = await resolveDocumentUid(tx, input.repository_id, input.doc_id);
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM tasks WHERE uid = $1', [uid]);
-    if (taken.length > 0) throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
+    if (taken.length > 0)
+      throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
     const rows = await tx.query<{ id: number }>(
       `INSERT INTO tasks (uid, repository_id, doc_uid, writer_name, task_type, title, outline, status, run_after,
                           error_msg, sort_order, started_at, completed_at, metadata)
@@ -142,7 +148,12 @@ export async function createTask(db: Database, principal: Principal, input: Task
   });
 }
 
-export async function updateTask(db: Database, principal: Principal, id: number, patch: TaskUpdate): Promise<Task> {
+export async function updateTask(
+  db: Database,
+  principal: Principal,
+  id: number,
+  patch: TaskUpdate,
+): Promise<Task> {
   return writeTransaction(db, async (tx) => {
     const task = await findLiveTask(tx, id);
     await requireWritableRepository(tx, principal, task.repository_id);

@@ -15,7 +15,11 @@ export interface TestApp {
   config: Config;
   app: Awaited<ReturnType<typeof createApp>>;
   /** Sends a request; `body` objects are sent as JSON, strings as they are. */
-  request(method: string, path: string, options?: { body?: unknown; token?: string | null }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string | null },
+  ): Promise<Response>;
   /** A user with a fresh token. */
   createUserWithToken(name: string): Promise<{ userId: number; token: string }>;
   close(): Promise<void>;
@@ -23,7 +27,12 @@ export interface TestApp {
 
 export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase(kind);
-  const config: Config = { ...loadConfig({}), adminToken: TEST_ADMIN_TOKEN, webDistDir: undefined, ...overrides };
+  const config: Config = {
+    ...loadConfig({}),
+    adminToken: TEST_ADMIN_TOKEN,
+    webDistDir: undefined,
+    ...overrides,
+  };
   const app = await createApp({ db: database.db, config });
   return {
     database,

@@ -31,9 +31,11 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
     } catch {
       throw new ApiError(0, 'NETWORK', 'The server cannot be reached; check your connection.');
     }
-    const payload = (await response.json().catch(() => null)) as
-      | { code: string; data?: T; error?: string }
-      | null;
+    const payload = (await response.json().catch(() => null)) as {
+      code: string;
+      data?: T;
+      error?: string;
+    } | null;
     if (!response.ok || !payload || payload.code !== 'OK') {
       throw new ApiError(
         response.status,

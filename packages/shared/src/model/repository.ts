@@ -1,7 +1,21 @@
 import { z } from 'zod';
-import { mediumTextSchema, metadataSchema, numericIdSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import {
+  mediumTextSchema,
+  metadataSchema,
+  numericIdSchema,
+  shortTextSchema,
+  timestampSchema,
+  uidSchema,
+} from '../common.js';
 
-export const REPOSITORY_STATUSES = ['pending', 'cloning', 'ready', 'analyzing', 'completed', 'error'] as const;
+export const REPOSITORY_STATUSES = [
+  'pending',
+  'cloning',
+  'ready',
+  'analyzing',
+  'completed',
+  'error',
+] as const;
 export const repositoryStatusSchema = z.enum(REPOSITORY_STATUSES);
 export type RepositoryStatus = z.infer<typeof repositoryStatusSchema>;
 

@@ -11,7 +11,9 @@ describe('renderMarkdown', () => {
   });
 
   it('keeps script and event-handler payloads inert', () => {
-    const html = renderMarkdown('<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>');
+    const html = renderMarkdown(
+      '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>',
+    );
     expect(html).not.toContain('<script');
     expect(html).not.toContain('onerror');
     expect(html).not.toContain('javascript:');
