@@ -1,0 +1,72 @@
+// A new user's first visit: sign in with a token, open a repository, read a document.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshot } from '../support/browser.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { api } from '../support/api.js';
+
+describe('browsing in a real browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let repositoryId: number;
+  let documentId: number;
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    browser = await launchBrowser();
+    const repository = await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
+      name: 'handbook',
+      description: 'How we work',
+    });
+    repositoryId = repository.id;
+    const task = await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/tasks', {
+      repository_id: repositoryId,
+      title: 'Write the onboarding page',
+      status: 'succeeded',
+    });
+    const document = await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/documents', {
+      repository_id: repositoryId,
+      task_id: task.id,
+      title: 'Onboarding',
+      content: '# Onboarding\n\nWelcome **aboard**.\n\n<img src=x onerror="document.title=\'pwned\'">',
+    });
+    documentId = document.id;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('signs in, lists repositories and renders a document as markdown with scripts inert', async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await page.goto(`/repo/${repositoryId}/doc/${documentId}`);
+    await page.waitForURL(/\/sign-in/);
+    await screenshot(page, 'sign-in');
+
+    await page.fill('[data-test="token-input"]', 'wrong-token');
+    await page.click('[data-test="sign-in"]');
+    await expect.poll(() => page.textContent('[role="alert"]')).toMatch(/unknown, expired or revoked/);
+
+    await page.fill('[data-test="token-input"]', server.adminToken);
+    await page.click('[data-test="sign-in"]');
+    await page.waitForURL(new RegExp(`/repo/${repositoryId}/doc/${documentId}$`));
+    await page.waitForSelector('[data-test="document-title"]');
+    expect(await page.textContent('[data-test="document-title"]')).toBe('Onboarding');
+    expect(await page.innerHTML('article.markdown')).toContain('<strong>aboard</strong>');
+    expect(await page.title()).not.toBe('pwned');
+    await screenshot(page, 'document');
+
+    await page.goto('/');
+    await page.waitForSelector('[data-test="repository-list"]');
+    expect(await page.textContent('[data-test="repository-list"]')).toContain('handbook');
+    await screenshot(page, 'repositories');
+
+    await page.click('text=handbook');
+    await page.waitForSelector('[data-test="task-table"]');
+    expect(await page.textContent('[data-test="task-table"]')).toContain('Write the onboarding page');
+    await screenshot(page, 'repository');
+    await context.close();
+  });
+});

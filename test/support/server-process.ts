@@ -1,0 +1,126 @@
+// Runs the built server (`apps/server/dist/main.js`) as a real child process, the way a user
+// starts it, on a fresh database: a new PostgreSQL database when the run targets Postgres,
+// otherwise a temporary embedded-database folder. It can be stopped, killed and restarted on
+// the same data and port, for offline and crash scenarios.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createTestDatabase,
+  testDatabaseKinds,
+  type TestDatabase,
+} from '../../apps/server/src/testing/test-database.js';
+import type { DatabaseKind } from '../../apps/server/src/db/database.js';
+import { freePort } from './free-port.js';
+
+const SERVER_ENTRY = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  kind: DatabaseKind;
+  adminToken: string;
+  /** Everything the process printed, for assertions on logs. */
+  output(): string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** The database kind for cross-process tests: Postgres when the run targets it. */
+export function processDatabaseKind(): DatabaseKind {
+  const kinds = testDatabaseKinds();
+  return kinds.includes('postgres') && process.env.TEST_DB !== 'pglite' ? 'postgres' : 'pglite';
+}
+
+export async function startServerProcess(
+  options: { kind?: DatabaseKind; env?: Record<string, string>; adminToken?: string } = {},
+): Promise<ServerProcess> {
+  const kind = options.kind ?? processDatabaseKind();
+  const port = await freePort();
+  const adminToken = options.adminToken ?? 'e2e-admin-token';
+  let database: TestDatabase | null = null;
+  let dataDir: string | null = null;
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: adminToken,
+    ...options.env,
+  };
+  delete env.DATABASE_URL;
+  if (kind === 'postgres') {
+    database = await createTestDatabase('postgres');
+    // The test keeps no connection of its own open, so the server owns the database.
+    env.DATABASE_URL = database.url!;
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), 'wikisync-e2e-'));
+    env.DATA_DIR = dataDir;
+  }
+
+  let child: ChildProcess | null = null;
+  let log = '';
+  const url = `http://127.0.0.1:${port}`;
+
+  async function waitHealthy() {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child?.exitCode !== null && child?.exitCode !== undefined) {
+        throw new Error(`server exited with ${child.exitCode}:\n${log}`);
+      }
+      try {
+        const response = await fetch(`${url}/health`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`server did not become healthy:\n${log}`);
+  }
+
+  const handle: ServerProcess = {
+    url,
+    port,
+    kind,
+    adminToken,
+    output: () => log,
+    async start() {
+      child = spawn(process.execPath, [SERVER_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      await waitHealthy();
+    },
+    async stop() {
+      await signal('SIGTERM');
+    },
+    async kill() {
+      await signal('SIGKILL');
+    },
+    async dispose() {
+      await signal('SIGKILL');
+      if (database) await database.dispose();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+
+  async function signal(name: NodeJS.Signals) {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill(name);
+    });
+    child = null;
+  }
+
+  if (database) {
+    // createTestDatabase opened a pool for migrations; close it so only the server connects.
+    await database.db.close();
+  }
+  await handle.start();
+  return handle;
+}
