@@ -1,0 +1,90 @@
+// The operator's side of instance sync: saved targets, what a remote offers, starting a
+// push or pull, following its progress, history and schedules. All calls go to our own
+// server, which alone talks to peers (it only calls saved targets).
+import type {
+  InstanceSyncStatus,
+  RemoteDocument,
+  RemoteRepository,
+  SyncDirection,
+  SyncSchedule,
+  SyncSession,
+  SyncSessionDetail,
+  SyncStartResponse,
+  SyncTarget,
+} from '@wikisync/shared';
+import type { ApiClient } from './client';
+
+export function createInstanceSyncClient(api: ApiClient) {
+  const { request } = api;
+  const query = (values: Record<string, string | number | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(values))
+      if (value !== undefined) params.set(key, String(value));
+    return params.toString();
+  };
+  return {
+    listTargets: () => request<SyncTarget[]>('GET', '/api/sync/target-list'),
+    saveTarget: (target: { url: string; name?: string; token?: string; signing_secret?: string }) =>
+      request<SyncTarget>('POST', '/api/sync/target-save', target),
+    deleteTarget: (id: number) => request<unknown>('POST', '/api/sync/target-delete', { id }),
+
+    /** Our own repositories and documents, in the shape the remote lists use. */
+    localRepositories: () => request<RemoteRepository[]>('GET', '/api/sync/repository-list'),
+    localDocuments: (repositoryId: number) =>
+      request<RemoteDocument[]>('GET', `/api/sync/document-list?${query({ repository_id: repositoryId })}`),
+    remoteRepositories: (targetId: number) =>
+      request<RemoteRepository[]>(
+        'GET',
+        `/api/sync/remote/repository-list?${query({ target_id: targetId })}`,
+      ),
+    remoteDocuments: (targetId: number, repositoryId: number) =>
+      request<RemoteDocument[]>(
+        'GET',
+        `/api/sync/remote/document-list?${query({ target_id: targetId, repository_id: repositoryId })}`,
+      ),
+
+    start: (
+      direction: SyncDirection,
+      options: { targetUrl: string; repositoryId: number; documentIds: number[] | null; clear: boolean },
+    ) =>
+      direction === 'push'
+        ? request<SyncStartResponse>('POST', '/api/sync', {
+            target_server: options.targetUrl,
+            repository_id: options.repositoryId,
+            document_ids: options.documentIds,
+            clear_target: options.clear,
+          })
+        : request<SyncStartResponse>('POST', '/api/sync/pull', {
+            target_server: options.targetUrl,
+            repository_id: options.repositoryId,
+            document_ids: options.documentIds,
+            clear_local: options.clear,
+          }),
+    status: (syncId: string) =>
+      request<InstanceSyncStatus>('GET', `/api/sync/status/${encodeURIComponent(syncId)}`),
+    cancel: (syncId: string) =>
+      request<unknown>('POST', `/api/sync/sessions/${encodeURIComponent(syncId)}/cancel`),
+
+    sessions: (
+      filter: { limit?: number; offset?: number; repository_id?: number; direction?: SyncDirection } = {},
+    ) =>
+      request<{ items: SyncSession[]; total: number; limit: number; offset: number }>(
+        'GET',
+        `/api/sync/sessions?${query(filter)}`,
+      ),
+    session: (id: string) =>
+      request<SyncSessionDetail>('GET', `/api/sync/sessions/${encodeURIComponent(id)}`),
+
+    schedules: () => request<SyncSchedule[]>('GET', '/api/sync/schedule-list'),
+    saveSchedule: (schedule: {
+      cron: string;
+      target_id: number;
+      repository_id: number;
+      direction: SyncDirection;
+      clear: boolean;
+    }) => request<SyncSchedule>('POST', '/api/sync/schedule-save', schedule),
+    deleteSchedule: (id: number) => request<unknown>('POST', '/api/sync/schedule-delete', { id }),
+  };
+}
+
+export type InstanceSyncClient = ReturnType<typeof createInstanceSyncClient>;
