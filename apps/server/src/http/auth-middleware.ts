@@ -5,11 +5,14 @@ import type { Principal } from '../auth/principal.js';
 import { findPrincipalByToken } from '../auth/user-store.js';
 import { secretsEqual } from '../auth/tokens.js';
 import { UnauthorizedError } from '../errors.js';
+import { type AuthFailureLimiter, clientAddress } from './auth-failure-limiter.js';
 
 export interface BearerAuthOptions {
   db: Database;
   /** The bootstrap admin token from ADMIN_TOKEN, and the user it acts as. */
   admin?: { token: string; principal: Principal };
+  /** Counts failed attempts per address and answers 429 past the limit. */
+  limiter?: AuthFailureLimiter;
 }
 
 export function bearerToken(header: string | undefined): string | null {
@@ -18,8 +21,10 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /** Resolves `Authorization: Bearer <token>` to a principal, or answers 401. */
-export function bearerAuth({ db, admin }: BearerAuthOptions): MiddlewareHandler<AppEnv> {
+export function bearerAuth({ db, admin, limiter }: BearerAuthOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const address = clientAddress(c);
+    limiter?.check(address);
     const header = c.req.header('authorization');
     const token = bearerToken(header);
     if (!token) {
@@ -31,7 +36,10 @@ export function bearerAuth({ db, admin }: BearerAuthOptions): MiddlewareHandler<
     }
     const principal =
       admin && secretsEqual(token, admin.token) ? admin.principal : await findPrincipalByToken(db, token);
-    if (!principal) throw new UnauthorizedError('The token is unknown, expired or revoked; sign in again.');
+    if (!principal) {
+      limiter?.recordFailure(address);
+      throw new UnauthorizedError('The token is unknown, expired or revoked; sign in again.');
+    }
     c.set('principal', principal);
     await next();
   };
