@@ -57,6 +57,24 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * A replication push names owners (repositories, tasks) the server does not have. Nothing
+ * is written; the client retries later, typically after it has pushed the owners.
+ */
+export class MissingReferencesError extends ConflictError {
+  constructor(missing: { repositories: string[]; tasks: string[] }) {
+    const parts = [
+      missing.repositories.length > 0 ? `repositories ${missing.repositories.join(', ')}` : '',
+      missing.tasks.length > 0 ? `tasks ${missing.tasks.join(', ')}` : '',
+    ].filter((part) => part !== '');
+    super(
+      `The push refers to ${parts.join(' and ')}, which the server does not have; nothing was written. ` +
+        'Push those rows first, then send this push again.',
+      { missing },
+    );
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super(
@@ -77,5 +95,27 @@ export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
+  }
+}
+
+/** A call to another server failed after its retries; names the peer and the cause. */
+export class PeerRequestError extends Error {
+  /** The peer's HTTP status, or undefined when no answer came back. */
+  readonly status: number | undefined;
+  /** True when trying again later might work (no answer, timeout, 5xx, 429). */
+  readonly retryable: boolean;
+  constructor(message: string, status: number | undefined, retryable: boolean) {
+    super(message);
+    this.name = 'PeerRequestError';
+    this.status = status;
+    this.retryable = retryable;
+  }
+}
+
+/** A sync session was cancelled by an operator while it ran. */
+export class SyncCancelledError extends Error {
+  constructor() {
+    super('The sync was cancelled by an operator.');
+    this.name = 'SyncCancelledError';
   }
 }

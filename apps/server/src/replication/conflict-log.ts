@@ -1,0 +1,90 @@
+// The log of conflict resolutions: who chose what, when, from which base, local and server
+// states. Written in the same transaction as the resolution it records.
+import type {
+  CollectionName,
+  ConflictListQuery,
+  ConflictLogEntry,
+  ConflictResolution,
+} from '@wikisync/shared';
+import type { Queryable } from '../db/database.js';
+import { isoTime } from '../db/row.js';
+import type { Principal } from '../auth/principal.js';
+import { readableRepositoryCondition } from '../auth/access.js';
+
+export interface ConflictRecord {
+  collection: CollectionName;
+  uid: string;
+  repositoryId: number | null;
+  resolution: ConflictResolution;
+  base: unknown;
+  local: unknown;
+  server: unknown;
+  result: unknown;
+}
+
+export async function logResolution(
+  tx: Queryable,
+  principal: Principal,
+  record: ConflictRecord,
+): Promise<number> {
+  const rows = await tx.query<{ id: number }>(
+    `INSERT INTO sync_conflict_log (user_id, user_name, collection, uid, repository_id, resolution, base, local, server, result)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9::text::jsonb, $10::text::jsonb) RETURNING id`,
+    [
+      principal.userId,
+      principal.userName,
+      record.collection,
+      record.uid,
+      record.repositoryId,
+      record.resolution,
+      jsonOrNull(record.base),
+      jsonOrNull(record.local),
+      jsonOrNull(record.server),
+      jsonOrNull(record.result),
+    ],
+  );
+  return Number(rows[0]!.id);
+}
+
+const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** Newest first; a user sees resolutions in repositories they can read, and their own. */
+export async function listResolutions(
+  db: Queryable,
+  principal: Principal,
+  query: ConflictListQuery,
+): Promise<ConflictLogEntry[]> {
+  const filters: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (param: string) => string, value: unknown) => {
+    params.push(value);
+    filters.push(sql(`$${params.length}`));
+  };
+  if (query.collection) add((p) => `collection = ${p}`, query.collection);
+  if (query.uid) add((p) => `uid = ${p}`, query.uid);
+  if (query.before) add((p) => `id < ${p}`, query.before);
+  if (!principal.isAdmin) {
+    const visible = readableRepositoryCondition(principal, 'repository_id', params.length + 1);
+    params.push(...visible.params);
+    filters.push(`(${visible.sql} OR user_id = $${params.length})`);
+  }
+  params.push(query.limit);
+  const rows = await db.query(
+    `SELECT id, collection, uid, resolution, user_name, resolved_at, base, local, server, result
+       FROM sync_conflict_log ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
+      ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    collection: row.collection as CollectionName,
+    uid: String(row.uid),
+    resolution: row.resolution as ConflictResolution,
+    user_name: String(row.user_name),
+    resolved_at: isoTime(row.resolved_at),
+    base: (row.base ?? null) as Record<string, unknown> | null,
+    local: (row.local ?? null) as Record<string, unknown> | null,
+    server: (row.server ?? null) as Record<string, unknown> | null,
+    result: (row.result ?? null) as Record<string, unknown> | null,
+  }));
+}

@@ -1,0 +1,80 @@
+// `POST /api/v1/sync/push`: compare-and-set per row, all rows in one write transaction, so a
+// push is applied whole or (on a missing owner or a forbidden repository) not at all.
+//
+// For each row, against the server's current state S:
+//   no S, live new state      → insert (a new repository grants its non-admin creator write)
+//   no S, tombstone           → nothing to delete; success
+//   S equals new state        → a resent push; success, nothing written
+//   S equals assumed state    → update
+//   otherwise                 → conflict: S goes back to the client's conflict handler
+// "Equals" compares every replicated field except the server-owned `id`. A row of a
+// repository the caller may only read comes back as a conflict with S (or, when the server
+// has no such row, as a tombstone: "this row does not exist for you"); a repository the
+// caller cannot see at all makes the whole push 403.
+import { replicatedDocsEqual, type PushRequest, type ReplicatedDoc } from '@wikisync/shared';
+import { type Database, writeTransaction } from '../db/database.js';
+import type { Principal } from '../auth/principal.js';
+import { BadRequestError } from '../errors.js';
+import { loadStoredDocs } from './replicated-rows.js';
+import { resolveOwners } from './owner-lookup.js';
+import { accessChecker, applyReplicatedWrite, writeAccess } from './apply-write.js';
+
+export async function pushRows(
+  db: Database,
+  principal: Principal,
+  request: PushRequest,
+): Promise<ReplicatedDoc[]> {
+  const collection = request.collection;
+  const rows = request.rows as {
+    assumed_master_state: ReplicatedDoc | null;
+    new_document_state: ReplicatedDoc;
+  }[];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const uid = row.new_document_state.uid;
+    if (seen.has(uid))
+      throw new BadRequestError(`rows: uid ${uid} appears twice; send each row once per push.`);
+    seen.add(uid);
+    if (row.assumed_master_state && row.assumed_master_state.uid !== uid) {
+      throw new BadRequestError(
+        `rows: assumed_master_state of ${uid} has another uid; both states must name one row.`,
+      );
+    }
+  }
+  if (rows.length === 0) return [];
+
+  return writeTransaction(db, async (tx) => {
+    const stored = await loadStoredDocs(tx, collection, [...seen]);
+    // Rows that would write nothing need no owners: a tombstone for a row the server never had.
+    const writing = rows.filter(
+      (row) => stored.has(row.new_document_state.uid) || !row.new_document_state._deleted,
+    );
+    const ownersOf = await resolveOwners(
+      tx,
+      collection,
+      writing.map((row) => row.new_document_state),
+    );
+    const check = accessChecker(tx, principal);
+    const conflicts: ReplicatedDoc[] = [];
+    for (const row of rows) {
+      const next = row.new_document_state;
+      const current = stored.get(next.uid);
+      if (!current && next._deleted) continue;
+      // Access first: a row of an invisible repository must not come back as a "conflict".
+      const owners = ownersOf(next);
+      const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], next.uid);
+      if (current && replicatedDocsEqual(collection, current.doc, next)) continue;
+      const assumed = row.assumed_master_state;
+      if (current && !(assumed && replicatedDocsEqual(collection, current.doc, assumed))) {
+        conflicts.push(current.doc);
+        continue;
+      }
+      if (access === 'read') {
+        conflicts.push(current ? current.doc : { ...next, id: null, _deleted: true });
+        continue;
+      }
+      await applyReplicatedWrite(tx, principal, collection, next, current, owners);
+    }
+    return conflicts;
+  });
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { testDatabaseKinds } from '../testing/test-database.js';
+import { repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+
+describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  const push = (collection: string, rows: unknown[]) =>
+    t.request('POST', '/api/v1/sync/push', { body: { collection, rows } });
+  const resolve = (body: unknown, token?: string) =>
+    t.request('POST', '/api/v1/sync/resolve-conflict', { body, token });
+
+  it('applies the choice when the server row is still the base, and logs base, local, server and result', async () => {
+    const repo = repositoryDoc();
+    const task = taskDoc(repo.uid, { title: 'base' });
+    await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
+    await push('tasks', [{ assumed_master_state: null, new_document_state: task }]);
+    const server = { ...task, title: 'server' };
+    await push('tasks', [{ assumed_master_state: task, new_document_state: server }]);
+    const local = { ...task, title: 'local', outline: 'mine' };
+    const merged = { ...server, outline: 'mine' };
+
+    const response = await resolve({
+      collection: 'tasks',
+      uid: task.uid,
+      resolution: 'merged',
+      base: server,
+      local,
+      document: merged,
+    });
+    expect(response.status).toBe(200);
+    const data = (await jsonOf(response)).data;
+    expect(data.document).toMatchObject({ title: 'server', outline: 'mine', _deleted: false });
+
+    const log = (
+      await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?collection=tasks&uid=${task.uid}`))
+    ).data.items;
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({
+      id: data.conflict_id,
+      resolution: 'merged',
+      user_name: 'admin',
+      base: { title: 'server' },
+      local: { title: 'local', outline: 'mine' },
+      server: { title: 'server', outline: '' },
+      result: { title: 'server', outline: 'mine' },
+    });
+    expect(Date.parse(log[0].resolved_at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('answers 409 with the current server document when the row moved on, and writes nothing', async () => {
+    const repo = repositoryDoc();
+    await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
+    const moved = { ...repo, name: 'moved' };
+    await push('repositories', [{ assumed_master_state: repo, new_document_state: moved }]);
+    const response = await resolve({
+      collection: 'repositories',
+      uid: repo.uid,
+      resolution: 'local',
+      base: repo,
+      document: { ...repo, name: 'mine' },
+    });
+    expect(response.status).toBe(409);
+    const body = await jsonOf(response);
+    expect(body.code).toBe('CONFLICT');
+    expect(body.data).toMatchObject({ uid: repo.uid, name: 'moved' });
+    const [row] = await t.database.db.query('SELECT name FROM repositories WHERE uid = $1', [repo.uid]);
+    expect(row).toEqual({ name: 'moved' });
+    const log = (await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?uid=${repo.uid}`))).data.items;
+    expect(log).toEqual([]);
+  });
+
+  it('keeps the server state for "server", still logging it, and checks its input', async () => {
+    const repo = repositoryDoc({ name: 'keep' });
+    await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
+    const kept = await resolve({
+      collection: 'repositories',
+      uid: repo.uid,
+      resolution: 'server',
+      base: repo,
+      local: { ...repo, name: 'lost' },
+    });
+    expect((await jsonOf(kept)).data.document).toMatchObject({ name: 'keep' });
+    const log = (await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?uid=${repo.uid}`))).data.items;
+    expect(log[0]).toMatchObject({ resolution: 'server', local: { name: 'lost' }, result: { name: 'keep' } });
+
+    const missingDoc = await resolve({
+      collection: 'repositories',
+      uid: repo.uid,
+      resolution: 'local',
+      base: repo,
+    });
+    expect(missingDoc.status).toBe(400);
+    expect((await jsonOf(missingDoc)).error).toMatch(/document: required/);
+    const wrongUid = await resolve({
+      collection: 'repositories',
+      uid: 'other',
+      resolution: 'server',
+      base: repo,
+    });
+    expect((await jsonOf(wrongUid)).error).toMatch(/base\.uid must be other/);
+  });
+
+  it("hides other users' repositories: 403 to resolve, nothing in their conflict list", async () => {
+    const repo = repositoryDoc();
+    await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
+    await resolve({ collection: 'repositories', uid: repo.uid, resolution: 'server', base: repo });
+    const stranger = await t.createUserWithToken('resolve-stranger');
+    const forbidden = await resolve(
+      { collection: 'repositories', uid: repo.uid, resolution: 'server', base: repo },
+      stranger.token,
+    );
+    expect(forbidden.status).toBe(403);
+    const list = (await jsonOf(await t.request('GET', '/api/v1/sync/conflicts', { token: stranger.token })))
+      .data.items;
+    expect(list).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+// `POST /api/v1/sync/resolve-conflict`: apply a user's choice if the server row is still
+// the one they looked at (`base`), else 409 with the current row so they can look again.
+import {
+  replicatedDocsEqual,
+  type ReplicatedDoc,
+  type ResolveConflictRequest,
+  type ResolveConflictResponse,
+} from '@wikisync/shared';
+import { type Database, writeTransaction } from '../db/database.js';
+import type { Principal } from '../auth/principal.js';
+import { BadRequestError, ConflictError, ForbiddenError } from '../errors.js';
+import { loadStoredDocs } from './replicated-rows.js';
+import { resolveOwners } from './owner-lookup.js';
+import { accessChecker, applyReplicatedWrite, writeAccess } from './apply-write.js';
+import { logResolution } from './conflict-log.js';
+
+export async function resolveConflict(
+  db: Database,
+  principal: Principal,
+  request: ResolveConflictRequest,
+): Promise<ResolveConflictResponse> {
+  const { collection, uid, resolution } = request;
+  const document = request.document as ReplicatedDoc | undefined;
+  const base = request.base as ReplicatedDoc | null;
+  if (resolution !== 'server' && !document) {
+    throw new BadRequestError(`document: required for resolution "${resolution}"; send the state to keep.`);
+  }
+  for (const [name, doc] of [
+    ['document', document],
+    ['base', base],
+    ['local', request.local],
+  ] as const) {
+    if (doc && doc.uid !== uid)
+      throw new BadRequestError(`${name}.uid must be ${uid}, the row being resolved.`);
+  }
+
+  return writeTransaction(db, async (tx) => {
+    const current = (await loadStoredDocs(tx, collection, [uid])).get(uid);
+    const check = accessChecker(tx, principal);
+    if (current && (await check(current.repositoryId)) === null) {
+      throw new ForbiddenError(
+        `You may not resolve ${collection} row ${uid}: its repository is not shared with you.`,
+      );
+    }
+    const unchanged = current
+      ? base !== null && replicatedDocsEqual(collection, current.doc, base)
+      : base === null;
+    if (!unchanged) {
+      throw new ConflictError(
+        `The server's ${collection} row ${uid} changed since you looked at it; review the current state and choose again.`,
+        current ? current.doc : null,
+      );
+    }
+    let result: ReplicatedDoc | null = current ? current.doc : null;
+    let repositoryId = current?.repositoryId ?? null;
+    if (
+      resolution !== 'server' &&
+      document &&
+      !(current && replicatedDocsEqual(collection, current.doc, document))
+    ) {
+      const owners = (await resolveOwners(tx, collection, [document]))(document);
+      const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], uid);
+      if (access === 'read') {
+        throw new ForbiddenError(
+          `You may only read the repository of ${collection} row ${uid}; keep the server's state.`,
+        );
+      }
+      await applyReplicatedWrite(tx, principal, collection, document, current, owners);
+      const written = (await loadStoredDocs(tx, collection, [uid])).get(uid)!;
+      result = written.doc;
+      repositoryId = written.repositoryId;
+    }
+    const conflictId = await logResolution(tx, principal, {
+      collection,
+      uid,
+      repositoryId,
+      resolution,
+      base,
+      local: request.local ?? document ?? null,
+      server: current ? current.doc : null,
+      result,
+    });
+    return { conflict_id: conflictId, document: result };
+  });
+}

@@ -1,0 +1,92 @@
+// `/api/v1/sync/*` (PROTOCOL.md §1): thin routes that validate with the shared schemas and
+// call the replication functions. Mounted behind the API's bearer auth and body limit.
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import {
+  changesQuerySchema,
+  conflictListQuerySchema,
+  ok,
+  pushRequestSchema,
+  resolveConflictRequestSchema,
+  STREAM_EVENTS,
+  STREAM_HEARTBEAT_MS,
+  type StreamChangeEvent,
+} from '@wikisync/shared';
+import type { AppDeps, AppEnv } from '../context.js';
+import { readJson, readQuery } from '../http/validate.js';
+import { readChanges } from './changes-feed.js';
+import { pushRows } from './push.js';
+import { resolveConflict } from './resolve-conflict.js';
+import { listResolutions } from './conflict-log.js';
+import { readSyncStatus } from './sync-status.js';
+import { changeHubFor } from './change-hub.js';
+
+export interface SyncRouteOptions {
+  /** How long an idle stream waits before a heartbeat comment; PROTOCOL.md asks for ≤ 15 s. */
+  heartbeatMs?: number;
+}
+
+export function syncRoutes(
+  { db }: AppDeps,
+  { heartbeatMs = STREAM_HEARTBEAT_MS - 1000 }: SyncRouteOptions = {},
+) {
+  const hub = changeHubFor(db);
+  return new Hono<AppEnv>()
+    .get('/changes', async (c) =>
+      c.json(ok(await readChanges(db, c.get('principal'), readQuery(c, changesQuerySchema)))),
+    )
+    .post('/push', async (c) => {
+      const request = await readJson(c, pushRequestSchema);
+      return c.json(ok({ conflicts: await pushRows(db, c.get('principal'), request) }));
+    })
+    .post('/resolve-conflict', async (c) => {
+      const request = await readJson(c, resolveConflictRequestSchema);
+      return c.json(ok(await resolveConflict(db, c.get('principal'), request)));
+    })
+    .get('/conflicts', async (c) =>
+      c.json(
+        ok({ items: await listResolutions(db, c.get('principal'), readQuery(c, conflictListQuerySchema)) }),
+      ),
+    )
+    .get('/status', async (c) => c.json(ok(await readSyncStatus(db, c.get('principal')))))
+    .get('/stream', (c) => {
+      const principal = c.get('principal');
+      return streamSSE(c, async (stream) => {
+        const queue: StreamChangeEvent[] = [];
+        let wake: () => void = () => {};
+        const unsubscribe = await hub.subscribe(principal, (event) => {
+          queue.push(event);
+          wake();
+        });
+        stream.onAbort(() => wake());
+        try {
+          // Only now is LISTEN active; clients pull on `ready`, so no commit falls in between.
+          await stream.writeSSE({
+            event: STREAM_EVENTS.ready,
+            data: JSON.stringify({ server_time: new Date().toISOString() }),
+          });
+          while (!stream.aborted && !stream.closed) {
+            if (queue.length === 0) {
+              let timer: ReturnType<typeof setTimeout> | undefined;
+              await new Promise<void>((resolve) => {
+                wake = resolve;
+                timer = setTimeout(resolve, heartbeatMs);
+              });
+              clearTimeout(timer);
+              wake = () => {};
+            }
+            if (stream.aborted || stream.closed) break;
+            if (queue.length === 0) {
+              await stream.write(': heartbeat\n\n');
+              continue;
+            }
+            for (const event of queue.splice(0)) {
+              await stream.writeSSE({ event: STREAM_EVENTS.change, data: JSON.stringify(event) });
+            }
+          }
+        } finally {
+          await unsubscribe();
+        }
+      });
+    });
+}

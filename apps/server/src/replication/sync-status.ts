@@ -1,0 +1,35 @@
+// `GET /api/v1/sync/status`: where each collection's feed stands, counted over what the
+// caller may read, so a client can tell how far behind it is.
+import {
+  PROTOCOL_VERSION,
+  REPLICATION_COLLECTIONS,
+  type CollectionName,
+  type SyncStatus,
+} from '@wikisync/shared';
+import type { Queryable } from '../db/database.js';
+import type { Principal } from '../auth/principal.js';
+import { readableRepositoryCondition } from '../auth/access.js';
+import { COLLECTION_SQL } from './replicated-rows.js';
+
+export async function readSyncStatus(db: Queryable, principal: Principal): Promise<SyncStatus> {
+  const latest = {} as Record<CollectionName, number>;
+  const collections = {} as Record<CollectionName, { rows: number; tombstones: number }>;
+  for (const collection of REPLICATION_COLLECTIONS) {
+    const visible = readableRepositoryCondition(principal, COLLECTION_SQL[collection].repositoryColumn, 1);
+    const [row] = await db.query<{ latest: unknown; live: unknown; tombstones: unknown }>(
+      `SELECT coalesce(max(x.server_version), 0) AS latest,
+              count(*) FILTER (WHERE NOT x.deleted) AS live,
+              count(*) FILTER (WHERE x.deleted) AS tombstones
+         FROM ${collection} x WHERE ${visible.sql}`,
+      visible.params,
+    );
+    latest[collection] = Number(row?.latest ?? 0);
+    collections[collection] = { rows: Number(row?.live ?? 0), tombstones: Number(row?.tombstones ?? 0) };
+  }
+  return {
+    server_time: new Date().toISOString(),
+    protocol_version: PROTOCOL_VERSION,
+    latest_version: latest,
+    collections,
+  };
+}

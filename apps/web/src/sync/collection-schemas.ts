@@ -1,0 +1,148 @@
+// RxDB schemas of the three replicated collections. They mirror the wire documents of
+// packages/shared/src/replication exactly: every field is replicated, and `id` is the
+// server's number (null until the server has seen the row).
+import type { RxJsonSchema } from 'rxdb/plugins/core';
+import type { ReplicatedDocument, ReplicatedRepository, ReplicatedTask } from '@wikisync/shared';
+
+/** A replicated document as RxDB stores it: `_deleted` is RxDB's own field, not a property. */
+export type LocalDoc<T> = Omit<T, '_deleted'>;
+export type RepositoryDoc = LocalDoc<ReplicatedRepository>;
+export type TaskDoc = LocalDoc<ReplicatedTask>;
+export type DocumentDoc = LocalDoc<ReplicatedDocument>;
+
+const uid = { type: 'string', maxLength: 64 } as const;
+const nullableUid = { type: ['string', 'null'], maxLength: 64 } as const;
+const text = { type: 'string' } as const;
+const time = { type: 'string', maxLength: 40 } as const;
+const nullableTime = { type: ['string', 'null'] } as const;
+const serverId = { type: ['integer', 'null'] } as const;
+const metadata = { type: 'object', additionalProperties: true } as const;
+const int32 = { type: 'integer', minimum: -2_147_483_648, maximum: 2_147_483_647, multipleOf: 1 } as const;
+
+export const repositorySchema: RxJsonSchema<RepositoryDoc> = {
+  title: 'repositories',
+  version: 0,
+  primaryKey: 'uid',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    uid,
+    id: serverId,
+    name: text,
+    url: text,
+    description: text,
+    clone_branch: text,
+    clone_commit_id: text,
+    size_mb: { type: 'number', minimum: 0 },
+    status: { type: 'string', enum: ['pending', 'cloning', 'ready', 'analyzing', 'completed', 'error'] },
+    error_msg: text,
+    metadata,
+    created_at: time,
+    updated_at: time,
+  },
+  required: [
+    'uid',
+    'id',
+    'name',
+    'url',
+    'description',
+    'clone_branch',
+    'clone_commit_id',
+    'size_mb',
+    'status',
+    'error_msg',
+    'metadata',
+    'created_at',
+    'updated_at',
+  ],
+};
+
+export const taskSchema: RxJsonSchema<TaskDoc> = {
+  title: 'tasks',
+  version: 0,
+  primaryKey: 'uid',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    uid,
+    id: serverId,
+    repository_uid: uid,
+    doc_uid: nullableUid,
+    writer_name: text,
+    task_type: text,
+    title: text,
+    outline: text,
+    status: { type: 'string', enum: ['pending', 'queued', 'running', 'succeeded', 'failed', 'canceled'] },
+    run_after: nullableTime,
+    error_msg: text,
+    sort_order: int32,
+    started_at: nullableTime,
+    completed_at: nullableTime,
+    metadata,
+    created_at: time,
+    updated_at: time,
+  },
+  required: [
+    'uid',
+    'id',
+    'repository_uid',
+    'doc_uid',
+    'writer_name',
+    'task_type',
+    'title',
+    'outline',
+    'status',
+    'run_after',
+    'error_msg',
+    'sort_order',
+    'started_at',
+    'completed_at',
+    'metadata',
+    'created_at',
+    'updated_at',
+  ],
+  indexes: [['repository_uid', 'sort_order']],
+};
+
+export const documentSchema: RxJsonSchema<DocumentDoc> = {
+  title: 'documents',
+  version: 0,
+  primaryKey: 'uid',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    uid,
+    id: serverId,
+    repository_uid: uid,
+    task_uid: nullableUid,
+    title: text,
+    filename: text,
+    content: text,
+    language: text,
+    sort_order: int32,
+    version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+    is_latest: { type: 'boolean' },
+    replaced_by_uid: nullableUid,
+    metadata,
+    created_at: time,
+    updated_at: time,
+  },
+  required: [
+    'uid',
+    'id',
+    'repository_uid',
+    'task_uid',
+    'title',
+    'filename',
+    'content',
+    'language',
+    'sort_order',
+    'version',
+    'is_latest',
+    'replaced_by_uid',
+    'metadata',
+    'created_at',
+    'updated_at',
+  ],
+  indexes: [['repository_uid', 'sort_order']],
+};

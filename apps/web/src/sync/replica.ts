@@ -1,0 +1,103 @@
+// The local database: the three replicated collections plus the local-only
+// `sync_conflicts`. Storage is injected: IndexedDB (Dexie) in the browser, Dexie over
+// fake-indexeddb in Node tests. Production code never loads RxDB's dev-mode.
+import { createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb/plugins/core';
+import type { CollectionName } from '@wikisync/shared';
+import {
+  documentSchema,
+  repositorySchema,
+  taskSchema,
+  type DocumentDoc,
+  type RepositoryDoc,
+  type TaskDoc,
+} from './collection-schemas';
+import { CONFLICT_STATUS, syncConflictSchema, type SyncConflictDoc } from './conflict-schema';
+import { createConflictHandler, type ConflictReport } from './conflict-handler';
+
+export interface ReplicaCollections {
+  repositories: RxCollection<RepositoryDoc>;
+  tasks: RxCollection<TaskDoc>;
+  documents: RxCollection<DocumentDoc>;
+  sync_conflicts: RxCollection<SyncConflictDoc>;
+}
+
+export type ReplicaDatabase = RxDatabase<ReplicaCollections>;
+
+export interface ReplicaOptions {
+  /** IndexedDB database name; one per signed-in user keeps their data apart. */
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- RxStorage's internals and instance creation options differ per storage
+  storage: RxStorage<any, any>;
+  /** Several tabs of one browser share the database (default true; false in Node tests). */
+  multiInstance?: boolean;
+}
+
+export interface Replica {
+  readonly database: ReplicaDatabase;
+  readonly collections: ReplicaCollections;
+  collection(name: CollectionName): RxCollection<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+let conflictSequence = 0;
+
+async function recordConflict(
+  conflicts: RxCollection<SyncConflictDoc>,
+  report: ConflictReport,
+): Promise<void> {
+  const recordedAt = new Date().toISOString();
+  await conflicts.insert({
+    id: `${report.collection}:${report.local.uid}:${recordedAt}:${++conflictSequence}`,
+    collection_name: report.collection,
+    uid: report.local.uid,
+    base: report.base,
+    local: report.local,
+    server: report.server,
+    kept: report.kept,
+    recorded_at: recordedAt,
+    status: CONFLICT_STATUS.open,
+    resolution: null,
+    resolved_at: null,
+  });
+}
+
+export async function createReplica({
+  name,
+  storage,
+  multiInstance = true,
+}: ReplicaOptions): Promise<Replica> {
+  const database = await createRxDatabase<ReplicaCollections>({
+    name,
+    storage,
+    multiInstance,
+    eventReduce: true,
+    closeDuplicates: true,
+  });
+  try {
+    const { sync_conflicts: conflicts } = await database.addCollections({
+      sync_conflicts: { schema: syncConflictSchema },
+    });
+    const report = (conflict: ConflictReport) => recordConflict(conflicts, conflict);
+    await database.addCollections({
+      repositories: {
+        schema: repositorySchema,
+        conflictHandler: createConflictHandler('repositories', report),
+      },
+      tasks: { schema: taskSchema, conflictHandler: createConflictHandler('tasks', report) },
+      documents: { schema: documentSchema, conflictHandler: createConflictHandler('documents', report) },
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const collections = database.collections;
+  return {
+    database,
+    collections,
+    collection: (collectionName) =>
+      collections[collectionName] as unknown as RxCollection<Record<string, unknown>>,
+    close: async () => {
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,235 @@
+// Wires RxDB replication for the three collections against `/api/v1/sync`: pull through the
+// changes feed, push as compare-and-set rows, live through the SSE change stream. Returns a
+// small controller for the UI: status observables, pause/resume for offline, resync, and
+// the recorded conflicts.
+import {
+  BehaviorSubject,
+  combineLatest,
+  distinctUntilChanged,
+  map,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import {
+  REPLICATION_COLLECTIONS,
+  type Checkpoint,
+  type CollectionName,
+  type ConflictResolution,
+} from '@wikisync/shared';
+import type { Replica } from './replica';
+import { CONFLICT_STATUS, type DocState, type SyncConflictDoc } from './conflict-schema';
+import { createChangeStream, type ChangeStream } from './change-stream';
+import { createSyncTransport, type FetchLike, type SyncTransport, type WireDoc } from './sync-transport';
+import { PendingTracker, type PendingStore } from './pending-tracker';
+import { resolveRecordedConflict } from './resolve-recorded-conflict';
+import { OnlineGate } from './online-gate';
+
+export interface SyncOptions {
+  /** Origin of the server; '' for the page's own origin. */
+  baseUrl: string;
+  getToken: () => string | null;
+  fetch?: FetchLike;
+  /** Keep replicating as changes happen (default true); false runs one round and stops. */
+  live?: boolean;
+  /** Listen to the server's change stream (default true when live). */
+  stream?: boolean;
+  /** Wait before retrying a failed request (ms, default 5000). */
+  retryTime?: number;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  /** In a browser with several tabs, replicate only in the leader tab (default true). */
+  waitForLeadership?: boolean;
+  /** Start paused, as after a reload without network (default false). */
+  startOffline?: boolean;
+  /** Keeps the pending count across reloads and tabs (the browser passes localStorage). */
+  pendingStore?: PendingStore;
+  /** Reconnect delays of the change stream (ms). */
+  streamRetry?: { min: number; max: number };
+}
+
+export interface CollectionSyncStatus {
+  /** A pull or push is running. */
+  active: boolean;
+  /** The last failure's message, cleared by the next success. */
+  error: string | null;
+  /** When a pull or push last succeeded. */
+  lastSyncedAt: string | null;
+}
+
+type SyncState = RxReplicationState<Record<string, unknown>, Checkpoint>;
+
+export interface SyncController {
+  readonly transport: SyncTransport;
+  readonly states: Record<CollectionName, SyncState>;
+  readonly status$: Observable<Record<CollectionName, CollectionSyncStatus>>;
+  /** Local edits not yet confirmed by the server. */
+  readonly pendingCount$: Observable<number>;
+  readonly streamConnected$: Observable<boolean>;
+  /** True between pause() and resume(). */
+  readonly paused$: Observable<boolean>;
+  /** Recorded conflicts waiting for the user, oldest first. */
+  readonly openConflicts$: Observable<SyncConflictDoc[]>;
+  /**
+   * Stop talking to the server (going offline); local writes keep working and queue.
+   * While paused, `awaitInSync()` waits for resume.
+   */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Pull now (e.g. after the tab comes back to the foreground). */
+  resync(): void;
+  /** Resolves when everything local is pushed and everything remote pulled. */
+  awaitInSync(): Promise<void>;
+  resolveConflict(
+    conflictId: string,
+    resolution: ConflictResolution,
+    merged?: DocState,
+  ): Promise<Record<string, unknown> | null>;
+  /** Ends replication for good (sign-out); the replica stays open. */
+  stop(): Promise<void>;
+}
+
+const emptyStatus = (): CollectionSyncStatus => ({ active: false, error: null, lastSyncedAt: null });
+
+export function startReplication(replica: Replica, options: SyncOptions): SyncController {
+  const live = options.live ?? true;
+  const transport = createSyncTransport({
+    baseUrl: options.baseUrl,
+    getToken: options.getToken,
+    fetch: options.fetch,
+  });
+  const pending = new PendingTracker(options.pendingStore);
+  const gate = new OnlineGate();
+  // Before any replication starts: an idle, "healthy" start while offline must not count as
+  // having settled the pending edits of an earlier session.
+  if (options.startOffline) gate.setOnline(false);
+  const statuses = new Map(REPLICATION_COLLECTIONS.map((c) => [c, new BehaviorSubject(emptyStatus())]));
+  const update = (collection: CollectionName, patch: Partial<CollectionSyncStatus>) => {
+    const subject = statuses.get(collection)!;
+    subject.next({ ...subject.value, ...patch });
+  };
+  const succeeded = (collection: CollectionName) =>
+    update(collection, { error: null, lastSyncedAt: new Date().toISOString() });
+
+  const streamConnected = new BehaviorSubject(false);
+  const stream: ChangeStream | null =
+    live && options.stream !== false
+      ? createChangeStream({
+          url: transport.streamUrl,
+          headers: transport.streamHeaders,
+          fetch: transport.fetch,
+          minRetryMs: options.streamRetry?.min,
+          maxRetryMs: options.streamRetry?.max,
+          onConnected: () => streamConnected.next(true),
+          onError: () => streamConnected.next(false),
+        })
+      : null;
+
+  const subscriptions: Subscription[] = [];
+  const states = {} as Record<CollectionName, SyncState>;
+  for (const collection of REPLICATION_COLLECTIONS) {
+    const rxCollection = replica.collection(collection);
+    pending.watch(collection, rxCollection);
+    const state = replicateRxCollection<Record<string, unknown>, Checkpoint>({
+      replicationIdentifier: `wikisync-${collection}-${options.baseUrl || 'same-origin'}/api/v1/sync`,
+      collection: rxCollection,
+      live,
+      retryTime: options.retryTime ?? 5000,
+      waitForLeadership: options.waitForLeadership ?? true,
+      autoStart: true,
+      pull: {
+        batchSize: options.pullBatchSize ?? 200,
+        handler: async (checkpoint, batchSize) => {
+          await gate.pass();
+          const data = await transport.changes(collection, checkpoint?.server_version ?? 0, batchSize);
+          succeeded(collection);
+          return { documents: data.documents, checkpoint: data.checkpoint };
+        },
+        stream$: stream?.for(collection),
+      },
+      push: {
+        batchSize: options.pushBatchSize ?? 100,
+        handler: async (rows) => {
+          await gate.pass();
+          const sent = rows.map((row) => row.newDocumentState as WireDoc);
+          const data = await transport.push(
+            collection,
+            rows.map((row) => ({
+              assumed_master_state: (row.assumedMasterState ?? null) as WireDoc | null,
+              new_document_state: row.newDocumentState as WireDoc,
+            })),
+          );
+          pending.settle(collection, sent, new Set(data.conflicts.map((doc) => doc.uid)));
+          succeeded(collection);
+          return data.conflicts;
+        },
+      },
+    });
+    subscriptions.push(
+      state.active$.pipe(distinctUntilChanged()).subscribe((active) => {
+        update(collection, { active });
+        if (!active && gate.isOnline && statuses.get(collection)!.value.error === null)
+          pending.settleAll(collection);
+      }),
+      state.error$.subscribe((error) => {
+        // RxDB wraps handler failures (as plain JSON) in RC_PULL / RC_PUSH; show our message.
+        const cause = (error as { parameters?: { errors?: { message?: unknown }[] } }).parameters
+          ?.errors?.[0];
+        update(collection, { error: typeof cause?.message === 'string' ? cause.message : error.message });
+      }),
+    );
+    states[collection] = state;
+  }
+  if (!options.startOffline) stream?.start();
+
+  const status$ = combineLatest(
+    Object.fromEntries(REPLICATION_COLLECTIONS.map((c) => [c, statuses.get(c)!.asObservable()])) as Record<
+      CollectionName,
+      Observable<CollectionSyncStatus>
+    >,
+  );
+  const openConflicts$ = replica.collections.sync_conflicts
+    .find({ selector: { status: CONFLICT_STATUS.open } })
+    .$.pipe(
+      map((docs) =>
+        docs
+          .map((doc) => doc.toMutableJSON() as SyncConflictDoc)
+          .sort((a, b) => a.recorded_at.localeCompare(b.recorded_at)),
+      ),
+    );
+
+  return {
+    transport,
+    states,
+    status$,
+    pendingCount$: pending.count$,
+    streamConnected$: streamConnected.pipe(distinctUntilChanged()),
+    paused$: gate.paused$.pipe(distinctUntilChanged()),
+    openConflicts$,
+    async pause() {
+      gate.setOnline(false);
+      stream?.stop();
+      streamConnected.next(false);
+    },
+    async resume() {
+      gate.setOnline(true);
+      stream?.start();
+      for (const state of Object.values(states)) state.reSync();
+    },
+    resync() {
+      for (const state of Object.values(states)) state.reSync();
+    },
+    async awaitInSync() {
+      await Promise.all(Object.values(states).map((state) => state.awaitInSync()));
+    },
+    resolveConflict: (conflictId, resolution, merged) =>
+      resolveRecordedConflict(replica, transport, conflictId, resolution, merged),
+    async stop() {
+      gate.stop();
+      stream?.stop();
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      pending.stop();
+      await Promise.all(Object.values(states).map((state) => state.cancel()));
+    },
+  };
+}

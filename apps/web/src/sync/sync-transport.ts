@@ -1,0 +1,96 @@
+// HTTP calls to `/api/v1/sync` (PROTOCOL.md §1). `fetch` and the token are injected, so the
+// same code runs in the browser and in Node tests.
+import type {
+  ChangesResponse,
+  CollectionName,
+  PushResponse,
+  ResolveConflictResponse,
+  SyncStatus,
+} from '@wikisync/shared';
+import { SyncHttpError } from './errors';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface TransportOptions {
+  /** Origin of the server, e.g. `https://wiki.example.com`; '' for the page's own origin. */
+  baseUrl: string;
+  getToken: () => string | null;
+  fetch?: FetchLike;
+}
+
+export type WireDoc = Record<string, unknown> & { uid: string; _deleted: boolean };
+
+export interface PushRowInput {
+  assumed_master_state: WireDoc | null;
+  new_document_state: WireDoc;
+}
+
+export interface ResolveConflictInput {
+  collection: CollectionName;
+  uid: string;
+  resolution: 'local' | 'server' | 'merged';
+  base: WireDoc | null;
+  document?: WireDoc;
+  local?: WireDoc | null;
+}
+
+export function createSyncTransport({
+  baseUrl,
+  getToken,
+  fetch: fetchImpl = globalThis.fetch.bind(globalThis),
+}: TransportOptions) {
+  const root = `${baseUrl.replace(/\/$/, '')}/api/v1/sync`;
+
+  function headers(json: boolean): Record<string, string> {
+    const result: Record<string, string> = {};
+    const token = getToken();
+    if (token) result.authorization = `Bearer ${token}`;
+    if (json) result['content-type'] = 'application/json';
+    return result;
+  }
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${root}${path}`, {
+        method,
+        headers: headers(body !== undefined),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new SyncHttpError(0, 'NETWORK', `The server cannot be reached (${(error as Error).message}).`);
+    }
+    const payload = (await response.json().catch(() => null)) as {
+      code?: string;
+      data?: T;
+      error?: string;
+    } | null;
+    if (!response.ok || !payload || payload.code !== 'OK') {
+      throw new SyncHttpError(
+        response.status,
+        payload?.code ?? 'HTTP_ERROR',
+        payload?.error ?? `The server answered ${response.status}.`,
+        payload?.data,
+      );
+    }
+    return payload.data as T;
+  }
+
+  return {
+    streamUrl: `${root}/stream`,
+    streamHeaders: () => headers(false),
+    fetch: fetchImpl,
+    changes: (collection: CollectionName, checkpoint: number, limit: number) =>
+      call<ChangesResponse<WireDoc>>(
+        'GET',
+        `/changes?collection=${collection}&checkpoint=${checkpoint}&limit=${Math.min(limit, 1000)}`,
+      ),
+    push: (collection: CollectionName, rows: PushRowInput[]) =>
+      call<PushResponse<WireDoc>>('POST', '/push', { collection, rows }),
+    resolveConflict: (input: ResolveConflictInput) =>
+      call<ResolveConflictResponse>('POST', '/resolve-conflict', input),
+    status: () => call<SyncStatus>('GET', '/status'),
+  };
+}
+
+export type SyncTransport = ReturnType<typeof createSyncTransport>;

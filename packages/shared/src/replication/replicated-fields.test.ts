@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { jsonEqual, replicatedDocsEqual } from './replicated-fields.js';
+import { pushRequestSchema } from './push-request.js';
+
+const task = {
+  uid: 't1',
+  id: 1,
+  repository_uid: 'r1',
+  doc_uid: null,
+  writer_name: '',
+  task_type: '',
+  title: 'a',
+  outline: '',
+  status: 'pending',
+  run_after: null,
+  error_msg: '',
+  sort_order: 0,
+  started_at: null,
+  completed_at: null,
+  metadata: { b: 1, a: [1, { y: 2, x: 1 }] },
+  created_at: '2024-01-01T00:00:00.000Z',
+  updated_at: '2024-01-01T00:00:00.000Z',
+  _deleted: false,
+};
+
+describe('replicated document equality', () => {
+  it('ignores key order in JSON and the server-owned id, but no other field', () => {
+    expect(jsonEqual({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true);
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false);
+    const reordered = { ...task, id: null, metadata: { a: [1, { x: 1, y: 2 }], b: 1 } };
+    expect(replicatedDocsEqual('tasks', task, reordered)).toBe(true);
+    for (const [field, value] of Object.entries({ title: 'b', doc_uid: 'd', _deleted: true, metadata: {} })) {
+      expect(replicatedDocsEqual('tasks', task, { ...task, [field]: value }), field).toBe(false);
+    }
+  });
+
+  it('validates pushes per collection, naming the bad row and field', () => {
+    const result = pushRequestSchema.safeParse({
+      collection: 'tasks',
+      rows: [{ assumed_master_state: null, new_document_state: { ...task, run_after: 'yesterday' } }],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['rows', 0, 'new_document_state', 'run_after']);
+    const ok = pushRequestSchema.parse({
+      collection: 'tasks',
+      rows: [{ new_document_state: { ...task, created_at: '2024-01-01T02:00:00+02:00' } }],
+    });
+    expect(ok.rows[0]).toMatchObject({
+      assumed_master_state: null,
+      new_document_state: { created_at: task.created_at },
+    });
+  });
+});

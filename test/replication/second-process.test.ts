@@ -1,0 +1,130 @@
+// Two server processes on one database: a write through one reaches the live clients of
+// the other, because change notifications travel through Postgres (LISTEN/NOTIFY), not
+// process memory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstValueFrom } from 'rxjs';
+import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
+import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
+import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import {
+  contents,
+  openClient,
+  startSyncServer,
+  waitUntil,
+  type Client,
+  type SyncServer,
+} from './sync-client.js';
+
+const local = <T extends { _deleted: boolean }>({ _deleted, ...doc }: T) => doc;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `tsx apps/server/src/main.ts` on the test database; resolves once it listens. */
+async function startSecondProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL('../../apps/server/node_modules/tsx/dist/cli.mjs', import.meta.url)),
+      'apps/server/src/main.ts',
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        WEB_DIST_DIR: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`second server did not start: ${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`second server exited with ${code}: ${output}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+describe.each(testDatabaseKinds())('a second server process on %s', (kind) => {
+  // The embedded database belongs to the one process that opened it (PGlite is a single
+  // in-process connection), so a second process cannot share it. Under PGlite the same
+  // path (trigger → NOTIFY → LISTEN → SSE) is covered in-process by converge.test.ts.
+  const shareable = kind === 'postgres';
+  let server: SyncServer;
+  let second: { url: string; child: ChildProcess } | undefined;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    if (!shareable) return;
+    server = await startSyncServer(kind);
+    second = await startSecondProcess(server.app.database.url!);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    if (second) {
+      const exited = new Promise((resolve) => second!.child.once('exit', resolve));
+      second.child.kill('SIGTERM');
+      await exited;
+    }
+    if (shareable) await server.close();
+  });
+
+  it.runIf(shareable)('delivers stream events to the clients of the other process', async () => {
+    const viaFirst = await openClient(server.url, TEST_ADMIN_TOKEN);
+    const viaSecond = await openClient(second!.url, TEST_ADMIN_TOKEN);
+    clients.push(viaFirst, viaSecond);
+    await Promise.all([viaFirst.sync.awaitInSync(), viaSecond.sync.awaitInSync()]);
+    await waitUntil(
+      async () => (await firstValueFrom(viaSecond.sync.streamConnected$)) === true,
+      'second client is live',
+    );
+    await waitUntil(
+      async () => (await firstValueFrom(viaFirst.sync.streamConnected$)) === true,
+      'first client is live',
+    );
+
+    // Only the stream can tell viaSecond to pull again: live replication does not poll.
+    const repo = repositoryDoc({ name: 'through process one' });
+    const task = taskDoc(repo.uid);
+    await viaFirst.replica.collections.repositories.insert(local(repo));
+    await viaFirst.replica.collections.tasks.insert(local(task));
+    await waitUntil(
+      async () => (await contents(viaSecond, 'tasks')).length === 1,
+      "process two's client hears it",
+    );
+
+    const doc = documentDoc(repo.uid, task.uid, { title: 'through process two' });
+    await viaSecond.replica.collections.documents.insert(local(doc));
+    await waitUntil(
+      async () => (await contents(viaFirst, 'documents')).length === 1,
+      "process one's client hears back",
+    );
+    expect((await contents(viaFirst, 'documents'))[0]).toMatchObject({
+      uid: doc.uid,
+      title: 'through process two',
+    });
+  });
+});

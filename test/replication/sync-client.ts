@@ -1,0 +1,134 @@
+// Helpers for the replication flows: a real server (in-process, over HTTP on a loopback
+// port) and real RxDB 17 clients (Dexie over fake-indexeddb) using the web app's sync core.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { addRxPlugin } from 'rxdb/plugins/core';
+import { RxDBDevModePlugin } from 'rxdb/plugins/dev-mode';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import type { DatabaseKind } from '../../apps/server/src/db/database.js';
+import { listen, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import { createReplica, type Replica } from '../../apps/web/src/sync/replica.js';
+import {
+  startReplication,
+  type SyncController,
+  type SyncOptions,
+} from '../../apps/web/src/sync/replication.js';
+
+addRxPlugin(RxDBDevModePlugin);
+
+export interface SyncServer {
+  app: TestApp;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSyncServer(kind: DatabaseKind): Promise<SyncServer> {
+  const app = await startTestApp(kind);
+  const server = await listen(app.app.fetch);
+  return {
+    app,
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await app.close();
+    },
+  };
+}
+
+export interface Client {
+  replica: Replica;
+  sync: SyncController;
+  close(): Promise<void>;
+}
+
+let clientSequence = 0;
+
+/** A fresh browser: its own IndexedDB, its own replica, replicating against `url`. */
+export async function openClient(
+  url: string,
+  token: string,
+  options: Partial<SyncOptions> = {},
+): Promise<Client> {
+  const replica = await createReplica({
+    name: `client-${++clientSequence}`,
+    storage: wrappedValidateAjvStorage({
+      storage: getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }),
+    }),
+    multiInstance: false,
+  });
+  const sync = startReplication(replica, {
+    baseUrl: url,
+    getToken: () => token,
+    retryTime: 200,
+    waitForLeadership: false,
+    streamRetry: { min: 100, max: 500 },
+    ...options,
+  });
+  return {
+    replica,
+    sync,
+    close: async () => {
+      await sync.stop();
+      await replica.close();
+    },
+  };
+}
+
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The replica's live documents of a collection, as plain objects sorted by uid. */
+export async function contents(client: Client, collection: 'repositories' | 'tasks' | 'documents') {
+  const docs = await client.replica.collection(collection).find().exec();
+  return docs
+    .map((doc) => doc.toJSON() as Record<string, unknown>)
+    .sort((a, b) => String(a.uid).localeCompare(String(b.uid)));
+}
+
+/**
+ * A TCP proxy in front of a server, so a test can take "the server" away from clients
+ * (connections refused, open ones cut) and bring it back on the same address.
+ */
+export async function startProxy(targetPort: number) {
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+  let port = 0;
+  const up = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(targetPort, '127.0.0.1');
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => socket.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server = null;
+    });
+  await up();
+  return { url: `http://127.0.0.1:${port}`, up, down };
+}
+
+export const nowIso = () => new Date().toISOString();
