@@ -6,12 +6,15 @@ import { ok, PROTOCOL_VERSION, type Health } from '@wikisync/shared';
 import type { AppDeps, AppEnv } from './context.js';
 import { ensureBootstrapAdmin } from './auth/user-store.js';
 import { bearerAuth } from './http/auth-middleware.js';
+import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
 import { handleError, notFoundResponse } from './http/error-handler.js';
 import { mountWebApp } from './http/static-web.js';
 import { PayloadTooLargeError } from './errors.js';
 import { repositoryRoutes } from './repositories/repository-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
+import { createInstanceSync, registerInstanceSync } from './instance-sync/instance-sync-service.js';
+import { syncRoutes } from './replication/sync-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const { db, config } = deps;
@@ -34,6 +37,13 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     return c.json(ok(health));
   });
 
+  // Instance sync has its own authentication (peer tokens, signing, tokenless peers), so it is
+  // mounted before /api and its bearer middleware.
+  const instanceSync = createInstanceSync({ db, config, admin });
+  await instanceSync.start();
+  registerInstanceSync(app, instanceSync);
+  app.route('/api/sync', instanceSync.routes);
+
   const api = new Hono<AppEnv>();
   api.use(
     '*',
@@ -44,7 +54,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
       },
     }),
   );
-  api.use('*', bearerAuth({ db, admin }));
+  api.use('*', bearerAuth({ db, admin, limiter: new AuthFailureLimiter() }));
   api.get('/me', (c) => {
     const principal = c.get('principal');
     return c.json(ok({ id: principal.userId, name: principal.userName, is_admin: principal.isAdmin }));
@@ -52,6 +62,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   api.route('/repositories', repositoryRoutes(deps));
   api.route('/tasks', taskRoutes(deps));
   api.route('/documents', documentRoutes(deps));
+  api.route('/v1/sync', syncRoutes(deps));
   app.route('/api', api);
 
   if (config.webDistDir) mountWebApp(app, config.webDistDir);

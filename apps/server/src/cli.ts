@@ -17,6 +17,7 @@ import {
 import { hasAnyRepository, loadDemoData } from './demo/demo-data.js';
 import { AppError, ConfigError } from './errors.js';
 import { numericIdSchema } from '@wikisync/shared';
+import { runSyncCli, SYNC_COMMANDS, SYNC_USAGE } from './cli/sync-commands.js';
 
 const USAGE = `Usage: wikisync <command> [options]
 
@@ -29,7 +30,8 @@ Commands:
   revoke-grant <user> <repository-id>       take that access away
   seed [--if-empty]                         load demo repositories, tasks and documents
 
-The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default ./data).`;
+The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default ./data).
+${SYNC_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -129,7 +131,7 @@ async function main() {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
-    await run(db, argv);
+    await (SYNC_COMMANDS.has(argv[0] ?? '') ? runSyncCli(db, config, argv) : run(db, argv));
   } finally {
     await db.close();
   }

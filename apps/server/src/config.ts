@@ -30,6 +30,20 @@ const envSchema = z.object({
     .default(16 * 1024 * 1024),
   WEB_DIST_DIR: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SYNC_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number' })
+    .positive('must be more than 0')
+    .default(30),
+  SYNC_ALLOW_TOKENLESS_FROM: z
+    .string()
+    .regex(/^[0-9a-fA-F:.,/\s]+$/, 'must be a comma-separated list of IP addresses or CIDR ranges')
+    .optional(),
+  SYNC_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  SYNC_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  SYNC_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SYNC_COMPRESSION: z.enum(['auto', 'on', 'off']).default('auto'),
+  SYNC_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  SYNC_STALE_SESSION_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
 });
 
 export interface Config {
@@ -43,6 +57,22 @@ export interface Config {
   /** The built web app to serve at `/`, if any. */
   webDistDir: string | undefined;
   databasePoolSize: number;
+  /** Instance sync (docs/instance-sync.md). */
+  sync: SyncConfig;
+}
+
+export interface SyncConfig {
+  retentionDays: number;
+  /** Addresses (IPs or IPv4 CIDR ranges) allowed to call /api/sync without a token. */
+  allowTokenlessFrom: string[];
+  /** Key material for encrypting stored target tokens and signing secrets. */
+  secretKey: string | undefined;
+  retryBaseMs: number;
+  requestTimeoutMs: number;
+  compression: 'auto' | 'on' | 'off';
+  schedulerEnabled: boolean;
+  /** A running session not written for this long has lost its server (heartbeat is 0.5 s). */
+  staleSessionMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -54,7 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const secret = name === 'ADMIN_TOKEN' || name === 'DATABASE_URL';
+      const secret = name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' || name === 'SYNC_SECRET_KEY';
       const got = secret ? '' : ` (got ${JSON.stringify(present[name])})`;
       return `${name} ${issue.message}${got}`;
     });
@@ -70,5 +100,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: value.MAX_BODY_BYTES,
     webDistDir: value.WEB_DIST_DIR,
     databasePoolSize: value.DATABASE_POOL_SIZE,
+    sync: {
+      retentionDays: value.SYNC_RETENTION_DAYS,
+      allowTokenlessFrom: (value.SYNC_ALLOW_TOKENLESS_FROM ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+      // Without its own key, stored secrets are sealed with one derived from ADMIN_TOKEN.
+      secretKey: value.SYNC_SECRET_KEY ?? value.ADMIN_TOKEN,
+      retryBaseMs: value.SYNC_RETRY_BASE_MS,
+      requestTimeoutMs: value.SYNC_REQUEST_TIMEOUT_MS,
+      compression: value.SYNC_COMPRESSION,
+      schedulerEnabled: value.SYNC_SCHEDULER === 'on',
+      staleSessionMs: value.SYNC_STALE_SESSION_MS,
+    },
   };
 }

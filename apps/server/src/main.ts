@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/open-database.js';
 import { createApp } from './app.js';
 import { ConfigError } from './errors.js';
+import { instanceSyncOf } from './instance-sync/instance-sync-service.js';
 
 /** The web app built next to this package (`apps/web/dist`), when the caller names none. */
 function defaultWebDist(): string | undefined {
@@ -30,6 +31,9 @@ async function main() {
   });
   const shutdown = async () => {
     server.close();
+    await instanceSyncOf(app)
+      ?.stop()
+      .catch(() => {});
     await db.close().catch(() => {});
     process.exit(0);
   };

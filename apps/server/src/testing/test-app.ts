@@ -7,6 +7,7 @@ import { createApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createToken, createUser } from '../auth/user-store.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { instanceSyncOf } from '../instance-sync/instance-sync-service.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
@@ -53,7 +54,10 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config
       const created = await createToken(database.db, user.id);
       return { userId: user.id, token: created.token };
     },
-    close: () => database.dispose(),
+    async close() {
+      await instanceSyncOf(app)?.stop();
+      await database.dispose();
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 import { initialSchema } from './001-initial-schema.js';
+import { replicationSchema } from './002-replication.js';
+import { instanceSyncSchema } from './003-instance-sync.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +9,8 @@ export interface Migration {
 }
 
 /** Ordered, append-only: never edit a migration that has shipped, add the next one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial-schema', sql: initialSchema }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial-schema', sql: initialSchema },
+  { version: 2, name: 'replication', sql: replicationSchema },
+  { version: 3, name: 'instance-sync', sql: instanceSyncSchema },
+];

@@ -1,0 +1,200 @@
+// `batch-upsert` (ours): tasks, then documents, then links, every id the sender's and
+// resolved through the sender's mapping. Rows are checked one by one, and written set-based in
+// a savepoint; if that fails, row by row, so one bad row fails alone.
+import {
+  batchDocumentRowSchema,
+  batchTaskRowSchema,
+  type BatchLinks,
+  type BatchRowOutcome,
+  type BatchUpsertResponse,
+} from '@wikisync/shared';
+import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { describeIssues } from '../http/validate.js';
+import { lookupMapped } from './id-map.js';
+import {
+  applyLinks,
+  applyRows,
+  documentUids,
+  DOCUMENT_TABLE,
+  TASK_TABLE,
+  type AppliedRow,
+  type IncomingRow,
+  type TableSpec,
+} from './row-apply.js';
+import { incomingDocument, incomingTask } from './wire-rows.js';
+import { resolveRepository } from './receiver.js';
+import type { SyncCaller } from './sync-caller.js';
+
+async function applyIsolated(
+  tx: Queryable,
+  spec: TableSpec,
+  peerKey: string,
+  localRepositoryId: number,
+  rows: IncomingRow[],
+): Promise<(AppliedRow & { error?: string })[]> {
+  await tx.query('SAVEPOINT sync_batch');
+  try {
+    const applied = await applyRows(tx, spec, peerKey, localRepositoryId, rows);
+    await tx.query('RELEASE SAVEPOINT sync_batch');
+    return applied;
+  } catch {
+    await tx.query('ROLLBACK TO SAVEPOINT sync_batch');
+  }
+  const results: (AppliedRow & { error?: string })[] = [];
+  for (const row of rows) {
+    await tx.query('SAVEPOINT sync_row');
+    try {
+      results.push(...(await applyRows(tx, spec, peerKey, localRepositoryId, [row])));
+      await tx.query('RELEASE SAVEPOINT sync_row');
+    } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT sync_row');
+      results.push({
+        remoteId: row.remoteId,
+        localId: null,
+        result: 'failed',
+        error: `could not be stored: ${(error as Error).message}`,
+      });
+    }
+  }
+  return results;
+}
+
+function outcome(applied: AppliedRow & { error?: string }): BatchRowOutcome {
+  return {
+    id: applied.remoteId ?? 0,
+    local_id: applied.localId,
+    result: applied.result,
+    ...(applied.error ? { error: applied.error } : {}),
+  };
+}
+
+/** `batch-upsert`: tasks, then documents, then links; all ids the sender's. */
+export async function applyBatch(
+  db: Database,
+  caller: SyncCaller,
+  input: { repository_id: number; tasks: unknown[]; documents: unknown[]; links?: BatchLinks | undefined },
+): Promise<BatchUpsertResponse> {
+  return writeTransaction(db, async (tx) => {
+    const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
+    const taskOutcomes: BatchRowOutcome[] = [];
+    const documentOutcomes: BatchRowOutcome[] = [];
+
+    const goodTasks: IncomingRow[] = [];
+    for (const raw of input.tasks) {
+      const parsed = batchTaskRowSchema.safeParse(raw);
+      if (parsed.success) goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
+      else
+        taskOutcomes.push({
+          id: rawId(raw, 'task_id'),
+          local_id: null,
+          result: 'failed',
+          error: describeIssues(parsed.error),
+        });
+    }
+    for (const applied of await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks))
+      taskOutcomes.push(outcome(applied));
+
+    const parsedDocuments = input.documents.map((raw) => ({
+      raw,
+      parsed: batchDocumentRowSchema.safeParse(raw),
+    }));
+    const taskIds = parsedDocuments.flatMap(({ parsed }) =>
+      parsed.success && parsed.data.task_id !== null ? [parsed.data.task_id] : [],
+    );
+    const taskMap = await lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId);
+    const goodDocuments: IncomingRow[] = [];
+    for (const { raw, parsed } of parsedDocuments) {
+      if (!parsed.success) {
+        documentOutcomes.push({
+          id: rawId(raw, 'document_id'),
+          local_id: null,
+          result: 'failed',
+          error: describeIssues(parsed.error),
+        });
+        continue;
+      }
+      const row = parsed.data;
+      const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
+      if (localTaskId === undefined) {
+        documentOutcomes.push({
+          id: row.document_id,
+          local_id: null,
+          result: 'failed',
+          error: `task_id ${row.task_id} has not been received; send its task first.`,
+        });
+        continue;
+      }
+      goodDocuments.push(incomingDocument(row.document_id, row, localTaskId));
+    }
+    for (const applied of await applyIsolated(
+      tx,
+      DOCUMENT_TABLE,
+      caller.peerKey,
+      localRepositoryId,
+      goodDocuments,
+    ))
+      documentOutcomes.push(outcome(applied));
+
+    const links = input.links
+      ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, input.links)
+      : undefined;
+    return {
+      repository_id: localRepositoryId,
+      tasks: taskOutcomes,
+      documents: documentOutcomes,
+      ...(links ? { links } : {}),
+    };
+  });
+}
+
+function rawId(raw: unknown, field: string): number {
+  const value = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[field] : undefined;
+  const id = Number(value);
+  return Number.isSafeInteger(id) ? id : 0;
+}
+
+/** Sideways references by the sender's ids; a reference to a row not received is counted missing. */
+export async function applyBatchLinks(
+  tx: Queryable,
+  peerKey: string,
+  localRepositoryId: number,
+  links: BatchLinks,
+) {
+  const documentIds = [
+    ...links.tasks.flatMap((link) => (link.doc_id === null ? [] : [link.doc_id])),
+    ...links.documents.flatMap((link) => [
+      link.document_id,
+      ...(link.replaced_by === null ? [] : [link.replaced_by]),
+    ]),
+  ];
+  const taskMap = await lookupMapped(
+    tx,
+    peerKey,
+    'task',
+    links.tasks.map((link) => link.task_id),
+    localRepositoryId,
+  );
+  const documentMap = await lookupMapped(tx, peerKey, 'document', documentIds, localRepositoryId);
+  const uids = await documentUids(tx, [...documentMap.values()]);
+  const uidOf = (remote: number | null) => {
+    if (remote === null) return null;
+    const local = documentMap.get(remote);
+    return local === undefined ? undefined : (uids.get(local) ?? undefined);
+  };
+  let missing = 0;
+  const taskLinks = links.tasks.flatMap((link) => {
+    const localId = taskMap.get(link.task_id);
+    const uid = uidOf(link.doc_id);
+    if (localId === undefined || uid === undefined) return (missing++, []);
+    return [{ localId, uid }];
+  });
+  const documentLinks = links.documents.flatMap((link) => {
+    const localId = documentMap.get(link.document_id);
+    const uid = uidOf(link.replaced_by);
+    if (localId === undefined || uid === undefined) return (missing++, []);
+    return [{ localId, uid }];
+  });
+  const applied =
+    (await applyLinks(tx, 'tasks', taskLinks)) + (await applyLinks(tx, 'documents', documentLinks));
+  return { applied, missing };
+}

@@ -1,0 +1,156 @@
+// HTTP client for calling another server's /api/sync: bearer token, our instance header,
+// optional request signing and gzip, a timeout per attempt, and 3 tries with exponential
+// backoff for answers that may succeed later (no answer, timeout, 5xx, 429). A 4xx is the
+// peer refusing the request and is not retried. Errors name the target and the cause.
+import { gzipSync } from 'node:zlib';
+import { SYNC_HEADERS } from '@wikisync/shared';
+import { PeerRequestError, SyncCancelledError } from '../errors.js';
+import { signRequest } from './request-signing.js';
+
+export interface PeerClientOptions {
+  baseUrl: string;
+  token: string | null;
+  signingSecret: string | null;
+  instanceUid: string;
+  timeoutMs: number;
+  retryBaseMs: number;
+  tries?: number;
+  /** gzip request bodies larger than this many bytes; undefined means never. */
+  compressAbove?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface PeerClient {
+  readonly baseUrl: string;
+  get(endpoint: string, query?: Record<string, string | number>): Promise<unknown>;
+  post(endpoint: string, body: unknown): Promise<unknown>;
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return (error as Error).message ?? String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new SyncCancelledError());
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new SyncCancelledError())), {
+      once: true,
+    });
+  });
+}
+
+export function createPeerClient(options: PeerClientOptions): PeerClient {
+  const tries = options.tries ?? 3;
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function once(
+    method: 'GET' | 'POST',
+    url: URL,
+    body: Uint8Array<ArrayBuffer> | undefined,
+    gzip: boolean,
+  ): Promise<unknown> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [SYNC_HEADERS.instance]: options.instanceUid,
+    };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (gzip) headers['content-encoding'] = 'gzip';
+    if (options.signingSecret) {
+      Object.assign(
+        headers,
+        signRequest(options.signingSecret, {
+          method,
+          path: url.pathname + url.search,
+          body: body ?? new Uint8Array(),
+        }),
+      );
+    }
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const where = `${method} ${url.pathname}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body, signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw new SyncCancelledError();
+      if (timeout.aborted)
+        throw new PeerRequestError(
+          `Target ${base} did not answer ${where} within ${options.timeoutMs} ms.`,
+          undefined,
+          true,
+        );
+      throw new PeerRequestError(`Target ${base} is unreachable: ${describeCause(error)}.`, undefined, true);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (options.signal?.aborted) throw new SyncCancelledError();
+      throw new PeerRequestError(
+        `Target ${base} broke off its answer to ${where}: ${describeCause(error)}.`,
+        response.status,
+        true,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const message = (parsed as { error?: unknown } | undefined)?.error;
+      const detail = typeof message === 'string' ? message : text.slice(0, 200) || response.statusText;
+      const retryable = response.status >= 500 || response.status === 429;
+      throw new PeerRequestError(
+        `Target ${base} answered ${response.status} to ${where}: ${detail}`,
+        response.status,
+        retryable,
+      );
+    }
+    if (parsed === undefined)
+      throw new PeerRequestError(
+        `Target ${base} answered ${where} with something that is not JSON.`,
+        response.status,
+        false,
+      );
+    // Envelope {"code":"OK","data":...}; a bare body is taken as the data.
+    if (parsed && typeof parsed === 'object' && 'data' in parsed) return (parsed as { data: unknown }).data;
+    return parsed;
+  }
+
+  async function call(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    query: Record<string, string | number> | undefined,
+    payload: unknown,
+  ) {
+    const url = new URL(`${base}/${endpoint.replace(/^\/+/, '')}`);
+    for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, String(value));
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    let gzip = false;
+    if (payload !== undefined) {
+      const json = Buffer.from(JSON.stringify(payload));
+      gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
+      body = gzip ? gzipSync(json, { level: 1 }) : json;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(method, url, body, gzip);
+      } catch (error) {
+        if (!(error instanceof PeerRequestError) || !error.retryable || attempt >= tries) throw error;
+        await sleep(options.retryBaseMs * 2 ** (attempt - 1), options.signal);
+      }
+    }
+  }
+
+  return {
+    baseUrl: base,
+    get: (endpoint, query) => call('GET', endpoint, query, undefined),
+    post: (endpoint, body) => call('POST', endpoint, undefined, body),
+  };
+}

@@ -1,0 +1,183 @@
+// The batched push between two of our servers: changed tasks, then documents in batches cut
+// by rows and bytes with several requests in flight, then the links; all ids the sender's, so
+// the receiver needs no round trip per row. Offered by the receiver's ping capabilities.
+import { batchUpsertResponseSchema, type BatchRowOutcome } from '@wikisync/shared';
+import { saveSent } from './id-map.js';
+import { loadDocuments, loadTasks } from './push-plan.js';
+import type { ProgressTracker } from './progress-tracker.js';
+import { UnitProgress } from './unit-progress.js';
+import { documentWireRow } from './wire-rows.js';
+import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
+
+function failedOutcome(id: number, error: unknown): BatchRowOutcome {
+  return { id, local_id: null, result: 'failed', error: (error as Error).message };
+}
+
+function recordOutcomes(
+  tracker: ProgressTracker,
+  entity: 'task' | 'document',
+  outcomes: readonly BatchRowOutcome[],
+  titleOf: (id: number) => string,
+  startedAt: string,
+): { pairs: { localId: number; remoteId: number }[]; failures: number } {
+  const pairs: { localId: number; remoteId: number }[] = [];
+  let failures = 0;
+  for (const outcome of outcomes) {
+    if (outcome.result === 'failed') failures++;
+    if (outcome.local_id !== null) pairs.push({ localId: outcome.id, remoteId: outcome.local_id });
+    tracker.record({
+      entity,
+      title: titleOf(outcome.id),
+      status: outcome.result,
+      sourceId: outcome.id,
+      targetId: outcome.local_id,
+      error: outcome.error ?? null,
+      startedAt,
+    });
+  }
+  return { pairs, failures };
+}
+
+/** Splits rows into chunks of at most `maxRows` rows and about `maxBytes` of JSON. */
+function chunkBySize<T>(
+  rows: readonly T[],
+  maxRows: number,
+  maxBytes: number,
+  sizeOf: (row: T) => number,
+): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = sizeOf(row);
+    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+export async function pushBatched(ctx: PushContext, repositoryId: number): Promise<PushResult> {
+  const { client, tracker, plan, db } = ctx;
+  const caps = ctx.capabilities!;
+  tracker.meta.transport = 'batch';
+  // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
+  // document never waits on a task the receiver lost; unchanged, they are not recorded.
+  const changedIds = new Set(plan.changedTasks.map((task) => Number(task.task_id)));
+  const contextTasks = await loadTasks(
+    db,
+    plan.touchedTaskIds.filter((id) => !changedIds.has(id)),
+  );
+  const tasks = [...plan.changedTasks, ...contextTasks];
+  const units = new UnitProgress(tracker, {
+    taskIds: plan.touchedTaskIds,
+    sendsTask: () => true,
+    documentTaskIds: plan.documents.map((d) => d.taskId),
+  });
+  const taskTitles = new Map(tasks.map((task) => [Number(task.task_id), String(task.title)]));
+  const documentInfo = new Map(plan.documents.map((document) => [document.id, document]));
+  let failures = 0;
+  const maxRows = Math.min(caps.max_batch_rows, 1000);
+  const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
+
+  const taskChunks = chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
+  for (const [index, chunk] of taskChunks.entries()) {
+    checkCancelled(ctx.signal);
+    tracker.currentTask = `Sending tasks: batch ${index + 1} of ${taskChunks.length}`;
+    const startedAt = now();
+    let answer;
+    try {
+      answer = batchUpsertResponseSchema.parse(
+        await client.post('batch-upsert', { repository_id: repositoryId, tasks: chunk }),
+      );
+    } catch (error) {
+      if (isFatal(error)) throw error;
+      answer = { tasks: chunk.map((task) => failedOutcome(Number(task.task_id), error)), documents: [] };
+    }
+    const reported = answer.tasks.filter(
+      (outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged',
+    );
+    const result = recordOutcomes(tracker, 'task', reported, (id) => taskTitles.get(id) ?? '', startedAt);
+    result.pairs.push(
+      ...answer.tasks.flatMap((outcome) =>
+        reported.includes(outcome) || outcome.local_id === null
+          ? []
+          : [{ localId: outcome.id, remoteId: outcome.local_id }],
+      ),
+    );
+    failures += result.failures;
+    await saveSent(db, ctx.targetId, 'task', result.pairs);
+    for (const outcome of answer.tasks) units.done(outcome.id, outcome.result !== 'failed');
+  }
+
+  // Documents: chunks cut by an estimate of their size (content dominates), sent several at once.
+  const documentChunks = chunkBySize(plan.documents, maxRows, maxBytes, () => 1);
+  const queue = [...documentChunks.entries()];
+  let sentRows = 0;
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      checkCancelled(ctx.signal);
+      const [, chunk] = next;
+      const rows = (
+        await loadDocuments(
+          db,
+          chunk.map((d) => d.id),
+        )
+      ).map(documentWireRow);
+      // A chunk that turns out larger than the receiver takes is halved until it fits.
+      for (const part of chunkBySize(rows, maxRows, maxBytes, (row) => JSON.stringify(row).length + 64)) {
+        const startedAt = now();
+        const body = part.map(({ replaced_by: _replacedBy, ...row }) => row);
+        let answer;
+        try {
+          answer = batchUpsertResponseSchema.parse(
+            await client.post('batch-upsert', { repository_id: repositoryId, documents: body }),
+          );
+        } catch (error) {
+          if (isFatal(error)) throw error;
+          answer = { tasks: [], documents: part.map((row) => failedOutcome(Number(row.document_id), error)) };
+        }
+        const result = recordOutcomes(
+          tracker,
+          'document',
+          answer.documents,
+          (id) => documentInfo.get(id)?.title ?? '',
+          startedAt,
+        );
+        failures += result.failures;
+        await saveSent(db, ctx.targetId, 'document', result.pairs);
+        for (const outcome of answer.documents)
+          units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
+        sentRows += part.length;
+        tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
+      }
+    }
+  };
+  const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
+  await Promise.all(Array.from({ length: Math.min(concurrency, documentChunks.length) }, worker));
+
+  // Links last: every row they may name has arrived by now.
+  checkCancelled(ctx.signal);
+  tracker.currentTask = 'Linking tasks to their documents';
+  const taskLinks = plan.changedTasks
+    .filter((task) => !task.deleted)
+    .map((task) => ({ task_id: Number(task.task_id), doc_id: task.doc_id ?? null }));
+  const documentLinks = plan.documents
+    .filter((d) => !d.deleted)
+    .map((d) => ({ document_id: d.id, replaced_by: d.replacedBy }));
+  for (let offset = 0; offset < Math.max(taskLinks.length, documentLinks.length); offset += 5000) {
+    await client.post('batch-upsert', {
+      repository_id: repositoryId,
+      links: {
+        tasks: taskLinks.slice(offset, offset + 5000),
+        documents: documentLinks.slice(offset, offset + 5000),
+      },
+    });
+  }
+  return { failures };
+}

@@ -1,0 +1,260 @@
+// The one place where rows from another server are written: receiver endpoints, batches,
+// pulls and file imports all come here. Set-based (one INSERT and one UPDATE per batch) so
+// that thousands of rows cost a few statements, and mapped by (peer, the peer's id) so that
+// running a sync again updates the same rows instead of adding copies. Callers hold a
+// `writeTransaction`, so every write is stamped with a server_version like any other.
+import { idList, textList } from './sql-lists.js';
+import type { RowResult } from '@wikisync/shared';
+import type { Queryable } from '../db/database.js';
+import { randomUid } from '../db/uid.js';
+import { lookupMapped, saveMappings, type SyncEntity } from './id-map.js';
+
+interface ColumnSpec {
+  name: string;
+  type: 'text' | 'integer' | 'bigint' | 'boolean' | 'double precision' | 'timestamptz' | 'jsonb';
+}
+
+export interface TableSpec {
+  table: 'tasks' | 'documents';
+  entity: Extract<SyncEntity, 'task' | 'document'>;
+  columns: readonly ColumnSpec[];
+}
+
+export const TASK_TABLE: TableSpec = {
+  table: 'tasks',
+  entity: 'task',
+  columns: [
+    { name: 'writer_name', type: 'text' },
+    { name: 'task_type', type: 'text' },
+    { name: 'title', type: 'text' },
+    { name: 'outline', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'run_after', type: 'timestamptz' },
+    { name: 'error_msg', type: 'text' },
+    { name: 'sort_order', type: 'integer' },
+    { name: 'started_at', type: 'timestamptz' },
+    { name: 'completed_at', type: 'timestamptz' },
+    { name: 'metadata', type: 'jsonb' },
+  ],
+};
+
+export const DOCUMENT_TABLE: TableSpec = {
+  table: 'documents',
+  entity: 'document',
+  columns: [
+    { name: 'task_id', type: 'bigint' },
+    { name: 'title', type: 'text' },
+    { name: 'filename', type: 'text' },
+    { name: 'content', type: 'text' },
+    { name: 'language', type: 'text' },
+    { name: 'sort_order', type: 'integer' },
+    { name: 'version', type: 'integer' },
+    { name: 'is_latest', type: 'boolean' },
+    { name: 'metadata', type: 'jsonb' },
+  ],
+};
+
+/** One incoming row: the peer's id (null when the peer sent none), its uid and values. */
+export interface IncomingRow {
+  remoteId: number | null;
+  uid: string | undefined;
+  deleted: boolean;
+  /** Every column of the table spec; `created_at`/`updated_at` may be null (= now). */
+  values: Record<string, unknown>;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface AppliedRow {
+  remoteId: number | null;
+  localId: number | null;
+  result: RowResult;
+}
+
+function recordsetColumns(spec: TableSpec, lead: string): string {
+  return [
+    lead,
+    ...spec.columns.map((column) => `${column.name} ${column.type}`),
+    'created_at timestamptz',
+    'updated_at timestamptz',
+  ].join(', ');
+}
+
+function toRecord(row: IncomingRow, lead: Record<string, unknown>): Record<string, unknown> {
+  return { ...lead, ...row.values, created_at: row.createdAt, updated_at: row.updatedAt };
+}
+
+/**
+ * Applies rows to one local repository for one peer. Mapped rows are updated (only when a
+ * value differs, so an unchanged row keeps its server_version); unmapped rows whose uid names
+ * a row of this repository adopt it (a copy coming back home); the rest are inserted with the
+ * sent uid when it is free. Tombstones delete mapped rows and are skipped otherwise.
+ */
+export async function applyRows(
+  tx: Queryable,
+  spec: TableSpec,
+  peerKey: string,
+  localRepositoryId: number,
+  rows: readonly IncomingRow[],
+): Promise<AppliedRow[]> {
+  const results: AppliedRow[] = rows.map((row) => ({
+    remoteId: row.remoteId,
+    localId: null,
+    result: 'skipped',
+  }));
+  const remoteIds = rows.flatMap((row) => (row.remoteId === null ? [] : [row.remoteId]));
+  const mapped = await lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId);
+
+  // Adopt by uid: the same global row, e.g. one we sent to this peer earlier.
+  const wantUid = rows
+    .filter((row) => row.uid && (row.remoteId === null || !mapped.has(row.remoteId)))
+    .map((row) => row.uid!);
+  const uidOwners = new Map<string, { id: number; repository_id: number }>();
+  if (wantUid.length > 0) {
+    const owners = await tx.query<{ id: number; uid: string; repository_id: number }>(
+      `SELECT r.id, r.uid, r.repository_id FROM ${spec.table} r JOIN ${textList('$1')} uids ON uids.value = r.uid`,
+      [{ v: wantUid }],
+    );
+    for (const owner of owners)
+      uidOwners.set(owner.uid, { id: Number(owner.id), repository_id: Number(owner.repository_id) });
+  }
+
+  // Every local id below was checked to belong to `localRepositoryId` (mapping or uid owner),
+  // so the statements need not filter by repository, which keeps their plans simple.
+  const updates: { index: number; localId: number }[] = [];
+  const inserts: { index: number; uid: string }[] = [];
+  const deletes: { index: number; localId: number }[] = [];
+  const adopted: { remoteId: number; localId: number }[] = [];
+  const usedUids = new Set<string>();
+  rows.forEach((row, index) => {
+    let localId = row.remoteId === null ? undefined : mapped.get(row.remoteId);
+    if (localId === undefined && row.uid) {
+      const owner = uidOwners.get(row.uid);
+      if (owner && owner.repository_id === localRepositoryId) {
+        localId = owner.id;
+        if (row.remoteId !== null) adopted.push({ remoteId: row.remoteId, localId });
+      }
+    }
+    if (row.deleted) {
+      if (localId !== undefined) deletes.push({ index, localId });
+      return;
+    }
+    if (localId !== undefined) {
+      updates.push({ index, localId });
+      return;
+    }
+    const sentUidFree = row.uid !== undefined && !uidOwners.has(row.uid) && !usedUids.has(row.uid);
+    const uid = sentUidFree ? row.uid! : randomUid();
+    usedUids.add(uid);
+    inserts.push({ index, uid });
+  });
+
+  const columnNames = spec.columns.map((column) => column.name);
+  if (inserts.length > 0) {
+    const created = await tx.query<{ id: number; uid: string }>(
+      `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
+       SELECT x.uid, $2, ${columnNames.map((name) => `x.${name}`).join(', ')}, COALESCE(x.created_at, now()), COALESCE(x.updated_at, now())
+         FROM jsonb_to_recordset($1::jsonb->'v') AS x(${recordsetColumns(spec, 'uid text')})
+       RETURNING id, uid`,
+      [{ v: inserts.map(({ index, uid }) => toRecord(rows[index]!, { uid })) }, localRepositoryId],
+    );
+    const idByUid = new Map(created.map((row) => [row.uid, Number(row.id)]));
+    const pairs: { remoteId: number; localId: number }[] = [];
+    for (const { index, uid } of inserts) {
+      const localId = idByUid.get(uid)!;
+      results[index] = { remoteId: rows[index]!.remoteId, localId, result: 'created' };
+      const remoteId = rows[index]!.remoteId;
+      if (remoteId !== null) pairs.push({ remoteId, localId });
+    }
+    await saveMappings(tx, peerKey, spec.entity, pairs);
+  }
+  await saveMappings(tx, peerKey, spec.entity, adopted);
+
+  if (updates.length > 0) {
+    const changed = await tx.query<{ id: number }>(
+      `UPDATE ${spec.table} AS t
+          SET ${columnNames.map((name) => `${name} = x.${name}`).join(', ')}, deleted = false,
+              updated_at = COALESCE(x.updated_at, now())
+         FROM jsonb_to_recordset($1::jsonb->'v') AS x(${recordsetColumns(spec, 'id bigint')})
+        WHERE t.id = x.id
+          AND ((${columnNames.map((name) => `t.${name}`).join(', ')}) IS DISTINCT FROM (${columnNames.map((name) => `x.${name}`).join(', ')})
+               OR t.deleted OR (x.updated_at IS NOT NULL AND t.updated_at IS DISTINCT FROM x.updated_at))
+       RETURNING t.id`,
+      [{ v: updates.map(({ index, localId }) => toRecord(rows[index]!, { id: localId })) }],
+    );
+    const changedIds = new Set(changed.map((row) => Number(row.id)));
+    for (const { index, localId } of updates) {
+      results[index] = {
+        remoteId: rows[index]!.remoteId,
+        localId,
+        result: changedIds.has(localId) ? 'updated' : 'unchanged',
+      };
+    }
+  }
+
+  if (deletes.length > 0) {
+    const ids = { v: deletes.map((entry) => entry.localId) };
+    if (spec.table === 'documents') {
+      // A task must not keep pointing at a document that is gone.
+      await tx.query(
+        `UPDATE tasks SET doc_uid = NULL, updated_at = now()
+          WHERE NOT deleted AND doc_uid IN (SELECT d.uid FROM documents d JOIN ${idList('$1')} ids ON ids.id = d.id)`,
+        [ids],
+      );
+    }
+    const gone = await tx.query<{ id: number }>(
+      `UPDATE ${spec.table} AS t SET deleted = true, updated_at = now()
+         FROM ${idList('$1')} ids WHERE t.id = ids.id AND NOT t.deleted
+       RETURNING t.id`,
+      [ids],
+    );
+    const goneIds = new Set(gone.map((row) => Number(row.id)));
+    for (const { index, localId } of deletes) {
+      results[index] = {
+        remoteId: rows[index]!.remoteId,
+        localId,
+        result: goneIds.has(localId) ? 'deleted' : 'unchanged',
+      };
+    }
+  }
+  return results;
+}
+
+export interface LinkUpdate {
+  localId: number;
+  /** The uid the reference should hold, or null to clear it. */
+  uid: string | null;
+}
+
+/**
+ * Sets tasks.doc_uid or documents.replaced_by_uid; only rows whose value differs are written.
+ * updated_at is left alone: it is the sender's, and a later copy compares against it.
+ */
+export async function applyLinks(
+  tx: Queryable,
+  table: 'tasks' | 'documents',
+  links: readonly LinkUpdate[],
+): Promise<number> {
+  if (links.length === 0) return 0;
+  const column = table === 'tasks' ? 'doc_uid' : 'replaced_by_uid';
+  const rows = await tx.query(
+    `UPDATE ${table} AS t SET ${column} = x.ref
+       FROM jsonb_to_recordset($1::jsonb->'v') AS x(id bigint, ref text)
+      WHERE t.id = x.id AND t.${column} IS DISTINCT FROM x.ref
+     RETURNING t.id`,
+    [{ v: links.map((link) => ({ id: link.localId, ref: link.uid })) }],
+  );
+  return rows.length;
+}
+
+/** uids of our documents, by id (for links). */
+export async function documentUids(tx: Queryable, ids: readonly number[]): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  if (ids.length === 0) return found;
+  const rows = await tx.query<{ id: number; uid: string }>(
+    `SELECT d.id, d.uid FROM documents d JOIN ${idList('$1')} ids ON ids.id = d.id`,
+    [{ v: ids }],
+  );
+  for (const row of rows) found.set(Number(row.id), row.uid);
+  return found;
+}

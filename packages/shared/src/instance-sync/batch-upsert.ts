@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { numericIdSchema } from '../common.js';
+import { wireTaskFieldsSchema } from './task-create.js';
+import { wireDocumentFieldsSchema } from './document-create.js';
+import { optionalRemoteIdSchema } from './wire-fields.js';
+
+// `POST /batch-upsert` (ours, offered through the `batch` capability): many tasks and
+// documents per request, every id the sender's; the receiver resolves references through
+// its mapping table, so the sender needs no round trip per row. Rows are checked one by one
+// (`batchTaskRowSchema`...), so one bad row fails alone instead of failing the batch.
+
+export const batchTaskRowSchema = wireTaskFieldsSchema.extend({ task_id: numericIdSchema });
+export type BatchTaskRow = z.infer<typeof batchTaskRowSchema>;
+
+export const batchDocumentRowSchema = wireDocumentFieldsSchema.extend({
+  document_id: numericIdSchema,
+  task_id: optionalRemoteIdSchema,
+});
+export type BatchDocumentRow = z.infer<typeof batchDocumentRowSchema>;
+
+/** Sideways references, applied after every row they may name has arrived. */
+export const batchLinksSchema = z.object({
+  tasks: z.array(z.object({ task_id: numericIdSchema, doc_id: optionalRemoteIdSchema })).default([]),
+  documents: z
+    .array(z.object({ document_id: numericIdSchema, replaced_by: optionalRemoteIdSchema }))
+    .default([]),
+});
+export type BatchLinks = z.infer<typeof batchLinksSchema>;
+
+export const batchUpsertRequestSchema = z.object({
+  repository_id: numericIdSchema,
+  tasks: z.array(z.unknown()).max(10_000).default([]),
+  documents: z.array(z.unknown()).max(10_000).default([]),
+  links: batchLinksSchema.optional(),
+});
+export type BatchUpsertRequest = z.input<typeof batchUpsertRequestSchema>;
+
+export const ROW_RESULTS = ['created', 'updated', 'unchanged', 'deleted', 'skipped', 'failed'] as const;
+export const rowResultSchema = z.enum(ROW_RESULTS);
+export type RowResult = z.infer<typeof rowResultSchema>;
+
+/** One row's outcome: `id` the sender's, `local_id` the receiver's. */
+export const batchRowOutcomeSchema = z.object({
+  id: z.number().int(),
+  local_id: z.number().int().nullable(),
+  result: rowResultSchema,
+  error: z.string().optional(),
+});
+export type BatchRowOutcome = z.infer<typeof batchRowOutcomeSchema>;
+
+export const batchUpsertResponseSchema = z.object({
+  repository_id: z.number().int(),
+  tasks: z.array(batchRowOutcomeSchema),
+  documents: z.array(batchRowOutcomeSchema),
+  links: z.object({ applied: z.number().int(), missing: z.number().int() }).optional(),
+});
+export type BatchUpsertResponse = z.infer<typeof batchUpsertResponseSchema>;

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { longTextSchema, mediumTextSchema, numericIdSchema, shortTextSchema, uidSchema } from '../common.js';
+import {
+  optionalRemoteIdSchema,
+  optionalTimeSchema,
+  wireMetadataSchema,
+  wireTaskStatusSchema,
+} from './wire-fields.js';
+
+const int32 = z.int().min(-2_147_483_648).max(2_147_483_647);
+
+/** The task fields every instance-sync message carries (all optional; absent = default). */
+export const wireTaskFieldsSchema = z.object({
+  uid: uidSchema.optional(),
+  writer_name: shortTextSchema.nullish().transform((v) => v ?? ''),
+  task_type: shortTextSchema.nullish().transform((v) => v ?? ''),
+  title: shortTextSchema.nullish().transform((v) => v ?? ''),
+  outline: longTextSchema.nullish().transform((v) => v ?? ''),
+  status: wireTaskStatusSchema.nullish().transform((v) => v ?? 'succeeded'),
+  run_after: optionalTimeSchema,
+  error_msg: mediumTextSchema.nullish().transform((v) => v ?? ''),
+  sort_order: int32.nullish().transform((v) => v ?? 0),
+  started_at: optionalTimeSchema,
+  completed_at: optionalTimeSchema,
+  metadata: wireMetadataSchema,
+  created_at: optionalTimeSchema,
+  updated_at: optionalTimeSchema,
+  /** Ours only: a tombstone, so incremental copies carry deletions. */
+  deleted: z.boolean().optional().default(false),
+});
+export type WireTaskFields = z.infer<typeof wireTaskFieldsSchema>;
+
+/**
+ * `POST /task-create`: `task_id` and `repository_id` are the sender's. `task_id` may be
+ * missing (openDeepWiki's first design): then nothing can be matched and a row is created.
+ */
+export const taskCreateRequestSchema = wireTaskFieldsSchema.extend({
+  task_id: optionalRemoteIdSchema,
+  repository_id: numericIdSchema,
+  /** The sender's document id, if the task already has one (normally sent later). */
+  doc_id: optionalRemoteIdSchema,
+});
+export type TaskCreateRequest = z.infer<typeof taskCreateRequestSchema>;
+
+export const taskCreateResponseSchema = z.object({
+  task_id: numericIdSchema,
+  repository_id: numericIdSchema,
+  title: z.string().optional(),
+});
+export type TaskCreateResponse = z.infer<typeof taskCreateResponseSchema>;

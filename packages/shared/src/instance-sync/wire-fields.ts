@@ -1,0 +1,83 @@
+// Field rules for the instance-sync wire (PROTOCOL.md §2). Bodies come from two kinds of
+// senders, ours and openDeepWiki's (Go), so these are lenient where that sender differs
+// (numeric strings for ids, Go's status words, null for "no value") and strict where a wrong
+// value would corrupt data (ids, enums, text limits).
+import { z } from 'zod';
+import { numericIdSchema, timestampSchema } from '../common.js';
+import { TASK_STATUSES } from '../model/task.js';
+import { REPOSITORY_STATUSES } from '../model/repository.js';
+
+/** A sender's numeric id; 0 and null mean "none" (Go's zero value). */
+export const optionalRemoteIdSchema = z
+  .union([numericIdSchema, z.literal(0), z.literal('0'), z.null()])
+  .optional()
+  .transform((value) =>
+    value === 0 || value === '0' || value === null || value === undefined ? null : value,
+  );
+
+/** An RFC 3339 time or nothing; Go's zero time (year 1) also means nothing. */
+export const optionalTimeSchema = z
+  .union([timestampSchema, z.null(), z.literal('')])
+  .optional()
+  .transform((value) => (value && !value.startsWith('0001-') ? value : null));
+
+// openDeepWiki writes "completed" and "cancelled" for tasks; they mean our succeeded/canceled.
+const TASK_STATUS_ALIASES: Record<string, (typeof TASK_STATUSES)[number]> = {
+  completed: 'succeeded',
+  success: 'succeeded',
+  done: 'succeeded',
+  cancelled: 'canceled',
+  error: 'failed',
+};
+
+export const wireTaskStatusSchema = z
+  .string()
+  .transform((value) => TASK_STATUS_ALIASES[value] ?? value)
+  .pipe(z.enum(TASK_STATUSES, { message: `must be one of ${TASK_STATUSES.join(', ')}` }));
+
+const REPOSITORY_STATUS_ALIASES: Record<string, (typeof REPOSITORY_STATUSES)[number]> = {
+  failed: 'error',
+  succeeded: 'completed',
+};
+
+export const wireRepositoryStatusSchema = z
+  .string()
+  .transform((value) => REPOSITORY_STATUS_ALIASES[value] ?? value)
+  .pipe(z.enum(REPOSITORY_STATUSES, { message: `must be one of ${REPOSITORY_STATUSES.join(', ')}` }));
+
+/** Go sends metadata as a JSON string column; we keep objects, so a string is parsed. */
+export const wireMetadataSchema = z
+  .union([z.record(z.string(), z.unknown()), z.string(), z.null()])
+  .optional()
+  .transform((value): Record<string, unknown> => {
+    if (value === null || value === undefined || value === '') return {};
+    if (typeof value !== 'string') return value;
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : { value };
+    } catch {
+      return { value };
+    }
+  });
+
+export const INSTANCE_SYNC_DIRECTIONS = ['push', 'pull'] as const;
+export const syncDirectionSchema = z.enum(INSTANCE_SYNC_DIRECTIONS);
+export type SyncDirection = z.infer<typeof syncDirectionSchema>;
+
+export const SYNC_SESSION_STATUSES = ['in_progress', 'completed', 'failed', 'cancelled'] as const;
+export const syncSessionStatusSchema = z.enum(SYNC_SESSION_STATUSES);
+export type SyncSessionStatus = z.infer<typeof syncSessionStatusSchema>;
+
+/** The base URL of a peer: http(s), ending in /api/sync (PROTOCOL.md §2). */
+export const syncBaseUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), 'must be an http:// or https:// URL')
+  .transform((value) => value.replace(/\/+$/, ''))
+  .refine((value) => value.endsWith('/api/sync'), 'must end in /api/sync, such as http://host:3000/api/sync');
+
+/** A list of document ids to restrict a copy to. */
+export const documentIdListSchema = z.array(numericIdSchema).max(100_000, 'name at most 100,000 documents');
