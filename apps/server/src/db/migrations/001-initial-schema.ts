@@ -18,7 +18,7 @@ CREATE SEQUENCE server_version_seq;
 CREATE FUNCTION wikisync_stamp_version() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   PERFORM pg_advisory_xact_lock(${WRITE_LOCK_KEY});
-  NEW.server_version := nextval('server_version_seq');
+  NEW.server_version := nextval('public.server_version_seq');
   RETURN NEW;
 END
 $fn$;
