@@ -9,3 +9,10 @@ const app = createApp(App);
 app.use(createPinia());
 app.use(createAppRouter());
 app.mount('#app');
+
+// The service worker keeps the app shell for offline starts; development serves from Vite.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
+    console.warn('wikisync: offline start is unavailable, the service worker did not register', error);
+  });
+}

@@ -1,27 +1,40 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useAuthStore } from './stores/auth';
+// Pages are imported statically: the app must open offline, so every page ships in the
+// one bundle that the service worker caches.
+import RepositoriesPage from './pages/RepositoriesPage.vue';
+import RepositoryPage from './pages/RepositoryPage.vue';
+import DocumentPage from './pages/DocumentPage.vue';
+import SyncPage from './pages/SyncPage.vue';
+import SyncHistoryPage from './pages/SyncHistoryPage.vue';
+import SyncSessionPage from './pages/SyncSessionPage.vue';
+import SignInPage from './pages/SignInPage.vue';
+import NotFoundPage from './pages/NotFoundPage.vue';
 
 const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'repositories', component: () => import('./pages/RepositoriesPage.vue') },
+  { path: '/', name: 'repositories', component: RepositoriesPage },
   {
     path: '/repo/:repoId',
     name: 'repository',
-    component: () => import('./pages/RepositoryPage.vue'),
+    component: RepositoryPage,
     props: true,
   },
   {
     path: '/repo/:repoId/doc/:docId',
     name: 'document',
-    component: () => import('./pages/DocumentPage.vue'),
+    component: DocumentPage,
     props: true,
   },
+  { path: '/sync', name: 'sync', component: SyncPage },
+  { path: '/sync/history', name: 'sync-history', component: SyncHistoryPage },
+  { path: '/sync/history/:sessionId', name: 'sync-session', component: SyncSessionPage, props: true },
   {
     path: '/sign-in',
     name: 'sign-in',
-    component: () => import('./pages/SignInPage.vue'),
+    component: SignInPage,
     meta: { public: true },
   },
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage },
 ];
 
 export function createAppRouter() {

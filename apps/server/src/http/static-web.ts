@@ -15,6 +15,11 @@ export function mountWebApp(app: Hono<AppEnv>, distDir: string): boolean {
     await next();
     if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
   });
+  // The service worker must be checked on every load, or a new release would wait for it.
+  app.use('/sw.js', async (c, next) => {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-cache');
+  });
   app.use('*', serveStatic({ root: distDir }));
   app.get('*', (c, next) => {
     const path = c.req.path;

@@ -1,0 +1,166 @@
+// useSyncStore: the web app's handle on its offline replica. It opens the RxDB replica for
+// the signed-in user, runs replication against /api/v1/sync, and publishes what the sync
+// indicator and the conflict dialog show. Pages read and write through `replica()`; they
+// never wait for the network.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { Subscription } from 'rxjs';
+import type { CollectionName, ConflictResolution } from '@wikisync/shared';
+import {
+  createReplica,
+  startReplication,
+  type CollectionSyncStatus,
+  type DocState,
+  type Replica,
+  type ReplicaOptions,
+  type SyncConflictDoc,
+  type SyncController,
+  type SyncOptions,
+} from '../sync';
+import { deriveSyncStatus, latestSync } from './sync-status';
+
+export interface StartSyncOptions {
+  /** IndexedDB database name (see `replicaName`). */
+  name: string;
+  storage: ReplicaOptions['storage'];
+  getToken: () => string | null;
+  baseUrl?: string;
+  fetch?: SyncOptions['fetch'];
+  multiInstance?: boolean;
+  online?: boolean;
+  retryTime?: number;
+  pendingStore?: SyncOptions['pendingStore'];
+}
+
+export const useSyncStore = defineStore('sync', () => {
+  const online = ref(true);
+  const started = ref(false);
+  const collections = ref<Partial<Record<CollectionName, CollectionSyncStatus>>>({});
+  const pendingChanges = ref(0);
+  const conflicts = ref<SyncConflictDoc[]>([]);
+  const streamConnected = ref(false);
+  const conflictDialogOpen = ref(false);
+  const replicaRef = shallowRef<Replica | null>(null);
+  let controller: SyncController | null = null;
+  let subscriptions: Subscription[] = [];
+  let opening: Promise<void> | null = null;
+
+  const syncStatus = computed(() =>
+    deriveSyncStatus({
+      started: started.value,
+      online: online.value,
+      collections: collections.value,
+      pendingChanges: pendingChanges.value,
+      openConflicts: conflicts.value.length,
+    }),
+  );
+  const lastSyncAt = computed(() => latestSync(collections.value));
+  const lastError = computed(
+    () => Object.values(collections.value).find((state) => state?.error)?.error ?? null,
+  );
+
+  /** Opens the replica and starts replicating; a second call while open is a no-op. */
+  function startSync(options: StartSyncOptions): Promise<void> {
+    opening ??= (async () => {
+      const replica = await createReplica({
+        name: options.name,
+        storage: options.storage,
+        multiInstance: options.multiInstance ?? true,
+      });
+      replicaRef.value = replica;
+      online.value = options.online ?? true;
+      controller = startReplication(replica, {
+        baseUrl: options.baseUrl ?? '',
+        getToken: options.getToken,
+        fetch: options.fetch,
+        retryTime: options.retryTime,
+        pendingStore: options.pendingStore,
+        startOffline: !(options.online ?? true),
+        waitForLeadership: options.multiInstance ?? true,
+      });
+      let seenConflicts = 0;
+      subscriptions = [
+        controller.status$.subscribe((value) => (collections.value = value)),
+        controller.pendingCount$.subscribe((value) => (pendingChanges.value = value)),
+        controller.streamConnected$.subscribe((value) => (streamConnected.value = value)),
+        controller.openConflicts$.subscribe((value) => {
+          conflicts.value = value;
+          // A new conflict opens the dialog by itself; replication of the rest goes on.
+          if (value.length > seenConflicts) conflictDialogOpen.value = true;
+          if (value.length === 0) conflictDialogOpen.value = false;
+          seenConflicts = value.length;
+        }),
+      ];
+      started.value = true;
+    })();
+    return opening;
+  }
+
+  /** Going offline pauses replication (writes keep landing in the replica); online resumes it. */
+  async function setOnline(value: boolean): Promise<void> {
+    if (online.value === value) return;
+    online.value = value;
+    if (!controller) return;
+    if (value) await controller.resume();
+    else await controller.pause();
+  }
+
+  /** Pull now: the tab became visible, the stream reconnected, or the safety-net timer fired. */
+  function resync(): void {
+    if (online.value) controller?.resync();
+  }
+
+  async function resolveConflict(
+    conflictId: string,
+    resolution: ConflictResolution,
+    merged?: DocState,
+  ): Promise<void> {
+    if (!controller) throw new Error('Sync has not started yet.');
+    await controller.resolveConflict(conflictId, resolution, merged);
+  }
+
+  async function awaitInSync(): Promise<void> {
+    await controller?.awaitInSync();
+  }
+
+  /** Stops replication and closes the replica (sign-out); the data stays for next time. */
+  async function stopSync(): Promise<void> {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    subscriptions = [];
+    await controller?.stop();
+    controller = null;
+    await replicaRef.value?.close();
+    replicaRef.value = null;
+    opening = null;
+    started.value = false;
+    collections.value = {};
+    conflicts.value = [];
+    pendingChanges.value = 0;
+  }
+
+  function replica(): Replica {
+    if (!replicaRef.value) throw new Error('The offline replica is not open yet.');
+    return replicaRef.value;
+  }
+
+  return {
+    syncStatus,
+    lastSyncAt,
+    pendingChanges,
+    conflicts,
+    lastError,
+    collections,
+    online,
+    started,
+    streamConnected,
+    conflictDialogOpen,
+    replicaRef,
+    replica,
+    startSync,
+    setOnline,
+    resync,
+    resolveConflict,
+    awaitInSync,
+    stopSync,
+  };
+});
