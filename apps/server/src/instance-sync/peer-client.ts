@@ -74,7 +74,9 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     const where = `${method} ${url.pathname}`;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body, signal });
+      // Never follow a redirect: a saved target could otherwise send us to an address no
+      // operator allowed (SSRF). A 3xx is reported as the failure it is.
+      response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
     } catch (error) {
       if (options.signal?.aborted) throw new SyncCancelledError();
       if (timeout.aborted)
@@ -84,6 +86,14 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
           true,
         );
       throw new PeerRequestError(`Target ${base} is unreachable: ${describeCause(error)}.`, undefined, true);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location') ?? 'an unnamed address';
+      throw new PeerRequestError(
+        `Target ${base} answered ${where} with a redirect to ${location}; redirects are not followed, save the final /api/sync URL as the target instead.`,
+        response.status,
+        false,
+      );
     }
     let text: string;
     try {
