@@ -302,7 +302,10 @@ describe.each(testDatabaseKinds())('replication property on %s', (kind) => {
         const recorded = conflicts[edit.client]!.some(
           (record) => record.uid === edit.uid && record.local[edit.field] === edit.value,
         );
-        expect(pushed || recorded, `edit lost: ${JSON.stringify(edit)}`).toBe(true);
+        // The server may hold the value without this client's push being the one it took: a
+        // delete of a row another client already deleted is answered as a (harmless) conflict.
+        const onServerNow = onServer.get(edit.uid)?.[edit.field] === edit.value;
+        expect(pushed || recorded || onServerNow, `edit lost: ${JSON.stringify(edit)}`).toBe(true);
       }
     } finally {
       await Promise.all(clients.map((each) => each.close()));
