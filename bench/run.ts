@@ -1,7 +1,9 @@
 // `pnpm bench [--quick] [--only name,name]`: runs each benchmark, prints its table (ours,
 // the baseline measured in the same run, the ratio) and writes them all to
 // bench/results/latest.md. Benchmarks never fail a build for being slow.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { renderTable, type Table } from './lib/table.js';
 import { SUITES } from './suites.js';
@@ -23,6 +25,26 @@ const header = [
   '',
 ];
 console.log(header.join('\n'));
+
+// The sync suites run the built server as child processes. A fresh clone has no build yet;
+// an existing one is used as it is (rebuild after changing the server), because rebuilding
+// here would swap dist/ under anyone else's running server.
+const serverEntry = fileURLToPath(new URL('../apps/server/dist/main.js', import.meta.url));
+if (!existsSync(serverEntry)) {
+  console.log('Building the server (apps/server/dist is missing)…');
+  const build = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('../scripts/pnpm.mjs', import.meta.url)),
+      '--filter',
+      '@wikisync/server',
+      'run',
+      'build',
+    ],
+    { stdio: 'inherit' },
+  );
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 const tables: Table[] = [];
 let failures = 0;

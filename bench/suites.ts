@@ -1,5 +1,7 @@
 import type { Table } from './lib/table.js';
 import { feedScale } from './feed-scale.js';
+import { instanceSync } from './instance-sync/index.js';
+import { replication } from './replication/index.js';
 
 export interface Suite {
   name: string;
@@ -7,4 +9,4 @@ export interface Suite {
   run(options: { quick: boolean }): Promise<Table[]>;
 }
 
-export const SUITES: Suite[] = [feedScale];
+export const SUITES: Suite[] = [instanceSync, replication, feedScale];

@@ -1,6 +1,6 @@
 // Peak resident memory (RSS) of processes: the kernel's high-water mark (VmHWM) for child
 // processes, process.resourceUsage() for this one.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function peakRssMiB(pid: number = process.pid): number | null {
   if (pid === process.pid) return process.resourceUsage().maxRSS / 1024;
@@ -11,4 +11,66 @@ export function peakRssMiB(pid: number = process.pid): number | null {
   } catch {
     return null;
   }
+}
+
+/** Resident memory now (VmRSS), for "before/after" figures of a long-running child. */
+export function currentRssMiB(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sum of the peak RSS of this process's child trees whose command matches `name`. */
+export function childrenPeakRssMiB(name: RegExp): { total: number; processes: number } {
+  let total = 0;
+  let processes = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (ppid !== process.pid || !name.test(comm)) continue;
+      const tree = treePeakRssMiB(Number(entry));
+      total += tree.total;
+      processes += tree.processes;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { total, processes };
+}
+
+/** Sum of the peak RSS of a process and all its descendants (an upper bound of the tree's peak). */
+export function treePeakRssMiB(rootPid: number): { total: number; processes: number } {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name may contain spaces; fields after its closing parenthesis are fixed.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let current: number | undefined = pid; current && current > 1; current = parentOf.get(current))
+      if (current === rootPid) return true;
+    return false;
+  };
+  let total = 0;
+  let processes = 0;
+  for (const pid of parentOf.keys()) {
+    if (!inTree(pid)) continue;
+    const peak = peakRssMiB(pid);
+    if (peak === null) continue;
+    total += peak;
+    processes++;
+  }
+  return { total, processes };
 }

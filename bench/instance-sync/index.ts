@@ -1,0 +1,146 @@
+// 1. Instance sync: a full push of a generated repository from server A to server B (two
+// processes, two PostgreSQL databases, loopback), then a re-push after editing 1% of the
+// documents, then the seed's own small case. Baselines in the same run: (a) pg_dump | psql
+// of the same tables, the floor for moving the bytes; (b) openDeepWiki's per-document
+// protocol, 3 sequential calls per document over one connection, into a third server.
+import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
+import { peakRssMiB } from '../lib/memory.js';
+import { api, startBenchServer, type BenchServer } from '../lib/server-process.js';
+import { editDocuments, seedGeneratedRepository } from '../lib/generated-repository.js';
+import type { Row, Table } from '../lib/table.js';
+import type { Suite } from '../suites.js';
+import { dumpIntoFreshDatabase } from './pg-dump-baseline.js';
+import { pushPerCallLikeOpenDeepWiki } from './per-call-driver.js';
+import { runPush } from './run-push.js';
+
+async function documentsOn(server: BenchServer): Promise<number> {
+  const db = openPostgres({ url: server.database.url, maxConnections: 1 });
+  try {
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE NOT deleted');
+    return Number(row!.n);
+  } finally {
+    await db.close();
+  }
+}
+
+const mib = (value: number | null) => (value === null ? '?' : `${value.toFixed(0)} MiB`);
+
+export const instanceSync: Suite = {
+  name: 'instance-sync',
+  description: 'push A→B between two server processes vs pg_dump | psql and the per-call protocol',
+  async run({ quick }) {
+    const tasks = quick ? 1_000 : 10_000;
+    // The per-call baseline costs the same per document however many there are (no batching,
+    // one commit per call), so it is measured over a part of the repository and compared as
+    // documents per second; the whole would take minutes.
+    const perCallTasks = quick ? 200 : 1_000;
+    const servers: BenchServer[] = [];
+    try {
+      const a = await startBenchServer('a');
+      servers.push(a);
+      const b = await startBenchServer('b');
+      servers.push(b);
+      const p = await startBenchServer('percall');
+      servers.push(p);
+      const target = `${b.url}/api/sync`;
+      await api(a, 'POST', '/api/sync/target-save', { url: target, token: b.adminToken });
+
+      const repository = await seedGeneratedRepository(a.database.url, 'bench-wiki', tasks);
+      const megabytes = repository.contentBytes / 2 ** 20;
+
+      const full = await runPush(a, target, repository.id);
+      const received = await documentsOn(b);
+      if (received !== repository.documentRows)
+        throw new Error(`B holds ${received} documents after the push, expected ${repository.documentRows}`);
+
+      const dump = await dumpIntoFreshDatabase(a.database.url);
+      if (dump.documents !== repository.documentRows)
+        throw new Error(
+          `pg_dump | psql copied ${dump.documents} documents, expected ${repository.documentRows}`,
+        );
+
+      const perCall = await pushPerCallLikeOpenDeepWiki(
+        a.database.url,
+        repository.id,
+        { url: `${p.url}/api/sync`, token: p.adminToken },
+        perCallTasks,
+      );
+
+      const edited = await editDocuments(a.database.url, repository.id, 1);
+      const incremental = await runPush(a, target, repository.id);
+
+      // The seed's own case: 100 documents, into a receiver that already holds the big one.
+      const small = await seedGeneratedRepository(a.database.url, 'bench-seed', 100);
+      const seedPush = await runPush(a, target, small.id);
+      const seedPerCall = await pushPerCallLikeOpenDeepWiki(a.database.url, small.id, {
+        url: `${p.url}/api/sync`,
+        token: p.adminToken,
+      });
+
+      const docsPerSecond = (documents: number, ms: number) => documents / (ms / 1000);
+      const ourRate = docsPerSecond(repository.documentRows, full.ms);
+      const perCallRate = docsPerSecond(perCall.documents, perCall.ms);
+      const rows: Row[] = [
+        {
+          measure: 'full push vs (a) pg_dump --data-only piped into psql',
+          ours: full.ms,
+          baseline: dump.ms,
+          unit: 'ms',
+          better: 'lower',
+          target: '≤ 2× (a)',
+          met: full.ms <= 2 * dump.ms,
+        },
+        {
+          measure: 'full push vs (b) per-call protocol, throughput',
+          ours: ourRate,
+          baseline: perCallRate,
+          unit: 'docs/s',
+          better: 'higher',
+          target: '≥ 20× faster than (b)',
+          met: ourRate >= 20 * perCallRate,
+        },
+        {
+          measure: `re-push after editing 1% (${edited} documents) vs the full push`,
+          ours: incremental.ms,
+          baseline: full.ms,
+          unit: 'ms',
+          better: 'lower',
+          target: '≤ 5% of the full push',
+          met: incremental.ms <= 0.05 * full.ms,
+        },
+        {
+          measure: `seed case, ${small.documentRows} documents, total vs (b) per-call`,
+          ours: seedPush.ms,
+          baseline: seedPerCall.ms,
+          unit: 'ms',
+          better: 'lower',
+          target: '< 1 s',
+          met: seedPush.ms < 1000,
+        },
+        {
+          measure: 'longest time the status stood still (full push) vs seed case',
+          ours: full.longestSilenceMs,
+          baseline: seedPush.longestSilenceMs,
+          unit: 'ms',
+          better: 'lower',
+          target: '≤ 1 s (both)',
+          met: full.longestSilenceMs <= 1000 && seedPush.longestSilenceMs <= 1000,
+        },
+      ];
+      const table: Table = {
+        title: `Instance sync: ${repository.tasks.toLocaleString('en')} tasks, ${repository.documentRows.toLocaleString('en')} documents (${megabytes.toFixed(1)} MiB of markdown), PostgreSQL, two server processes on loopback`,
+        baselineName: 'baseline',
+        rows,
+        notes: [
+          `Full push: ${full.statusUpdates} status updates seen, ${full.completedTasks}/${full.totalTasks} tasks. Re-push: ${incremental.completedTasks}/${incremental.totalTasks} tasks. Seed case: ${seedPush.statusUpdates} status updates.`,
+          `(a) copied the same ${dump.documents.toLocaleString('en')} document rows (plus tasks and repository) in ${(dump.ms / 1000).toFixed(2)} s; ratio ${(full.ms / dump.ms).toFixed(2)}×.`,
+          `(b) per-call: ${perCall.calls.toLocaleString('en')} sequential calls for ${perCall.documents.toLocaleString('en')} documents of ${perCall.tasks.toLocaleString('en')} tasks in ${(perCall.ms / 1000).toFixed(1)} s${perCall.tasks < repository.tasks ? ` (the first ${perCall.tasks.toLocaleString('en')} tasks of the repository)` : ''}; our full push took ${(full.ms / 1000).toFixed(2)} s for ${repository.documentRows.toLocaleString('en')}.`,
+          `Peak RSS: server A (sender) ${mib(a.peakRss())}, server B (receiver) ${mib(b.peakRss())}, per-call receiver ${mib(p.peakRss())}, pg_dump ${mib(dump.pgDumpPeakMiB)}, psql ${mib(dump.psqlPeakMiB)}, bench process ${mib(peakRssMiB())}. PostgreSQL's own backends are shared and not counted.`,
+        ],
+      };
+      return [table];
+    } finally {
+      for (const server of servers.reverse()) await server.dispose();
+    }
+  },
+};
