@@ -2,7 +2,7 @@
 // starts it, on a fresh database: a new PostgreSQL database when the run targets Postgres,
 // otherwise a temporary embedded-database folder. It can be stopped, killed and restarted on
 // the same data and port, for offline and crash scenarios.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,12 @@ import {
 import type { DatabaseKind } from '../../apps/server/src/db/database.js';
 import { freePort } from './free-port.js';
 
-const SERVER_ENTRY = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
+// WIKISYNC_SERVER_DIST points at another build (e.g. a deliberately broken one, to show that
+// a suite fails when the guarantee it checks is gone).
+const SERVER_DIST =
+  process.env.WIKISYNC_SERVER_DIST ?? fileURLToPath(new URL('../../apps/server/dist/', import.meta.url));
+const SERVER_ENTRY = join(SERVER_DIST, 'main.js');
+const CLI_ENTRY = join(SERVER_DIST, 'cli.js');
 
 export interface ServerProcess {
   url: string;
@@ -24,6 +29,16 @@ export interface ServerProcess {
   adminToken: string;
   /** Everything the process printed, for assertions on logs. */
   output(): string;
+  /** The running process's id, or null while it is stopped. */
+  pid(): number | null;
+  /** Where its data lives: the Postgres URL, or the embedded database's folder. */
+  databaseUrl: string | null;
+  dataDir: string | null;
+  /**
+   * Runs the `wikisync` CLI on this server's database and returns its stdout. Stop the server
+   * first on the embedded database, which one process owns at a time.
+   */
+  cli(...args: string[]): Promise<string>;
   start(): Promise<void>;
   stop(): Promise<void>;
   kill(): Promise<void>;
@@ -88,6 +103,15 @@ export async function startServerProcess(
     kind,
     adminToken,
     output: () => log,
+    pid: () => (child && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
+    databaseUrl: database?.url ?? null,
+    dataDir,
+    cli: (...args) =>
+      new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, [CLI_ENTRY, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+          error ? reject(new Error(`wikisync ${args.join(' ')} failed: ${stderr}`)) : resolve(stdout),
+        );
+      }),
     async start() {
       child = spawn(process.execPath, [SERVER_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));

@@ -2,6 +2,9 @@
 // process while anyone is subscribed (and none otherwise, so closed streams leave nothing
 // behind). Notifications arriving within a few milliseconds are merged, then filtered per
 // subscriber by the repositories they can read, with one grants query per merged batch.
+// A stream outlives the request that authenticated it, so the hub also re-checks the tokens
+// of its subscribers (one query for all of them) every second and before each fan-out, and
+// ends the stream of a token that was revoked or has expired.
 import { collectionNameSchema, type CollectionName, type StreamChangeEvent } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
@@ -16,9 +19,13 @@ interface Notification {
 interface Subscriber {
   principal: Principal;
   onChange: (event: StreamChangeEvent) => void;
+  /** Called once when the subscriber's token stops being valid; the hub drops it first. */
+  onRevoked: () => void;
 }
 
 const FLUSH_DELAY_MS = 15;
+/** Upper bound on how long a revoked or expired token keeps an open stream. */
+export const TOKEN_CHECK_MS = 1000;
 
 function parseNotification(payload: string): Notification | null {
   try {
@@ -38,8 +45,12 @@ export class ChangeHub {
   private unlisten: (() => Promise<void>) | null = null;
   /** Serialises LISTEN / UNLISTEN so that quick subscribe-unsubscribe pairs cannot race. */
   private lifecycle: Promise<void> = Promise.resolve();
+  private tokenTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly tokenCheckMs = TOKEN_CHECK_MS,
+  ) {}
 
   get subscriberCount(): number {
     return this.subscribers.size;
@@ -50,17 +61,65 @@ export class ChangeHub {
   }
 
   /** Resolves once LISTEN is active, so every change committed afterwards reaches `onChange`. */
-  async subscribe(principal: Principal, onChange: Subscriber['onChange']): Promise<() => Promise<void>> {
-    const subscriber: Subscriber = { principal, onChange };
+  async subscribe(
+    principal: Principal,
+    onChange: Subscriber['onChange'],
+    onRevoked: Subscriber['onRevoked'] = () => {},
+  ): Promise<() => Promise<void>> {
+    const subscriber: Subscriber = { principal, onChange, onRevoked };
     this.subscribers.add(subscriber);
+    this.reconcileTokenTimer();
     await this.reconcile();
     let done = false;
     return async () => {
       if (done) return;
       done = true;
       this.subscribers.delete(subscriber);
+      this.reconcileTokenTimer();
       await this.reconcile();
     };
+  }
+
+  private reconcileTokenTimer(): void {
+    if (this.subscribers.size > 0 && !this.tokenTimer) {
+      this.tokenTimer = setInterval(() => {
+        this.dropInvalidTokens().catch((error: unknown) =>
+          console.error('[wikisync] change stream token check failed:', error),
+        );
+      }, this.tokenCheckMs);
+      this.tokenTimer.unref?.();
+    } else if (this.subscribers.size === 0 && this.tokenTimer) {
+      clearInterval(this.tokenTimer);
+      this.tokenTimer = null;
+    }
+  }
+
+  /**
+   * Ends the subscriptions whose token was revoked or has expired since the stream opened.
+   * The bootstrap ADMIN_TOKEN (no token row) lives as long as the configuration does.
+   */
+  private async dropInvalidTokens(): Promise<void> {
+    const tokenIds = [
+      ...new Set(
+        [...this.subscribers].map((s) => s.principal.tokenId).filter((id): id is number => id !== null),
+      ),
+    ];
+    if (tokenIds.length === 0) return;
+    const rows = await this.db.query<{ id: number }>(
+      `SELECT id FROM api_tokens
+        WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb)::bigint)
+          AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      [JSON.stringify(tokenIds)],
+    );
+    const valid = new Set(rows.map((row) => Number(row.id)));
+    for (const subscriber of [...this.subscribers]) {
+      const { tokenId } = subscriber.principal;
+      if (tokenId === null || valid.has(tokenId)) continue;
+      this.subscribers.delete(subscriber);
+      subscriber.onRevoked();
+    }
+    this.reconcileTokenTimer();
+    await this.reconcile();
   }
 
   private reconcile(): Promise<void> {
@@ -91,8 +150,11 @@ export class ChangeHub {
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    if (batch.length === 0 || this.subscribers.size === 0) return;
+    // No change is announced to a token that stopped being valid since the last check.
+    await this.dropInvalidTokens();
     const subscribers = [...this.subscribers];
-    if (batch.length === 0 || subscribers.length === 0) return;
+    if (subscribers.length === 0) return;
     const readable = await this.readableGrants(subscribers, batch);
     for (const subscriber of subscribers) {
       const latest = new Map<CollectionName, number>();

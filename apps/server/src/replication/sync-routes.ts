@@ -54,10 +54,18 @@ export function syncRoutes(
       return streamSSE(c, async (stream) => {
         const queue: StreamChangeEvent[] = [];
         let wake: () => void = () => {};
-        const unsubscribe = await hub.subscribe(principal, (event) => {
-          queue.push(event);
-          wake();
-        });
+        let revoked = false;
+        const unsubscribe = await hub.subscribe(
+          principal,
+          (event) => {
+            queue.push(event);
+            wake();
+          },
+          () => {
+            revoked = true;
+            wake();
+          },
+        );
         stream.onAbort(() => wake());
         try {
           // Only now is LISTEN active; clients pull on `ready`, so no commit falls in between.
@@ -65,7 +73,7 @@ export function syncRoutes(
             event: STREAM_EVENTS.ready,
             data: JSON.stringify({ server_time: new Date().toISOString() }),
           });
-          while (!stream.aborted && !stream.closed) {
+          while (!stream.aborted && !stream.closed && !revoked) {
             if (queue.length === 0) {
               let timer: ReturnType<typeof setTimeout> | undefined;
               await new Promise<void>((resolve) => {
@@ -75,7 +83,7 @@ export function syncRoutes(
               clearTimeout(timer);
               wake = () => {};
             }
-            if (stream.aborted || stream.closed) break;
+            if (stream.aborted || stream.closed || revoked) break;
             if (queue.length === 0) {
               await stream.write(': heartbeat\n\n');
               continue;
