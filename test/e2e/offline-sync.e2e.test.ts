@@ -75,6 +75,9 @@ describe('offline editing in a real browser', () => {
 
     await a.context.setOffline(true);
     await expectStatus(a.page, 'Offline');
+    // The server goes away too: Chromium's offline emulation does not cover requests a service
+    // worker passes through, and a reload starts a page that may briefly believe it is online.
+    await server.stop();
     await edit(a.page, '# Notes\n\nwritten on a train');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await screenshot(a.page, 'offline-pending');
@@ -84,6 +87,7 @@ describe('offline editing in a real browser', () => {
     expect(await contentOf(a.page)).toContain('written on a train');
     await expectStatus(a.page, 'Offline');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
+    await server.start();
     expect(await serverContent()).not.toContain('written on a train');
 
     await a.context.setOffline(false);

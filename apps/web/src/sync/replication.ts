@@ -127,6 +127,9 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
 
   const subscriptions: Subscription[] = [];
   const states = {} as Record<CollectionName, SyncState>;
+  /** Collections whose last push failed (a pull succeeding meanwhile must not hide it). */
+  const pushFailing = new Set<CollectionName>();
+  const settling = new Set<CollectionName>();
   for (const collection of REPLICATION_COLLECTIONS) {
     const rxCollection = replica.collection(collection);
     pending.watch(collection, rxCollection);
@@ -152,13 +155,20 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         handler: async (rows) => {
           await gate.pass();
           const sent = rows.map((row) => row.newDocumentState as WireDoc);
-          const data = await transport.push(
-            collection,
-            rows.map((row) => ({
-              assumed_master_state: (row.assumedMasterState ?? null) as WireDoc | null,
-              new_document_state: row.newDocumentState as WireDoc,
-            })),
-          );
+          let data: Awaited<ReturnType<typeof transport.push>>;
+          try {
+            data = await transport.push(
+              collection,
+              rows.map((row) => ({
+                assumed_master_state: (row.assumedMasterState ?? null) as WireDoc | null,
+                new_document_state: row.newDocumentState as WireDoc,
+              })),
+            );
+          } catch (error) {
+            pushFailing.add(collection);
+            throw error;
+          }
+          pushFailing.delete(collection);
           pending.settle(collection, sent, new Set(data.conflicts.map((doc) => doc.uid)));
           succeeded(collection);
           return data.conflicts;
@@ -168,8 +178,19 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     subscriptions.push(
       state.active$.pipe(distinctUntilChanged()).subscribe((active) => {
         update(collection, { active });
-        if (!active && gate.isOnline && statuses.get(collection)!.value.error === null)
-          pending.settleAll(collection);
+        // Idle is not enough to call everything pushed: RxDB goes idle between push batches,
+        // and a pull succeeding does not mean a refused push went through. Settle only once
+        // RxDB reports the collection in sync and its last push succeeded.
+        if (!active && gate.isOnline && !settling.has(collection)) {
+          settling.add(collection);
+          state
+            .awaitInSync()
+            .then(() => {
+              if (!pushFailing.has(collection) && gate.isOnline) pending.settleAll(collection);
+            })
+            .catch(() => {})
+            .finally(() => settling.delete(collection));
+        }
       }),
       state.error$.subscribe((error) => {
         // RxDB wraps handler failures (as plain JSON) in RC_PULL / RC_PUSH; show our message.
