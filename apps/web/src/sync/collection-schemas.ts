@@ -2,13 +2,26 @@
 // packages/shared/src/replication exactly: every field is replicated, and `id` is the
 // server's number (null until the server has seen the row).
 import type { RxJsonSchema } from 'rxdb/plugins/core';
-import type { ReplicatedDocument, ReplicatedRepository, ReplicatedTask } from '@wikisync/shared';
+import {
+  COMPARED_FIELDS,
+  type CollectionName,
+  type ReplicatedDocument,
+  type ReplicatedRepository,
+  type ReplicatedTask,
+} from '@wikisync/shared';
 
 /** A replicated document as RxDB stores it: `_deleted` is RxDB's own field, not a property. */
 export type LocalDoc<T> = Omit<T, '_deleted'>;
 export type RepositoryDoc = LocalDoc<ReplicatedRepository>;
 export type TaskDoc = LocalDoc<ReplicatedTask>;
 export type DocumentDoc = LocalDoc<ReplicatedDocument>;
+
+/** Every replicated field is required; the list is the one the server compares by. */
+function requiredFields(collection: CollectionName) {
+  // `_deleted` is RxDB's own flag, not a schema property; `id` is the server's number.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- RxJsonSchema types `required` per document type
+  return ['id', ...COMPARED_FIELDS[collection].filter((field) => field !== '_deleted')] as any[];
+}
 
 const uid = { type: 'string', maxLength: 64 } as const;
 const nullableUid = { type: ['string', 'null'], maxLength: 64 } as const;
@@ -40,21 +53,7 @@ export const repositorySchema: RxJsonSchema<RepositoryDoc> = {
     created_at: time,
     updated_at: time,
   },
-  required: [
-    'uid',
-    'id',
-    'name',
-    'url',
-    'description',
-    'clone_branch',
-    'clone_commit_id',
-    'size_mb',
-    'status',
-    'error_msg',
-    'metadata',
-    'created_at',
-    'updated_at',
-  ],
+  required: requiredFields('repositories'),
 };
 
 export const taskSchema: RxJsonSchema<TaskDoc> = {
@@ -82,25 +81,7 @@ export const taskSchema: RxJsonSchema<TaskDoc> = {
     created_at: time,
     updated_at: time,
   },
-  required: [
-    'uid',
-    'id',
-    'repository_uid',
-    'doc_uid',
-    'writer_name',
-    'task_type',
-    'title',
-    'outline',
-    'status',
-    'run_after',
-    'error_msg',
-    'sort_order',
-    'started_at',
-    'completed_at',
-    'metadata',
-    'created_at',
-    'updated_at',
-  ],
+  required: requiredFields('tasks'),
   indexes: [['repository_uid', 'sort_order']],
 };
 
@@ -127,22 +108,6 @@ export const documentSchema: RxJsonSchema<DocumentDoc> = {
     created_at: time,
     updated_at: time,
   },
-  required: [
-    'uid',
-    'id',
-    'repository_uid',
-    'task_uid',
-    'title',
-    'filename',
-    'content',
-    'language',
-    'sort_order',
-    'version',
-    'is_latest',
-    'replaced_by_uid',
-    'metadata',
-    'created_at',
-    'updated_at',
-  ],
+  required: requiredFields('documents'),
   indexes: [['repository_uid', 'sort_order']],
 };
