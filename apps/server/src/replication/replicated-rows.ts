@@ -1,13 +1,14 @@
 // The SQL shape of each replicated collection: how a row becomes a flat replicated document
 // (references by uid, `deleted` as `_deleted`) and how a document is written back. Column
 // names come only from the fixed lists below, never from a request.
-import type {
-  CollectionName,
-  ReplicatedDoc,
-  ReplicatedDocByCollection,
-  ReplicatedDocument,
-  ReplicatedRepository,
-  ReplicatedTask,
+import {
+  COMPARED_FIELDS,
+  type CollectionName,
+  type ReplicatedDoc,
+  type ReplicatedDocByCollection,
+  type ReplicatedDocument,
+  type ReplicatedRepository,
+  type ReplicatedTask,
 } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import { isoTime, isoTimeOrNull } from '../db/row.js';
@@ -142,55 +143,23 @@ export interface OwnerIds {
   taskId: number | null;
 }
 
+/**
+ * The columns a push writes: the compared fields less the key, with references by uid
+ * stored as the owners' numeric ids and `_deleted` as `deleted`.
+ */
+const COLUMN_OF_FIELD: Record<string, string> = {
+  repository_uid: 'repository_id',
+  task_uid: 'task_id',
+  _deleted: 'deleted',
+};
+const writeColumns = (collection: CollectionName): readonly string[] =>
+  COMPARED_FIELDS[collection]
+    .filter((field) => field !== 'uid')
+    .map((field) => COLUMN_OF_FIELD[field] ?? field);
 const WRITE_COLUMNS: Record<CollectionName, readonly string[]> = {
-  repositories: [
-    'name',
-    'url',
-    'description',
-    'clone_branch',
-    'clone_commit_id',
-    'size_mb',
-    'status',
-    'error_msg',
-    'metadata',
-    'created_at',
-    'updated_at',
-    'deleted',
-  ],
-  tasks: [
-    'repository_id',
-    'doc_uid',
-    'writer_name',
-    'task_type',
-    'title',
-    'outline',
-    'status',
-    'run_after',
-    'error_msg',
-    'sort_order',
-    'started_at',
-    'completed_at',
-    'metadata',
-    'created_at',
-    'updated_at',
-    'deleted',
-  ],
-  documents: [
-    'repository_id',
-    'task_id',
-    'title',
-    'filename',
-    'content',
-    'language',
-    'sort_order',
-    'version',
-    'is_latest',
-    'replaced_by_uid',
-    'metadata',
-    'created_at',
-    'updated_at',
-    'deleted',
-  ],
+  repositories: writeColumns('repositories'),
+  tasks: writeColumns('tasks'),
+  documents: writeColumns('documents'),
 };
 
 function columnValues(collection: CollectionName, doc: ReplicatedDoc, owners: OwnerIds): unknown[] {
