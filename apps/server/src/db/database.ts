@@ -38,7 +38,16 @@ export const WRITE_LOCK_KEY = 7_319_001;
  */
 export function writeTransaction<T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+    await takeWriteLock(tx);
     return work(tx);
   });
+}
+
+/**
+ * Takes the version lock inside a transaction opened with `db.transaction`, for work that
+ * prepares first without it (e.g. staging rows in a temporary table, which locks no row of a
+ * replicated table). Nothing before it may write to repositories, tasks or documents.
+ */
+export async function takeWriteLock(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
 }

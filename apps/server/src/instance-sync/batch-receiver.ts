@@ -1,20 +1,23 @@
 // `batch-upsert` (ours): tasks, then documents, then links, every id the sender's and
-// resolved through the sender's mapping. Rows are checked one by one, and written set-based in
-// a savepoint; if that fails, row by row, so one bad row fails alone.
+// resolved through the sender's mapping. Rows are checked one by one and staged before the
+// version lock is taken (see row-apply.ts), then written set-based in a savepoint; if that
+// fails, row by row, so one bad row fails alone.
 import {
   batchDocumentRowSchema,
   batchTaskRowSchema,
+  type BatchDocumentRow,
   type BatchLinks,
   type BatchRowOutcome,
   type BatchUpsertResponse,
 } from '@wikisync/shared';
-import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { type Database, type Queryable, takeWriteLock } from '../db/database.js';
 import { describeIssues } from '../http/validate.js';
 import { lookupMapped } from './id-map.js';
 import {
   applyLinks,
   applyRows,
   documentUids,
+  stageRows,
   DOCUMENT_TABLE,
   TASK_TABLE,
   type AppliedRow,
@@ -32,6 +35,8 @@ async function applyIsolated(
   localRepositoryId: number,
   rows: IncomingRow[],
 ): Promise<(AppliedRow & { error?: string })[]> {
+  // Staged outside the savepoint: the row-by-row retry reads the same stage.
+  await stageRows(tx, spec, rows);
   await tx.query('SAVEPOINT sync_batch');
   try {
     const applied = await applyRows(tx, spec, peerKey, localRepositoryId, rows);
@@ -74,46 +79,56 @@ export async function applyBatch(
   caller: SyncCaller,
   input: { repository_id: number; tasks: unknown[]; documents: unknown[]; links?: BatchLinks | undefined },
 ): Promise<BatchUpsertResponse> {
-  return writeTransaction(db, async (tx) => {
-    const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
-    const taskOutcomes: BatchRowOutcome[] = [];
-    const documentOutcomes: BatchRowOutcome[] = [];
+  // Checked before any transaction: a batch of thousands of rows costs milliseconds of
+  // validation that no other writer should wait for.
+  const taskOutcomes: BatchRowOutcome[] = [];
+  const documentOutcomes: BatchRowOutcome[] = [];
+  const goodTasks: IncomingRow[] = [];
+  for (const raw of input.tasks) {
+    const parsed = batchTaskRowSchema.safeParse(raw);
+    if (parsed.success) goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
+    else
+      taskOutcomes.push({
+        id: rawId(raw, 'task_id'),
+        local_id: null,
+        result: 'failed',
+        error: describeIssues(parsed.error),
+      });
+  }
+  // Documents wait for their task's local id, which is known only under the lock.
+  const candidates: { row: BatchDocumentRow; incoming: IncomingRow }[] = [];
+  for (const raw of input.documents) {
+    const parsed = batchDocumentRowSchema.safeParse(raw);
+    if (parsed.success)
+      candidates.push({
+        row: parsed.data,
+        incoming: incomingDocument(parsed.data.document_id, parsed.data, null),
+      });
+    else
+      documentOutcomes.push({
+        id: rawId(raw, 'document_id'),
+        local_id: null,
+        result: 'failed',
+        error: describeIssues(parsed.error),
+      });
+  }
 
-    const goodTasks: IncomingRow[] = [];
-    for (const raw of input.tasks) {
-      const parsed = batchTaskRowSchema.safeParse(raw);
-      if (parsed.success) goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
-      else
-        taskOutcomes.push({
-          id: rawId(raw, 'task_id'),
-          local_id: null,
-          result: 'failed',
-          error: describeIssues(parsed.error),
-        });
-    }
+  return db.transaction(async (tx) => {
+    await stageRows(tx, TASK_TABLE, goodTasks);
+    await stageRows(
+      tx,
+      DOCUMENT_TABLE,
+      candidates.map((candidate) => candidate.incoming),
+    );
+    await takeWriteLock(tx);
+    const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
     for (const applied of await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks))
       taskOutcomes.push(outcome(applied));
 
-    const parsedDocuments = input.documents.map((raw) => ({
-      raw,
-      parsed: batchDocumentRowSchema.safeParse(raw),
-    }));
-    const taskIds = parsedDocuments.flatMap(({ parsed }) =>
-      parsed.success && parsed.data.task_id !== null ? [parsed.data.task_id] : [],
-    );
+    const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
     const taskMap = await lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId);
     const goodDocuments: IncomingRow[] = [];
-    for (const { raw, parsed } of parsedDocuments) {
-      if (!parsed.success) {
-        documentOutcomes.push({
-          id: rawId(raw, 'document_id'),
-          local_id: null,
-          result: 'failed',
-          error: describeIssues(parsed.error),
-        });
-        continue;
-      }
-      const row = parsed.data;
+    for (const { row, incoming } of candidates) {
       const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
       if (localTaskId === undefined) {
         documentOutcomes.push({
@@ -124,7 +139,7 @@ export async function applyBatch(
         });
         continue;
       }
-      goodDocuments.push(incomingDocument(row.document_id, row, localTaskId));
+      goodDocuments.push({ ...incoming, values: { ...incoming.values, task_id: localTaskId } });
     }
     for (const applied of await applyIsolated(
       tx,

@@ -62,6 +62,23 @@ function chunkBySize<T>(
   return chunks;
 }
 
+/** Runs `work` on every item, at most `concurrency` at once; the first failure stops the rest. */
+async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  const queue = [...items];
+  let failed = false;
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined && !failed; next = queue.shift()) {
+      try {
+        await work(next);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+}
+
 export async function pushBatched(ctx: PushContext, repositoryId: number): Promise<PushResult> {
   const { client, tracker, plan, db } = ctx;
   const caps = ctx.capabilities!;
@@ -85,10 +102,12 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const maxRows = Math.min(caps.max_batch_rows, 1000);
   const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
 
+  const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
+  // Task batches do not depend on each other: several in flight, like the documents'.
   const taskChunks = chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
-  for (const [index, chunk] of taskChunks.entries()) {
+  let sentTaskBatches = 0;
+  await inPool(taskChunks, concurrency, async (chunk) => {
     checkCancelled(ctx.signal);
-    tracker.currentTask = `Sending tasks: batch ${index + 1} of ${taskChunks.length}`;
     const startedAt = now();
     let answer;
     try {
@@ -103,9 +122,10 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       (outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged',
     );
     const result = recordOutcomes(tracker, 'task', reported, (id) => taskTitles.get(id) ?? '', startedAt);
+    const recorded = new Set(reported);
     result.pairs.push(
       ...answer.tasks.flatMap((outcome) =>
-        reported.includes(outcome) || outcome.local_id === null
+        recorded.has(outcome) || outcome.local_id === null
           ? []
           : [{ localId: outcome.id, remoteId: outcome.local_id }],
       ),
@@ -113,53 +133,49 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     failures += result.failures;
     await saveSent(db, ctx.targetId, 'task', result.pairs);
     for (const outcome of answer.tasks) units.done(outcome.id, outcome.result !== 'failed');
-  }
+    sentTaskBatches++;
+    tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
+  });
 
   // Documents: chunks cut by an estimate of their size (content dominates), sent several at once.
   const documentChunks = chunkBySize(plan.documents, maxRows, maxBytes, () => 1);
-  const queue = [...documentChunks.entries()];
   let sentRows = 0;
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      checkCancelled(ctx.signal);
-      const [, chunk] = next;
-      const rows = (
-        await loadDocuments(
-          db,
-          chunk.map((d) => d.id),
-        )
-      ).map(documentWireRow);
-      // A chunk that turns out larger than the receiver takes is halved until it fits.
-      for (const part of chunkBySize(rows, maxRows, maxBytes, (row) => JSON.stringify(row).length + 64)) {
-        const startedAt = now();
-        const body = part.map(({ replaced_by: _replacedBy, ...row }) => row);
-        let answer;
-        try {
-          answer = batchUpsertResponseSchema.parse(
-            await client.post('batch-upsert', { repository_id: repositoryId, documents: body }),
-          );
-        } catch (error) {
-          if (isFatal(error)) throw error;
-          answer = { tasks: [], documents: part.map((row) => failedOutcome(Number(row.document_id), error)) };
-        }
-        const result = recordOutcomes(
-          tracker,
-          'document',
-          answer.documents,
-          (id) => documentInfo.get(id)?.title ?? '',
-          startedAt,
+  await inPool(documentChunks, concurrency, async (chunk) => {
+    checkCancelled(ctx.signal);
+    const rows = (
+      await loadDocuments(
+        db,
+        chunk.map((d) => d.id),
+      )
+    ).map(documentWireRow);
+    // A chunk that turns out larger than the receiver takes is halved until it fits.
+    for (const part of chunkBySize(rows, maxRows, maxBytes, (row) => JSON.stringify(row).length + 64)) {
+      const startedAt = now();
+      const body = part.map(({ replaced_by: _replacedBy, ...row }) => row);
+      let answer;
+      try {
+        answer = batchUpsertResponseSchema.parse(
+          await client.post('batch-upsert', { repository_id: repositoryId, documents: body }),
         );
-        failures += result.failures;
-        await saveSent(db, ctx.targetId, 'document', result.pairs);
-        for (const outcome of answer.documents)
-          units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
-        sentRows += part.length;
-        tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
+      } catch (error) {
+        if (isFatal(error)) throw error;
+        answer = { tasks: [], documents: part.map((row) => failedOutcome(Number(row.document_id), error)) };
       }
+      const result = recordOutcomes(
+        tracker,
+        'document',
+        answer.documents,
+        (id) => documentInfo.get(id)?.title ?? '',
+        startedAt,
+      );
+      failures += result.failures;
+      await saveSent(db, ctx.targetId, 'document', result.pairs);
+      for (const outcome of answer.documents)
+        units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
+      sentRows += part.length;
+      tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
     }
-  };
-  const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
-  await Promise.all(Array.from({ length: Math.min(concurrency, documentChunks.length) }, worker));
+  });
 
   // Links last: every row they may name has arrived by now.
   checkCancelled(ctx.signal);

@@ -3,6 +3,12 @@
 // that thousands of rows cost a few statements, and mapped by (peer, the peer's id) so that
 // running a sync again updates the same rows instead of adding copies. Callers hold a
 // `writeTransaction`, so every write is stamped with a server_version like any other.
+//
+// Rows travel to SQL through a stage: a temporary table of the connection that `stageRows`
+// fills from one JSON parameter. Staging needs no version lock, so a batch receiver stages
+// its megabytes before taking it, and the writes under the lock only read the stage (the
+// lock serialises every writer; parsing JSON while holding it made the receiver's writes the
+// bottleneck of a push).
 import { idList, textList } from './sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
@@ -12,6 +18,13 @@ import { lookupMapped, saveMappings, type SyncEntity } from './id-map.js';
 interface ColumnSpec {
   name: string;
   type: 'text' | 'integer' | 'bigint' | 'boolean' | 'double precision' | 'timestamptz' | 'jsonb';
+  /**
+   * Known only under the lock (resolved through a mapping, like a document's task): not
+   * staged, it travels with the write instead.
+   */
+  resolved?: boolean;
+  /** Large values: staged out of line without compression (they are compressed once, on write). */
+  large?: boolean;
 }
 
 export interface TableSpec {
@@ -42,10 +55,10 @@ export const DOCUMENT_TABLE: TableSpec = {
   table: 'documents',
   entity: 'document',
   columns: [
-    { name: 'task_id', type: 'bigint' },
+    { name: 'task_id', type: 'bigint', resolved: true },
     { name: 'title', type: 'text' },
     { name: 'filename', type: 'text' },
-    { name: 'content', type: 'text' },
+    { name: 'content', type: 'text', large: true },
     { name: 'language', type: 'text' },
     { name: 'sort_order', type: 'integer' },
     { name: 'version', type: 'integer' },
@@ -63,6 +76,8 @@ export interface IncomingRow {
   values: Record<string, unknown>;
   createdAt: string | null;
   updatedAt: string | null;
+  /** Its key in the table's stage, set by `stageRows`. */
+  staged?: number;
 }
 
 export interface AppliedRow {
@@ -71,17 +86,77 @@ export interface AppliedRow {
   result: RowResult;
 }
 
-function recordsetColumns(spec: TableSpec, lead: string): string {
-  return [
-    lead,
-    ...spec.columns.map((column) => `${column.name} ${column.type}`),
-    'created_at timestamptz',
-    'updated_at timestamptz',
-  ].join(', ');
+const stageTable = (spec: TableSpec) => `pg_temp.sync_stage_${spec.table}`;
+const stagedColumns = (spec: TableSpec) => spec.columns.filter((column) => !column.resolved);
+const resolvedColumns = (spec: TableSpec) => spec.columns.filter((column) => column.resolved);
+const columnTypes = (columns: readonly ColumnSpec[]) =>
+  columns.map((column) => `${column.name} ${column.type}`);
+
+/**
+ * Copies rows into the table's stage and sets their `staged` key; rows already staged are
+ * left alone. Takes no lock on a shared table: the stage belongs to this connection and is
+ * emptied when the transaction ends.
+ */
+export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly IncomingRow[]): Promise<void> {
+  const pending = rows.filter((row) => row.staged === undefined);
+  if (pending.length === 0) return;
+  const table = stageTable(spec);
+  const columns = stagedColumns(spec);
+  const [found] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    table,
+  ]);
+  let next = 0;
+  if (!found?.present) {
+    await tx.exec(
+      [
+        `CREATE TEMP TABLE ${table.slice('pg_temp.'.length)} (n integer PRIMARY KEY, ${columnTypes(columns).join(', ')}, created_at timestamptz, updated_at timestamptz) ON COMMIT DELETE ROWS`,
+        ...columns
+          .filter((column) => column.large)
+          .map((column) => `ALTER TABLE ${table} ALTER COLUMN ${column.name} SET STORAGE EXTERNAL`),
+      ].join(';\n'),
+    );
+  } else {
+    const [top] = await tx.query<{ next: number }>(`SELECT COALESCE(max(n) + 1, 0) AS next FROM ${table}`);
+    next = Number(top?.next ?? 0);
+  }
+  const records = pending.map((row, index) => {
+    const record: Record<string, unknown> = { n: next + index };
+    for (const column of columns) record[column.name] = row.values[column.name];
+    record.created_at = row.createdAt;
+    record.updated_at = row.updatedAt;
+    return record;
+  });
+  const names = columns.map((column) => column.name);
+  await tx.query(
+    `INSERT INTO ${table} (n, ${names.join(', ')}, created_at, updated_at)
+     SELECT ${['n', ...names, 'created_at', 'updated_at'].map((name) => `x.${name}`).join(', ')}
+       FROM jsonb_to_recordset($1::jsonb->'v') AS x(n integer, ${columnTypes(columns).join(', ')}, created_at timestamptz, updated_at timestamptz)`,
+    [{ v: records }],
+  );
+  pending.forEach((row, index) => (row.staged = next + index));
 }
 
-function toRecord(row: IncomingRow, lead: Record<string, unknown>): Record<string, unknown> {
-  return { ...lead, ...row.values, created_at: row.createdAt, updated_at: row.updatedAt };
+/**
+ * A FROM item of the rows named by a small `{v: [...]}` list (their stage key, `lead`, and the
+ * resolved columns) joined to their staged values as `s`. The stage is read through its key,
+ * in the list's order, whatever the planner knows of it.
+ */
+function stagedSource(spec: TableSpec, lead: string): string {
+  return `jsonb_to_recordset($1::jsonb->'v') AS x(n integer, ${[lead, ...columnTypes(resolvedColumns(spec))].join(', ')})
+         CROSS JOIN LATERAL (SELECT * FROM ${stageTable(spec)} st WHERE st.n = x.n) s`;
+}
+
+/** The value of a column in a `stagedSource` query. */
+const valueOf = (column: ColumnSpec) => (column.resolved ? `x.${column.name}` : `s.${column.name}`);
+
+function listRecord(
+  spec: TableSpec,
+  row: IncomingRow,
+  lead: Record<string, unknown>,
+): Record<string, unknown> {
+  const record: Record<string, unknown> = { n: row.staged, ...lead };
+  for (const column of resolvedColumns(spec)) record[column.name] = row.values[column.name];
+  return record;
 }
 
 /**
@@ -97,6 +172,7 @@ export async function applyRows(
   localRepositoryId: number,
   rows: readonly IncomingRow[],
 ): Promise<AppliedRow[]> {
+  await stageRows(tx, spec, rows);
   const results: AppliedRow[] = rows.map((row) => ({
     remoteId: row.remoteId,
     localId: null,
@@ -150,14 +226,18 @@ export async function applyRows(
   });
 
   const columnNames = spec.columns.map((column) => column.name);
+  const values = spec.columns.map(valueOf);
   if (inserts.length > 0) {
     const created = await tx.query<{ id: number; uid: string }>(
       `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
-       SELECT x.uid, $2, ${columnNames.map((name) => `x.${name}`).join(', ')}, COALESCE(x.created_at, now()), COALESCE(x.updated_at, now())
-         FROM jsonb_to_recordset($1::jsonb->'v') AS x(${recordsetColumns(spec, 'uid text')})
+       SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
+         FROM ${stagedSource(spec, 'uid text')}
        RETURNING id, uid`,
-      [{ v: inserts.map(({ index, uid }) => toRecord(rows[index]!, { uid })) }, localRepositoryId],
+      [{ v: inserts.map(({ index, uid }) => listRecord(spec, rows[index]!, { uid })) }, localRepositoryId],
     );
+    // Every insert reads its values from the stage; a row missing there would vanish silently.
+    if (created.length !== inserts.length)
+      throw new Error(`${inserts.length - created.length} ${spec.table} rows were not staged`);
     const idByUid = new Map(created.map((row) => [row.uid, Number(row.id)]));
     const pairs: { remoteId: number; localId: number }[] = [];
     for (const { index, uid } of inserts) {
@@ -173,14 +253,14 @@ export async function applyRows(
   if (updates.length > 0) {
     const changed = await tx.query<{ id: number }>(
       `UPDATE ${spec.table} AS t
-          SET ${columnNames.map((name) => `${name} = x.${name}`).join(', ')}, deleted = false,
-              updated_at = COALESCE(x.updated_at, now())
-         FROM jsonb_to_recordset($1::jsonb->'v') AS x(${recordsetColumns(spec, 'id bigint')})
+          SET ${columnNames.map((name, i) => `${name} = ${values[i]}`).join(', ')}, deleted = false,
+              updated_at = COALESCE(s.updated_at, now())
+         FROM ${stagedSource(spec, 'id bigint')}
         WHERE t.id = x.id
-          AND ((${columnNames.map((name) => `t.${name}`).join(', ')}) IS DISTINCT FROM (${columnNames.map((name) => `x.${name}`).join(', ')})
-               OR t.deleted OR (x.updated_at IS NOT NULL AND t.updated_at IS DISTINCT FROM x.updated_at))
+          AND ((${columnNames.map((name) => `t.${name}`).join(', ')}) IS DISTINCT FROM (${values.join(', ')})
+               OR t.deleted OR (s.updated_at IS NOT NULL AND t.updated_at IS DISTINCT FROM s.updated_at))
        RETURNING t.id`,
-      [{ v: updates.map(({ index, localId }) => toRecord(rows[index]!, { id: localId })) }],
+      [{ v: updates.map(({ index, localId }) => listRecord(spec, rows[index]!, { id: localId })) }],
     );
     const changedIds = new Set(changed.map((row) => Number(row.id)));
     for (const { index, localId } of updates) {
