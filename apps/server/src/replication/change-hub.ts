@@ -1,7 +1,8 @@
 // Fans Postgres notifications out to the SSE subscribers of this process. One LISTEN per
 // process while anyone is subscribed (and none otherwise, so closed streams leave nothing
-// behind). Notifications arriving within a few milliseconds are merged, then filtered per
-// subscriber by the repositories they can read, with one grants query per merged batch.
+// behind). Notifications are merged while a fan-out is under way (and within one turn of the
+// event loop), then filtered per subscriber by the repositories they can read, with one grants
+// query per merged batch: a lone write is announced at once, a burst costs a few fan-outs.
 // A stream outlives the request that authenticated it, so the hub also re-checks the tokens
 // of its subscribers (one query for all of them) every second and before each fan-out, and
 // ends the stream of a token that was revoked or has expired.
@@ -23,7 +24,6 @@ interface Subscriber {
   onRevoked: () => void;
 }
 
-const FLUSH_DELAY_MS = 15;
 /** Upper bound on how long a revoked or expired token keeps an open stream. */
 export const TOKEN_CHECK_MS = 1000;
 
@@ -41,7 +41,8 @@ function parseNotification(payload: string): Notification | null {
 export class ChangeHub {
   private readonly subscribers = new Set<Subscriber>();
   private pending: Notification[] = [];
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A fan-out is scheduled or running; notifications arriving meanwhile wait for the next. */
+  private flushing = false;
   private unlisten: (() => Promise<void>) | null = null;
   /** Serialises LISTEN / UNLISTEN so that quick subscribe-unsubscribe pairs cannot race. */
   private lifecycle: Promise<void> = Promise.resolve();
@@ -139,12 +140,18 @@ export class ChangeHub {
     const notification = parseNotification(payload);
     if (!notification) return;
     this.pending.push(notification);
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = null;
-      this.flush().catch((error: unknown) =>
-        console.error('[wikisync] change stream fan-out failed:', error),
-      );
-    }, FLUSH_DELAY_MS);
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.flush()
+      .catch((error: unknown) => console.error('[wikisync] change stream fan-out failed:', error))
+      .finally(() => {
+        if (this.pending.length > 0) setImmediate(() => this.drain());
+        else this.flushing = false;
+      });
   }
 
   private async flush(): Promise<void> {
