@@ -3,7 +3,11 @@
 // browser-bundle.ts). It uses the web app's own sync core, as the app does.
 import type { RxStorage } from 'rxdb/plugins/core';
 import { createReplica, type Replica } from '../../apps/web/src/sync/replica';
-import { startReplication, type SyncController } from '../../apps/web/src/sync/replication';
+import {
+  DEFAULT_PULL_BATCH_SIZE,
+  startReplication,
+  type SyncController,
+} from '../../apps/web/src/sync/replication';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- RxStorage's type parameters differ per storage
 export type AnyStorage = RxStorage<any, any>;
@@ -64,12 +68,12 @@ export async function bulkInsertBaseline(
 ): Promise<{ ms: number; counts: Record<string, number> }> {
   const start = performance.now();
   const replica = await createReplica({ name, storage, multiInstance });
-  // bulkInsert in the pull's page size (200): the same write shape the sync produces, without
-  // the network and the replication bookkeeping.
+  // bulkInsert in the pull's page size: the same write shape the sync produces, without the
+  // network and the replication bookkeeping.
   for (const collection of COLLECTIONS) {
     const rows = docs[collection];
-    for (let offset = 0; offset < rows.length; offset += 200)
-      await replica.collection(collection).bulkInsert(rows.slice(offset, offset + 200));
+    for (let offset = 0; offset < rows.length; offset += DEFAULT_PULL_BATCH_SIZE)
+      await replica.collection(collection).bulkInsert(rows.slice(offset, offset + DEFAULT_PULL_BATCH_SIZE));
   }
   const ms = performance.now() - start;
   const counts: Record<string, number> = {};

@@ -25,6 +25,13 @@ import { PendingTracker, type PendingStore } from './pending-tracker';
 import { resolveRecordedConflict } from './resolve-recorded-conflict';
 import { OnlineGate } from './online-gate';
 
+/**
+ * Rows per pull request. A first sync is mostly per-request work (a round trip, two RxDB bulk
+ * writes, a checkpoint), so larger pages fetch a replica faster; 500 documents of a few KB are
+ * a couple of MB per answer, well below the server's cap of 1,000 rows.
+ */
+export const DEFAULT_PULL_BATCH_SIZE = 500;
+
 export interface SyncOptions {
   /** Origin of the server; '' for the page's own origin. */
   baseUrl: string;
@@ -141,7 +148,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       waitForLeadership: options.waitForLeadership ?? true,
       autoStart: true,
       pull: {
-        batchSize: options.pullBatchSize ?? 200,
+        batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
           const data = await transport.changes(collection, checkpoint?.server_version ?? 0, batchSize);
