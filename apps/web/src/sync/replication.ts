@@ -2,6 +2,7 @@
 // changes feed, push as compare-and-set rows, live through the SSE change stream. Returns a
 // small controller for the UI: status observables, pause/resume for offline, resync, and
 // the recorded conflicts.
+import { PageReadAhead } from './read-ahead';
 import {
   BehaviorSubject,
   combineLatest,
@@ -137,6 +138,16 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   /** Collections whose last push failed (a pull succeeding meanwhile must not hide it). */
   const pushFailing = new Set<CollectionName>();
   const settling = new Set<CollectionName>();
+  const readAhead = Object.fromEntries(
+    REPLICATION_COLLECTIONS.map((collection) => [
+      collection,
+      new PageReadAhead(
+        (checkpoint: number, limit: number) => transport.changes(collection, checkpoint, limit),
+        options.getToken,
+      ),
+    ]),
+  ) as Record<CollectionName, PageReadAhead<Awaited<ReturnType<typeof transport.changes>>>>;
+  const forgetReadAhead = () => Object.values(readAhead).forEach((pages) => pages.clear());
   for (const collection of REPLICATION_COLLECTIONS) {
     const rxCollection = replica.collection(collection);
     pending.watch(collection, rxCollection);
@@ -151,7 +162,11 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
-          const data = await transport.changes(collection, checkpoint?.server_version ?? 0, batchSize);
+          const data = await readAhead[collection].get(
+            checkpoint?.server_version ?? 0,
+            batchSize,
+            gate.isOnline,
+          );
           succeeded(collection);
           return { documents: data.documents, checkpoint: data.checkpoint };
         },
@@ -236,6 +251,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     openConflicts$,
     async pause() {
       gate.setOnline(false);
+      forgetReadAhead();
       stream?.stop();
       streamConnected.next(false);
     },
@@ -254,6 +270,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       resolveRecordedConflict(replica, transport, conflictId, resolution, merged),
     async stop() {
       gate.stop();
+      forgetReadAhead();
       stream?.stop();
       for (const subscription of subscriptions) subscription.unsubscribe();
       pending.stop();
