@@ -1,12 +1,13 @@
 // The batched push between two of our servers: changed tasks, then documents in batches cut
 // by rows and bytes with several requests in flight, then the links; all ids the sender's, so
-// the receiver needs no round trip per row. Offered by the receiver's ping capabilities.
+// the receiver needs no round trip per row. A small push (a few edits) goes as one request
+// carrying all three. Offered by the receiver's ping capabilities.
 import { batchUpsertResponseSchema, type BatchRowOutcome } from '@wikisync/shared';
 import { saveSent } from './id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
 import type { ProgressTracker } from './progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
-import { documentWireRow } from './wire-rows.js';
+import { documentWireRow, type WireRow } from './wire-rows.js';
 import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
 
 function failedOutcome(id: number, error: unknown): BatchRowOutcome {
@@ -62,6 +63,9 @@ function chunkBySize<T>(
   return chunks;
 }
 
+/** Up to this many documents (and their tasks), a push is sent as one request. */
+const SMALL_PUSH_DOCUMENTS = 200;
+
 /** Runs `work` on every item, at most `concurrency` at once; the first failure stops the rest. */
 async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
   const queue = [...items];
@@ -101,30 +105,23 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   let failures = 0;
   const maxRows = Math.min(caps.max_batch_rows, 1000);
   const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
-
   const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
-  // Task batches do not depend on each other: several in flight, like the documents'.
-  const taskChunks = chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
-  let sentTaskBatches = 0;
-  await inPool(taskChunks, concurrency, async (chunk) => {
-    checkCancelled(ctx.signal);
-    const startedAt = now();
-    let answer;
-    try {
-      answer = batchUpsertResponseSchema.parse(
-        await client.post('batch-upsert', { repository_id: repositoryId, tasks: chunk }),
-      );
-    } catch (error) {
-      if (isFatal(error)) throw error;
-      answer = { tasks: chunk.map((task) => failedOutcome(Number(task.task_id), error)), documents: [] };
-    }
-    const reported = answer.tasks.filter(
-      (outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged',
-    );
+  const taskLinks = plan.changedTasks
+    .filter((task) => !task.deleted)
+    .map((task) => ({
+      task_id: Number(task.task_id),
+      doc_id: task.doc_id === null || task.doc_id === undefined ? null : Number(task.doc_id),
+    }));
+  const documentLinks = plan.documents
+    .filter((d) => !d.deleted)
+    .map((d) => ({ document_id: d.id, replaced_by: d.replacedBy }));
+
+  const recordTasks = async (answer: BatchRowOutcome[], startedAt: string) => {
+    const reported = answer.filter((outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged');
     const result = recordOutcomes(tracker, 'task', reported, (id) => taskTitles.get(id) ?? '', startedAt);
     const recorded = new Set(reported);
     result.pairs.push(
-      ...answer.tasks.flatMap((outcome) =>
+      ...answer.flatMap((outcome) =>
         recorded.has(outcome) || outcome.local_id === null
           ? []
           : [{ localId: outcome.id, remoteId: outcome.local_id }],
@@ -132,7 +129,72 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     );
     failures += result.failures;
     await saveSent(db, ctx.targetId, 'task', result.pairs);
-    for (const outcome of answer.tasks) units.done(outcome.id, outcome.result !== 'failed');
+    for (const outcome of answer) units.done(outcome.id, outcome.result !== 'failed');
+  };
+  const recordDocuments = async (answer: BatchRowOutcome[], startedAt: string) => {
+    const result = recordOutcomes(
+      tracker,
+      'document',
+      answer,
+      (id) => documentInfo.get(id)?.title ?? '',
+      startedAt,
+    );
+    failures += result.failures;
+    await saveSent(db, ctx.targetId, 'document', result.pairs);
+    for (const outcome of answer)
+      units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
+  };
+  const send = async (body: {
+    tasks?: WireRow[];
+    documents?: WireRow[];
+    links?: { tasks: typeof taskLinks; documents: typeof documentLinks };
+  }) => {
+    try {
+      return batchUpsertResponseSchema.parse(
+        await client.post('batch-upsert', { repository_id: repositoryId, ...body }),
+      );
+    } catch (error) {
+      if (isFatal(error)) throw error;
+      return {
+        tasks: (body.tasks ?? []).map((task) => failedOutcome(Number(task.task_id), error)),
+        documents: (body.documents ?? []).map((row) => failedOutcome(Number(row.document_id), error)),
+      };
+    }
+  };
+
+  // A small push (a re-push after a few edits) travels as one request: tasks, documents and
+  // links in one transaction on the receiver, instead of a round trip and a commit for each.
+  if (tasks.length + plan.documents.length <= maxRows && plan.documents.length <= SMALL_PUSH_DOCUMENTS) {
+    const documents = (
+      await loadDocuments(
+        db,
+        plan.documents.map((d) => d.id),
+      )
+    ).map(documentWireRow);
+    const body = {
+      tasks,
+      documents: documents.map(({ replaced_by: _replacedBy, ...row }) => row),
+      links: { tasks: taskLinks, documents: documentLinks },
+    };
+    if (JSON.stringify(body).length <= maxBytes) {
+      checkCancelled(ctx.signal);
+      tracker.currentTask = `Sending ${tasks.length} tasks and ${documents.length} documents`;
+      const startedAt = now();
+      const answer = await send(body);
+      await recordTasks(answer.tasks, startedAt);
+      await recordDocuments(answer.documents, startedAt);
+      return { failures };
+    }
+  }
+
+  // Task batches do not depend on each other: several in flight, like the documents'.
+  const taskChunks = chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
+  let sentTaskBatches = 0;
+  await inPool(taskChunks, concurrency, async (chunk) => {
+    checkCancelled(ctx.signal);
+    const startedAt = now();
+    const answer = await send({ tasks: chunk });
+    await recordTasks(answer.tasks, startedAt);
     sentTaskBatches++;
     tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
   });
@@ -151,27 +213,8 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     // A chunk that turns out larger than the receiver takes is halved until it fits.
     for (const part of chunkBySize(rows, maxRows, maxBytes, (row) => JSON.stringify(row).length + 64)) {
       const startedAt = now();
-      const body = part.map(({ replaced_by: _replacedBy, ...row }) => row);
-      let answer;
-      try {
-        answer = batchUpsertResponseSchema.parse(
-          await client.post('batch-upsert', { repository_id: repositoryId, documents: body }),
-        );
-      } catch (error) {
-        if (isFatal(error)) throw error;
-        answer = { tasks: [], documents: part.map((row) => failedOutcome(Number(row.document_id), error)) };
-      }
-      const result = recordOutcomes(
-        tracker,
-        'document',
-        answer.documents,
-        (id) => documentInfo.get(id)?.title ?? '',
-        startedAt,
-      );
-      failures += result.failures;
-      await saveSent(db, ctx.targetId, 'document', result.pairs);
-      for (const outcome of answer.documents)
-        units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
+      const answer = await send({ documents: part.map(({ replaced_by: _replacedBy, ...row }) => row) });
+      await recordDocuments(answer.documents, startedAt);
       sentRows += part.length;
       tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
     }
@@ -180,12 +223,6 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   // Links last: every row they may name has arrived by now.
   checkCancelled(ctx.signal);
   tracker.currentTask = 'Linking tasks to their documents';
-  const taskLinks = plan.changedTasks
-    .filter((task) => !task.deleted)
-    .map((task) => ({ task_id: Number(task.task_id), doc_id: task.doc_id ?? null }));
-  const documentLinks = plan.documents
-    .filter((d) => !d.deleted)
-    .map((d) => ({ document_id: d.id, replaced_by: d.replacedBy }));
   for (let offset = 0; offset < Math.max(taskLinks.length, documentLinks.length); offset += 5000) {
     await client.post('batch-upsert', {
       repository_id: repositoryId,
