@@ -3,6 +3,7 @@
 // small controller for the UI: status observables, pause/resume for offline, resync, and
 // the recorded conflicts.
 import { PageReadAhead } from './read-ahead';
+import { TabStatusChannel } from './tab-status';
 import {
   BehaviorSubject,
   combineLatest,
@@ -112,9 +113,23 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   // having settled the pending edits of an earlier session.
   if (options.startOffline) gate.setOnline(false);
   const statuses = new Map(REPLICATION_COLLECTIONS.map((c) => [c, new BehaviorSubject(emptyStatus())]));
+  // With several tabs on one replica only the leader replicates; the others show its status.
+  const waitForLeadership = options.waitForLeadership ?? true;
+  const tabs =
+    waitForLeadership && replica.database.multiInstance && typeof BroadcastChannel !== 'undefined'
+      ? new TabStatusChannel(
+          replica.database.name,
+          () => replica.database.isLeader(),
+          () => [...statuses].map(([collection, subject]) => [collection, subject.value]),
+          (collection, status) => statuses.get(collection)!.next(status),
+        )
+      : null;
   const update = (collection: CollectionName, patch: Partial<CollectionSyncStatus>) => {
+    // A tab that does not replicate takes its statuses from the leader, over `tabs`.
+    if (tabs && !replica.database.isLeader()) return;
     const subject = statuses.get(collection)!;
     subject.next({ ...subject.value, ...patch });
+    tabs?.publish(collection, subject.value);
   };
   const succeeded = (collection: CollectionName) =>
     update(collection, { error: null, lastSyncedAt: new Date().toISOString() });
@@ -156,7 +171,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       collection: rxCollection,
       live,
       retryTime: options.retryTime ?? 5000,
-      waitForLeadership: options.waitForLeadership ?? true,
+      waitForLeadership,
       autoStart: true,
       pull: {
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
@@ -224,6 +239,12 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     states[collection] = state;
   }
   if (!options.startOffline) stream?.start();
+  // Elected later (the replicating tab closed): this tab's statuses are now the ones to show.
+  if (tabs)
+    replica.database
+      .waitForLeadership()
+      .then(() => tabs.publishAll())
+      .catch(() => {}); // closed before it was elected
 
   const status$ = combineLatest(
     Object.fromEntries(REPLICATION_COLLECTIONS.map((c) => [c, statuses.get(c)!.asObservable()])) as Record<
@@ -271,6 +292,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     async stop() {
       gate.stop();
       forgetReadAhead();
+      tabs?.close();
       stream?.stop();
       for (const subscription of subscriptions) subscription.unsubscribe();
       pending.stop();
