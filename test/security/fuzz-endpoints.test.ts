@@ -2,14 +2,15 @@
 // huge strings, deep nesting, invalid UTF-8, numeric overflow, other users' ids. Each answer
 // must be a 4xx with a message (or a 2xx when the input happened to be valid), never a 500
 // or a hang, and a rejected request must leave the database exactly as it was.
-//   FUZZ_RUNS=<n> runs more cases per endpoint (default 12).
+//   FUZZ_RUNS=<n> runs more cases per endpoint (default 12; 100 under SOAK=1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startTestApp, type TestApp, jsonOf } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { databaseFingerprint } from '../support/db-fingerprint.js';
+import { recordFigures, SOAK } from '../faults/fault-kit.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.FUZZ_RUNS ?? (SOAK ? 100 : 12));
 const HANG_MS = 10_000;
 
 interface Endpoint {
@@ -222,6 +223,8 @@ describe.each(testDatabaseKinds())('fuzzing every endpoint on %s', (kind) => {
   let outsider: string;
   let table: Endpoint[];
   let cases = 0;
+  /** Answers by class: 2xx (the input happened to be valid), 4xx, and 502-504 from a peer call. */
+  const answers = { accepted: 0, refused: 0, gateway: 0 };
 
   beforeAll(async () => {
     t = await startTestApp(kind, { maxBodyBytes: 256 * 1024 });
@@ -250,7 +253,13 @@ describe.each(testDatabaseKinds())('fuzzing every endpoint on %s', (kind) => {
   });
   afterAll(async () => {
     await t.close();
-    console.log(`fuzz on ${kind}: ${cases} requests`);
+    recordFigures(`fuzz-${kind}`, {
+      kind,
+      endpoints: table.length,
+      runsPerEndpoint: RUNS,
+      requests: cases,
+      answers,
+    });
   });
 
   async function send(method: string, path: string, body: Body | null, token: string): Promise<Response> {
@@ -307,6 +316,9 @@ describe.each(testDatabaseKinds())('fuzzing every endpoint on %s', (kind) => {
               );
               const text = await response.text();
               const gateway = endpoint.contactsPeer && [502, 503, 504].includes(response.status);
+              if (gateway) answers.gateway++;
+              else if (response.status >= 400) answers.refused++;
+              else answers.accepted++;
               if (!gateway) {
                 expect(
                   response.status,
