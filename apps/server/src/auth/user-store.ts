@@ -1,5 +1,5 @@
 // Users, tokens and per-repository grants. The SQL for identity and access lives here.
-import type { Queryable } from '../db/database.js';
+import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { isoTime, isoTimeOrNull } from '../db/row.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { Access, Principal } from './principal.js';
@@ -86,18 +86,43 @@ export async function revokeToken(db: Queryable, tokenId: number): Promise<void>
 }
 
 export async function grantAccess(
-  db: Queryable,
+  db: Database,
   userId: number,
   repositoryId: number,
   access: Access,
 ): Promise<void> {
-  const repo = await db.query('SELECT 1 FROM repositories WHERE id = $1 AND NOT deleted', [repositoryId]);
-  if (repo.length === 0) throw new NotFoundError(`Repository ${repositoryId}`);
-  await db.query(
-    `INSERT INTO repository_grants (user_id, repository_id, access) VALUES ($1, $2, $3)
-     ON CONFLICT (user_id, repository_id) DO UPDATE SET access = EXCLUDED.access`,
-    [userId, repositoryId, access],
-  );
+  await writeTransaction(db, async (tx) => {
+    const repo = await tx.query('SELECT 1 FROM repositories WHERE id = $1 AND NOT deleted', [repositoryId]);
+    if (repo.length === 0) throw new NotFoundError(`Repository ${repositoryId}`);
+    const existing = await tx.query(
+      'SELECT 1 FROM repository_grants WHERE user_id = $1 AND repository_id = $2',
+      [userId, repositoryId],
+    );
+    await tx.query(
+      `INSERT INTO repository_grants (user_id, repository_id, access) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, repository_id) DO UPDATE SET access = EXCLUDED.access`,
+      [userId, repositoryId, access],
+    );
+    if (existing.length === 0) await restampRepository(tx, repositoryId);
+  });
+}
+
+/**
+ * A user granted a repository must receive all of its rows, also those older than the
+ * checkpoint their replica already holds: the changes feed serves only rows newer than the
+ * checkpoint. So the repository's rows (tombstones too, for a replica that held them before
+ * an earlier revocation) get new versions from the stamping trigger, their contents
+ * unchanged. Every reader of the repository pulls them once more and finds nothing new; the
+ * next instance-sync push of the repository sends them again and the receiver reports them
+ * unchanged. That is the price of a grant, paid once, instead of a row never delivered.
+ */
+async function restampRepository(tx: Queryable, repositoryId: number): Promise<void> {
+  // The trigger overrides the value set here with the next server_version.
+  await tx.query('UPDATE repositories SET server_version = server_version WHERE id = $1', [repositoryId]);
+  await tx.query('UPDATE tasks SET server_version = server_version WHERE repository_id = $1', [repositoryId]);
+  await tx.query('UPDATE documents SET server_version = server_version WHERE repository_id = $1', [
+    repositoryId,
+  ]);
 }
 
 export async function revokeAccess(db: Queryable, userId: number, repositoryId: number): Promise<void> {

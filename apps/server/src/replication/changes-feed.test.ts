@@ -9,17 +9,20 @@ describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {
   let reader: { userId: number; token: string };
   const visible = repositoryDoc({ name: 'visible' });
   const hidden = repositoryDoc({ name: 'hidden' });
+  const push = (collection: string, docs: unknown[]) =>
+    t.request('POST', '/api/v1/sync/push', {
+      body: {
+        collection,
+        rows: docs.map((doc) => ({ assumed_master_state: null, new_document_state: doc })),
+      },
+    });
+  const repositoryId = async (uid: string) =>
+    (await t.database.db.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [uid]))[0]!.id;
   beforeAll(async () => {
     t = await startTestApp(kind);
     reader = await t.createUserWithToken('feed-reader');
-    const push = (collection: string, docs: unknown[]) =>
-      t.request('POST', '/api/v1/sync/push', {
-        body: {
-          collection,
-          rows: docs.map((doc) => ({ assumed_master_state: null, new_document_state: doc })),
-        },
-      });
     await push('repositories', [hidden, visible]);
+    await grantAccess(t.database.db, reader.userId, await repositoryId(visible.uid), 'read');
     // Hidden rows first, interleaved with visible ones: a filter after LIMIT would give short pages.
     for (let i = 0; i < 5; i++) {
       await push('tasks', [
@@ -29,10 +32,6 @@ describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {
       await push('tasks', [taskDoc(visible.uid, { title: `v${i}` })]);
     }
     await push('documents', [documentDoc(visible.uid, null, { _deleted: false, title: 'gone' })]);
-    const { id } = (
-      await t.database.db.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [visible.uid])
-    )[0]!;
-    await grantAccess(t.database.db, reader.userId, id, 'read');
     await t.database.db.query(`UPDATE documents SET deleted = true WHERE title = 'gone'`);
   });
   afterAll(() => t.close());
@@ -99,5 +98,34 @@ describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {
     });
     expect(status.latest_version.tasks).toBe(mine.checkpoint.server_version);
     expect(Date.parse(status.server_time)).not.toBeNaN();
+  });
+
+  it('brings a repository granted later to a replica whose checkpoint is already past its rows', async () => {
+    const late = repositoryDoc({ name: 'granted-later' });
+    await push('repositories', [late]);
+    await push('tasks', [taskDoc(late.uid, { title: 'written before the grant' })]);
+    // The reader's replica moves on past those rows: it sees a newer task of `visible`.
+    await push('tasks', [taskDoc(visible.uid, { title: 'v-after' })]);
+    const before = await changes('collection=tasks&limit=1000', reader.token);
+    const titlesBefore = before.documents.map((doc: { title: string }) => doc.title);
+    expect(titlesBefore).toContain('v-after');
+    expect(titlesBefore).not.toContain('written before the grant');
+
+    await grantAccess(t.database.db, reader.userId, await repositoryId(late.uid), 'read');
+    const after = await changes(
+      `collection=tasks&checkpoint=${before.checkpoint.server_version}`,
+      reader.token,
+    );
+    expect(after.documents.map((doc: { title: string }) => doc.title)).toEqual(['written before the grant']);
+    const repositories = await changes('collection=repositories&limit=1000', reader.token);
+    expect(repositories.documents.map((doc: { name: string }) => doc.name)).toContain('granted-later');
+
+    // Changing the access of an existing grant re-sends nothing.
+    await grantAccess(t.database.db, reader.userId, await repositoryId(late.uid), 'write');
+    const again = await changes(
+      `collection=tasks&checkpoint=${after.checkpoint.server_version}`,
+      reader.token,
+    );
+    expect(again.documents).toEqual([]);
   });
 });
