@@ -4,7 +4,6 @@
 // insert of the same documents; offline edits pushed after reconnect; live propagation from
 // one client's write to another's replica; fan-out of one write to many stream clients.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { chromium } from 'playwright-core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { childrenPeakRssMiB, peakRssMiB } from '../lib/memory.js';
 import { api, startBenchServer, type BenchServer } from '../lib/server-process.js';
@@ -12,12 +11,12 @@ import { seedGeneratedRepository } from '../lib/generated-repository.js';
 import { percentile } from '../lib/timing.js';
 import type { Table } from '../lib/table.js';
 import type { Suite } from '../suites.js';
+import { launchBrowser } from '../../test/support/browser.js';
 import { browserBundle } from './browser-bundle.js';
 import { DEFAULT_PULL_BATCH_SIZE } from '../../apps/web/src/sync/replication';
 import { bulkInsertBaseline, offlineEditsThenReconnect, openSyncedClient, readAll } from './client-kit.js';
 import { openRawStream, type RawStream } from './raw-stream.js';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const mib = (value: number | null | undefined) =>
   value === null || value === undefined ? '?' : `${value.toFixed(0)} MiB`;
 const phase = (what: string) => console.log(`  · ${new Date().toISOString().slice(11, 19)} ${what}`);
@@ -74,20 +73,7 @@ async function directPush(server: BenchServer, docs: WireDocument[]): Promise<nu
 }
 
 async function initialSyncInChromium(server: BenchServer) {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  const browser = await launchBrowser();
   try {
     const bundle = await browserBundle();
     const page = await browser.newPage();
