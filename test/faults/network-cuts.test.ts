@@ -12,6 +12,7 @@ import { api } from '../support/api.js';
 import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import {
   contents,
+  local,
   openClient,
   startSyncServer,
   waitUntil,
@@ -25,8 +26,6 @@ const kind = processDatabaseKind();
 const CUTS = SOAK ? 60 : 12;
 // Two faulty clients and one control: RxDB allows 13 collections per realm (4 per replica).
 const WRITES_PER_CLIENT = SOAK ? 150 : 40;
-
-const local = <T extends { _deleted: boolean }>({ _deleted, ...doc }: T) => doc;
 const view = (rows: Record<string, unknown>[]) =>
   rows.map((row) => `${String(row.uid)}|${String(row.title ?? row.name)}|${String(row.status ?? '')}`);
 

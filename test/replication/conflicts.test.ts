@@ -9,14 +9,13 @@ import { ConflictMovedError } from '../../apps/web/src/sync/errors.js';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
 import {
   contents,
+  local,
   openClient,
   startSyncServer,
   waitUntil,
   type Client,
   type SyncServer,
 } from './sync-client.js';
-
-const local = <T extends { _deleted: boolean }>({ _deleted, ...doc }: T) => doc;
 
 describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
   let server: SyncServer;

@@ -7,14 +7,13 @@ import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
 import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
 import {
   contents,
+  local,
   openClient,
   startSyncServer,
   waitUntil,
   type Client,
   type SyncServer,
 } from './sync-client.js';
-
-const local = <T extends { _deleted: boolean }>({ _deleted, ...doc }: T) => doc;
 
 describe.each(testDatabaseKinds())('two RxDB clients on %s', (kind) => {
   let server: SyncServer;

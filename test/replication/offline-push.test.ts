@@ -7,6 +7,7 @@ import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
 import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
 import {
   contents,
+  local,
   openClient,
   startProxy,
   startSyncServer,
@@ -14,8 +15,6 @@ import {
   type Client,
   type SyncServer,
 } from './sync-client.js';
-
-const local = <T extends { _deleted: boolean }>({ _deleted, ...doc }: T) => doc;
 
 describe.each(testDatabaseKinds())('offline edits on %s', (kind) => {
   let server: SyncServer;

@@ -75,6 +75,9 @@ export async function openClient(
   };
 }
 
+/** A server-shaped row (it carries `_deleted`) as the document a local insert takes, without it. */
+export const local = <T extends { _deleted: boolean }>({ _deleted, ...doc }: T) => doc;
+
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,
   what: string,
