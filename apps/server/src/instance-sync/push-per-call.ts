@@ -4,6 +4,7 @@
 import { documentCreateResponseSchema, taskCreateResponseSchema } from '@wikisync/shared';
 import { lookupSent, saveSent } from './id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
+import type { ItemRecord } from './session-store.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow } from './wire-rows.js';
 import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
@@ -50,11 +51,16 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
     tracker.currentTask = `Task ${index} of ${orderedTasks.length}${task ? `: ${String(task.title)}` : ''}`;
     let remoteTaskId: number | null = taskId === null ? null : (sentTasks.get(taskId) ?? null);
     const documents = documentsByTask.get(taskId) ?? [];
+    /** Records one row's outcome and counts it toward its task's progress unit. */
+    const settle = (item: ItemRecord) => {
+      tracker.record(item);
+      units.done(taskId, item.status !== 'failed');
+    };
     if (task) {
       const startedAt = now();
       if (task.deleted) {
         // openDeepWiki has no endpoint to delete with; the row is reported, not lost silently.
-        tracker.record({
+        settle({
           entity: 'task',
           title: String(task.title),
           status: 'skipped',
@@ -63,7 +69,6 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
           error: 'deleted here; this peer has no way to receive deletions',
           startedAt,
         });
-        units.done(taskId, true);
       } else {
         try {
           const { deleted: _deleted, doc_id: _docId, ...body } = task;
@@ -73,7 +78,7 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
           remoteTaskId = answer.task_id;
           sentTasks.set(taskId!, remoteTaskId);
           await saveSent(db, ctx.targetId, 'task', [{ localId: taskId!, remoteId: remoteTaskId }]);
-          tracker.record({
+          settle({
             entity: 'task',
             title: String(task.title),
             status: 'updated',
@@ -82,11 +87,10 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
             error: null,
             startedAt,
           });
-          units.done(taskId, true);
         } catch (error) {
           if (isFatal(error)) throw error;
           failures++;
-          tracker.record({
+          settle({
             entity: 'task',
             title: String(task.title),
             status: 'failed',
@@ -95,9 +99,8 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
             error: (error as Error).message,
             startedAt,
           });
-          units.done(taskId, false);
           for (const document of documents) {
-            tracker.record({
+            settle({
               entity: 'document',
               title: document.title,
               status: 'failed',
@@ -106,7 +109,6 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
               error: 'its task could not be copied',
               startedAt,
             });
-            units.done(taskId, false);
           }
           continue;
         }
@@ -125,7 +127,7 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
       const startedAt = now();
       const row = rows.get(document.id);
       if (!row || document.deleted) {
-        tracker.record({
+        settle({
           entity: 'document',
           title: document.title,
           status: 'skipped',
@@ -134,7 +136,6 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
           error: 'deleted here; this peer has no way to receive deletions',
           startedAt,
         });
-        units.done(taskId, true);
         continue;
       }
       try {
@@ -153,7 +154,7 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
         await saveSent(db, ctx.targetId, 'document', [
           { localId: document.id, remoteId: answer.document_id },
         ]);
-        tracker.record({
+        settle({
           entity: 'document',
           title: document.title,
           status: 'updated',
@@ -162,11 +163,10 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
           error: null,
           startedAt,
         });
-        units.done(taskId, true);
       } catch (error) {
         if (isFatal(error)) throw error;
         failures++;
-        tracker.record({
+        settle({
           entity: 'document',
           title: document.title,
           status: 'failed',
@@ -175,7 +175,6 @@ export async function pushPerCall(ctx: PushContext, repositoryId: number): Promi
           error: (error as Error).message,
           startedAt,
         });
-        units.done(taskId, false);
       }
     }
     const docId = task?.doc_id;
