@@ -93,6 +93,13 @@ const columnTypes = (columns: readonly ColumnSpec[]) =>
   columns.map((column) => `${column.name} ${column.type}`);
 
 /**
+ * The next free stage key of each transaction (a `Queryable` lives for one transaction).
+ * Keys only grow, so they stay unique within it whatever a savepoint rolled back; the stage
+ * itself is emptied at commit.
+ */
+const stageKeys = new WeakMap<Queryable, number>();
+
+/**
  * Copies rows into the table's stage and sets their `staged` key; rows already staged are
  * left alone. Takes no lock on a shared table: the stage belongs to this connection and is
  * emptied when the transaction ends.
@@ -105,7 +112,6 @@ export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly I
   const [found] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
     table,
   ]);
-  let next = 0;
   if (!found?.present) {
     await tx.exec(
       [
@@ -115,10 +121,9 @@ export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly I
           .map((column) => `ALTER TABLE ${table} ALTER COLUMN ${column.name} SET STORAGE EXTERNAL`),
       ].join(';\n'),
     );
-  } else {
-    const [top] = await tx.query<{ next: number }>(`SELECT COALESCE(max(n) + 1, 0) AS next FROM ${table}`);
-    next = Number(top?.next ?? 0);
   }
+  const next = stageKeys.get(tx) ?? 0;
+  stageKeys.set(tx, next + pending.length);
   const records = pending.map((row, index) => {
     const record: Record<string, unknown> = { n: next + index };
     for (const column of columns) record[column.name] = row.values[column.name];
