@@ -38,6 +38,18 @@ const envSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F:.,/\s]+$/, 'must be a comma-separated list of IP addresses or CIDR ranges')
     .optional(),
+  SYNC_CORS_ORIGINS: z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+          .every((entry) => /^https?:\/\/[^/\s?#]+$/.test(entry)),
+      'must be a comma-separated list of origins such as https://wiki.example.com (scheme, host and port; no path)',
+    )
+    .optional(),
   SYNC_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   SYNC_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
@@ -65,6 +77,11 @@ export interface SyncConfig {
   retentionDays: number;
   /** Addresses (IPs or IPv4 CIDR ranges) allowed to call /api/sync without a token. */
   allowTokenlessFrom: string[];
+  /**
+   * Origins of openDeepWiki web pages that may list our repositories and documents from the
+   * browser (CORS, no token): `repository-list` and `document-list` only.
+   */
+  corsOrigins: string[];
   /** Key material for encrypting stored target tokens and signing secrets. */
   secretKey: string | undefined;
   retryBaseMs: number;
@@ -105,6 +122,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowTokenlessFrom: (value.SYNC_ALLOW_TOKENLESS_FROM ?? '')
         .split(',')
         .map((entry) => entry.trim())
+        .filter(Boolean),
+      corsOrigins: (value.SYNC_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((entry) => entry.trim().replace(/\/+$/, ''))
         .filter(Boolean),
       // Without its own key, stored secrets are sealed with one derived from ADMIN_TOKEN.
       secretKey: value.SYNC_SECRET_KEY ?? value.ADMIN_TOKEN,

@@ -119,3 +119,11 @@ export class SyncCancelledError extends Error {
     this.name = 'SyncCancelledError';
   }
 }
+
+/** A sync that would damage the peer's data is refused before it writes anything. */
+export class SyncRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SyncRefusedError';
+  }
+}

@@ -120,6 +120,8 @@ export async function loadDemoData(db: Database, admin: Principal): Promise<Demo
       metadata: { demo: true },
     });
     await grantAccess(db, demoUser.id, repository.id, 'write');
+    // Each page waits for the one before it, as a real writer's tasks do (run_after).
+    let previousTaskId: number | null = null;
     for (const [index, page] of demo.pages.entries()) {
       const now = new Date().toISOString();
       const task = await createTask(db, admin, {
@@ -130,7 +132,7 @@ export async function loadDemoData(db: Database, admin: Principal): Promise<Demo
         title: page.title,
         outline: `Write the "${page.title}" page of ${demo.name}.`,
         status: 'succeeded',
-        run_after: null,
+        run_after_id: previousTaskId,
         error_msg: '',
         sort_order: index,
         started_at: now,
@@ -151,6 +153,7 @@ export async function loadDemoData(db: Database, admin: Principal): Promise<Demo
         metadata: {},
       });
       await updateTask(db, admin, task.id, { doc_id: document.id });
+      previousTaskId = task.id;
       documents++;
     }
   }

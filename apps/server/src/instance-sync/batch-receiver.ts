@@ -14,9 +14,7 @@ import { type Database, type Queryable, takeWriteLock } from '../db/database.js'
 import { describeIssues } from '../http/validate.js';
 import { lookupMapped } from './id-map.js';
 import {
-  applyLinks,
   applyRows,
-  documentUids,
   stageRows,
   DOCUMENT_TABLE,
   TASK_TABLE,
@@ -26,7 +24,9 @@ import {
 } from './row-apply.js';
 import { incomingDocument, incomingTask } from './wire-rows.js';
 import { resolveRepository } from './receiver.js';
-import type { SyncCaller } from './sync-caller.js';
+import { setPeerReferences } from './links.js';
+import { replaceTaskUsages, type TaskUsage } from '../tasks/task-usage-store.js';
+import { callerForRepository, type SyncCaller } from './sync-caller.js';
 
 async function applyIsolated(
   tx: Queryable,
@@ -79,15 +79,22 @@ export async function applyBatch(
   caller: SyncCaller,
   input: { repository_id: number; tasks: unknown[]; documents: unknown[]; links?: BatchLinks | undefined },
 ): Promise<BatchUpsertResponse> {
+  caller = callerForRepository(caller, input.repository_id);
   // Checked before any transaction: a batch of thousands of rows costs milliseconds of
   // validation that no other writer should wait for.
   const taskOutcomes: BatchRowOutcome[] = [];
   const documentOutcomes: BatchRowOutcome[] = [];
   const goodTasks: IncomingRow[] = [];
+  // Per sender task id: the task it waits for, and its usages when the row carries them.
+  const runAfter = new Map<number, number | null>();
+  const usages = new Map<number, TaskUsage[]>();
   for (const raw of input.tasks) {
     const parsed = batchTaskRowSchema.safeParse(raw);
-    if (parsed.success) goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
-    else
+    if (parsed.success) {
+      goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
+      runAfter.set(parsed.data.task_id, parsed.data.run_after);
+      if (parsed.data.task_usages) usages.set(parsed.data.task_id, parsed.data.task_usages);
+    } else
       taskOutcomes.push({
         id: rawId(raw, 'task_id'),
         local_id: null,
@@ -122,8 +129,9 @@ export async function applyBatch(
     );
     await takeWriteLock(tx);
     const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
-    for (const applied of await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks))
-      taskOutcomes.push(outcome(applied));
+    const appliedTasks = await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks);
+    for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));
+    await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, runAfter, usages);
 
     const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
     const taskMap = await lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId);
@@ -168,20 +176,47 @@ function rawId(raw: unknown, field: string): number {
   return Number.isSafeInteger(id) ? id : 0;
 }
 
-/** Sideways references by the sender's ids; a reference to a row not received is counted missing. */
+/**
+ * What a task row carries beside its columns: the task it waits for (the sender's id, set now
+ * or when that task arrives) and, when sent, the whole list of its usages.
+ */
+async function applyTaskExtras(
+  tx: Queryable,
+  peerKey: string,
+  localRepositoryId: number,
+  applied: readonly AppliedRow[],
+  runAfter: ReadonlyMap<number, number | null>,
+  usages: ReadonlyMap<number, TaskUsage[]>,
+): Promise<void> {
+  const live = applied.filter(
+    (row): row is AppliedRow & { remoteId: number; localId: number } =>
+      row.remoteId !== null && row.localId !== null && row.result !== 'failed' && row.result !== 'deleted',
+  );
+  await setPeerReferences(
+    tx,
+    peerKey,
+    localRepositoryId,
+    'run_after',
+    live.map((row) => ({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null })),
+  );
+  await replaceTaskUsages(
+    tx,
+    new Map(
+      live.flatMap((row) => (usages.has(row.remoteId) ? [[row.localId, usages.get(row.remoteId)!]] : [])),
+    ),
+  );
+}
+
+/**
+ * Sideways references by the sender's ids. A reference from a row not received is counted
+ * missing; one to a row not received yet is set when that row arrives (links.ts).
+ */
 export async function applyBatchLinks(
   tx: Queryable,
   peerKey: string,
   localRepositoryId: number,
   links: BatchLinks,
 ) {
-  const documentIds = [
-    ...links.tasks.flatMap((link) => (link.doc_id === null ? [] : [link.doc_id])),
-    ...links.documents.flatMap((link) => [
-      link.document_id,
-      ...(link.replaced_by === null ? [] : [link.replaced_by]),
-    ]),
-  ];
   const taskMap = await lookupMapped(
     tx,
     peerKey,
@@ -189,27 +224,25 @@ export async function applyBatchLinks(
     links.tasks.map((link) => link.task_id),
     localRepositoryId,
   );
-  const documentMap = await lookupMapped(tx, peerKey, 'document', documentIds, localRepositoryId);
-  const uids = await documentUids(tx, [...documentMap.values()]);
-  const uidOf = (remote: number | null) => {
-    if (remote === null) return null;
-    const local = documentMap.get(remote);
-    return local === undefined ? undefined : (uids.get(local) ?? undefined);
-  };
+  const documentMap = await lookupMapped(
+    tx,
+    peerKey,
+    'document',
+    links.documents.map((link) => link.document_id),
+    localRepositoryId,
+  );
   let missing = 0;
-  const taskLinks = links.tasks.flatMap((link) => {
+  const taskReferences = links.tasks.flatMap((link) => {
     const localId = taskMap.get(link.task_id);
-    const uid = uidOf(link.doc_id);
-    if (localId === undefined || uid === undefined) return (missing++, []);
-    return [{ localId, uid }];
+    if (localId === undefined) return (missing++, []);
+    return [{ localId, remoteTarget: link.doc_id }];
   });
-  const documentLinks = links.documents.flatMap((link) => {
+  const documentReferences = links.documents.flatMap((link) => {
     const localId = documentMap.get(link.document_id);
-    const uid = uidOf(link.replaced_by);
-    if (localId === undefined || uid === undefined) return (missing++, []);
-    return [{ localId, uid }];
+    if (localId === undefined) return (missing++, []);
+    return [{ localId, remoteTarget: link.replaced_by }];
   });
-  const applied =
-    (await applyLinks(tx, 'tasks', taskLinks)) + (await applyLinks(tx, 'documents', documentLinks));
-  return { applied, missing };
+  const docs = await setPeerReferences(tx, peerKey, localRepositoryId, 'doc', taskReferences);
+  const versions = await setPeerReferences(tx, peerKey, localRepositoryId, 'replaced_by', documentReferences);
+  return { applied: docs.applied + versions.applied, missing: missing + docs.pending + versions.pending };
 }

@@ -65,6 +65,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
 
   it('records a document the receiver refuses, retries it 3 times, and copies the rest', async () => {
     const attempts = new Map<string, number>();
+    let nextId = 1000;
     const receiver = new Hono().all('/api/sync/*', async (c) => {
       const endpoint = c.req.path.replace('/api/sync/', '');
       const body = c.req.method === 'POST' ? await c.req.json() : {};
@@ -72,18 +73,24 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
         attempts.set(body.title, (attempts.get(body.title) ?? 0) + 1);
         return c.json({ code: 'INTERNAL_ERROR', error: 'disk full' }, 500);
       }
-      if (endpoint === 'ping') return c.json({ code: 'OK', data: null });
+      // Like openDeepWiki: no data in ping, and id 0 asks the receiver for a new id.
+      if (endpoint === 'ping') return c.json({ code: 'OK' });
+      if (endpoint === 'repository-list') return c.json({ code: 'OK', data: [] });
       if (endpoint === 'repository-upsert')
         return c.json({ code: 'OK', data: { repository_id: body.repository_id, name: body.name } });
       if (endpoint === 'task-create')
         return c.json({
           code: 'OK',
-          data: { task_id: body.task_id, repository_id: body.repository_id, title: body.title },
+          data: { task_id: body.task_id || ++nextId, repository_id: body.repository_id, title: body.title },
         });
       if (endpoint === 'document-create')
         return c.json({
           code: 'OK',
-          data: { document_id: body.document_id, repository_id: body.repository_id, task_id: body.task_id },
+          data: {
+            document_id: body.document_id || ++nextId,
+            repository_id: body.repository_id,
+            task_id: body.task_id,
+          },
         });
       return c.json({ code: 'OK', data: body });
     });

@@ -59,16 +59,21 @@ export async function saveMappings(
   );
 }
 
-/** Whether our row `localId` was received from this peer (so the peer may name it by our id). */
+/**
+ * Whether our row `localId` was received from this peer (so the peer may name it by our id),
+ * under its key or under any per-repository key of it (`callerForRepository`).
+ */
 export async function isMappedLocal(
   tx: Queryable,
   peerKey: string,
   entity: SyncEntity,
   localId: number,
 ): Promise<boolean> {
+  const base = peerKey.split('#')[0]!;
   const rows = await tx.query(
-    'SELECT 1 FROM sync_id_map WHERE peer_key = $1 AND entity = $2 AND local_id = $3 LIMIT 1',
-    [peerKey, entity, localId],
+    `SELECT 1 FROM sync_id_map WHERE (peer_key = $1 OR starts_with(peer_key, $1 || '#'))
+        AND entity = $2 AND local_id = $3 LIMIT 1`,
+    [base, entity, localId],
   );
   return rows.length > 0;
 }
@@ -104,4 +109,31 @@ export async function saveSent(
      ON CONFLICT (target_id, entity, local_id) DO UPDATE SET remote_id = EXCLUDED.remote_id`,
     [targetId, entity, { v: pairs.map((pair) => ({ local_id: pair.localId, remote_id: pair.remoteId })) }],
   );
+}
+
+/**
+ * The receiver's ids of our rows at a target: those it answered with when we sent them, and
+ * for rows we pulled from that same peer (`peerKey`, its key as a source), its own ids. A
+ * receiver that keys rows by the ids it is sent (openDeepWiki) then gets back the rows it
+ * gave us, never new copies of them.
+ */
+export async function lookupSentOrPulled(
+  db: Queryable,
+  targetId: number,
+  peerKey: string,
+  entity: SyncEntity,
+  localIds: readonly number[],
+): Promise<Map<number, number>> {
+  const found = await lookupSent(db, targetId, entity, localIds);
+  const unknown = localIds.filter((id) => !found.has(id));
+  if (unknown.length === 0) return found;
+  const rows = await db.query<{ local_id: number; remote_id: number }>(
+    `SELECT m.local_id, max(m.remote_id) AS remote_id
+       FROM (SELECT DISTINCT value::bigint AS id FROM jsonb_array_elements_text($3::jsonb->'v')) ids
+       JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.local_id = ids.id
+      GROUP BY m.local_id`,
+    [peerKey, entity, { v: unknown }],
+  );
+  for (const row of rows) found.set(Number(row.local_id), Number(row.remote_id));
+  return found;
 }

@@ -95,6 +95,8 @@ export class Initiator {
     return {
       capabilities,
       instanceUid: ping?.instance_uid,
+      // The peer's key as a source; the same for a pull from it and a push to it.
+      peerKey: ping?.instance_uid ? `instance:${ping.instance_uid}` : `target:${target.url}`,
       client: this.wantsCompression(target, capabilities) ? await this.client(target, signal, true) : client,
     };
   }
@@ -122,13 +124,14 @@ export class Initiator {
     });
     this.execute(sessionId, plan.units, async (tracker, signal) => {
       tracker.meta.incremental = plan.incremental;
-      const { client, capabilities } = await this.ping(target, signal);
+      const { client, capabilities, peerKey } = await this.ping(target, signal);
       const result = await runPush({
         db: this.db,
         client,
         tracker,
         signal,
         targetId: target.id,
+        peerKey,
         plan,
         clear: options.clear,
         capabilities,
@@ -170,8 +173,7 @@ export class Initiator {
       totalTasks: 0,
     });
     this.execute(sessionId, undefined, async (tracker, signal) => {
-      const { client, capabilities, instanceUid: remoteUid } = await this.ping(target, signal);
-      const peerKey = remoteUid ? `instance:${remoteUid}` : `target:${target.url}`;
+      const { client, capabilities, peerKey } = await this.ping(target, signal);
       const since = await readCheckpoint(this.db, target.id, 'pull', options.repositoryId);
       const result = await runPull({
         db: this.db,

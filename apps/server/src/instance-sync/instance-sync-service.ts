@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal.js';
 import { PayloadTooLargeError, PeerRequestError } from '../errors.js';
 import type { SyncEnv } from './sync-caller.js';
 import { peerAuth } from './peer-auth.js';
+import { browserListCors } from './browser-origins.js';
 import { peerRoutes } from './receiver-routes.js';
 import { initiatorRoutes } from './initiator-routes.js';
 import { Initiator } from './initiator.js';
@@ -61,7 +62,17 @@ export function createInstanceSync({ db, config, admin }: InstanceSyncOptions): 
       },
     }),
   );
-  routes.use('*', peerAuth({ db, box, admin, allowTokenlessFrom: config.sync.allowTokenlessFrom }));
+  routes.use('*', browserListCors(config.sync.corsOrigins));
+  routes.use(
+    '*',
+    peerAuth({
+      db,
+      box,
+      admin,
+      allowTokenlessFrom: config.sync.allowTokenlessFrom,
+      corsOrigins: config.sync.corsOrigins,
+    }),
+  );
   routes.route('/', peerRoutes({ db, maxBodyBytes: config.maxBodyBytes }));
   routes.route('/', initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes: config.maxBodyBytes }));
 

@@ -54,7 +54,12 @@ export async function exportToFile(
         });
         await write({ type: 'repository', ...page.repository });
       }
-      for (const task of page.tasks) await write({ type: 'task', ...task });
+      // A task line carries its usages, which an import then puts in place of the held ones.
+      const usages = page.task_usages ?? [];
+      for (const task of page.tasks) {
+        const own = task.deleted ? undefined : usages.filter((usage) => usage.task_id === task.task_id);
+        await write({ type: 'task', ...task, ...(own ? { task_usages: own } : {}) });
+      }
       for (const document of page.documents) await write({ type: 'document', ...document });
       tasks += page.tasks.length;
       documents += page.documents.length;

@@ -1,6 +1,6 @@
 // Writes an export (pages from a pull, or lines of a file) into this server through the same
 // mapping code the receiver uses: the source plays the peer, identified by its instance uid.
-import { idList } from './sql-lists.js';
+import { idList } from '../db/sql-lists.js';
 import {
   repositoryUpsertRequestSchema,
   SYNC_SCOPES,
@@ -42,11 +42,27 @@ export class LocalImport {
     return { localId: result.repository_id, name: result.name, result: result.result };
   }
 
-  /** Applies one page of rows (ids the source's); links are kept for `finish`. */
+  /**
+   * Applies one page of rows (ids the source's); links are kept for `finish`. `usages` are
+   * the page's task usages (openDeepWiki's `task_usages`): each live task of the page gets
+   * exactly its listed ones. Without them (an older source of ours) usages are left alone.
+   */
   async rows(
     tasks: Record<string, unknown>[],
     documents: Record<string, unknown>[],
+    usages?: Record<string, unknown>[] | null,
   ): Promise<{ tasks: BatchRowOutcome[]; documents: BatchRowOutcome[] }> {
+    if (usages) {
+      const byTask = new Map<number, Record<string, unknown>[]>();
+      for (const usage of usages) {
+        const list = byTask.get(Number(usage.task_id)) ?? [];
+        list.push(usage);
+        byTask.set(Number(usage.task_id), list);
+      }
+      tasks = tasks.map((task) =>
+        task.deleted ? task : { ...task, task_usages: byTask.get(Number(task.task_id)) ?? [] },
+      );
+    }
     for (const task of tasks) {
       const id = Number(task.task_id);
       this.seenTasks.add(id);
@@ -77,39 +93,31 @@ export class LocalImport {
   }
 
   /**
-   * After a complete, unfiltered export without tombstones (an openDeepWiki source): rows this
-   * peer gave us earlier that it no longer has are deleted here too.
+   * After a complete, unfiltered openDeepWiki export. openDeepWiki exports only the latest
+   * version of each document and never deletes, so a document it gave us earlier and no
+   * longer lists is not gone: it was regenerated. Such a document whose task now points at
+   * another document becomes an older version of it (`is_latest` false, `replaced_by` the
+   * task's document); nothing is deleted. Returns the documents retired so.
    */
-  async deleteMissing(): Promise<number> {
+  async keepReplacedVersions(): Promise<{ id: number; title: string }[]> {
     return writeTransaction(this.db, async (tx) => {
-      let deleted = 0;
-      for (const [entity, table, seen] of [
-        ['document', 'documents', this.seenDocuments],
-        ['task', 'tasks', this.seenTasks],
-      ] as const) {
-        const mapped = await tx.query<{ remote_id: number; local_id: number }>(
-          `SELECT m.remote_id, m.local_id FROM sync_id_map m JOIN ${table} r ON r.id = m.local_id
-            WHERE m.peer_key = $1 AND m.entity = $2 AND r.repository_id = $3 AND NOT r.deleted`,
-          [this.caller.peerKey, entity, this.localRepositoryId],
-        );
-        const gone = mapped
-          .filter((row) => !seen.has(Number(row.remote_id)))
-          .map((row) => Number(row.local_id));
-        if (gone.length === 0) continue;
-        if (table === 'documents') {
-          await tx.query(
-            `UPDATE tasks SET doc_uid = NULL, updated_at = now() WHERE NOT deleted AND doc_uid IN
-               (SELECT d.uid FROM documents d JOIN ${idList('$1')} ids ON ids.id = d.id)`,
-            [{ v: gone }],
-          );
-        }
-        const rows = await tx.query(
-          `UPDATE ${table} AS t SET deleted = true, updated_at = now() FROM ${idList('$1')} ids WHERE t.id = ids.id RETURNING t.id`,
-          [{ v: gone }],
-        );
-        deleted += rows.length;
-      }
-      return deleted;
+      const mapped = await tx.query<{ remote_id: number; local_id: number }>(
+        `SELECT m.remote_id, m.local_id FROM sync_id_map m JOIN documents d ON d.id = m.local_id
+          WHERE m.peer_key = $1 AND m.entity = 'document' AND d.repository_id = $2 AND NOT d.deleted AND d.is_latest`,
+        [this.caller.peerKey, this.localRepositoryId],
+      );
+      const missing = mapped
+        .filter((row) => !this.seenDocuments.has(Number(row.remote_id)))
+        .map((row) => Number(row.local_id));
+      if (missing.length === 0) return [];
+      const retired = await tx.query<{ id: number; title: string }>(
+        `UPDATE documents d SET is_latest = false, replaced_by_uid = t.doc_uid, updated_at = now()
+           FROM ${idList('$1')} ids, tasks t
+          WHERE d.id = ids.id AND t.id = d.task_id AND t.doc_uid IS NOT NULL AND t.doc_uid <> d.uid
+         RETURNING d.id, d.title`,
+        [{ v: missing }],
+      );
+      return retired.map((row) => ({ id: Number(row.id), title: String(row.title) }));
     });
   }
 

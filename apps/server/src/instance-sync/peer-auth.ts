@@ -3,8 +3,11 @@
 //   2. a peer token (sync_peer_tokens): its scopes and repositories; it must sign its
 //      requests when it has a signing secret;
 //   3. no token at all, only from an address the operator listed in SYNC_ALLOW_TOKENLESS_FROM
-//      (an unmodified openDeepWiki): receive and export, never initiate.
-// A valid signature is also required from anyone who sends signature headers.
+//      (an unmodified openDeepWiki): receive and export, never initiate;
+//   4. no token, from a browser page of an origin listed in SYNC_CORS_ORIGINS: only the two
+//      lists openDeepWiki's pull page reads (browser-origins.ts).
+// A valid signature is also required from anyone who sends signature headers. The body is
+// read only once the caller is known, so an unauthenticated request costs no body buffering.
 import type { MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { SYNC_HEADERS, SYNC_SCOPES, uidSchema, type SyncScope } from '@wikisync/shared';
@@ -19,6 +22,7 @@ import { addressAllowed, normaliseAddress } from './address-allowlist.js';
 import { findPeerToken } from './peer-token-store.js';
 import { claimNonce } from './nonce-store.js';
 import { verifySignature } from './request-signing.js';
+import { allowedBrowserOrigin } from './browser-origins.js';
 import type { SecretBox } from './secret-box.js';
 
 export interface PeerAuthOptions {
@@ -26,6 +30,7 @@ export interface PeerAuthOptions {
   box: SecretBox;
   admin: { token: string; principal: Principal } | undefined;
   allowTokenlessFrom: readonly string[];
+  corsOrigins?: readonly string[];
 }
 
 const ALL_SCOPES: ReadonlySet<SyncScope> = new Set(SYNC_SCOPES);
@@ -44,10 +49,9 @@ export function peerAuth({
   box,
   admin,
   allowTokenlessFrom,
+  corsOrigins = [],
 }: PeerAuthOptions): MiddlewareHandler<SyncEnv> {
   return async (c, next) => {
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
-    c.set('rawBody', rawBody);
     const instanceHeader = c.req.header(SYNC_HEADERS.instance);
     if (instanceHeader !== undefined && !uidSchema.safeParse(instanceHeader).success) {
       throw new ValidationError(
@@ -94,6 +98,18 @@ export function peerAuth({
           peerKey: `token:${peer.id}`,
         };
       }
+    } else if (
+      !addressAllowed(remoteAddress(c), allowTokenlessFrom) &&
+      allowedBrowserOrigin(c, corsOrigins)
+    ) {
+      const origin = allowedBrowserOrigin(c, corsOrigins)!;
+      caller = {
+        kind: 'tokenless',
+        name: `web page ${origin}`,
+        scopes: new Set<SyncScope>(['export']),
+        repositoryIds: null,
+        peerKey: `origin:${origin}`,
+      };
     } else {
       const address = remoteAddress(c);
       if (!addressAllowed(address, allowTokenlessFrom)) {
@@ -113,6 +129,9 @@ export function peerAuth({
     // Our senders name themselves; their ids are mapped by instance, not by credential, so a
     // rotated token does not turn the next sync into a second copy.
     if (instanceHeader && caller.kind !== 'tokenless') caller.peerKey = `instance:${instanceHeader}`;
+
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    c.set('rawBody', rawBody);
 
     if (signingSecret !== null || c.req.header(SYNC_HEADERS.signature) !== undefined) {
       if (signingSecret === null) {

@@ -20,6 +20,7 @@ export function fastSyncConfig(overrides: Partial<Config['sync']> = {}): Config[
   return {
     retentionDays: 30,
     allowTokenlessFrom: [],
+    corsOrigins: [],
     secretKey: 'test-secret-key-for-sync-0123456789',
     retryBaseMs: 5,
     requestTimeoutMs: 3000,

@@ -83,7 +83,7 @@ export async function runPull(ctx: PullContext): Promise<PullResult> {
       tracker.totalTasks = totalTasks;
     }
     const startedAt = new Date().toISOString();
-    const outcome = await importer.rows(page.tasks, page.documents);
+    const outcome = await importer.rows(page.tasks, page.documents, page.task_usages);
     const titles = new Map<string, string>();
     for (const task of page.tasks) titles.set(`t${String(task.task_id)}`, String(task.title ?? ''));
     for (const document of page.documents)
@@ -121,9 +121,17 @@ export async function runPull(ctx: PullContext): Promise<PullResult> {
   tracker.currentTask = 'Linking tasks to their documents';
   await importer.finish();
   if (!paged && !selected) {
-    const deleted = await importer.deleteMissing();
-    tracker.counts.deleted += deleted;
-    tracker.counts.total += deleted;
+    // An openDeepWiki source: what it no longer lists was regenerated, never deleted.
+    for (const document of await importer.keepReplacedVersions())
+      tracker.record({
+        entity: 'document',
+        title: document.title,
+        status: 'updated',
+        sourceId: null,
+        targetId: document.id,
+        error: null,
+        startedAt: new Date().toISOString(),
+      });
   }
   tracker.completedTasks = Math.max(0, (tracker.totalTasks ?? 0) - failedTasks.size);
   return {

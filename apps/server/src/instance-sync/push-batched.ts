@@ -7,7 +7,8 @@ import { saveSent } from './id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
 import type { ProgressTracker } from './progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
-import { documentWireRow, type WireRow } from './wire-rows.js';
+import { documentWireRow, usageWireRow, type WireRow } from './wire-rows.js';
+import { loadTaskUsages } from '../tasks/task-usage-store.js';
 import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
 
 function failedOutcome(id: number, error: unknown): BatchRowOutcome {
@@ -94,7 +95,19 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     db,
     plan.touchedTaskIds.filter((id) => !changedIds.has(id)),
   );
-  const tasks = [...plan.changedTasks, ...contextTasks];
+  // A changed task carries its whole list of usages (the receiver replaces its own with it);
+  // a task sent only for context carries none and its usages there are left alone.
+  const usages = await loadTaskUsages(
+    db,
+    plan.changedTasks.filter((task) => !task.deleted).map((task) => Number(task.task_id)),
+  );
+  const withUsages = (task: WireRow): WireRow => {
+    const id = Number(task.task_id);
+    return task.deleted
+      ? task
+      : { ...task, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
+  };
+  const tasks = [...plan.changedTasks.map(withUsages), ...contextTasks];
   const units = new UnitProgress(tracker, {
     taskIds: plan.touchedTaskIds,
     sendsTask: () => true,

@@ -12,6 +12,8 @@ export interface PushContext {
   tracker: ProgressTracker;
   signal: AbortSignal;
   targetId: number;
+  /** The target's key as a source (`sync_id_map`): rows we pulled from it go back under its ids. */
+  peerKey: string;
   plan: PushPlan;
   clear: boolean;
   capabilities: SyncCapabilities | undefined;

@@ -2,7 +2,7 @@
 // target (by server_version, tombstones included), or a selection of documents and their
 // tasks, or everything. Document contents are not loaded here, only ids, so planning a
 // 10,000-document push is a few small index reads.
-import { idList } from './sql-lists.js';
+import { idList } from '../db/sql-lists.js';
 import type { Queryable } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { currentVersion } from './source.js';

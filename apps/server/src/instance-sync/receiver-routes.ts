@@ -12,6 +12,7 @@ import {
   repositoryUpsertRequestSchema,
   taskCreateRequestSchema,
   taskUpdateDocIdRequestSchema,
+  taskUsageCreateRequestSchema,
   type SyncCapabilities,
 } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
@@ -24,6 +25,7 @@ import {
   clearRepository,
   createDocumentCall,
   createTaskCall,
+  createTaskUsages,
   updateTaskDocId,
   upsertRepository,
 } from './receiver.js';
@@ -103,6 +105,11 @@ export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
       const caller = c.get('syncCaller');
       requireScope(caller, 'receive');
       return c.json(ok(await updateTaskDocId(db, caller, body(c, taskUpdateDocIdRequestSchema))));
+    })
+    .post('/task-usage-create', async (c) => {
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'receive');
+      return c.json(ok(await createTaskUsages(db, caller, body(c, taskUsageCreateRequestSchema))));
     })
     .post('/batch-upsert', async (c) => {
       const caller = c.get('syncCaller');

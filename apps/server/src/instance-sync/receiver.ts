@@ -1,22 +1,27 @@
 // The receiver side of PROTOCOL.md §2: what `repository-upsert`, `repository-clear`,
-// `task-create`, `document-create` and `task-update-docid` do (`batch-upsert` is in
-// batch-receiver.ts). Every id a peer sends is looked up through the peer's own mapping (see
+// `task-create`, `document-create`, `task-update-docid` and `task-usage-create` do
+// (`batch-upsert` is in batch-receiver.ts). Every id a peer sends is looked up through the peer's own mapping (see
 // id-map.ts), so a row that only shares a number with the peer's id is never touched.
-import type { DocumentCreateRequest, RepositoryUpsertRequest, TaskCreateRequest } from '@wikisync/shared';
+import type {
+  DocumentCreateRequest,
+  RepositoryUpsertRequest,
+  TaskCreateRequest,
+  TaskUsageCreateRequest,
+} from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { randomUid } from '../db/uid.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { isMappedLocal, lookupMapped, saveMappings } from './id-map.js';
-import {
-  applyLinks,
-  applyRows,
-  documentUids,
-  DOCUMENT_TABLE,
-  TASK_TABLE,
-  type AppliedRow,
-} from './row-apply.js';
+import { applyRows, DOCUMENT_TABLE, TASK_TABLE, type AppliedRow } from './row-apply.js';
+import { setLocalReference, setPeerReferences } from './links.js';
+import { replaceTaskUsages } from '../tasks/task-usage-store.js';
 import { incomingDocument, incomingTask } from './wire-rows.js';
-import { requireAnyRepository, requireRepository, type SyncCaller } from './sync-caller.js';
+import {
+  callerForRepository,
+  requireAnyRepository,
+  requireRepository,
+  type SyncCaller,
+} from './sync-caller.js';
 
 const REPOSITORY_FIELDS = [
   'name',
@@ -35,6 +40,7 @@ export async function upsertRepository(
   caller: SyncCaller,
   input: RepositoryUpsertRequest,
 ): Promise<{ repository_id: number; name: string; result: 'created' | 'updated' | 'unchanged' }> {
+  caller = callerForRepository(caller, input.repository_id);
   return writeTransaction(db, async (tx) => {
     const mapped = await lookupMapped(tx, caller.peerKey, 'repository', [input.repository_id]);
     let localId = mapped.get(input.repository_id);
@@ -104,6 +110,7 @@ export async function clearRepository(
   caller: SyncCaller,
   remoteRepositoryId: number,
 ): Promise<number> {
+  caller = callerForRepository(caller, remoteRepositoryId);
   return writeTransaction(db, async (tx) => {
     const localId = await resolveRepository(tx, caller, remoteRepositoryId);
     await clearLocalRepository(tx, localId);
@@ -146,6 +153,7 @@ function failedOnly(applied: AppliedRow): void {
 }
 
 export async function createTaskCall(db: Database, caller: SyncCaller, input: TaskCreateRequest) {
+  caller = callerForRepository(caller, input.repository_id);
   return writeTransaction(db, async (tx) => {
     const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
     const [applied] = await applyRows(tx, TASK_TABLE, caller.peerKey, localRepositoryId, [
@@ -156,15 +164,18 @@ export async function createTaskCall(db: Database, caller: SyncCaller, input: Ta
       throw new BadRequestError(
         `Task ${input.task_id ?? ''} was never received here, so it cannot be deleted.`,
       );
-    if (input.doc_id !== null) {
-      // The sender's document id, usable only once that document has been received.
-      const doc = (await lookupMapped(tx, caller.peerKey, 'document', [input.doc_id], localRepositoryId)).get(
-        input.doc_id,
+    if (!input.deleted) {
+      const reference = [{ localId: applied!.localId, remoteTarget: input.run_after }];
+      await setPeerReferences(tx, caller.peerKey, localRepositoryId, 'run_after', reference);
+      // The sender's document id; a sender that sends none links it with task-update-docid.
+      await setPeerReferences(
+        tx,
+        caller.peerKey,
+        localRepositoryId,
+        'doc',
+        [{ localId: applied!.localId, remoteTarget: input.doc_id }],
+        { keepOnNone: true },
       );
-      if (doc !== undefined) {
-        const uid = (await documentUids(tx, [doc])).get(doc) ?? null;
-        await applyLinks(tx, 'tasks', [{ localId: applied!.localId, uid }]);
-      }
     }
     return {
       task_id: applied!.localId,
@@ -176,14 +187,11 @@ export async function createTaskCall(db: Database, caller: SyncCaller, input: Ta
 }
 
 export async function createDocumentCall(db: Database, caller: SyncCaller, input: DocumentCreateRequest) {
+  caller = callerForRepository(caller, input.repository_id);
   return writeTransaction(db, async (tx) => {
     const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
     if (input.task_id !== null)
       await requireLocalRow(tx, 'tasks', input.task_id, localRepositoryId, 'task_id');
-    const replacedByUid =
-      input.replaced_by === null
-        ? null
-        : await requireLocalRow(tx, 'documents', input.replaced_by, localRepositoryId, 'replaced_by');
     const [applied] = await applyRows(tx, DOCUMENT_TABLE, caller.peerKey, localRepositoryId, [
       incomingDocument(input.document_id, input, input.task_id),
     ]);
@@ -192,8 +200,12 @@ export async function createDocumentCall(db: Database, caller: SyncCaller, input
       throw new BadRequestError(
         `Document ${input.document_id ?? ''} was never received here, so it cannot be deleted.`,
       );
+    // The sender's id of the newer version; openDeepWiki sends newest first, so it is
+    // normally here already, and otherwise it is linked when it arrives.
     if (!input.deleted)
-      await applyLinks(tx, 'documents', [{ localId: applied!.localId, uid: replacedByUid }]);
+      await setPeerReferences(tx, caller.peerKey, localRepositoryId, 'replaced_by', [
+        { localId: applied!.localId, remoteTarget: input.replaced_by },
+      ]);
     return {
       document_id: applied!.localId,
       repository_id: localRepositoryId,
@@ -209,18 +221,36 @@ export async function updateTaskDocId(
   input: { task_id: number; document_id: number },
 ) {
   return writeTransaction(db, async (tx) => {
-    const rows = await tx.query<{ repository_id: number }>('SELECT repository_id FROM tasks WHERE id = $1', [
-      input.task_id,
-    ]);
-    const repositoryId = rows[0] ? Number(rows[0].repository_id) : undefined;
     // Only rows this peer wrote here may be re-pointed by it.
-    if (repositoryId === undefined || !(await isMappedLocal(tx, caller.peerKey, 'task', input.task_id))) {
-      throw new NotFoundError(`Task ${input.task_id} received from this peer`);
-    }
-    requireRepository(caller, repositoryId);
+    await requirePeerTask(tx, caller, input.task_id);
+    const [task] = await tx.query<{ repository_id: number }>(
+      'SELECT repository_id FROM tasks WHERE id = $1',
+      [input.task_id],
+    );
+    const repositoryId = Number(task!.repository_id);
     const uid = await requireLocalRow(tx, 'documents', input.document_id, repositoryId, 'document_id');
-    await applyLinks(tx, 'tasks', [{ localId: input.task_id, uid }]);
+    await setLocalReference(tx, 'doc', input.task_id, uid);
     return { task_id: input.task_id, document_id: input.document_id };
+  });
+}
+
+/** Our task `taskId`, when this peer wrote it here (the receiver's ids, as task-update-docid). */
+async function requirePeerTask(tx: Queryable, caller: SyncCaller, taskId: number): Promise<void> {
+  const rows = await tx.query<{ repository_id: number }>(
+    'SELECT repository_id FROM tasks WHERE id = $1 AND NOT deleted',
+    [taskId],
+  );
+  if (!rows[0] || !(await isMappedLocal(tx, caller.peerKey, 'task', taskId)))
+    throw new NotFoundError(`Task ${taskId} received from this peer`);
+  requireRepository(caller, Number(rows[0].repository_id));
+}
+
+/** `task-usage-create`: replaces all of the task's usages (openDeepWiki's semantics, both forms). */
+export async function createTaskUsages(db: Database, caller: SyncCaller, input: TaskUsageCreateRequest) {
+  return writeTransaction(db, async (tx) => {
+    await requirePeerTask(tx, caller, input.task_id);
+    await replaceTaskUsages(tx, new Map([[input.task_id, input.usages]]));
+    return { task_id: input.task_id };
   });
 }
 

@@ -9,11 +9,12 @@
 // its megabytes before taking it, and the writes under the lock only read the stage (the
 // lock serialises every writer; parsing JSON while holding it made the receiver's writes the
 // bottleneck of a push).
-import { idList, textList } from './sql-lists.js';
+import { idList, textList } from '../db/sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import { randomUid } from '../db/uid.js';
 import { lookupMapped, saveMappings, type SyncEntity } from './id-map.js';
+import { resolvePending } from './links.js';
 
 interface ColumnSpec {
   name: string;
@@ -42,7 +43,6 @@ export const TASK_TABLE: TableSpec = {
     { name: 'title', type: 'text' },
     { name: 'outline', type: 'text' },
     { name: 'status', type: 'text' },
-    { name: 'run_after', type: 'timestamptz' },
     { name: 'error_msg', type: 'text' },
     { name: 'sort_order', type: 'integer' },
     { name: 'started_at', type: 'timestamptz' },
@@ -168,7 +168,8 @@ function listRecord(
  * Applies rows to one local repository for one peer. Mapped rows are updated (only when a
  * value differs, so an unchanged row keeps its server_version); unmapped rows whose uid names
  * a row of this repository adopt it (a copy coming back home); the rest are inserted with the
- * sent uid when it is free. Tombstones delete mapped rows and are skipped otherwise.
+ * sent uid when it is free. Tombstones delete mapped rows and are skipped otherwise. A row
+ * sent without an id is mapped under our own id, the one the sender learns from our answer.
  */
 export async function applyRows(
   tx: Queryable,
@@ -213,7 +214,7 @@ export async function applyRows(
       const owner = uidOwners.get(row.uid);
       if (owner && owner.repository_id === localRepositoryId) {
         localId = owner.id;
-        if (row.remoteId !== null) adopted.push({ remoteId: row.remoteId, localId });
+        adopted.push({ remoteId: row.remoteId ?? localId, localId });
       }
     }
     if (row.deleted) {
@@ -248,12 +249,15 @@ export async function applyRows(
     for (const { index, uid } of inserts) {
       const localId = idByUid.get(uid)!;
       results[index] = { remoteId: rows[index]!.remoteId, localId, result: 'created' };
-      const remoteId = rows[index]!.remoteId;
-      if (remoteId !== null) pairs.push({ remoteId, localId });
+      // A sender that sent no id (0: "assign one", as openDeepWiki's receiver reads it) names
+      // the row by the id we answer with from now on, so that id is mapped for it.
+      pairs.push({ remoteId: rows[index]!.remoteId ?? localId, localId });
     }
     await saveMappings(tx, peerKey, spec.entity, pairs);
+    await resolvePending(tx, peerKey, spec.entity, localRepositoryId, pairs);
   }
   await saveMappings(tx, peerKey, spec.entity, adopted);
+  await resolvePending(tx, peerKey, spec.entity, localRepositoryId, adopted);
 
   if (updates.length > 0) {
     const changed = await tx.query<{ id: number }>(
@@ -303,43 +307,4 @@ export async function applyRows(
     }
   }
   return results;
-}
-
-export interface LinkUpdate {
-  localId: number;
-  /** The uid the reference should hold, or null to clear it. */
-  uid: string | null;
-}
-
-/**
- * Sets tasks.doc_uid or documents.replaced_by_uid; only rows whose value differs are written.
- * updated_at is left alone: it is the sender's, and a later copy compares against it.
- */
-export async function applyLinks(
-  tx: Queryable,
-  table: 'tasks' | 'documents',
-  links: readonly LinkUpdate[],
-): Promise<number> {
-  if (links.length === 0) return 0;
-  const column = table === 'tasks' ? 'doc_uid' : 'replaced_by_uid';
-  const rows = await tx.query(
-    `UPDATE ${table} AS t SET ${column} = x.ref
-       FROM jsonb_to_recordset($1::jsonb->'v') AS x(id bigint, ref text)
-      WHERE t.id = x.id AND t.${column} IS DISTINCT FROM x.ref
-     RETURNING t.id`,
-    [{ v: links.map((link) => ({ id: link.localId, ref: link.uid })) }],
-  );
-  return rows.length;
-}
-
-/** uids of our documents, by id (for links). */
-export async function documentUids(tx: Queryable, ids: readonly number[]): Promise<Map<number, string>> {
-  const found = new Map<number, string>();
-  if (ids.length === 0) return found;
-  const rows = await tx.query<{ id: number; uid: string }>(
-    `SELECT d.id, d.uid FROM documents d JOIN ${idList('$1')} ids ON ids.id = d.id`,
-    [{ v: ids }],
-  );
-  for (const row of rows) found.set(Number(row.id), row.uid);
-  return found;
 }

@@ -2,7 +2,7 @@
 // Export pages are cut by id within each table (tasks first, then documents) and filtered by
 // server_version for incremental copies, so a 10,000-document repository travels as many
 // small answers and no answer depends on one long request.
-import { idList } from './sql-lists.js';
+import { idList } from '../db/sql-lists.js';
 import type { PullExportResponse } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import { isoTime } from '../db/row.js';
@@ -14,7 +14,10 @@ import {
   EXPORT_TASK_COLUMNS,
   repositoryWireRow,
   taskWireRow,
+  usageWireRow,
+  type WireRow,
 } from './wire-rows.js';
+import { loadTaskUsages } from '../tasks/task-usage-store.js';
 import { REPOSITORY_COLUMNS } from '../repositories/repository-store.js';
 
 export async function listExportableRepositories(db: Queryable, caller: SyncCaller) {
@@ -64,6 +67,13 @@ export async function listExportableDocuments(db: Queryable, caller: SyncCaller,
     status: row.status === null ? null : String(row.status),
     created_at: isoTime(row.created_at),
   }));
+}
+
+/** The usages of the live tasks among `tasks` (database rows), each with our task id. */
+async function usagesOf(db: Queryable, tasks: readonly Record<string, unknown>[]): Promise<WireRow[]> {
+  const ids = tasks.filter((task) => !task.deleted).map((task) => Number(task.id));
+  const usages = await loadTaskUsages(db, ids);
+  return ids.flatMap((id) => (usages.get(id) ?? []).map((usage) => usageWireRow(id, usage)));
 }
 
 /** The newest committed version: rows that commit later always get a larger one. */
@@ -143,6 +153,7 @@ export async function exportRepository(
       repository,
       tasks: tasks.map(taskWireRow),
       documents: documents.map(documentWireRow),
+      task_usages: await usagesOf(db, tasks),
       next_cursor: null,
       incremental: Boolean(request.since_version),
     };
@@ -179,6 +190,7 @@ export async function exportRepository(
     repository,
     tasks: phase === 't' ? rows.map(taskWireRow) : [],
     documents: phase === 'd' ? rows.map(documentWireRow) : [],
+    task_usages: phase === 't' ? await usagesOf(db, rows) : [],
     next_cursor: nextCursor,
     incremental: Boolean(request.since_version),
     ...extra,

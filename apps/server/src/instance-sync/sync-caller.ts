@@ -21,6 +21,17 @@ export interface SyncEnv {
   };
 }
 
+/**
+ * The caller as the receiver maps the ids of one of its repositories. A tokenless peer is
+ * known only by its address, and two openDeepWiki servers behind one address number their
+ * tasks and documents alike (1, 2, …), so their ids are kept apart per sending repository
+ * ("address:<ip>#repo:<its repository id>"). Every other caller is one instance already.
+ */
+export function callerForRepository(caller: SyncCaller, remoteRepositoryId: number): SyncCaller {
+  if (caller.kind !== 'tokenless') return caller;
+  return { ...caller, peerKey: `${caller.peerKey}#repo:${remoteRepositoryId}` };
+}
+
 const SCOPE_WORDS: Record<SyncScope, string> = {
   receive: 'receive data (push into this server)',
   export: 'export data (pull from this server)',

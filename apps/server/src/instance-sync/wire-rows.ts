@@ -1,7 +1,10 @@
 // Converts wire rows (ours or openDeepWiki's) into the rows `row-apply.ts` writes, and our
-// database rows into wire rows. Field names on the wire are PROTOCOL.md's.
+// database rows into wire rows. Field names on the wire are PROTOCOL.md's. Outgoing ids are
+// JSON numbers with 0 for "none", and times are RFC 3339 or null, never "": openDeepWiki's Go
+// decoder refuses "" for a time and anything but a number for an id.
 import type { WireDocumentFields, WireTaskFields } from '@wikisync/shared';
 import { isoTime, isoTimeOrNull } from '../db/row.js';
+import type { TaskUsage } from '../tasks/task-usage-store.js';
 import type { IncomingRow } from './row-apply.js';
 
 export function incomingTask(remoteId: number | null, row: WireTaskFields): IncomingRow {
@@ -15,7 +18,6 @@ export function incomingTask(remoteId: number | null, row: WireTaskFields): Inco
       title: row.title,
       outline: row.outline,
       status: row.status,
-      run_after: row.run_after,
       error_msg: row.error_msg,
       sort_order: row.sort_order,
       started_at: row.started_at,
@@ -54,24 +56,29 @@ export function incomingDocument(
 
 /** Columns read for export: the wire fields plus uid and the tombstone flag. */
 export const EXPORT_TASK_COLUMNS =
-  'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at, deleted, server_version';
+  'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after_id, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at, deleted, server_version';
 export const EXPORT_DOCUMENT_COLUMNS =
   'id, uid, repository_id, task_id, title, filename, content, language, sort_order, version, is_latest, replaced_by, metadata, created_at, updated_at, deleted, server_version';
 
 export type WireRow = Record<string, unknown>;
+
+/** A reference as openDeepWiki's wire has it: the id, or 0 for none. */
+export function idOrZero(value: unknown): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
 
 export function taskWireRow(row: Record<string, unknown>): WireRow {
   return {
     task_id: Number(row.id),
     uid: row.uid,
     repository_id: Number(row.repository_id),
-    doc_id: row.doc_id === null || row.doc_id === undefined ? null : Number(row.doc_id),
+    doc_id: idOrZero(row.doc_id),
     writer_name: row.writer_name,
     task_type: row.task_type,
     title: row.title,
     outline: row.outline,
     status: row.status,
-    run_after: isoTimeOrNull(row.run_after),
+    run_after: idOrZero(row.run_after_id),
     error_msg: row.error_msg,
     sort_order: Number(row.sort_order),
     started_at: isoTimeOrNull(row.started_at),
@@ -88,7 +95,7 @@ export function documentWireRow(row: Record<string, unknown>): WireRow {
     document_id: Number(row.id),
     uid: row.uid,
     repository_id: Number(row.repository_id),
-    task_id: row.task_id === null || row.task_id === undefined ? null : Number(row.task_id),
+    task_id: idOrZero(row.task_id),
     title: row.title,
     filename: row.filename,
     content: row.content,
@@ -96,7 +103,7 @@ export function documentWireRow(row: Record<string, unknown>): WireRow {
     sort_order: Number(row.sort_order),
     version: Number(row.version),
     is_latest: Boolean(row.is_latest),
-    replaced_by: row.replaced_by === null || row.replaced_by === undefined ? null : Number(row.replaced_by),
+    replaced_by: idOrZero(row.replaced_by),
     metadata: row.metadata ?? {},
     created_at: isoTime(row.created_at),
     updated_at: isoTime(row.updated_at),
@@ -119,5 +126,20 @@ export function repositoryWireRow(row: Record<string, unknown>): WireRow {
     metadata: row.metadata ?? {},
     created_at: isoTime(row.created_at),
     updated_at: isoTime(row.updated_at),
+  };
+}
+
+/** A usage as `pull-export` and `task-usage-create` carry it; `task_id` is the sender's. */
+export function usageWireRow(taskId: number, usage: TaskUsage & { id?: number }): WireRow {
+  return {
+    id: usage.id ?? 0,
+    task_id: taskId,
+    api_key_name: usage.api_key_name,
+    prompt_tokens: usage.prompt_tokens,
+    completion_tokens: usage.completion_tokens,
+    total_tokens: usage.total_tokens,
+    cached_tokens: usage.cached_tokens,
+    reasoning_tokens: usage.reasoning_tokens,
+    created_at: usage.created_at ?? new Date().toISOString(),
   };
 }

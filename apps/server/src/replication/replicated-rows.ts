@@ -30,7 +30,7 @@ export const COLLECTION_SQL: Record<CollectionName, CollectionSql> = {
   },
   tasks: {
     select: `SELECT x.id, x.uid, r.uid AS repository_uid, x.doc_uid, x.writer_name, x.task_type, x.title, x.outline,
-                    x.status, x.run_after, x.error_msg, x.sort_order, x.started_at, x.completed_at, x.metadata,
+                    x.status, x.run_after_uid, x.error_msg, x.sort_order, x.started_at, x.completed_at, x.metadata,
                     x.created_at, x.updated_at, x.deleted, x.server_version, x.repository_id
                FROM tasks x JOIN repositories r ON r.id = x.repository_id`,
     repositoryColumn: 'x.repository_id',
@@ -84,7 +84,7 @@ export function toReplicatedDoc<C extends CollectionName>(
       title: String(row.title),
       outline: String(row.outline),
       status: row.status as ReplicatedTask['status'],
-      run_after: isoTimeOrNull(row.run_after),
+      run_after_uid: stringOrNull(row.run_after_uid),
       error_msg: String(row.error_msg),
       sort_order: Number(row.sort_order),
       started_at: isoTimeOrNull(row.started_at),

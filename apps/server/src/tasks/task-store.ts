@@ -10,7 +10,7 @@ import { requireWritableRepository } from '../repositories/repository-store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 
 export const TASK_COLUMNS =
-  'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at';
+  'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after_id, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at';
 
 const UPDATABLE = [
   'doc_uid',
@@ -19,7 +19,7 @@ const UPDATABLE = [
   'title',
   'outline',
   'status',
-  'run_after',
+  'run_after_uid',
   'error_msg',
   'sort_order',
   'started_at',
@@ -38,7 +38,7 @@ export function toTask(row: Record<string, unknown>): Task {
     title: String(row.title),
     outline: String(row.outline),
     status: row.status as Task['status'],
-    run_after: isoTimeOrNull(row.run_after),
+    run_after_id: numberOrNull(row.run_after_id),
     error_msg: String(row.error_msg),
     sort_order: Number(row.sort_order),
     started_at: isoTimeOrNull(row.started_at),
@@ -94,22 +94,26 @@ export async function getTask(db: Queryable, principal: Principal, id: number): 
 }
 
 /**
- * A task's `doc_id` must name a live document of the same repository; the table keeps the
- * document's uid (see the migration). Returns undefined when `docId` is not being changed.
+ * A task's `doc_id` must name a live document of the same repository, and its `run_after_id`
+ * a live task of it; the table keeps their uids (see the migrations). Returns undefined when
+ * the reference is not being changed.
  */
-async function resolveDocumentUid(
+async function resolveReferenceUid(
   tx: Queryable,
   repositoryId: number,
-  docId: number | null | undefined,
+  field: 'doc_id' | 'run_after_id',
+  id: number | null | undefined,
 ): Promise<string | null | undefined> {
-  if (docId === undefined || docId === null) return docId;
+  if (id === undefined || id === null) return id;
+  const table = field === 'doc_id' ? 'documents' : 'tasks';
   const rows = await tx.query<{ uid: string }>(
-    'SELECT uid FROM documents WHERE id = $1 AND repository_id = $2 AND NOT deleted',
-    [docId, repositoryId],
+    `SELECT uid FROM ${table} WHERE id = $1 AND repository_id = $2 AND NOT deleted`,
+    [id, repositoryId],
   );
   if (!rows[0]) {
+    const what = field === 'doc_id' ? 'a document' : 'a task';
     throw new BadRequestError(
-      `doc_id ${docId} is not a document of repository ${repositoryId}; send an existing document id or null.`,
+      `${field} ${id} is not ${what} of repository ${repositoryId}; send an existing ${what.slice(2)} id or null.`,
     );
   }
   return rows[0].uid;
@@ -118,13 +122,19 @@ async function resolveDocumentUid(
 export async function createTask(db: Database, principal: Principal, input: TaskCreate): Promise<Task> {
   return writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, input.repository_id);
-    const docUid = await resolveDocumentUid(tx, input.repository_id, input.doc_id);
+    const docUid = await resolveReferenceUid(tx, input.repository_id, 'doc_id', input.doc_id);
+    const runAfterUid = await resolveReferenceUid(
+      tx,
+      input.repository_id,
+      'run_after_id',
+      input.run_after_id,
+    );
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM tasks WHERE uid = $1', [uid]);
     if (taken.length > 0)
       throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
     const rows = await tx.query<{ id: number }>(
-      `INSERT INTO tasks (uid, repository_id, doc_uid, writer_name, task_type, title, outline, status, run_after,
+      `INSERT INTO tasks (uid, repository_id, doc_uid, writer_name, task_type, title, outline, status, run_after_uid,
                           error_msg, sort_order, started_at, completed_at, metadata)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
       [
@@ -136,7 +146,7 @@ export async function createTask(db: Database, principal: Principal, input: Task
         input.title,
         input.outline,
         input.status,
-        input.run_after,
+        runAfterUid,
         input.error_msg,
         input.sort_order,
         input.started_at,
@@ -157,9 +167,12 @@ export async function updateTask(
   return writeTransaction(db, async (tx) => {
     const task = await findLiveTask(tx, id);
     await requireWritableRepository(tx, principal, task.repository_id);
-    const { doc_id: docId, ...rest } = patch;
-    const docUid = await resolveDocumentUid(tx, task.repository_id, docId);
-    const set = buildAssignments({ ...rest, doc_uid: docUid }, UPDATABLE, 2);
+    const { doc_id: docId, run_after_id: runAfterId, ...rest } = patch;
+    const docUid = await resolveReferenceUid(tx, task.repository_id, 'doc_id', docId);
+    const runAfterUid = await resolveReferenceUid(tx, task.repository_id, 'run_after_id', runAfterId);
+    if (runAfterId === id)
+      throw new BadRequestError(`run_after_id ${id} is the task itself; a task cannot wait for itself.`);
+    const set = buildAssignments({ ...rest, doc_uid: docUid, run_after_uid: runAfterUid }, UPDATABLE, 2);
     await tx.query(`UPDATE tasks SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
     return findLiveTask(tx, id);
   });

@@ -35,7 +35,7 @@ export function taskDoc(repositoryUid: string, overrides: Partial<ReplicatedTask
     title: 'task',
     outline: '',
     status: 'pending',
-    run_after: null,
+    run_after_uid: null,
     error_msg: '',
     sort_order: 0,
     started_at: null,

@@ -45,6 +45,6 @@ export function idSelector(param: string): Record<string, unknown> {
 }
 
 /** The path segment for a row: its numeric id when the server gave one, else its uid. */
-export function routeId(row: { id: number | null; uid: string }): string {
-  return row.id === null ? row.uid : String(row.id);
+export function routeId(row: { id?: number | null | undefined; uid: string }): string {
+  return row.id === null || row.id === undefined ? row.uid : String(row.id);
 }

@@ -58,7 +58,8 @@ export const repositorySchema: RxJsonSchema<RepositoryDoc> = {
 
 export const taskSchema: RxJsonSchema<TaskDoc> = {
   title: 'tasks',
-  version: 0,
+  // 1: `run_after` (a time) became `run_after_uid`, the task that must finish first.
+  version: 1,
   primaryKey: 'uid',
   type: 'object',
   additionalProperties: false,
@@ -72,7 +73,7 @@ export const taskSchema: RxJsonSchema<TaskDoc> = {
     title: text,
     outline: text,
     status: { type: 'string', enum: ['pending', 'queued', 'running', 'succeeded', 'failed', 'canceled'] },
-    run_after: nullableTime,
+    run_after_uid: nullableUid,
     error_msg: text,
     sort_order: int32,
     started_at: nullableTime,
@@ -83,6 +84,20 @@ export const taskSchema: RxJsonSchema<TaskDoc> = {
   },
   required: requiredFields('tasks'),
   indexes: [['repository_uid', 'sort_order']],
+};
+
+/**
+ * How a replica written by an older app reaches the current schema, for each version. A
+ * migrated document keeps its place in the push queue, so an edit made offline before an
+ * upgrade is still pushed after it.
+ */
+export const taskMigrations = {
+  // The old run_after held a time, which names no task; the server dropped those values in
+  // the same change (migration 004), so the replica and the server agree on null.
+  1: (old: Record<string, unknown>) => {
+    const { run_after: _time, ...task } = old;
+    return { ...task, run_after_uid: null };
+  },
 };
 
 export const documentSchema: RxJsonSchema<DocumentDoc> = {

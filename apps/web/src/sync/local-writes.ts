@@ -36,7 +36,7 @@ export async function createTask(
     task_type: '',
     outline: '',
     status: 'pending',
-    run_after: null,
+    run_after_uid: null,
     error_msg: '',
     sort_order: 0,
     started_at: null,

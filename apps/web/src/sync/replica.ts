@@ -1,11 +1,19 @@
 // The local database: the three replicated collections plus the local-only
 // `sync_conflicts`. Storage is injected: IndexedDB (Dexie) in the browser, Dexie over
 // fake-indexeddb in Node tests. Production code never loads RxDB's dev-mode.
-import { createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb/plugins/core';
+import {
+  addRxPlugin,
+  createRxDatabase,
+  type RxCollection,
+  type RxDatabase,
+  type RxStorage,
+} from 'rxdb/plugins/core';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import type { CollectionName } from '@wikisync/shared';
 import {
   documentSchema,
   repositorySchema,
+  taskMigrations,
   taskSchema,
   type DocumentDoc,
   type RepositoryDoc,
@@ -38,6 +46,9 @@ export interface Replica {
   collection(name: CollectionName): RxCollection<Record<string, unknown>>;
   close(): Promise<void>;
 }
+
+// Replicas written by an older app are migrated on open (collection-schemas.ts).
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 let conflictSequence = 0;
 
@@ -83,7 +94,11 @@ export async function createReplica({
         schema: repositorySchema,
         conflictHandler: createConflictHandler('repositories', report),
       },
-      tasks: { schema: taskSchema, conflictHandler: createConflictHandler('tasks', report) },
+      tasks: {
+        schema: taskSchema,
+        migrationStrategies: taskMigrations,
+        conflictHandler: createConflictHandler('tasks', report),
+      },
       documents: { schema: documentSchema, conflictHandler: createConflictHandler('documents', report) },
     });
   } catch (error) {

@@ -12,7 +12,7 @@ const base: DocState = {
   title: 'base',
   outline: 'base outline',
   status: 'pending',
-  run_after: null,
+  run_after_uid: null,
   error_msg: '',
   sort_order: 0,
   started_at: null,

@@ -28,8 +28,9 @@ export const wireDocumentFieldsSchema = z.object({
 export type WireDocumentFields = z.infer<typeof wireDocumentFieldsSchema>;
 
 /**
- * `POST /document-create`: `document_id` and `repository_id` are the sender's; `task_id`
- * and `replaced_by` are the receiver's (taken from earlier answers).
+ * `POST /document-create`: `document_id`, `repository_id` and `replaced_by` are the sender's
+ * (openDeepWiki sends its own `replaced_by` and never remaps it); `task_id` is the
+ * receiver's, taken from its answer to `task-create`.
  */
 export const documentCreateRequestSchema = wireDocumentFieldsSchema.extend({
   document_id: optionalRemoteIdSchema,

@@ -7,6 +7,7 @@ export * from './repository-clear.js';
 export * from './task-create.js';
 export * from './document-create.js';
 export * from './task-update-docid.js';
+export * from './task-usage-create.js';
 export * from './batch-upsert.js';
 export * from './repository-list.js';
 export * from './document-list.js';

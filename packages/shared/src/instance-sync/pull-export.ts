@@ -26,6 +26,11 @@ export const pullExportResponseSchema = z.object({
   repository: z.record(z.string(), z.unknown()),
   tasks: z.array(z.record(z.string(), z.unknown())),
   documents: z.array(z.record(z.string(), z.unknown())),
+  /**
+   * Usages of the tasks in this answer, each with the source's `task_id`. Absent from older
+   * servers of ours, and then a pull leaves usages alone.
+   */
+  task_usages: z.array(z.record(z.string(), z.unknown())).nullish(),
   /** Ours only: paging and incremental state. */
   next_cursor: z.string().nullish(),
   checkpoint: z.number().int().optional(),

@@ -3,9 +3,11 @@ import { longTextSchema, mediumTextSchema, numericIdSchema, shortTextSchema, uid
 import {
   optionalRemoteIdSchema,
   optionalTimeSchema,
+  runAfterSchema,
   wireMetadataSchema,
   wireTaskStatusSchema,
 } from './wire-fields.js';
+import { taskUsageRowSchema } from './task-usage-create.js';
 
 const int32 = z.int().min(-2_147_483_648).max(2_147_483_647);
 
@@ -17,7 +19,8 @@ export const wireTaskFieldsSchema = z.object({
   title: shortTextSchema.nullish().transform((v) => v ?? ''),
   outline: longTextSchema.nullish().transform((v) => v ?? ''),
   status: wireTaskStatusSchema.nullish().transform((v) => v ?? 'succeeded'),
-  run_after: optionalTimeSchema,
+  /** The sender's id of the task that must finish first (0 = none). */
+  run_after: runAfterSchema,
   error_msg: mediumTextSchema.nullish().transform((v) => v ?? ''),
   sort_order: int32.nullish().transform((v) => v ?? 0),
   started_at: optionalTimeSchema,
@@ -27,6 +30,12 @@ export const wireTaskFieldsSchema = z.object({
   updated_at: optionalTimeSchema,
   /** Ours only: a tombstone, so incremental copies carry deletions. */
   deleted: z.boolean().optional().default(false),
+  /**
+   * Ours only (`batch-upsert`): the task's LLM token use, replacing what the receiver holds
+   * for it. Absent leaves the receiver's usages alone; openDeepWiki sends them with
+   * `task-usage-create` instead.
+   */
+  task_usages: z.array(taskUsageRowSchema).max(10_000, 'send at most 10,000 usages per task').optional(),
 });
 export type WireTaskFields = z.infer<typeof wireTaskFieldsSchema>;
 

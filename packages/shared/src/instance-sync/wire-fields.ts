@@ -7,13 +7,25 @@ import { numericIdSchema, timestampSchema } from '../common.js';
 import { TASK_STATUSES } from '../model/task.js';
 import { REPOSITORY_STATUSES } from '../model/repository.js';
 
-/** A sender's numeric id; 0 and null mean "none" (Go's zero value). */
-export const optionalRemoteIdSchema = z
+/** A sender's numeric id or none: 0 and null mean "none" (Go's zero value). */
+export const remoteReferenceSchema = z
   .union([numericIdSchema, z.literal(0), z.literal('0'), z.null()])
+  .transform((value) => (value === 0 || value === '0' || value === null ? null : value));
+
+/** A sender's numeric id; absent, 0 and null all mean "none". */
+export const optionalRemoteIdSchema = remoteReferenceSchema
   .optional()
-  .transform((value) =>
-    value === 0 || value === '0' || value === null || value === undefined ? null : value,
-  );
+  .transform((value) => (value === undefined ? null : value));
+
+/**
+ * A task's `run_after`: the sender's id of the task that must finish first (openDeepWiki's
+ * meaning). Our servers before that was understood sent a time here; a time names no task,
+ * so it reads as "none", as the migration that made the column a reference did with them.
+ */
+export const runAfterSchema = z
+  .union([remoteReferenceSchema, timestampSchema.transform(() => null)])
+  .optional()
+  .transform((value) => value ?? null);
 
 /** An RFC 3339 time or nothing; Go's zero time (year 1) also means nothing. */
 export const optionalTimeSchema = z

@@ -7,7 +7,8 @@ import { longTextSchema, metadataSchema, shortTextSchema, timestampSchema, uidSc
  */
 export const replicatedDocumentSchema = z.strictObject({
   uid: uidSchema,
-  id: z.int().positive().nullable(),
+  /** The server's number; a client that created the row offline sends none (PROTOCOL.md §1). */
+  id: z.int().positive().nullish(),
   repository_uid: uidSchema,
   task_uid: uidSchema.nullable(),
   title: shortTextSchema,

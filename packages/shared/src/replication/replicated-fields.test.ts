@@ -12,7 +12,7 @@ const task = {
   title: 'a',
   outline: '',
   status: 'pending',
-  run_after: null,
+  run_after_uid: null,
   error_msg: '',
   sort_order: 0,
   started_at: null,
@@ -37,13 +37,15 @@ describe('replicated document equality', () => {
   it('validates pushes per collection, naming the bad row and field', () => {
     const result = pushRequestSchema.safeParse({
       collection: 'tasks',
-      rows: [{ assumed_master_state: null, new_document_state: { ...task, run_after: 'yesterday' } }],
+      rows: [{ assumed_master_state: null, new_document_state: { ...task, run_after_uid: 'not a uid!' } }],
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.path).toEqual(['rows', 0, 'new_document_state', 'run_after']);
+    expect(result.error?.issues[0]?.path).toEqual(['rows', 0, 'new_document_state', 'run_after_uid']);
+    // A stock RxDB client that created the row offline sends no server id at all (PROTOCOL.md §1).
+    const { id: _id, ...withoutId } = task;
     const ok = pushRequestSchema.parse({
       collection: 'tasks',
-      rows: [{ new_document_state: { ...task, created_at: '2024-01-01T02:00:00+02:00' } }],
+      rows: [{ new_document_state: { ...withoutId, created_at: '2024-01-01T02:00:00+02:00' } }],
     });
     expect(ok.rows[0]).toMatchObject({
       assumed_master_state: null,

@@ -38,7 +38,7 @@ export const COMPARED_FIELDS = {
     'title',
     'outline',
     'status',
-    'run_after',
+    'run_after_uid',
     'error_msg',
     'sort_order',
     'started_at',

@@ -8,7 +8,8 @@ import { repositoryStatusSchema } from '../model/repository.js';
  */
 export const replicatedRepositorySchema = z.strictObject({
   uid: uidSchema,
-  id: z.int().positive().nullable(),
+  /** The server's number; a client that created the row offline sends none (PROTOCOL.md §1). */
+  id: z.int().positive().nullish(),
   name: shortTextSchema.min(1, 'must not be empty'),
   url: shortTextSchema,
   description: mediumTextSchema,

@@ -9,10 +9,11 @@ import {
 } from '../common.js';
 import { taskStatusSchema } from '../model/task.js';
 
-/** A task as replication carries it. `repository_uid` must exist; `doc_uid` is a soft pointer. */
+/** A task as replication carries it. `repository_uid` must exist; `doc_uid` and `run_after_uid` are soft pointers. */
 export const replicatedTaskSchema = z.strictObject({
   uid: uidSchema,
-  id: z.int().positive().nullable(),
+  /** The server's number; a client that created the row offline sends none (PROTOCOL.md §1). */
+  id: z.int().positive().nullish(),
   repository_uid: uidSchema,
   doc_uid: uidSchema.nullable(),
   writer_name: shortTextSchema,
@@ -20,7 +21,8 @@ export const replicatedTaskSchema = z.strictObject({
   title: shortTextSchema,
   outline: longTextSchema,
   status: taskStatusSchema,
-  run_after: timestampSchema.nullable(),
+  /** The task that must finish first: a soft pointer by uid, like `doc_uid`. */
+  run_after_uid: uidSchema.nullable(),
   error_msg: mediumTextSchema,
   sort_order: z.int().min(-2_147_483_648).max(2_147_483_647),
   started_at: timestampSchema.nullable(),
