@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mediumTextSchema, metadataSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
 import { repositoryStatusSchema } from '../model/repository.js';
+import { httpUrlOrEmptySchema } from '../model/safe-url.js';
 
 /**
  * A repository as replication carries it: flat, keyed by `uid`. `id` is the server's number
@@ -10,7 +11,7 @@ export const replicatedRepositorySchema = z.strictObject({
   uid: uidSchema,
   id: z.int().positive().nullable(),
   name: shortTextSchema.min(1, 'must not be empty'),
-  url: shortTextSchema,
+  url: httpUrlOrEmptySchema,
   description: mediumTextSchema,
   clone_branch: shortTextSchema,
   clone_commit_id: shortTextSchema,
