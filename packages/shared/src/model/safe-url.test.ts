@@ -16,7 +16,11 @@ const UNSAFE = [
 
 describe('safe http(s) links', () => {
   it('accepts http and https URLs', () => {
-    for (const url of ['http://example.com', 'https://git.example.com/team/repo.git', 'HTTPS://EXAMPLE.COM/x']) {
+    for (const url of [
+      'http://example.com',
+      'https://git.example.com/team/repo.git',
+      'HTTPS://EXAMPLE.COM/x',
+    ]) {
       expect(isSafeHttpUrl(url), url).toBe(true);
       expect(safeHttpUrlOrEmpty(url)).toBe(url);
     }
