@@ -37,6 +37,8 @@ export interface Replica {
   readonly collections: ReplicaCollections;
   collection(name: CollectionName): RxCollection<Record<string, unknown>>;
   close(): Promise<void>;
+  /** Closes the replica and deletes all its data from this browser (sign-out). */
+  remove(): Promise<void>;
 }
 
 let conflictSequence = 0;
@@ -98,6 +100,9 @@ export async function createReplica({
       collections[collectionName] as unknown as RxCollection<Record<string, unknown>>,
     close: async () => {
       await database.close();
+    },
+    remove: async () => {
+      await database.remove();
     },
   };
 }
