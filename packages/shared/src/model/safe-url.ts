@@ -2,7 +2,6 @@
 // every reader (admins see everyone's repositories), so a `javascript:` or `data:` URL would
 // run an attacker's script with the reader's session. Only http(s) is ever a link; anything
 // else is refused at the edge (REST, replication push) and blanked where peers send it.
-import { z } from 'zod';
 import { shortTextSchema } from '../common.js';
 
 /**
