@@ -9,6 +9,7 @@ import { bearerAuth } from './http/auth-middleware.js';
 import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
 import { handleError, notFoundResponse } from './http/error-handler.js';
 import { mountWebApp } from './http/static-web.js';
+import { securityHeaders } from './http/security-headers.js';
 import { PayloadTooLargeError } from './errors.js';
 import { repositoryRoutes } from './repositories/repository-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
@@ -25,6 +26,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const app = new Hono<AppEnv>();
   app.onError(handleError);
   app.notFound(notFoundResponse);
+  app.use('*', securityHeaders());
 
   app.get('/health', async (c) => {
     await db.query('SELECT 1');

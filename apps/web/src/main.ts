@@ -1,4 +1,6 @@
 // wikisync web app entry: Vue 3 + Pinia + vue-router.
+// First, before any schema exists: the app's CSP allows no eval (see interpreted-parsers.ts).
+import '@wikisync/shared/interpreted-parsers';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';

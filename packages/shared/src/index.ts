@@ -4,6 +4,7 @@ export * from './envelope.js';
 export * from './error-codes.js';
 export * from './protocol-version.js';
 export * from './model/repository.js';
+export * from './model/safe-url.js';
 export * from './model/task.js';
 export * from './model/document.js';
 export * from './rest/list-query.js';

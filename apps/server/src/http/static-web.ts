@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { AppEnv } from '../context.js';
+import { webAppPolicy } from './security-headers.js';
 
 export function mountWebApp(app: Hono<AppEnv>, distDir: string): boolean {
   const indexPath = join(distDir, 'index.html');
   if (!existsSync(indexPath)) return false;
   const indexHtml = readFileSync(indexPath, 'utf8');
+  app.use('*', webAppPolicy());
   // Vite puts a content hash in every asset name, so an asset never changes under its name.
   app.use('/assets/*', async (c, next) => {
     await next();

@@ -44,6 +44,7 @@ export const useSyncStore = defineStore('sync', () => {
   let controller: SyncController | null = null;
   let subscriptions: Subscription[] = [];
   let opening: Promise<void> | null = null;
+  let pendingStore: StartSyncOptions['pendingStore'];
 
   const syncStatus = computed(() =>
     deriveSyncStatus({
@@ -62,6 +63,7 @@ export const useSyncStore = defineStore('sync', () => {
   /** Opens the replica and starts replicating; a second call while open is a no-op. */
   function startSync(options: StartSyncOptions): Promise<void> {
     opening ??= (async () => {
+      pendingStore = options.pendingStore;
       const replica = await createReplica({
         name: options.name,
         storage: options.storage,
@@ -123,14 +125,25 @@ export const useSyncStore = defineStore('sync', () => {
     await controller?.awaitInSync();
   }
 
-  /** Stops replication and closes the replica (sign-out); the data stays for next time. */
-  async function stopSync(): Promise<void> {
+  /**
+   * Stops replication and closes the replica. With `discardReplica` (sign-out) the replica's
+   * data and its record of pending edits are deleted from this browser, so the next person
+   * at this computer finds nothing of it; otherwise the data stays for next time.
+   */
+  async function stopSync(options: { discardReplica?: boolean } = {}): Promise<void> {
     for (const subscription of subscriptions) subscription.unsubscribe();
     subscriptions = [];
     await controller?.stop();
     controller = null;
-    await replicaRef.value?.close();
+    const replica = replicaRef.value;
     replicaRef.value = null;
+    if (options.discardReplica) {
+      await replica?.remove();
+      pendingStore?.save([]);
+    } else {
+      await replica?.close();
+    }
+    pendingStore = undefined;
     opening = null;
     started.value = false;
     collections.value = {};

@@ -45,6 +45,8 @@ export interface Replica {
   readonly collections: ReplicaCollections;
   collection(name: CollectionName): RxCollection<Record<string, unknown>>;
   close(): Promise<void>;
+  /** Closes the replica and deletes all its data from this browser (sign-out). */
+  remove(): Promise<void>;
 }
 
 // Replicas written by an older app are migrated on open (collection-schemas.ts).
@@ -113,6 +115,9 @@ export async function createReplica({
       collections[collectionName] as unknown as RxCollection<Record<string, unknown>>,
     close: async () => {
       await database.close();
+    },
+    remove: async () => {
+      await database.remove();
     },
   };
 }

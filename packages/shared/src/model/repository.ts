@@ -7,6 +7,7 @@ import {
   timestampSchema,
   uidSchema,
 } from '../common.js';
+import { httpUrlOrEmptySchema } from './safe-url.js';
 
 export const REPOSITORY_STATUSES = [
   'pending',
@@ -39,7 +40,7 @@ export type Repository = z.infer<typeof repositorySchema>;
 
 const repositoryFields = {
   name: shortTextSchema.min(1, 'must not be empty'),
-  url: shortTextSchema,
+  url: httpUrlOrEmptySchema,
   description: mediumTextSchema,
   clone_branch: shortTextSchema,
   clone_commit_id: shortTextSchema,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mediumTextSchema, metadataSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
 import { repositoryStatusSchema } from '../model/repository.js';
+import { httpUrlOrEmptySchema } from '../model/safe-url.js';
 
 /**
  * A repository as replication carries it: flat, keyed by `uid`. `id` is the server's number
@@ -11,7 +12,7 @@ export const replicatedRepositorySchema = z.strictObject({
   /** The server's number; a client that created the row offline sends none (PROTOCOL.md §1). */
   id: z.int().positive().nullish(),
   name: shortTextSchema.min(1, 'must not be empty'),
-  url: shortTextSchema,
+  url: httpUrlOrEmptySchema,
   description: mediumTextSchema,
   clone_branch: shortTextSchema,
   clone_commit_id: shortTextSchema,
