@@ -85,8 +85,20 @@ export class PayloadTooLargeError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(message: string) {
+  /** Sent as Retry-After: when trying again may succeed. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, retryAfterSeconds?: number) {
     super(ERROR_CODES.TOO_MANY_REQUESTS, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The server is at a capacity limit right now; the caller should come back later. */
+export class ServiceUnavailableError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ERROR_CODES.SERVICE_UNAVAILABLE, message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

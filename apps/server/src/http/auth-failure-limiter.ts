@@ -40,6 +40,7 @@ export class AuthFailureLimiter {
       const retryAfter = Math.ceil((entry.windowStart + this.windowMs - this.now()) / 1000);
       throw new TooManyRequestsError(
         `Too many failed sign-ins from this address; wait ${retryAfter} s and check the token you send.`,
+        retryAfter,
       );
     }
   }
