@@ -156,7 +156,7 @@ export async function updateTask(
 ): Promise<Task> {
   return writeTransaction(db, async (tx) => {
     const task = await findLiveTask(tx, id);
-    await requireWritableRepository(tx, principal, task.repository_id);
+    await requireWritableRepository(tx, principal, task.repository_id, `Task ${id}`);
     const { doc_id: docId, ...rest } = patch;
     const docUid = await resolveDocumentUid(tx, task.repository_id, docId);
     const set = buildAssignments({ ...rest, doc_uid: docUid }, UPDATABLE, 2);
@@ -169,7 +169,7 @@ export async function updateTask(
 export async function deleteTask(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
     const task = await findLiveTask(tx, id);
-    await requireWritableRepository(tx, principal, task.repository_id);
+    await requireWritableRepository(tx, principal, task.repository_id, `Task ${id}`);
     await tx.query('UPDATE tasks SET deleted = true, updated_at = now() WHERE id = $1', [id]);
   });
 }
