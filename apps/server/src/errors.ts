@@ -84,6 +84,17 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A conflict-log entry larger than the log keeps; see replication/conflict-log.ts. */
+export class ConflictEntryTooLargeError extends AppError {
+  constructor(localBytes: number, limitBytes: number) {
+    super(
+      ERROR_CODES.PAYLOAD_TOO_LARGE,
+      `local is ${localBytes} bytes, more than the ${limitBytes} the conflict log keeps for this row; ` +
+        'send your own state of this row as local, not other data.',
+    );
+  }
+}
+
 export class TooManyRequestsError extends AppError {
   /** Sent as Retry-After: when trying again may succeed. */
   readonly retryAfterSeconds: number | undefined;

@@ -20,6 +20,7 @@ export async function resolveConflict(
   db: Database,
   principal: Principal,
   request: ResolveConflictRequest,
+  logRetentionDays: number,
 ): Promise<ResolveConflictResponse> {
   const { collection, uid, resolution } = request;
   const document = request.document as ReplicatedDoc | undefined;
@@ -77,16 +78,21 @@ export async function resolveConflict(
       result = written.doc;
       repositoryId = written.repositoryId;
     }
-    const conflictId = await logResolution(tx, principal, {
-      collection,
-      uid,
-      repositoryId,
-      resolution,
-      base,
-      local: request.local ?? document ?? null,
-      server: current ? current.doc : null,
-      result,
-    });
+    const conflictId = await logResolution(
+      tx,
+      principal,
+      {
+        collection,
+        uid,
+        repositoryId,
+        resolution,
+        base,
+        local: request.local ?? document ?? null,
+        server: current ? current.doc : null,
+        result,
+      },
+      logRetentionDays,
+    );
     return { conflict_id: conflictId, document: result };
   });
 }

@@ -44,11 +44,20 @@ export function syncRoutes(
     })
     .post('/resolve-conflict', async (c) => {
       const request = await readJson(c, resolveConflictRequestSchema);
-      return c.json(ok(await resolveConflict(db, c.get('principal'), request)));
+      return c.json(
+        ok(await resolveConflict(db, c.get('principal'), request, config.conflictLogRetentionDays)),
+      );
     })
     .get('/conflicts', async (c) =>
       c.json(
-        ok({ items: await listResolutions(db, c.get('principal'), readQuery(c, conflictListQuerySchema)) }),
+        ok({
+          items: await listResolutions(
+            db,
+            c.get('principal'),
+            readQuery(c, conflictListQuerySchema),
+            config.conflictLogRetentionDays,
+          ),
+        }),
       ),
     )
     .get('/status', async (c) => c.json(ok(await readSyncStatus(db, c.get('principal')))))

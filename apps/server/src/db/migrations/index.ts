@@ -1,6 +1,7 @@
 import { initialSchema } from './001-initial-schema.js';
 import { replicationSchema } from './002-replication.js';
 import { instanceSyncSchema } from './003-instance-sync.js';
+import { conflictLogRetentionSchema } from './004-conflict-log-retention.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', sql: initialSchema },
   { version: 2, name: 'replication', sql: replicationSchema },
   { version: 3, name: 'instance-sync', sql: instanceSyncSchema },
+  { version: 4, name: 'conflict-log-retention', sql: conflictLogRetentionSchema },
 ];
