@@ -7,6 +7,8 @@ import type { AppDeps, AppEnv } from './context.js';
 import { ensureBootstrapAdmin } from './auth/user-store.js';
 import { bearerAuth } from './http/auth-middleware.js';
 import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
+import { authFailureGuard } from './http/auth-failure-guard.js';
+import { syncCallerCheck } from './http/sync-caller-check.js';
 import { handleError, notFoundResponse } from './http/error-handler.js';
 import { mountWebApp } from './http/static-web.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -14,7 +16,11 @@ import { PayloadTooLargeError } from './errors.js';
 import { repositoryRoutes } from './repositories/repository-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
-import { createInstanceSync, registerInstanceSync } from './instance-sync/instance-sync-service.js';
+import {
+  createInstanceSync,
+  registerInstanceSync,
+  secretBoxFor,
+} from './instance-sync/instance-sync-service.js';
 import { syncRoutes } from './replication/sync-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
@@ -39,8 +45,26 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     return c.json(ok(health));
   });
 
+  // One failure count per address for both APIs: a guesser cannot double its rate by
+  // alternating between them.
+  const limiter = new AuthFailureLimiter();
+  const { trustProxy } = config;
+
   // Instance sync has its own authentication (peer tokens, signing, tokenless peers), so it is
-  // mounted before /api and its bearer middleware.
+  // mounted before /api and its bearer middleware; the guard counts the 401s it answers.
+  app.use(
+    '/api/sync/*',
+    authFailureGuard({
+      limiter,
+      trustProxy,
+      acceptsCaller: syncCallerCheck({
+        db,
+        box: secretBoxFor(config),
+        admin,
+        allowTokenlessFrom: config.sync.allowTokenlessFrom,
+      }),
+    }),
+  );
   const instanceSync = createInstanceSync({ db, config, admin });
   await instanceSync.start();
   registerInstanceSync(app, instanceSync);
@@ -56,7 +80,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
       },
     }),
   );
-  api.use('*', bearerAuth({ db, admin, limiter: new AuthFailureLimiter() }));
+  api.use('*', bearerAuth({ db, admin, limiter, trustProxy }));
   api.get('/me', (c) => {
     const principal = c.get('principal');
     return c.json(ok({ id: principal.userId, name: principal.userName, is_admin: principal.isAdmin }));

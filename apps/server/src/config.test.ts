@@ -25,6 +25,23 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keys on the socket address and caps streams unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({
+      trustProxy: false,
+      maxStreamsPerUser: 16,
+      maxStreams: 1000,
+      conflictLogRetentionDays: 90,
+    });
+    expect(
+      loadConfig({
+        TRUST_PROXY: 'on',
+        MAX_STREAMS_PER_USER: '4',
+        MAX_STREAMS: '50',
+        CONFLICT_LOG_RETENTION_DAYS: '7',
+      }),
+    ).toMatchObject({ trustProxy: true, maxStreamsPerUser: 4, maxStreams: 50, conflictLogRetentionDays: 7 });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
   });
@@ -34,6 +51,9 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT must be between 1 and 65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
     [{ ADMIN_TOKEN: 'has space' }, /ADMIN_TOKEN must not contain spaces/],
+    [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be "on" or "off" \(got "yes"\)/],
+    [{ MAX_STREAMS_PER_USER: '0' }, /MAX_STREAMS_PER_USER must be at least 1/],
+    [{ CONFLICT_LOG_RETENTION_DAYS: '-1' }, /CONFLICT_LOG_RETENTION_DAYS must be more than 0/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

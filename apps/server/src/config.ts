@@ -30,6 +30,21 @@ const envSchema = z.object({
     .default(16 * 1024 * 1024),
   WEB_DIST_DIR: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  TRUST_PROXY: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('off'),
+  MAX_STREAMS_PER_USER: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(16),
+  MAX_STREAMS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1000),
+  CONFLICT_LOG_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number' })
+    .positive('must be more than 0')
+    .default(90),
   SYNC_RETENTION_DAYS: z.coerce
     .number({ message: 'must be a number' })
     .positive('must be more than 0')
@@ -69,6 +84,16 @@ export interface Config {
   /** The built web app to serve at `/`, if any. */
   webDistDir: string | undefined;
   databasePoolSize: number;
+  /**
+   * Behind a reverse proxy: take the caller's address from the right-most X-Forwarded-For
+   * entry (the one the proxy appended) instead of the socket, which is the proxy's.
+   */
+  trustProxy: boolean;
+  /** Open change streams (`GET /api/v1/sync/stream`) allowed per user and per process. */
+  maxStreamsPerUser: number;
+  maxStreams: number;
+  /** Conflict-log entries older than this are deleted. */
+  conflictLogRetentionDays: number;
   /** Instance sync (docs/instance-sync.md). */
   sync: SyncConfig;
 }
@@ -117,6 +142,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: value.MAX_BODY_BYTES,
     webDistDir: value.WEB_DIST_DIR,
     databasePoolSize: value.DATABASE_POOL_SIZE,
+    trustProxy: value.TRUST_PROXY === 'on',
+    maxStreamsPerUser: value.MAX_STREAMS_PER_USER,
+    maxStreams: value.MAX_STREAMS,
+    conflictLogRetentionDays: value.CONFLICT_LOG_RETENTION_DAYS,
     sync: {
       retentionDays: value.SYNC_RETENTION_DAYS,
       allowTokenlessFrom: (value.SYNC_ALLOW_TOKENLESS_FROM ?? '')

@@ -84,9 +84,32 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A conflict-log entry larger than the log keeps; see replication/conflict-log.ts. */
+export class ConflictEntryTooLargeError extends AppError {
+  constructor(localBytes: number, limitBytes: number) {
+    super(
+      ERROR_CODES.PAYLOAD_TOO_LARGE,
+      `local is ${localBytes} bytes, more than the ${limitBytes} the conflict log keeps for this row; ` +
+        'send your own state of this row as local, not other data.',
+    );
+  }
+}
+
 export class TooManyRequestsError extends AppError {
-  constructor(message: string) {
+  /** Sent as Retry-After: when trying again may succeed. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, retryAfterSeconds?: number) {
     super(ERROR_CODES.TOO_MANY_REQUESTS, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The server is at a capacity limit right now; the caller should come back later. */
+export class ServiceUnavailableError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ERROR_CODES.SERVICE_UNAVAILABLE, message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

@@ -38,14 +38,17 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
     );
   });
 
-  it('answers 403 to writes without write access and changes nothing', async () => {
-    for (const id of [visibleId, hiddenId]) {
+  it('answers 403 to writes without write access (404 when unreadable) and changes nothing', async () => {
+    for (const [id, status, message] of [
+      [visibleId, 403, /write access/],
+      [hiddenId, 404, /was not found/],
+    ] as const) {
       const response = await t.request('PATCH', `/api/repositories/${id}`, {
         body: { name: 'x' },
         token: reader.token,
       });
-      expect(response.status).toBe(403);
-      expect((await jsonOf(response)).error).toMatch(/write access/);
+      expect(response.status).toBe(status);
+      expect((await jsonOf(response)).error).toMatch(message);
     }
     const task = await t.request('POST', '/api/tasks', {
       body: { repository_id: visibleId, title: 'x' },

@@ -24,9 +24,20 @@ export async function requireRead(db: Queryable, principal: Principal, repositor
   }
 }
 
-/** Throws Forbidden unless the principal may write the repository. */
-export async function requireWrite(db: Queryable, principal: Principal, repositoryId: number): Promise<void> {
-  if ((await repositoryAccess(db, principal, repositoryId)) !== 'write') {
+/**
+ * Throws Forbidden unless the principal may write the repository; NotFound (naming `hidden`,
+ * the row the caller asked for) when they cannot even read it, exactly as a read would, so
+ * that a write never confirms that an invisible row exists.
+ */
+export async function requireWrite(
+  db: Queryable,
+  principal: Principal,
+  repositoryId: number,
+  hidden = `Repository ${repositoryId}`,
+): Promise<void> {
+  const access = await repositoryAccess(db, principal, repositoryId);
+  if (access === null) throw new NotFoundError(hidden);
+  if (access !== 'write') {
     throw new ForbiddenError(
       `You may not change repository ${repositoryId}; ask an administrator for write access to it.`,
     );

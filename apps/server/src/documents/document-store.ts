@@ -176,7 +176,7 @@ export async function updateDocument(
 ): Promise<Document> {
   return writeTransaction(db, async (tx) => {
     const document = await findLiveDocument(tx, id);
-    await requireWritableRepository(tx, principal, document.repository_id);
+    await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     const replacedByUid = await checkReferences(tx, document.repository_id, patch);
     const { replaced_by: _replacedBy, ...rest } = patch;
     const set = buildAssignments({ ...rest, replaced_by_uid: replacedByUid }, UPDATABLE, 2);
@@ -188,7 +188,7 @@ export async function updateDocument(
 export async function deleteDocument(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
     const document = await findLiveDocument(tx, id);
-    await requireWritableRepository(tx, principal, document.repository_id);
+    await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     await tx.query('UPDATE tasks SET doc_uid = NULL, updated_at = now() WHERE doc_uid = $1 AND NOT deleted', [
       document.uid,
     ]);

@@ -12,6 +12,7 @@ describe('AuthFailureLimiter', () => {
       limiter.recordFailure('a');
     }
     expect(() => limiter.check('a')).toThrow(TooManyRequestsError);
+    expect(limiter.isLimited('a')).toBe(true);
     expect(() => limiter.check('b')).not.toThrow();
     now = 1000;
     expect(() => limiter.check('a')).not.toThrow();
@@ -27,6 +28,8 @@ describe('AuthFailureLimiter', () => {
       const blocked = await t.request('GET', '/api/me', { token: 'guess-last' });
       expect(blocked.status).toBe(429);
       expect((await jsonOf(blocked)).error).toMatch(/Too many failed sign-ins/);
+      // The admin's valid token from the same address is not refused.
+      expect((await t.request('GET', '/api/me')).status).toBe(200);
     } finally {
       await t.close();
     }

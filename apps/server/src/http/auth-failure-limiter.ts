@@ -1,7 +1,11 @@
 // Slows down token guessing: after too many failed authentications from one address within
-// a window, that address gets 429 until the window has passed. Counters live in process
-// memory: each server process limits on its own, which is enough to make guessing a 256-bit
-// token hopeless while never locking out a user whose token is valid.
+// a window, that address gets 429 for every further *failed* attempt until the window has
+// passed. A request whose token is valid is never refused: tokens are unguessable, so the
+// limiter only has to make guessing slow, and refusing valid tokens would let one bad client
+// lock out everyone sharing its address (all users, behind a reverse proxy). The price is one
+// token lookup per refused request, as a bad token is only known to be bad once looked up.
+// Counters live in process memory: each server process limits on its own, which is enough to
+// make guessing a 256-bit token hopeless.
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { TooManyRequestsError } from '../errors.js';
@@ -24,13 +28,19 @@ export class AuthFailureLimiter {
     this.now = now;
   }
 
-  /** Throws 429 while `key` is over the limit. */
+  isLimited(key: string): boolean {
+    const entry = this.current(key);
+    return entry !== undefined && entry.count >= this.maxFailures;
+  }
+
+  /** Throws 429 while `key` is over the limit; call it only for a failed attempt. */
   check(key: string): void {
     const entry = this.current(key);
     if (entry && entry.count >= this.maxFailures) {
       const retryAfter = Math.ceil((entry.windowStart + this.windowMs - this.now()) / 1000);
       throw new TooManyRequestsError(
         `Too many failed sign-ins from this address; wait ${retryAfter} s and check the token you send.`,
+        retryAfter,
       );
     }
   }
@@ -56,8 +66,17 @@ export class AuthFailureLimiter {
   }
 }
 
-/** The caller's address, or "local" when the request did not come through a socket (tests). */
-export function clientAddress(c: Context): string {
+/**
+ * The caller's address, or "local" when the request did not come through a socket (tests).
+ * With `trustProxy`, the right-most X-Forwarded-For entry: the one our proxy appended for
+ * the peer it saw. Entries further left come from the client and can be forged, so they are
+ * never used; this assumes exactly one proxy in front of the server.
+ */
+export function clientAddress(c: Context, trustProxy = false): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
   try {
     return getConnInfo(c).remote.address ?? 'local';
   } catch {

@@ -11,8 +11,10 @@ export interface BearerAuthOptions {
   db: Database;
   /** The bootstrap admin token from ADMIN_TOKEN, and the user it acts as. */
   admin?: { token: string; principal: Principal };
-  /** Counts failed attempts per address and answers 429 past the limit. */
+  /** Counts failed attempts per address and answers 429 to further failures past the limit. */
   limiter?: AuthFailureLimiter;
+  /** Key the limiter on the proxy-appended X-Forwarded-For entry (TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 export function bearerToken(header: string | undefined): string | null {
@@ -21,10 +23,8 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /** Resolves `Authorization: Bearer <token>` to a principal, or answers 401. */
-export function bearerAuth({ db, admin, limiter }: BearerAuthOptions): MiddlewareHandler<AppEnv> {
+export function bearerAuth({ db, admin, limiter, trustProxy }: BearerAuthOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const address = clientAddress(c);
-    limiter?.check(address);
     const header = c.req.header('authorization');
     const token = bearerToken(header);
     if (!token) {
@@ -37,6 +37,9 @@ export function bearerAuth({ db, admin, limiter }: BearerAuthOptions): Middlewar
     const principal =
       admin && secretsEqual(token, admin.token) ? admin.principal : await findPrincipalByToken(db, token);
     if (!principal) {
+      // Only a failed guess is refused or counted: a valid token passes whatever the address did.
+      const address = clientAddress(c, trustProxy);
+      limiter?.check(address);
       limiter?.recordFailure(address);
       throw new UnauthorizedError('The token is unknown, expired or revoked; sign in again.');
     }

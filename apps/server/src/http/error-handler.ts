@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '@wikisync/shared';
-import { AppError, ConflictError } from '../errors.js';
+import { AppError, ConflictError, ServiceUnavailableError, TooManyRequestsError } from '../errors.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
@@ -43,6 +43,12 @@ export function errorResponse(c: Context, code: ErrorCode, message: string, extr
 export function handleError(error: Error, c: Context) {
   if (error instanceof ConflictError && error.current !== undefined) {
     return errorResponse(c, error.code, error.message, { data: error.current });
+  }
+  if (
+    (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) &&
+    error.retryAfterSeconds !== undefined
+  ) {
+    c.header('Retry-After', String(error.retryAfterSeconds));
   }
   if (error instanceof AppError) return errorResponse(c, error.code, error.message);
   if (error instanceof HTTPException) {

@@ -5,7 +5,7 @@ import type { CollectionName, ReplicatedDoc, ReplicatedRepository } from '@wikis
 import type { Queryable } from '../db/database.js';
 import type { Access, Principal } from '../auth/principal.js';
 import { repositoryAccess } from '../auth/access.js';
-import { ForbiddenError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { writeReplicatedDoc, type OwnerIds, type StoredDoc } from './replicated-rows.js';
 
 export type AccessCheck = (repositoryId: number) => Promise<Access | null>;
@@ -22,9 +22,17 @@ export function accessChecker(tx: Queryable, principal: Principal): AccessCheck 
   };
 }
 
+/** The uids of `stored` rows in repositories the caller cannot read. */
+export async function hiddenRows(check: AccessCheck, stored: Map<string, StoredDoc>): Promise<Set<string>> {
+  const hidden = new Set<string>();
+  for (const [uid, row] of stored) if ((await check(row.repositoryId)) === null) hidden.add(uid);
+  return hidden;
+}
+
 /**
  * The weakest access the caller has to the repositories a write touches (the row's
- * current one and the one it moves to). Throws Forbidden when one is invisible.
+ * current one and the one it moves to). Callers answer hidden rows and owners before this;
+ * should one slip through, it is NotFound, never a Forbidden that confirms it exists.
  */
 export async function writeAccess(
   check: AccessCheck,
@@ -36,10 +44,7 @@ export async function writeAccess(
     if (id === null) continue;
     const access = await check(id);
     if (access === null) {
-      throw new ForbiddenError(
-        `You may not change row ${uid}: its repository is not shared with you. Nothing was written; ` +
-          'ask an administrator for write access, or discard the local change.',
-      );
+      throw new NotFoundError(`Row ${uid}`);
     }
     if (access === 'read') weakest = 'read';
   }

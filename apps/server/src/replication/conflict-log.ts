@@ -1,5 +1,13 @@
 // The log of conflict resolutions: who chose what, when, from which base, local and server
 // states. Written in the same transaction as the resolution it records.
+//
+// Bounds, so that any user who can read a row cannot turn the log into free storage:
+// entries exist only for rows the caller can read (resolve-conflict.ts answers 404 before
+// logging otherwise); `local` is the one state nobody checks (base must equal the server
+// row, and server and result are rows), so it may exceed the larger of those rows by at most
+// LOCAL_STATE_SLACK_BYTES, which keeps a legitimate large document resolvable; and every
+// write deletes the entries older than CONFLICT_LOG_RETENTION_DAYS, which lists also hide
+// until the next write deletes them.
 import type {
   CollectionName,
   ConflictListQuery,
@@ -10,6 +18,10 @@ import type { Queryable } from '../db/database.js';
 import { isoTime } from '../db/row.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition } from '../auth/access.js';
+import { ConflictEntryTooLargeError } from '../errors.js';
+
+/** How much larger than the row's own states the caller's `local` may be. */
+export const LOCAL_STATE_SLACK_BYTES = 256 * 1024;
 
 export interface ConflictRecord {
   collection: CollectionName;
@@ -22,11 +34,20 @@ export interface ConflictRecord {
   result: unknown;
 }
 
+const jsonBytes = (value: unknown) => Buffer.byteLength(jsonOrNull(value) ?? '');
+
 export async function logResolution(
   tx: Queryable,
   principal: Principal,
   record: ConflictRecord,
+  retentionDays: number,
 ): Promise<number> {
+  const localBytes = jsonBytes(record.local);
+  const limit = LOCAL_STATE_SLACK_BYTES + Math.max(jsonBytes(record.server), jsonBytes(record.result));
+  if (localBytes > limit) throw new ConflictEntryTooLargeError(localBytes, limit);
+  await tx.query(`DELETE FROM sync_conflict_log WHERE resolved_at < ${retentionCutoff('$1')}`, [
+    retentionDays,
+  ]);
   const rows = await tx.query<{ id: number }>(
     `INSERT INTO sync_conflict_log (user_id, user_name, collection, uid, repository_id, resolution, base, local, server, result)
      VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9::text::jsonb, $10::text::jsonb) RETURNING id`,
@@ -46,6 +67,8 @@ export async function logResolution(
   return Number(rows[0]!.id);
 }
 
+const retentionCutoff = (days: string) => `now() - ${days}::double precision * interval '1 day'`;
+
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /** Newest first; a user sees resolutions in repositories they can read, and their own. */
@@ -53,6 +76,7 @@ export async function listResolutions(
   db: Queryable,
   principal: Principal,
   query: ConflictListQuery,
+  retentionDays: number,
 ): Promise<ConflictLogEntry[]> {
   const filters: string[] = [];
   const params: unknown[] = [];
@@ -60,6 +84,7 @@ export async function listResolutions(
     params.push(value);
     filters.push(sql(`$${params.length}`));
   };
+  add((p) => `resolved_at >= ${retentionCutoff(p)}`, retentionDays);
   if (query.collection) add((p) => `collection = ${p}`, query.collection);
   if (query.uid) add((p) => `uid = ${p}`, query.uid);
   if (query.before) add((p) => `id < ${p}`, query.before);

@@ -2,7 +2,9 @@
 // document's `task_uid`) must name rows the server has; they become foreign keys. A
 // tombstoned owner counts as existing: it will never come back, so refusing would leave the
 // client retrying the push forever, while the row itself stays harmless (and visible to the
-// same readers as its repository). Soft pointers (`doc_uid`, `replaced_by_uid`) are stored as
+// same readers as its repository). An owner in a repository the caller cannot read is
+// reported exactly as a missing one, so that a push never confirms that a hidden row exists.
+// Soft pointers (`doc_uid`, `replaced_by_uid`) are stored as
 // given and need no lookup.
 import type { CollectionName, ReplicatedDoc } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
@@ -35,12 +37,13 @@ async function idsByUid(
 
 /**
  * Looks up the owners of `docs` in one query per table. Throws MissingReferencesError,
- * naming every missing uid, before anything is written.
+ * naming every missing (or, with `canRead`, unreadable) uid, before anything is written.
  */
 export async function resolveOwners(
   db: Queryable,
   collection: CollectionName,
   docs: readonly ReplicatedDoc[],
+  canRead: (repositoryId: number) => Promise<boolean> = async () => true,
 ): Promise<OwnerResolver> {
   if (collection === 'repositories') return () => ({ repositoryId: null, taskId: null });
   const repositoryUids = new Set(docs.map((doc) => field(doc, 'repository_uid')!));
@@ -49,6 +52,9 @@ export async function resolveOwners(
   );
   const repositories = await idsByUid(db, 'repositories', repositoryUids);
   const tasks = await idsByUid(db, 'tasks', taskUids);
+  for (const found of [repositories, tasks]) {
+    for (const [uid, owner] of [...found]) if (!(await canRead(owner.repositoryId))) found.delete(uid);
+  }
   const missing = {
     repositories: [...repositoryUids].filter((uid) => !repositories.has(uid)).sort(),
     tasks: [...taskUids].filter((uid) => !tasks.has(uid)).sort(),

@@ -9,15 +9,21 @@
 //   otherwise                 → conflict: S goes back to the client's conflict handler
 // "Equals" compares every replicated field except the server-owned `id`. A row of a
 // repository the caller may only read comes back as a conflict with S (or, when the server
-// has no such row, as a tombstone: "this row does not exist for you"); a repository the
-// caller cannot see at all makes the whole push 403.
+// has no such row, as a tombstone: "this row does not exist for you").
+// Rows the caller cannot read are answered as if the server did not have them, so a push
+// never confirms that a hidden row exists: an owner (repository_uid, task_uid) in a hidden
+// repository is a missing reference (409, as for an unknown uid), a tombstone for a hidden
+// row is a no-op, and a live row whose uid a hidden row holds comes back as a tombstone
+// conflict, the answer for a row that does not exist for you. That last answer does say that
+// the uid is taken, which a server-wide unique key cannot avoid; uids are random, so only
+// someone who already knows a uid learns that, and nothing of the hidden row comes with it.
 import { replicatedDocsEqual, type PushRequest, type ReplicatedDoc } from '@wikisync/shared';
 import { type Database, writeTransaction } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { BadRequestError } from '../errors.js';
 import { loadStoredDocs } from './replicated-rows.js';
 import { resolveOwners } from './owner-lookup.js';
-import { accessChecker, applyReplicatedWrite, writeAccess } from './apply-write.js';
+import { accessChecker, applyReplicatedWrite, hiddenRows, writeAccess } from './apply-write.js';
 
 export async function pushRows(
   db: Database,
@@ -44,22 +50,29 @@ export async function pushRows(
   if (rows.length === 0) return [];
 
   return writeTransaction(db, async (tx) => {
+    const check = accessChecker(tx, principal);
     const stored = await loadStoredDocs(tx, collection, [...seen]);
+    const hidden = await hiddenRows(check, stored);
     // Rows that would write nothing need no owners: a tombstone for a row the server never had.
-    const writing = rows.filter(
-      (row) => stored.has(row.new_document_state.uid) || !row.new_document_state._deleted,
-    );
+    const writing = rows.filter((row) => {
+      const { uid, _deleted: deleted } = row.new_document_state;
+      return (stored.has(uid) && !hidden.has(uid)) || !deleted;
+    });
     const ownersOf = await resolveOwners(
       tx,
       collection,
       writing.map((row) => row.new_document_state),
+      async (repositoryId) => (await check(repositoryId)) !== null,
     );
-    const check = accessChecker(tx, principal);
     const conflicts: ReplicatedDoc[] = [];
     for (const row of rows) {
       const next = row.new_document_state;
       const current = stored.get(next.uid);
-      if (!current && next._deleted) continue;
+      if ((!current || hidden.has(next.uid)) && next._deleted) continue;
+      if (hidden.has(next.uid)) {
+        conflicts.push({ ...next, id: null, _deleted: true });
+        continue;
+      }
       // Access first: a row of an invisible repository must not come back as a "conflict".
       const owners = ownersOf(next);
       const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], next.uid);

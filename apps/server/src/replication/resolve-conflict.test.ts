@@ -106,7 +106,7 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
     expect((await jsonOf(wrongUid)).error).toMatch(/base\.uid must be other/);
   });
 
-  it("hides other users' repositories: 403 to resolve, nothing in their conflict list", async () => {
+  it("hides other users' repositories: 404 to resolve, nothing in their conflict list", async () => {
     const repo = repositoryDoc();
     await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
     await resolve({ collection: 'repositories', uid: repo.uid, resolution: 'server', base: repo });
@@ -115,7 +115,7 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
       { collection: 'repositories', uid: repo.uid, resolution: 'server', base: repo },
       stranger.token,
     );
-    expect(forbidden.status).toBe(403);
+    expect(forbidden.status).toBe(404);
     const list = (await jsonOf(await t.request('GET', '/api/v1/sync/conflicts', { token: stranger.token })))
       .data.items;
     expect(list).toEqual([]);

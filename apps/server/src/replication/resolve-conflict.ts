@@ -1,5 +1,7 @@
 // `POST /api/v1/sync/resolve-conflict`: apply a user's choice if the server row is still
 // the one they looked at (`base`), else 409 with the current row so they can look again.
+// A row the caller cannot read is treated as one the server does not have (as in push.ts),
+// so that resolving never confirms that a hidden row exists.
 import {
   replicatedDocsEqual,
   type ReplicatedDoc,
@@ -8,16 +10,17 @@ import {
 } from '@wikisync/shared';
 import { type Database, writeTransaction } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
-import { BadRequestError, ConflictError, ForbiddenError } from '../errors.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { loadStoredDocs } from './replicated-rows.js';
 import { resolveOwners } from './owner-lookup.js';
-import { accessChecker, applyReplicatedWrite, writeAccess } from './apply-write.js';
+import { accessChecker, applyReplicatedWrite, hiddenRows, writeAccess } from './apply-write.js';
 import { logResolution } from './conflict-log.js';
 
 export async function resolveConflict(
   db: Database,
   principal: Principal,
   request: ResolveConflictRequest,
+  logRetentionDays: number,
 ): Promise<ResolveConflictResponse> {
   const { collection, uid, resolution } = request;
   const document = request.document as ReplicatedDoc | undefined;
@@ -35,13 +38,20 @@ export async function resolveConflict(
   }
 
   return writeTransaction(db, async (tx) => {
-    const current = (await loadStoredDocs(tx, collection, [uid])).get(uid);
     const check = accessChecker(tx, principal);
-    if (current && (await check(current.repositoryId)) === null) {
-      throw new ForbiddenError(
-        `You may not resolve ${collection} row ${uid}: its repository is not shared with you.`,
-      );
-    }
+    const stored = await loadStoredDocs(tx, collection, [uid]);
+    const hidden = (await hiddenRows(check, stored)).has(uid);
+    const current = hidden ? undefined : stored.get(uid);
+    const writes =
+      resolution !== 'server' &&
+      document !== undefined &&
+      !(current && replicatedDocsEqual(collection, current.doc, document));
+    // Without a row the caller can read, the only thing to resolve is a row they create (base
+    // null). Anything else is about a row that does not exist for them: 404, and nothing is
+    // logged, so the log holds only entries about rows their readers can see. A uid taken by
+    // a hidden row is answered the same way; see push.ts on what that reveals.
+    if (!current && (hidden || base !== null || !writes))
+      throw new NotFoundError(`Row ${uid} of ${collection}`);
     const unchanged = current
       ? base !== null && replicatedDocsEqual(collection, current.doc, base)
       : base === null;
@@ -53,12 +63,10 @@ export async function resolveConflict(
     }
     let result: ReplicatedDoc | null = current ? current.doc : null;
     let repositoryId = current?.repositoryId ?? null;
-    if (
-      resolution !== 'server' &&
-      document &&
-      !(current && replicatedDocsEqual(collection, current.doc, document))
-    ) {
-      const owners = (await resolveOwners(tx, collection, [document]))(document);
+    if (writes && document) {
+      const owners = (
+        await resolveOwners(tx, collection, [document], async (id) => (await check(id)) !== null)
+      )(document);
       const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], uid);
       if (access === 'read') {
         throw new ForbiddenError(
@@ -70,16 +78,21 @@ export async function resolveConflict(
       result = written.doc;
       repositoryId = written.repositoryId;
     }
-    const conflictId = await logResolution(tx, principal, {
-      collection,
-      uid,
-      repositoryId,
-      resolution,
-      base,
-      local: request.local ?? document ?? null,
-      server: current ? current.doc : null,
-      result,
-    });
+    const conflictId = await logResolution(
+      tx,
+      principal,
+      {
+        collection,
+        uid,
+        repositoryId,
+        resolution,
+        base,
+        local: request.local ?? document ?? null,
+        server: current ? current.doc : null,
+        result,
+      },
+      logRetentionDays,
+    );
     return { conflict_id: conflictId, document: result };
   });
 }

@@ -1,7 +1,7 @@
 // `/api/v1/sync/*` (PROTOCOL.md §1): thin routes that validate with the shared schemas and
 // call the replication functions. Mounted behind the API's bearer auth and body limit.
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import {
   changesQuerySchema,
   conflictListQuerySchema,
@@ -19,7 +19,9 @@ import { pushRows } from './push.js';
 import { resolveConflict } from './resolve-conflict.js';
 import { listResolutions } from './conflict-log.js';
 import { readSyncStatus } from './sync-status.js';
-import { changeHubFor } from './change-hub.js';
+import { type ChangeHub, changeHubFor } from './change-hub.js';
+import type { Principal } from '../auth/principal.js';
+import { StreamSlots } from './stream-slots.js';
 
 export interface SyncRouteOptions {
   /** How long an idle stream waits before a heartbeat comment; PROTOCOL.md asks for ≤ 15 s. */
@@ -27,10 +29,11 @@ export interface SyncRouteOptions {
 }
 
 export function syncRoutes(
-  { db }: AppDeps,
+  { db, config }: AppDeps,
   { heartbeatMs = STREAM_HEARTBEAT_MS - 1000 }: SyncRouteOptions = {},
 ) {
   const hub = changeHubFor(db);
+  const slots = new StreamSlots(config.maxStreamsPerUser, config.maxStreams);
   return new Hono<AppEnv>()
     .get('/changes', async (c) =>
       c.json(ok(await readChanges(db, c.get('principal'), readQuery(c, changesQuerySchema)))),
@@ -41,60 +44,84 @@ export function syncRoutes(
     })
     .post('/resolve-conflict', async (c) => {
       const request = await readJson(c, resolveConflictRequestSchema);
-      return c.json(ok(await resolveConflict(db, c.get('principal'), request)));
+      return c.json(
+        ok(await resolveConflict(db, c.get('principal'), request, config.conflictLogRetentionDays)),
+      );
     })
     .get('/conflicts', async (c) =>
       c.json(
-        ok({ items: await listResolutions(db, c.get('principal'), readQuery(c, conflictListQuerySchema)) }),
+        ok({
+          items: await listResolutions(
+            db,
+            c.get('principal'),
+            readQuery(c, conflictListQuerySchema),
+            config.conflictLogRetentionDays,
+          ),
+        }),
       ),
     )
     .get('/status', async (c) => c.json(ok(await readSyncStatus(db, c.get('principal')))))
     .get('/stream', (c) => {
       const principal = c.get('principal');
+      const release = slots.take(principal.userId);
       return streamSSE(c, async (stream) => {
-        const queue: StreamChangeEvent[] = [];
-        let wake: () => void = () => {};
-        let revoked = false;
-        const unsubscribe = await hub.subscribe(
-          principal,
-          (event) => {
-            queue.push(event);
-            wake();
-          },
-          () => {
-            revoked = true;
-            wake();
-          },
-        );
-        stream.onAbort(() => wake());
         try {
-          // Only now is LISTEN active; clients pull on `ready`, so no commit falls in between.
-          await stream.writeSSE({
-            event: STREAM_EVENTS.ready,
-            data: JSON.stringify({ server_time: new Date().toISOString() }),
-          });
-          while (!stream.aborted && !stream.closed && !revoked) {
-            if (queue.length === 0) {
-              let timer: ReturnType<typeof setTimeout> | undefined;
-              await new Promise<void>((resolve) => {
-                wake = resolve;
-                timer = setTimeout(resolve, heartbeatMs);
-              });
-              clearTimeout(timer);
-              wake = () => {};
-            }
-            if (stream.aborted || stream.closed || revoked) break;
-            if (queue.length === 0) {
-              await stream.write(': heartbeat\n\n');
-              continue;
-            }
-            for (const event of queue.splice(0)) {
-              await stream.writeSSE({ event: STREAM_EVENTS.change, data: JSON.stringify(event) });
-            }
-          }
+          await serveChangeStream(stream, hub, principal, heartbeatMs);
         } finally {
-          await unsubscribe();
+          release();
         }
       });
     });
+}
+
+/** Sends `ready`, then changes and heartbeats until the client leaves or its token stops working. */
+async function serveChangeStream(
+  stream: SSEStreamingApi,
+  hub: ChangeHub,
+  principal: Principal,
+  heartbeatMs: number,
+): Promise<void> {
+  const queue: StreamChangeEvent[] = [];
+  let wake: () => void = () => {};
+  let revoked = false;
+  const unsubscribe = await hub.subscribe(
+    principal,
+    (event) => {
+      queue.push(event);
+      wake();
+    },
+    () => {
+      revoked = true;
+      wake();
+    },
+  );
+  stream.onAbort(() => wake());
+  try {
+    // Only now is LISTEN active; clients pull on `ready`, so no commit falls in between.
+    await stream.writeSSE({
+      event: STREAM_EVENTS.ready,
+      data: JSON.stringify({ server_time: new Date().toISOString() }),
+    });
+    while (!stream.aborted && !stream.closed && !revoked) {
+      if (queue.length === 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, heartbeatMs);
+        });
+        clearTimeout(timer);
+        wake = () => {};
+      }
+      if (stream.aborted || stream.closed || revoked) break;
+      if (queue.length === 0) {
+        await stream.write(': heartbeat\n\n');
+        continue;
+      }
+      for (const event of queue.splice(0)) {
+        await stream.writeSSE({ event: STREAM_EVENTS.change, data: JSON.stringify(event) });
+      }
+    }
+  } finally {
+    await unsubscribe();
+  }
 }

@@ -78,14 +78,18 @@ export async function getRepository(db: Queryable, principal: Principal, id: num
   return repository;
 }
 
-/** Before a write: NotFound when the repository is gone, Forbidden without write access. */
+/**
+ * Before a write: NotFound when the repository is gone or unreadable (naming `hidden`, the
+ * row the caller asked for), Forbidden when it is readable but not writable.
+ */
 export async function requireWritableRepository(
   db: Queryable,
   principal: Principal,
   id: number,
+  hidden?: string,
 ): Promise<Repository> {
   const repository = await findLiveRepository(db, id);
-  await requireWrite(db, principal, id);
+  await requireWrite(db, principal, id, hidden);
   return repository;
 }
 

@@ -166,7 +166,7 @@ export async function updateTask(
 ): Promise<Task> {
   return writeTransaction(db, async (tx) => {
     const task = await findLiveTask(tx, id);
-    await requireWritableRepository(tx, principal, task.repository_id);
+    await requireWritableRepository(tx, principal, task.repository_id, `Task ${id}`);
     const { doc_id: docId, run_after_id: runAfterId, ...rest } = patch;
     const docUid = await resolveReferenceUid(tx, task.repository_id, 'doc_id', docId);
     const runAfterUid = await resolveReferenceUid(tx, task.repository_id, 'run_after_id', runAfterId);
@@ -182,7 +182,7 @@ export async function updateTask(
 export async function deleteTask(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
     const task = await findLiveTask(tx, id);
-    await requireWritableRepository(tx, principal, task.repository_id);
+    await requireWritableRepository(tx, principal, task.repository_id, `Task ${id}`);
     await tx.query('UPDATE tasks SET deleted = true, updated_at = now() WHERE id = $1', [id]);
   });
 }

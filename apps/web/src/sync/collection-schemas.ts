@@ -93,7 +93,7 @@ export const taskSchema: RxJsonSchema<TaskDoc> = {
  */
 export const taskMigrations = {
   // The old run_after held a time, which names no task; the server dropped those values in
-  // the same change (migration 004), so the replica and the server agree on null.
+  // the same change (migration 005), so the replica and the server agree on null.
   1: (old: Record<string, unknown>) => {
     const { run_after: _time, ...task } = old;
     return { ...task, run_after_uid: null };

@@ -1,7 +1,8 @@
 import { initialSchema } from './001-initial-schema.js';
 import { replicationSchema } from './002-replication.js';
 import { instanceSyncSchema } from './003-instance-sync.js';
-import { taskReferencesAndUsagesSchema } from './004-task-references-and-usages.js';
+import { conflictLogRetentionSchema } from './004-conflict-log-retention.js';
+import { taskReferencesAndUsagesSchema } from './005-task-references-and-usages.js';
 
 export interface Migration {
   version: number;
@@ -14,5 +15,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', sql: initialSchema },
   { version: 2, name: 'replication', sql: replicationSchema },
   { version: 3, name: 'instance-sync', sql: instanceSyncSchema },
-  { version: 4, name: 'task-references-and-usages', sql: taskReferencesAndUsagesSchema },
+  { version: 4, name: 'conflict-log-retention', sql: conflictLogRetentionSchema },
+  { version: 5, name: 'task-references-and-usages', sql: taskReferencesAndUsagesSchema },
 ];
