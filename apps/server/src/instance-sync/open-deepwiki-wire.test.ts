@@ -14,12 +14,9 @@ describe.each(testDatabaseKinds())('openDeepWiki wire details on %s', (kind) => 
   let localRepositoryId: number;
   // Sent with the admin token: app.request() has no socket address for the tokenless rule,
   // which the interop suite exercises with the real peer.
-  const send = async (endpoint: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await t.request(body === undefined ? 'GET' : 'POST', `/api/sync/${endpoint}`, {
-      body,
-      headers,
-    });
-    return { status: response.status, json: await jsonOf(response), headers: response.headers };
+  const send = async (endpoint: string, body?: unknown) => {
+    const response = await t.request(body === undefined ? 'GET' : 'POST', `/api/sync/${endpoint}`, { body });
+    return { status: response.status, json: await jsonOf(response) };
   };
 
   beforeAll(async () => {
