@@ -68,6 +68,11 @@ const envSchema = z.object({
   SYNC_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   SYNC_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SYNC_MAX_RESPONSE_BYTES: z.coerce
+    .number({ message: 'must be a number of bytes' })
+    .int()
+    .min(1024, 'must be at least 1024')
+    .default(64 * 1024 * 1024),
   SYNC_COMPRESSION: z.enum(['auto', 'on', 'off']).default('auto'),
   SYNC_SCHEDULER: z.enum(['on', 'off']).default('on'),
   SYNC_STALE_SESSION_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
@@ -111,6 +116,8 @@ export interface SyncConfig {
   secretKey: string | undefined;
   retryBaseMs: number;
   requestTimeoutMs: number;
+  /** The largest answer read from a peer; larger ones are cut off. */
+  maxResponseBytes: number;
   compression: 'auto' | 'on' | 'off';
   schedulerEnabled: boolean;
   /** A running session not written for this long has lost its server (heartbeat is 0.5 s). */
@@ -160,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretKey: value.SYNC_SECRET_KEY ?? value.ADMIN_TOKEN,
       retryBaseMs: value.SYNC_RETRY_BASE_MS,
       requestTimeoutMs: value.SYNC_REQUEST_TIMEOUT_MS,
+      maxResponseBytes: value.SYNC_MAX_RESPONSE_BYTES,
       compression: value.SYNC_COMPRESSION,
       schedulerEnabled: value.SYNC_SCHEDULER === 'on',
       staleSessionMs: value.SYNC_STALE_SESSION_MS,

@@ -18,15 +18,15 @@ import {
 } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import { readQuery } from '../http/validate.js';
-import { BadRequestError, ForbiddenError, ValidationError } from '../errors.js';
-import { requireScope, type SyncCaller, type SyncEnv } from './sync-caller.js';
+import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { mayTouchRepository, requireScope, type SyncCaller, type SyncEnv } from './sync-caller.js';
 import { readSyncJson } from './sync-body.js';
 import type { Initiator } from './initiator.js';
 import type { Scheduler } from './scheduler.js';
 import type { SecretBox } from './secret-box.js';
 import { getSession, getSessionDetail, listSessions, toStatus } from './session-store.js';
 import { deleteTarget, listTargets, saveTarget } from './target-store.js';
-import { createSchedule, deleteSchedule, listSchedules } from './schedule-store.js';
+import { createSchedule, deleteSchedule, getSchedule, listSchedules } from './schedule-store.js';
 
 export interface InitiatorRouteOptions {
   db: Database;
@@ -34,6 +34,26 @@ export interface InitiatorRouteOptions {
   initiator: Initiator;
   scheduler: Scheduler | undefined;
   maxBodyBytes: number;
+}
+
+/**
+ * A token scoped to repositories sees only sessions of those repositories; any other is
+ * answered as if it did not exist, so the token learns nothing of other repositories.
+ */
+async function visibleSession(db: Database, caller: SyncCaller, id: string) {
+  const session = await getSession(db, id);
+  if (
+    caller.repositoryIds !== null &&
+    (session.repository_id === null || !mayTouchRepository(caller, session.repository_id))
+  )
+    throw new NotFoundError(`Sync session ${id}`);
+  return session;
+}
+
+/** Targets, schedules of pulls and remote lists span repositories: unscoped tokens only. */
+function requireUnscoped(caller: SyncCaller, what: string): void {
+  if (caller.repositoryIds !== null)
+    throw new ForbiddenError(`A token scoped to repositories may not ${what}; use an unscoped token.`);
 }
 
 function requireOperator(caller: SyncCaller): void {
@@ -79,24 +99,34 @@ export function initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes }:
       return c.json(ok(started));
     })
     .get('/status/:sync_id', async (c) => {
-      requireScope(c.get('syncCaller'), 'initiate');
-      return c.json(ok(toStatus(await getSession(db, c.req.param('sync_id')))));
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
+      return c.json(ok(toStatus(await visibleSession(db, caller, c.req.param('sync_id')))));
     })
     .get('/sessions', async (c) => {
-      requireScope(c.get('syncCaller'), 'initiate');
-      return c.json(ok(await listSessions(db, readQuery(c, syncSessionListQuerySchema))));
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
+      return c.json(
+        ok(await listSessions(db, readQuery(c, syncSessionListQuerySchema), caller.repositoryIds)),
+      );
     })
     .get('/sessions/:id', async (c) => {
-      requireScope(c.get('syncCaller'), 'initiate');
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
+      await visibleSession(db, caller, c.req.param('id'));
       return c.json(ok(await getSessionDetail(db, c.req.param('id'), readQuery(c, syncItemListQuerySchema))));
     })
     .post('/sessions/:id/cancel', async (c) => {
-      requireScope(c.get('syncCaller'), 'initiate');
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
+      await visibleSession(db, caller, c.req.param('id'));
       await initiator.cancel(c.req.param('id'));
       return c.json(ok(toStatus(await getSession(db, c.req.param('id')))));
     })
     .get('/target-list', async (c) => {
-      requireScope(c.get('syncCaller'), 'initiate');
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
+      requireUnscoped(caller, 'list the saved targets (ask the operator for the target URL)');
       return c.json(ok(await listTargets(db)));
     })
     .post('/target-save', async (c) => {
@@ -111,8 +141,20 @@ export function initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes }:
       return c.json(ok({ id, deleted: true }));
     })
     .get('/schedule-list', async (c) => {
-      requireScope(c.get('syncCaller'), 'initiate');
-      return c.json(ok(await listSchedules(db)));
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
+      // A scoped token sees the pushes of its repositories (a pull's repository is remote).
+      const schedules = await listSchedules(db);
+      return c.json(
+        ok(
+          caller.repositoryIds === null
+            ? schedules
+            : schedules.filter(
+                (schedule) =>
+                  schedule.direction === 'push' && mayTouchRepository(caller, schedule.repository_id),
+              ),
+        ),
+      );
     })
     .post('/schedule-save', async (c) => {
       const caller = c.get('syncCaller');
@@ -125,14 +167,22 @@ export function initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes }:
       return c.json(ok(schedule));
     })
     .post('/schedule-delete', async (c) => {
-      requireScope(c.get('syncCaller'), 'initiate');
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
       const { id } = readSyncJson(c, scheduleDeleteRequestSchema, maxBodyBytes);
+      const schedule = await getSchedule(db, id);
+      if (
+        caller.repositoryIds !== null &&
+        (schedule.direction !== 'push' || !mayTouchRepository(caller, schedule.repository_id))
+      )
+        throw new NotFoundError(`Schedule ${id}`);
       await deleteSchedule(db, id);
       await scheduler?.reload();
       return c.json(ok({ id, deleted: true }));
     })
     .get('/remote/repository-list', async (c) => {
       requireScope(c.get('syncCaller'), 'initiate');
+      requireUnscoped(c.get('syncCaller'), "browse a target's repositories with its stored token");
       const query = readQuery(c, remoteListQuerySchema);
       const client = await initiator.clientFor(query.target_id);
       return c.json(
@@ -143,6 +193,7 @@ export function initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes }:
     })
     .get('/remote/document-list', async (c) => {
       requireScope(c.get('syncCaller'), 'initiate');
+      requireUnscoped(c.get('syncCaller'), "browse a target's documents with its stored token");
       const query = readQuery(c, remoteListQuerySchema);
       if (query.repository_id === undefined)
         throw new ValidationError('Invalid request: repository_id: is required (the remote repository).');

@@ -63,6 +63,7 @@ export class Initiator {
     target: TargetWithSecrets,
     signal: AbortSignal,
     compress = false,
+    deadlineMs?: number,
   ): Promise<PeerClient> {
     return createPeerClient({
       baseUrl: target.url,
@@ -71,14 +72,20 @@ export class Initiator {
       instanceUid: await instanceUid(this.db),
       timeoutMs: this.config.requestTimeoutMs,
       retryBaseMs: this.config.retryBaseMs,
+      maxResponseBytes: this.config.maxResponseBytes,
       compressAbove: compress ? 16 * 1024 : undefined,
+      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
       signal,
     });
   }
 
-  /** A client for one-off calls (remote lists) to a saved target. */
+  /**
+   * A client for one-off calls (remote lists) to a saved target. Someone waits on the page for
+   * these, so the whole call, retries included, ends within one request timeout.
+   */
   async clientFor(targetId: number): Promise<PeerClient> {
-    return this.client(await this.target({ id: targetId }), new AbortController().signal);
+    const target = await this.target({ id: targetId });
+    return this.client(target, new AbortController().signal, false, this.config.requestTimeoutMs);
   }
 
   private wantsCompression(target: TargetWithSecrets, capabilities: SyncCapabilities | undefined): boolean {

@@ -2,11 +2,10 @@
 // endpoints, the initiator endpoints, and the background work (scheduler, the sweep that
 // fails sessions whose server died, retention of old sessions and nonces).
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
-import { PayloadTooLargeError, PeerRequestError } from '../errors.js';
+import { PeerRequestError } from '../errors.js';
 import type { SyncEnv } from './sync-caller.js';
 import { peerAuth } from './peer-auth.js';
 import { browserListCors } from './browser-origins.js';
@@ -53,15 +52,6 @@ export function createInstanceSync({ db, config, admin }: InstanceSyncOptions): 
       return errorResponse(c, ERROR_CODES.SERVICE_UNAVAILABLE, error.message);
     return handleError(error, c);
   });
-  routes.use(
-    '*',
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(config.maxBodyBytes);
-      },
-    }),
-  );
   routes.use('*', browserListCors(config.sync.corsOrigins));
   routes.use(
     '*',
@@ -71,6 +61,9 @@ export function createInstanceSync({ db, config, admin }: InstanceSyncOptions): 
       admin,
       allowTokenlessFrom: config.sync.allowTokenlessFrom,
       corsOrigins: config.sync.corsOrigins,
+      // The body limit is applied there, after the token check: an unauthenticated request
+      // costs no buffering (Hono's bodyLimit reads a chunked body whole before going on).
+      maxBodyBytes: config.maxBodyBytes,
     }),
   );
   routes.route('/', peerRoutes({ db, maxBodyBytes: config.maxBodyBytes }));

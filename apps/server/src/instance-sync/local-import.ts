@@ -33,13 +33,20 @@ export class LocalImport {
   async repository(
     wire: Record<string, unknown>,
     clear: boolean,
-  ): Promise<{ localId: number; name: string; result: string }> {
+  ): Promise<{ localId: number; name: string; result: string; note: string | null }> {
     const input = parseWith(repositoryUpsertRequestSchema, wire);
     const result = await upsertRepository(this.db, this.caller, input);
     this.remoteRepositoryId = input.repository_id;
     this.localRepositoryId = result.repository_id;
     if (clear) await writeTransaction(this.db, (tx) => clearLocalRepository(tx, result.repository_id));
-    return { localId: result.repository_id, name: result.name, result: result.result };
+    return {
+      localId: result.repository_id,
+      name: result.name,
+      result: result.result,
+      note: result.url_emptied
+        ? `its url ${JSON.stringify(String(wire.url).slice(0, 200))} is not an http(s) link and was stored empty`
+        : null,
+    };
   }
 
   /**

@@ -16,7 +16,7 @@ import type { Principal } from '../auth/principal.js';
 import { findPrincipalByToken } from '../auth/user-store.js';
 import { secretsEqual } from '../auth/tokens.js';
 import { bearerToken } from '../http/auth-middleware.js';
-import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
+import { ForbiddenError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { SyncCaller, SyncEnv } from './sync-caller.js';
 import { addressAllowed, normaliseAddress } from './address-allowlist.js';
 import { findPeerToken } from './peer-token-store.js';
@@ -31,6 +31,30 @@ export interface PeerAuthOptions {
   admin: { token: string; principal: Principal } | undefined;
   allowTokenlessFrom: readonly string[];
   corsOrigins?: readonly string[];
+  /** Bodies above this get 413; read only once the caller is known. */
+  maxBodyBytes: number;
+}
+
+/** The request body, refused with 413 as soon as it passes `maxBytes`. */
+async function readBody(c: Parameters<MiddlewareHandler>[0], maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(c.req.header('content-length') ?? NaN);
+  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array();
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new PayloadTooLargeError(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 const ALL_SCOPES: ReadonlySet<SyncScope> = new Set(SYNC_SCOPES);
@@ -50,6 +74,7 @@ export function peerAuth({
   admin,
   allowTokenlessFrom,
   corsOrigins = [],
+  maxBodyBytes,
 }: PeerAuthOptions): MiddlewareHandler<SyncEnv> {
   return async (c, next) => {
     const instanceHeader = c.req.header(SYNC_HEADERS.instance);
@@ -130,7 +155,7 @@ export function peerAuth({
     // rotated token does not turn the next sync into a second copy.
     if (instanceHeader && caller.kind !== 'tokenless') caller.peerKey = `instance:${instanceHeader}`;
 
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    const rawBody = await readBody(c, maxBodyBytes);
     c.set('rawBody', rawBody);
 
     if (signingSecret !== null || c.req.header(SYNC_HEADERS.signature) !== undefined) {

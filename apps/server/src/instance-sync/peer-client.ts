@@ -2,6 +2,8 @@
 // optional request signing and gzip, a timeout per attempt, and 3 tries with exponential
 // backoff for answers that may succeed later (no answer, timeout, 5xx, 429). A 4xx is the
 // peer refusing the request and is not retried. Errors name the target and the cause.
+// A peer is not trusted to be reasonable: an answer larger than `maxResponseBytes` is cut
+// off unread, and a whole call (every attempt and wait) ends at its deadline.
 import { gzipSync } from 'node:zlib';
 import { SYNC_HEADERS } from '@wikisync/shared';
 import { PeerRequestError, SyncCancelledError } from '../errors.js';
@@ -15,6 +17,10 @@ export interface PeerClientOptions {
   timeoutMs: number;
   retryBaseMs: number;
   tries?: number;
+  /** Answers larger than this are refused while they stream in (default 64 MiB). */
+  maxResponseBytes?: number;
+  /** A whole call, retries included, ends after this long (default 2 × timeoutMs). */
+  deadlineMs?: number;
   /** gzip request bodies larger than this many bytes; undefined means never. */
   compressAbove?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -42,15 +48,52 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The body as text, refused as soon as it grows past `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number, what: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new PeerRequestError(
+      `${what} is ${declared} bytes, more than the ${maxBytes} this server reads.`,
+      response.status,
+      false,
+    );
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new PeerRequestError(
+        `${what} grew past the ${maxBytes} bytes this server reads; it was cut off.`,
+        response.status,
+        false,
+      );
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function createPeerClient(options: PeerClientOptions): PeerClient {
   const tries = options.tries ?? 3;
   const base = options.baseUrl.replace(/\/+$/, '');
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const deadlineMs = options.deadlineMs ?? options.timeoutMs * 2;
 
   async function once(
     method: 'GET' | 'POST',
     url: URL,
     body: Uint8Array<ArrayBuffer> | undefined,
     gzip: boolean,
+    deadline: AbortSignal,
   ): Promise<unknown> {
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -66,11 +109,20 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
           method,
           path: url.pathname + url.search,
           body: body ?? new Uint8Array(),
+          instance: options.instanceUid,
         }),
       );
     }
     const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const signal = AbortSignal.any([timeout, deadline, ...(options.signal ? [options.signal] : [])]);
+    const late = () =>
+      new PeerRequestError(
+        deadline.aborted
+          ? `Target ${base} did not finish ${where} within ${deadlineMs} ms, retries included.`
+          : `Target ${base} did not answer ${where} within ${options.timeoutMs} ms.`,
+        undefined,
+        !deadline.aborted,
+      );
     const where = `${method} ${url.pathname}`;
     let response: Response;
     try {
@@ -79,12 +131,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
       response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
     } catch (error) {
       if (options.signal?.aborted) throw new SyncCancelledError();
-      if (timeout.aborted)
-        throw new PeerRequestError(
-          `Target ${base} did not answer ${where} within ${options.timeoutMs} ms.`,
-          undefined,
-          true,
-        );
+      if (timeout.aborted || deadline.aborted) throw late();
       throw new PeerRequestError(`Target ${base} is unreachable: ${describeCause(error)}.`, undefined, true);
     }
     if (response.status >= 300 && response.status < 400) {
@@ -97,9 +144,11 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     }
     let text: string;
     try {
-      text = await response.text();
+      text = await readCapped(response, maxResponseBytes, `The answer of ${base} to ${where}`);
     } catch (error) {
+      if (error instanceof PeerRequestError) throw error;
       if (options.signal?.aborted) throw new SyncCancelledError();
+      if (timeout.aborted || deadline.aborted) throw late();
       throw new PeerRequestError(
         `Target ${base} broke off its answer to ${where}: ${describeCause(error)}.`,
         response.status,
@@ -148,11 +197,13 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
       gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
       body = gzip ? gzipSync(json, { level: 1 }) : json;
     }
+    const deadline = AbortSignal.timeout(deadlineMs);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await once(method, url, body, gzip);
+        return await once(method, url, body, gzip, deadline);
       } catch (error) {
         if (!(error instanceof PeerRequestError) || !error.retryable || attempt >= tries) throw error;
+        if (deadline.aborted) throw error;
         await sleep(options.retryBaseMs * 2 ** (attempt - 1), options.signal);
       }
     }

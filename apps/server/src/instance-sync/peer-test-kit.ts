@@ -24,6 +24,7 @@ export function fastSyncConfig(overrides: Partial<Config['sync']> = {}): Config[
     secretKey: 'test-secret-key-for-sync-0123456789',
     retryBaseMs: 5,
     requestTimeoutMs: 3000,
+    maxResponseBytes: 64 * 1024 * 1024,
     compression: 'auto',
     schedulerEnabled: false,
     staleSessionMs: 1000,

@@ -31,6 +31,27 @@ export interface PullResult {
 
 export const PULL_PAGE_ROWS = 500;
 
+/**
+ * A source that never stops paging must not keep a pull (and the lock on its repository)
+ * running for ever: a cursor must move forward, and the pages and rows may exceed the totals
+ * the source announced on its first page only by this much slack.
+ */
+function pageLimits(totalRows: number) {
+  return { pages: Math.ceil(totalRows / PULL_PAGE_ROWS) * 2 + 10, rows: totalRows * 2 + 1000 };
+}
+
+/** Cursors look like "t:123" / "d:456": the phase and the last id, which must grow. */
+function cursorOrder(cursor: string): [number, number] {
+  const [phase, id] = cursor.split(':');
+  return [phase === 'd' ? 1 : 0, Number(id)];
+}
+
+function cursorAdvances(previous: string | undefined, next: string): boolean {
+  if (previous === undefined) return true;
+  const [a, b] = [cursorOrder(previous), cursorOrder(next)];
+  return b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]);
+}
+
 export async function runPull(ctx: PullContext): Promise<PullResult> {
   const { client, tracker } = ctx;
   const paged = ctx.capabilities?.paged_export === true;
@@ -45,6 +66,7 @@ export async function runPull(ctx: PullContext): Promise<PullResult> {
   let doneRows = 0;
   let failures = 0;
   let first = true;
+  let pages = 0;
   const failedTasks = new Set<number>();
   do {
     if (ctx.signal.aborted) throw new SyncCancelledError();
@@ -63,6 +85,7 @@ export async function runPull(ctx: PullContext): Promise<PullResult> {
         : {}),
     };
     const page = pullExportResponseSchema.parse(await client.post('pull-export', request));
+    pages++;
     if (first) {
       first = false;
       checkpoint = page.checkpoint;
@@ -75,7 +98,7 @@ export async function runPull(ctx: PullContext): Promise<PullResult> {
         status: repository.result as BatchRowOutcome['result'],
         sourceId: ctx.remoteRepositoryId,
         targetId: repository.localId,
-        error: null,
+        error: repository.note,
         startedAt: new Date().toISOString(),
       });
       const totalTasks = page.total_tasks ?? page.tasks.length;
@@ -116,7 +139,19 @@ export async function runPull(ctx: PullContext): Promise<PullResult> {
       0,
       Math.min(total - failedTasks.size, Math.floor((total * doneRows) / Math.max(1, totalRows))),
     );
-    cursor = paged && page.next_cursor ? page.next_cursor : undefined;
+    const next = paged && page.next_cursor ? page.next_cursor : undefined;
+    if (next !== undefined) {
+      const limits = pageLimits(totalRows);
+      if (!/^[td]:\d{1,16}$/.test(next) || !cursorAdvances(cursor, next))
+        throw new Error(
+          `The source answered page ${pages} with the cursor ${JSON.stringify(next.slice(0, 40))}, which does not move past ${JSON.stringify(cursor ?? 'the start')}; the pull was stopped so it cannot run for ever.`,
+        );
+      if (pages >= limits.pages || doneRows > limits.rows)
+        throw new Error(
+          `The source kept sending pages (${pages} pages, ${doneRows} rows) after announcing ${totalRows} rows; the pull was stopped so it cannot run for ever.`,
+        );
+    }
+    cursor = next;
   } while (cursor);
   tracker.currentTask = 'Linking tasks to their documents';
   await importer.finish();

@@ -8,9 +8,10 @@ import type {
   TaskCreateRequest,
   TaskUsageCreateRequest,
 } from '@wikisync/shared';
+import { safeHttpUrlOrEmpty } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { randomUid } from '../db/uid.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import { isMappedLocal, lookupMapped, saveMappings } from './id-map.js';
 import { applyRows, DOCUMENT_TABLE, TASK_TABLE, type AppliedRow } from './row-apply.js';
 import { setLocalReference, setPeerReferences } from './links.js';
@@ -35,11 +36,36 @@ const REPOSITORY_FIELDS = [
   'metadata',
 ] as const;
 
+/**
+ * Whether this peer may take over our repository `localId`, which it names by uid but did not
+ * create here. A peer token for every repository must not claim (rename, clear) a repository
+ * this server's people made, so that needs: an admin or the operator's scoping of the token to
+ * it, a mapping it already has, or a copy coming home (we sent it to that same instance).
+ */
+async function mayAdoptRepository(tx: Queryable, caller: SyncCaller, localId: number): Promise<boolean> {
+  if (caller.kind === 'admin') return true;
+  if (caller.repositoryIds?.includes(localId)) return true;
+  if (await isMappedLocal(tx, caller.peerKey, 'repository', localId)) return true;
+  if (!caller.peerKey.startsWith('instance:')) return false;
+  const sent = await tx.query(
+    `SELECT 1 FROM sync_sent_map m JOIN sync_targets t ON t.id = m.target_id
+      WHERE m.entity = 'repository' AND m.local_id = $1 AND t.instance_uid = $2 LIMIT 1`,
+    [localId, caller.peerKey.slice('instance:'.length)],
+  );
+  return sent.length > 0;
+}
+
 export async function upsertRepository(
   db: Database,
   caller: SyncCaller,
   input: RepositoryUpsertRequest,
-): Promise<{ repository_id: number; name: string; result: 'created' | 'updated' | 'unchanged' }> {
+): Promise<{
+  repository_id: number;
+  name: string;
+  result: 'created' | 'updated' | 'unchanged';
+  /** The peer's url was not http(s) and was stored empty (it ends up in every reader's link). */
+  url_emptied: boolean;
+}> {
   caller = callerForRepository(caller, input.repository_id);
   return writeTransaction(db, async (tx) => {
     const mapped = await lookupMapped(tx, caller.peerKey, 'repository', [input.repository_id]);
@@ -49,10 +75,17 @@ export async function upsertRepository(
       if (owner[0]) {
         localId = Number(owner[0].id);
         requireRepository(caller, localId);
+        if (!(await mayAdoptRepository(tx, caller, localId)))
+          throw new ForbiddenError(
+            `Repository uid "${input.uid}" names a repository that already exists on this server and was not received from you; ` +
+              'a peer may only write repositories it created here. Ask this server’s operator for a peer token scoped to that repository.',
+          );
         await saveMappings(tx, caller.peerKey, 'repository', [{ remoteId: input.repository_id, localId }]);
       }
     }
-    const values = REPOSITORY_FIELDS.map((field) => input[field]);
+    const url = safeHttpUrlOrEmpty(input.url);
+    const url_emptied = url !== input.url;
+    const values = REPOSITORY_FIELDS.map((field) => (field === 'url' ? url : input[field]));
     if (localId === undefined) {
       requireAnyRepository(caller);
       const taken = input.uid ? await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [input.uid]) : [];
@@ -67,7 +100,7 @@ export async function upsertRepository(
       await saveMappings(tx, caller.peerKey, 'repository', [
         { remoteId: input.repository_id, localId: createdId },
       ]);
-      return { repository_id: createdId, name: input.name, result: 'created' };
+      return { repository_id: createdId, name: input.name, result: 'created', url_emptied };
     }
     requireRepository(caller, localId);
     const changed = await tx.query(
@@ -78,7 +111,12 @@ export async function upsertRepository(
         RETURNING id`,
       [localId, ...values, input.updated_at],
     );
-    return { repository_id: localId, name: input.name, result: changed.length > 0 ? 'updated' : 'unchanged' };
+    return {
+      repository_id: localId,
+      name: input.name,
+      result: changed.length > 0 ? 'updated' : 'unchanged',
+      url_emptied,
+    };
   });
 }
 

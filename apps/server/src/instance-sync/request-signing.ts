@@ -1,6 +1,7 @@
 // HMAC-SHA256 request signing: the signature covers method, path (with query), timestamp,
-// nonce and the SHA-256 of the body bytes as sent, so neither a changed body nor a replayed
-// request (same nonce, or an old timestamp) passes. Pure functions; the nonce store is apart.
+// nonce, the sender's instance header and the SHA-256 of the body bytes as sent, so neither a
+// changed body, a replayed request (same nonce, or an old timestamp) nor a request moved to
+// another sender's mapping (X-Sync-Instance decides whose ids it names) passes. Pure functions; the nonce store is apart.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SIGNATURE_WINDOW_MS, SYNC_HEADERS } from '@wikisync/shared';
 
@@ -13,9 +14,18 @@ export function canonicalRequest(parts: {
   path: string;
   timestamp: string;
   nonce: string;
+  /** The X-Sync-Instance header as sent, '' when absent. */
+  instance: string;
   bodySha256: string;
 }): string {
-  return [parts.method.toUpperCase(), parts.path, parts.timestamp, parts.nonce, parts.bodySha256].join('\n');
+  return [
+    parts.method.toUpperCase(),
+    parts.path,
+    parts.timestamp,
+    parts.nonce,
+    parts.instance,
+    parts.bodySha256,
+  ].join('\n');
 }
 
 function hmac(secret: string, text: string): string {
@@ -25,7 +35,7 @@ function hmac(secret: string, text: string): string {
 /** Headers to add to a request: timestamp in Unix milliseconds, a random nonce, the signature. */
 export function signRequest(
   secret: string,
-  request: { method: string; path: string; body: Uint8Array | string },
+  request: { method: string; path: string; body: Uint8Array | string; instance?: string | undefined },
   now = Date.now(),
 ): Record<string, string> {
   const timestamp = String(now);
@@ -37,6 +47,7 @@ export function signRequest(
       path: request.path,
       timestamp,
       nonce,
+      instance: request.instance ?? '',
       bodySha256: bodyHash(request.body),
     }),
   );
@@ -73,7 +84,17 @@ export function verifySignature(
   }
   if (!/^[A-Za-z0-9_-]{8,128}$/.test(nonce))
     return { ok: false, reason: `${SYNC_HEADERS.nonce} must be 8-128 letters or digits.` };
-  const expected = `sha256=${hmac(secret, canonicalRequest({ method: request.method, path: request.path, timestamp, nonce, bodySha256: bodyHash(request.body) }))}`;
+  const expected = `sha256=${hmac(
+    secret,
+    canonicalRequest({
+      method: request.method,
+      path: request.path,
+      timestamp,
+      nonce,
+      instance: request.headers(SYNC_HEADERS.instance) ?? '',
+      bodySha256: bodyHash(request.body),
+    }),
+  )}`;
   const a = Buffer.from(expected);
   const b = Buffer.from(signature);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {

@@ -9,6 +9,7 @@ import type {
   SyncSessionDetail,
   SyncSessionListQuery,
 } from '@wikisync/shared';
+import { idList } from '../db/sql-lists.js';
 import type { Database, Queryable } from '../db/database.js';
 import { isoTime, isoTimeOrNull } from '../db/row.js';
 import { randomUid } from '../db/uid.js';
@@ -208,9 +209,21 @@ function toSession(row: Record<string, unknown>): SyncSession {
   };
 }
 
-export async function listSessions(db: Queryable, query: SyncSessionListQuery) {
+/**
+ * Sessions newest first. `visibleRepositories` (a repository-scoped caller's list) keeps only
+ * sessions of those local repositories; null shows all.
+ */
+export async function listSessions(
+  db: Queryable,
+  query: SyncSessionListQuery,
+  visibleRepositories: readonly number[] | null = null,
+) {
   const conditions: string[] = ['true'];
   const params: unknown[] = [];
+  if (visibleRepositories !== null) {
+    params.push({ v: visibleRepositories });
+    conditions.push(`repository_id IN (SELECT id FROM ${idList(`$${params.length}`)} ids)`);
+  }
   if (query.repository_id !== undefined) {
     params.push(query.repository_id);
     // Our repository: for pulls too, once the pull has created or found it.

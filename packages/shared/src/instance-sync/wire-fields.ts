@@ -88,6 +88,10 @@ export const syncBaseUrlSchema = z
   .trim()
   .max(2000, 'must be at most 2000 characters')
   .refine((value) => /^https?:\/\/[^\s/]+/.test(value), 'must be an http:// or https:// URL')
+  .refine(
+    (value) => !/^https?:\/\/[^/]*@/.test(value),
+    'must not carry a user name or password (http://user:pass@…); save the token in its own field',
+  )
   .transform((value) => value.replace(/\/+$/, ''))
   .refine((value) => value.endsWith('/api/sync'), 'must end in /api/sync, such as http://host:3000/api/sync');
 
