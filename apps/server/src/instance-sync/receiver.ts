@@ -40,12 +40,18 @@ const REPOSITORY_FIELDS = [
  * Whether this peer may take over our repository `localId`, which it names by uid but did not
  * create here. A peer token for every repository must not claim (rename, clear) a repository
  * this server's people made, so that needs: an admin or the operator's scoping of the token to
- * it, a mapping it already has, or a copy coming home (we sent it to that same instance).
+ * it, a mapping it already has, or a copy coming home (it pulled the repository from us, or
+ * we pushed it to that same instance).
  */
 async function mayAdoptRepository(tx: Queryable, caller: SyncCaller, localId: number): Promise<boolean> {
   if (caller.kind === 'admin') return true;
   if (caller.repositoryIds?.includes(localId)) return true;
   if (await isMappedLocal(tx, caller.peerKey, 'repository', localId)) return true;
+  const exported = await tx.query('SELECT 1 FROM sync_exports WHERE peer_key = $1 AND repository_id = $2', [
+    caller.peerKey,
+    localId,
+  ]);
+  if (exported.length > 0) return true;
   if (!caller.peerKey.startsWith('instance:')) return false;
   const sent = await tx.query(
     `SELECT 1 FROM sync_sent_map m JOIN sync_targets t ON t.id = m.target_id

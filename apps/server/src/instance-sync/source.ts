@@ -136,6 +136,14 @@ export async function exportRepository(
   request: ExportRequest,
 ): Promise<PullExportResponse> {
   const repository = repositoryWireRow(await liveRepository(db, caller, request.repository_id));
+  if (request.cursor === undefined) {
+    // Remembered so that the copy may come home from this peer (receiver.ts).
+    await db.query(
+      `INSERT INTO sync_exports (peer_key, repository_id) VALUES ($1, $2)
+       ON CONFLICT (peer_key, repository_id) DO UPDATE SET exported_at = now()`,
+      [caller.peerKey, request.repository_id],
+    );
+  }
   const paged = request.limit !== undefined;
   const withTombstones = paged;
   const taskWhere = selection('tasks', request, withTombstones, 2);

@@ -48,6 +48,16 @@ CREATE TABLE sync_pending_links (
 );
 CREATE INDEX sync_pending_links_target ON sync_pending_links(peer_key, target, remote_id);
 
+-- Which peers pulled which of our repositories: one that comes back from such a peer is a copy
+-- coming home, which that peer may write (receiver.ts, mayAdoptRepository); any other local
+-- repository needs a token the operator scoped to it.
+CREATE TABLE sync_exports (
+  peer_key      text NOT NULL,
+  repository_id bigint NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  exported_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (peer_key, repository_id)
+);
+
 -- A tokenless peer (openDeepWiki) is known only by its address, and two openDeepWiki servers
 -- behind one address number their rows alike, so their ids are now mapped per sending
 -- repository: "address:<ip>#repo:<its repository id>" (sync-caller.ts). Mappings made before
