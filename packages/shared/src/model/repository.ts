@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
   mediumTextSchema,
-  metadataSchema,
   numericIdSchema,
   shortTextSchema,
   timestampSchema,
   uidSchema,
 } from '../common.js';
+import { metadataSchema } from './metadata-limits.js';
 
 export const REPOSITORY_STATUSES = [
   'pending',

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import {
   longTextSchema,
   mediumTextSchema,
-  metadataSchema,
   shortTextSchema,
   timestampSchema,
   uidSchema,
 } from '../common.js';
+import { metadataSchema } from '../model/metadata-limits.js';
 import { taskStatusSchema } from '../model/task.js';
 
 /** A task as replication carries it. `repository_uid` must exist; `doc_uid` is a soft pointer. */
