@@ -2,21 +2,22 @@
 // (what an id, a uid or a time looks like on the wire) is written once.
 import { z } from 'zod';
 
-const SAFE_ID_MESSAGE = `must be at most ${Number.MAX_SAFE_INTEGER}`;
-
 /**
  * Server-assigned numeric id. JSON numbers; numeric strings are accepted (PROTOCOL.md §2).
  * The columns are bigint, but a JavaScript number holds integers exactly only up to
  * MAX_SAFE_INTEGER: a larger id would be rounded to another row's id, so it is refused.
  */
-export const numericIdSchema = z.union([
-  z.int().positive().max(Number.MAX_SAFE_INTEGER, SAFE_ID_MESSAGE),
-  z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
-    .refine((value) => Number.isSafeInteger(Number(value)), SAFE_ID_MESSAGE)
-    .transform(Number),
-]);
+export const numericIdSchema = z.union(
+  [
+    z.int().positive().max(Number.MAX_SAFE_INTEGER),
+    z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
+      .refine((value) => Number.isSafeInteger(Number(value)))
+      .transform(Number),
+  ],
+  { error: `must be a positive integer id of at most ${Number.MAX_SAFE_INTEGER}` },
+);
 export type NumericId = number;
 
 /** Global id made by whoever creates the row (UUIDv7, ULID or any URL-safe token). */
