@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  longTextSchema,
-  numericIdSchema,
-  shortTextSchema,
-  timestampSchema,
-  uidSchema,
-} from '../common.js';
+import { longTextSchema, numericIdSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
 import { metadataSchema } from './metadata-limits.js';
 
 /** A document (markdown written by a task) as the REST API returns it. */

@@ -41,7 +41,8 @@ export function metadataLimitProblem(value: unknown): string | null {
       return `is nested more than ${METADATA_MAX_DEPTH} levels deep; flatten it to at most ${METADATA_MAX_DEPTH} levels`;
     }
     for (const child of Object.values(node)) {
-      if (child !== null && typeof child === 'object') pending.push({ node: child as object, depth: depth + 1 });
+      if (child !== null && typeof child === 'object')
+        pending.push({ node: child as object, depth: depth + 1 });
     }
   }
   const json = JSON.stringify(value) ?? '';

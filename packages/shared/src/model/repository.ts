@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  mediumTextSchema,
-  numericIdSchema,
-  shortTextSchema,
-  timestampSchema,
-  uidSchema,
-} from '../common.js';
+import { mediumTextSchema, numericIdSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
 import { metadataSchema } from './metadata-limits.js';
 
 export const REPOSITORY_STATUSES = [
