@@ -53,6 +53,7 @@ export async function pushRows(
       tx,
       collection,
       writing.map((row) => row.new_document_state),
+      (uid) => stored.get(uid)?.doc,
     );
     const check = accessChecker(tx, principal);
     const conflicts: ReplicatedDoc[] = [];

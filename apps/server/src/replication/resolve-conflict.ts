@@ -58,7 +58,7 @@ export async function resolveConflict(
       document &&
       !(current && replicatedDocsEqual(collection, current.doc, document))
     ) {
-      const owners = (await resolveOwners(tx, collection, [document]))(document);
+      const owners = (await resolveOwners(tx, collection, [document], () => current?.doc))(document);
       const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], uid);
       if (access === 'read') {
         throw new ForbiddenError(
