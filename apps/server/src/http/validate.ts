@@ -43,7 +43,7 @@ export function readIdParam(c: Context, name = 'id'): number {
   if (!result.success) {
     throw new ValidationError(
       `Invalid request: "${name}" in the path must be a positive integer id of at most ` +
-        `${Number.MAX_SAFE_INTEGER} (got "${(raw ?? "").slice(0, 40)}").`,
+        `${Number.MAX_SAFE_INTEGER} (got "${(raw ?? '').slice(0, 40)}").`,
     );
   }
   return result.data;

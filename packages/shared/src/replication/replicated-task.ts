@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  longTextSchema,
-  mediumTextSchema,
-  shortTextSchema,
-  timestampSchema,
-  uidSchema,
-} from '../common.js';
+import { longTextSchema, mediumTextSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
 import { metadataSchema } from '../model/metadata-limits.js';
 import { taskStatusSchema } from '../model/task.js';
 
