@@ -2,14 +2,22 @@
 // (what an id, a uid or a time looks like on the wire) is written once.
 import { z } from 'zod';
 
-/** Server-assigned numeric id. JSON numbers; numeric strings are accepted (PROTOCOL.md §2). */
-export const numericIdSchema = z.union([
-  z.int().positive(),
-  z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
-    .transform(Number),
-]);
+/**
+ * Server-assigned numeric id. JSON numbers; numeric strings are accepted (PROTOCOL.md §2).
+ * The columns are bigint, but a JavaScript number holds integers exactly only up to
+ * MAX_SAFE_INTEGER: a larger id would be rounded to another row's id, so it is refused.
+ */
+export const numericIdSchema = z.union(
+  [
+    z.int().positive().max(Number.MAX_SAFE_INTEGER),
+    z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
+      .refine((value) => Number.isSafeInteger(Number(value)))
+      .transform(Number),
+  ],
+  { error: `must be a positive integer id of at most ${Number.MAX_SAFE_INTEGER}` },
+);
 export type NumericId = number;
 
 /** Global id made by whoever creates the row (UUIDv7, ULID or any URL-safe token). */
@@ -27,8 +35,6 @@ export const uidSchema = z
 export const timestampSchema = z.iso
   .datetime({ offset: true, message: 'must be an RFC 3339 date-time, such as 2024-01-01T00:00:00Z' })
   .transform((value) => new Date(value).toISOString());
-
-export const metadataSchema = z.record(z.string(), z.unknown());
 
 // PostgreSQL text cannot hold U+0000; refuse it here with a message instead of at the database.
 const noNul = (value: string) => !value.includes('\u0000');

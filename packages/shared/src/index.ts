@@ -7,6 +7,7 @@ export * from './model/repository.js';
 export * from './model/safe-url.js';
 export * from './model/task.js';
 export * from './model/document.js';
+export * from './model/metadata-limits.js';
 export * from './rest/list-query.js';
 export * from './rest/page.js';
 export * from './rest/health.js';

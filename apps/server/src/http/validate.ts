@@ -42,7 +42,8 @@ export function readIdParam(c: Context, name = 'id'): number {
   const result = numericIdSchema.safeParse(raw);
   if (!result.success) {
     throw new ValidationError(
-      `Invalid request: "${name}" in the path must be a positive integer id (got "${raw}").`,
+      `Invalid request: "${name}" in the path must be a positive integer id of at most ` +
+        `${Number.MAX_SAFE_INTEGER} (got "${(raw ?? '').slice(0, 40)}").`,
     );
   }
   return result.data;

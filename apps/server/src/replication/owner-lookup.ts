@@ -4,14 +4,18 @@
 // client retrying the push forever, while the row itself stays harmless (and visible to the
 // same readers as its repository). An owner in a repository the caller cannot read is
 // reported exactly as a missing one, so that a push never confirms that a hidden row exists.
-// Soft pointers (`doc_uid`, `replaced_by_uid`) are stored as
-// given and need no lookup.
+// Soft pointers (a task's `doc_uid` and `run_after_uid`, a document's `replaced_by_uid`) may
+// name rows the server does not have yet and are then stored as given; but a pointer to a row
+// the server (or the same push) has in another repository is refused, as REST refuses it: it
+// would show one repository's readers a row of another.
 import type { CollectionName, ReplicatedDoc } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import { BadRequestError, MissingReferencesError } from '../errors.js';
 import type { OwnerIds } from './replicated-rows.js';
 
 export type OwnerResolver = (doc: ReplicatedDoc) => OwnerIds;
+/** The server's current state of a row, by uid (undefined for a new row). */
+export type StoredDocLookup = (uid: string) => ReplicatedDoc | undefined;
 
 const field = (doc: ReplicatedDoc, name: string): string | null => {
   const value = (doc as unknown as Record<string, unknown>)[name];
@@ -20,7 +24,7 @@ const field = (doc: ReplicatedDoc, name: string): string | null => {
 
 async function idsByUid(
   db: Queryable,
-  table: 'repositories' | 'tasks',
+  table: 'repositories' | 'tasks' | 'documents',
   uids: Set<string>,
 ): Promise<Map<string, { id: number; repositoryId: number }>> {
   const found = new Map<string, { id: number; repositoryId: number }>();
@@ -44,6 +48,7 @@ export async function resolveOwners(
   collection: CollectionName,
   docs: readonly ReplicatedDoc[],
   canRead: (repositoryId: number) => Promise<boolean> = async () => true,
+  storedDocOf: StoredDocLookup = () => undefined,
 ): Promise<OwnerResolver> {
   if (collection === 'repositories') return () => ({ repositoryId: null, taskId: null });
   const repositoryUids = new Set(docs.map((doc) => field(doc, 'repository_uid')!));
@@ -73,6 +78,13 @@ export async function resolveOwners(
       );
     }
   }
+  await refuseForeignPointers(
+    db,
+    collection,
+    docs,
+    (doc) => repositories.get(field(doc, 'repository_uid')!)!.id,
+    storedDocOf,
+  );
   return (doc) => {
     const taskUid = field(doc, 'task_uid');
     return {
@@ -80,4 +92,64 @@ export async function resolveOwners(
       taskId: taskUid === null ? null : tasks.get(taskUid)!.id,
     };
   };
+}
+
+/** Each soft pointer of a collection and the table it points into. */
+const SOFT_POINTERS: Partial<Record<CollectionName, readonly [string, 'tasks' | 'documents'][]>> = {
+  tasks: [
+    ['doc_uid', 'documents'],
+    ['run_after_uid', 'tasks'],
+  ],
+  documents: [['replaced_by_uid', 'documents']],
+};
+
+/**
+ * Refuses a soft pointer to a document of another repository: one the server has, or one
+ * of the same push (a document and the version that replaces it often travel together).
+ * Only a pointer being set, or a row changing repository, is checked: a row the server
+ * already holds that way (stored before this check, or whose target moved since) must stay
+ * editable, or its client would retry the push for ever.
+ */
+async function refuseForeignPointers(
+  db: Queryable,
+  collection: CollectionName,
+  docs: readonly ReplicatedDoc[],
+  repositoryIdOf: (doc: ReplicatedDoc) => number,
+  storedDocOf: StoredDocLookup,
+): Promise<void> {
+  for (const [pointer, table] of SOFT_POINTERS[collection] ?? [])
+    await refuseForeignPointer(db, collection, docs, repositoryIdOf, storedDocOf, pointer, table);
+}
+
+async function refuseForeignPointer(
+  db: Queryable,
+  collection: CollectionName,
+  docs: readonly ReplicatedDoc[],
+  repositoryIdOf: (doc: ReplicatedDoc) => number,
+  storedDocOf: StoredDocLookup,
+  pointer: string,
+  table: 'tasks' | 'documents',
+): Promise<void> {
+  const pointing = docs.filter((doc) => {
+    if (field(doc, pointer) === null) return false;
+    const stored = storedDocOf(doc.uid);
+    return (
+      stored === undefined ||
+      field(stored, pointer) !== field(doc, pointer) ||
+      field(stored, 'repository_uid') !== field(doc, 'repository_uid')
+    );
+  });
+  if (pointing.length === 0) return;
+  const stored = await idsByUid(db, table, new Set(pointing.map((doc) => field(doc, pointer)!)));
+  const pushed = new Map(collection === table ? docs.map((doc) => [doc.uid, repositoryIdOf(doc)]) : []);
+  for (const doc of pointing) {
+    const target = field(doc, pointer)!;
+    const targetRepository = pushed.get(target) ?? stored.get(target)?.repositoryId;
+    if (targetRepository === undefined || targetRepository === repositoryIdOf(doc)) continue;
+    const what = table === 'tasks' ? 'task' : 'document';
+    throw new BadRequestError(
+      `${collection === 'tasks' ? 'Task' : 'Document'} ${doc.uid} names ${what} ${target} in ${pointer}, ` +
+        `which belongs to another repository; point only at ${what}s of the row's own repository_uid, or send null.`,
+    );
+  }
 }

@@ -63,6 +63,7 @@ export async function pushRows(
       collection,
       writing.map((row) => row.new_document_state),
       async (repositoryId) => (await check(repositoryId)) !== null,
+      (uid) => stored.get(uid)?.doc,
     );
     const conflicts: ReplicatedDoc[] = [];
     for (const row of rows) {

@@ -65,7 +65,13 @@ export async function resolveConflict(
     let repositoryId = current?.repositoryId ?? null;
     if (writes && document) {
       const owners = (
-        await resolveOwners(tx, collection, [document], async (id) => (await check(id)) !== null)
+        await resolveOwners(
+          tx,
+          collection,
+          [document],
+          async (id) => (await check(id)) !== null,
+          () => current?.doc,
+        )
       )(document);
       const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], uid);
       if (access === 'read') {

@@ -1,5 +1,5 @@
 // The local database: the three replicated collections plus the local-only
-// `sync_conflicts`. Storage is injected: IndexedDB (Dexie) in the browser, Dexie over
+// `sync_conflicts` (and local documents, see skipped-rows.ts). Storage is injected: IndexedDB (Dexie) in the browser, Dexie over
 // fake-indexeddb in Node tests. Production code never loads RxDB's dev-mode.
 import {
   addRxPlugin,
@@ -8,6 +8,7 @@ import {
   type RxDatabase,
   type RxStorage,
 } from 'rxdb/plugins/core';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import type { CollectionName } from '@wikisync/shared';
 import {
@@ -21,6 +22,10 @@ import {
 } from './collection-schemas';
 import { CONFLICT_STATUS, syncConflictSchema, type SyncConflictDoc } from './conflict-schema';
 import { createConflictHandler, type ConflictReport } from './conflict-handler';
+
+// Local documents hold the replica's small local-only state (skipped-rows.ts) without
+// spending one of the 13 collections the free RxDB allows.
+addRxPlugin(RxDBLocalDocumentsPlugin);
 
 export interface ReplicaCollections {
   repositories: RxCollection<RepositoryDoc>;
@@ -85,6 +90,7 @@ export async function createReplica({
     multiInstance,
     eventReduce: true,
     closeDuplicates: true,
+    localDocuments: true,
   });
   try {
     const { sync_conflicts: conflicts } = await database.addCollections({

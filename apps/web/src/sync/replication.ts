@@ -26,6 +26,8 @@ import { createSyncTransport, type FetchLike, type SyncTransport, type WireDoc }
 import { PendingTracker, type PendingStore } from './pending-tracker';
 import { resolveRecordedConflict } from './resolve-recorded-conflict';
 import { OnlineGate } from './online-gate';
+import { pullCheckedBatch } from './pulled-rows';
+import { SkippedRows, type SkippedRow } from './skipped-rows';
 
 /**
  * Rows per pull request. A first sync is mostly per-request work (a round trip, two RxDB bulk
@@ -79,6 +81,8 @@ export interface SyncController {
   readonly paused$: Observable<boolean>;
   /** Recorded conflicts waiting for the user, oldest first. */
   readonly openConflicts$: Observable<SyncConflictDoc[]>;
+  /** Server rows this replica could not store (see pulled-rows.ts), oldest first. */
+  readonly skippedRows$: Observable<SkippedRow[]>;
   /**
    * Stop talking to the server (going offline); local writes keep working and queue.
    * While paused, `awaitInSync()` waits for resume.
@@ -108,6 +112,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     fetch: options.fetch,
   });
   const pending = new PendingTracker(options.pendingStore);
+  const skipped = new SkippedRows(replica.database);
   const gate = new OnlineGate();
   // Before any replication starts: an idle, "healthy" start while offline must not count as
   // having settled the pending edits of an earlier session.
@@ -177,13 +182,15 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
-          const data = await readAhead[collection].get(
+          const batch = await pullCheckedBatch(
+            collection,
+            (from, limit) => readAhead[collection].get(from, limit, gate.isOnline),
             checkpoint?.server_version ?? 0,
             batchSize,
-            gate.isOnline,
           );
+          await skipped.record(collection, batch.refused, batch.accepted);
           succeeded(collection);
-          return { documents: data.documents, checkpoint: data.checkpoint };
+          return { documents: batch.documents, checkpoint: batch.checkpoint };
         },
         stream$: stream?.for(collection),
       },
@@ -270,6 +277,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     streamConnected$: streamConnected.pipe(distinctUntilChanged()),
     paused$: gate.paused$.pipe(distinctUntilChanged()),
     openConflicts$,
+    skippedRows$: skipped.rows$,
     async pause() {
       gate.setOnline(false);
       forgetReadAhead();

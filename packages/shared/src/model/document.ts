@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import {
-  longTextSchema,
-  metadataSchema,
-  numericIdSchema,
-  shortTextSchema,
-  timestampSchema,
-  uidSchema,
-} from '../common.js';
+import { longTextSchema, numericIdSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import { metadataSchema } from './metadata-limits.js';
 
 /** A document (markdown written by a task) as the REST API returns it. */
 export const documentSchema = z.object({

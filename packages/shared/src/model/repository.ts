@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import {
-  mediumTextSchema,
-  metadataSchema,
-  numericIdSchema,
-  shortTextSchema,
-  timestampSchema,
-  uidSchema,
-} from '../common.js';
+import { mediumTextSchema, numericIdSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import { metadataSchema } from './metadata-limits.js';
 import { httpUrlOrEmptySchema } from './safe-url.js';
 
 export const REPOSITORY_STATUSES = [

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import {
   longTextSchema,
   mediumTextSchema,
-  metadataSchema,
   numericIdSchema,
   shortTextSchema,
   timestampSchema,
   uidSchema,
 } from '../common.js';
+import { metadataSchema } from './metadata-limits.js';
 
 export const TASK_STATUSES = ['pending', 'queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
 export const taskStatusSchema = z.enum(TASK_STATUSES);

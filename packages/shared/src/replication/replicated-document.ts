@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { longTextSchema, metadataSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import { longTextSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import { metadataSchema } from '../model/metadata-limits.js';
 
 /**
  * A document as replication carries it. `repository_uid` and `task_uid` (when set) must exist

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { mediumTextSchema, metadataSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import { mediumTextSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import { metadataSchema } from '../model/metadata-limits.js';
 import { repositoryStatusSchema } from '../model/repository.js';
 import { httpUrlOrEmptySchema } from '../model/safe-url.js';
 

@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import {
-  longTextSchema,
-  mediumTextSchema,
-  metadataSchema,
-  shortTextSchema,
-  timestampSchema,
-  uidSchema,
-} from '../common.js';
+import { longTextSchema, mediumTextSchema, shortTextSchema, timestampSchema, uidSchema } from '../common.js';
+import { metadataSchema } from '../model/metadata-limits.js';
 import { taskStatusSchema } from '../model/task.js';
 
 /** A task as replication carries it. `repository_uid` must exist; `doc_uid` and `run_after_uid` are soft pointers. */
