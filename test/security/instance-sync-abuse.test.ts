@@ -4,6 +4,7 @@
 // before the token check, a signature that did not cover the sender's identity, credentials
 // inside a target URL, and a javascript: repository link arriving from a peer.
 import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_HEADERS } from '@wikisync/shared';
@@ -234,6 +235,42 @@ describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
     });
     expect(moved.status).toBe(401);
     expect(moved.json.error).toMatch(/signature does not match/);
+  });
+
+  it('keeps a peer row whose metadata is nested too deep, without that metadata, and says so', async () => {
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let level = 0; level < 3000; level++) deep = { next: deep };
+    await a.t.request('POST', '/api/sync/repository-upsert', { body: { repository_id: 960, name: 'deep' } });
+    const answer = await jsonOf(
+      await a.t.request('POST', '/api/sync/batch-upsert', {
+        body: { repository_id: 960, tasks: [{ task_id: 1, title: 'deep task', metadata: deep }] },
+      }),
+    );
+    expect(answer.data.tasks).toEqual([
+      expect.objectContaining({
+        id: 1,
+        result: 'created',
+        error: expect.stringMatching(/without its metadata/),
+      }),
+    ]);
+    const [row] = await a.t.database.db.query('SELECT metadata FROM tasks WHERE id = $1', [
+      answer.data.tasks[0].local_id,
+    ]);
+    expect(row).toEqual({ metadata: {} });
+  });
+
+  it('refuses a gzip body that inflates past the body limit', async () => {
+    const bomb = gzipSync(Buffer.alloc(40 * 1024 * 1024, 32));
+    const response = await fetch(`${a.base}/batch-upsert`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer test-admin-token',
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      },
+      body: bomb,
+    });
+    expect(response.status).toBe(413);
   });
 
   it('refuses credentials inside a target URL', async () => {

@@ -5,6 +5,7 @@
 import {
   batchDocumentRowSchema,
   batchTaskRowSchema,
+  wireMetadataProblem,
   type BatchDocumentRow,
   type BatchLinks,
   type BatchRowOutcome,
@@ -85,6 +86,9 @@ export async function applyBatch(
   const taskOutcomes: BatchRowOutcome[] = [];
   const documentOutcomes: BatchRowOutcome[] = [];
   const goodTasks: IncomingRow[] = [];
+  // Rows kept without their metadata (over the limits): said in their outcome.
+  const taskNotes = new Map<number, string>();
+  const documentNotes = new Map<number, string>();
   // Per sender task id: the task it waits for, and its usages when the row carries them.
   const runAfter = new Map<number, number | null>();
   const usages = new Map<number, TaskUsage[]>();
@@ -93,6 +97,7 @@ export async function applyBatch(
     if (parsed.success) {
       goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
       runAfter.set(parsed.data.task_id, parsed.data.run_after);
+      noteDroppedMetadata(taskNotes, parsed.data.task_id, raw);
       if (parsed.data.task_usages) usages.set(parsed.data.task_id, parsed.data.task_usages);
     } else
       taskOutcomes.push({
@@ -106,12 +111,13 @@ export async function applyBatch(
   const candidates: { row: BatchDocumentRow; incoming: IncomingRow }[] = [];
   for (const raw of input.documents) {
     const parsed = batchDocumentRowSchema.safeParse(raw);
-    if (parsed.success)
+    if (parsed.success) {
+      noteDroppedMetadata(documentNotes, parsed.data.document_id, raw);
       candidates.push({
         row: parsed.data,
         incoming: incomingDocument(parsed.data.document_id, parsed.data, null),
       });
-    else
+    } else
       documentOutcomes.push({
         id: rawId(raw, 'document_id'),
         local_id: null,
@@ -163,11 +169,22 @@ export async function applyBatch(
       : undefined;
     return {
       repository_id: localRepositoryId,
-      tasks: taskOutcomes,
-      documents: documentOutcomes,
+      tasks: withNotes(taskOutcomes, taskNotes),
+      documents: withNotes(documentOutcomes, documentNotes),
       ...(links ? { links } : {}),
     };
   });
+}
+
+function noteDroppedMetadata(notes: Map<number, string>, id: number, raw: unknown): void {
+  const problem = wireMetadataProblem((raw as { metadata?: unknown }).metadata);
+  if (problem) notes.set(id, `stored without its metadata, which ${problem}`);
+}
+
+function withNotes(outcomes: BatchRowOutcome[], notes: ReadonlyMap<number, string>): BatchRowOutcome[] {
+  return outcomes.map((row) =>
+    row.result !== 'failed' && notes.has(row.id) ? { ...row, error: notes.get(row.id)! } : row,
+  );
 }
 
 function rawId(raw: unknown, field: string): number {

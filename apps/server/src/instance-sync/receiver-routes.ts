@@ -53,7 +53,7 @@ export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
   const body = <S extends Parameters<typeof readSyncJson>[1]>(
     c: Parameters<typeof readSyncJson>[0],
     schema: S,
-  ) => readSyncJson(c, schema, maxBodyBytes * 8);
+  ) => readSyncJson(c, schema, maxBodyBytes);
   return new Hono<SyncEnv>()
     .get('/ping', async (c) =>
       c.json(

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { numericIdSchema, timestampSchema } from '../common.js';
 import { TASK_STATUSES } from '../model/task.js';
 import { REPOSITORY_STATUSES } from '../model/repository.js';
+import { stripOverLimitMetadata } from '../model/metadata-limits.js';
 
 /** A sender's numeric id or none: 0 and null mean "none" (Go's zero value). */
 export const remoteReferenceSchema = z
@@ -58,21 +59,34 @@ export const wireRepositoryStatusSchema = z
   .pipe(z.enum(REPOSITORY_STATUSES, { message: `must be one of ${REPOSITORY_STATUSES.join(', ')}` }));
 
 /** Go sends metadata as a JSON string column; we keep objects, so a string is parsed. */
+function wireMetadataObject(value: Record<string, unknown> | string | null | undefined): Record<string, unknown> {
+  if (value === null || value === undefined || value === '') return {};
+  if (typeof value !== 'string') return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : { value };
+  } catch {
+    return { value };
+  }
+}
+
+/**
+ * Why a peer's metadata is dropped, or null when it is kept: metadata past the limits of
+ * metadata-limits.ts (one deeply nested row breaks every reader's browser) is stored as `{}`
+ * rather than refusing the whole row, and the receiver reports it.
+ */
+export function wireMetadataProblem(value: unknown): string | null {
+  if (value !== null && value !== undefined && typeof value !== 'string' && typeof value !== 'object') return null;
+  return stripOverLimitMetadata(wireMetadataObject(value as Record<string, unknown> | string | null | undefined))
+    .problem;
+}
+
 export const wireMetadataSchema = z
   .union([z.record(z.string(), z.unknown()), z.string(), z.null()])
   .optional()
-  .transform((value): Record<string, unknown> => {
-    if (value === null || value === undefined || value === '') return {};
-    if (typeof value !== 'string') return value;
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-        ? (parsed as Record<string, unknown>)
-        : { value };
-    } catch {
-      return { value };
-    }
-  });
+  .transform((value): Record<string, unknown> => stripOverLimitMetadata(wireMetadataObject(value)).metadata);
 
 export const INSTANCE_SYNC_DIRECTIONS = ['push', 'pull'] as const;
 export const syncDirectionSchema = z.enum(INSTANCE_SYNC_DIRECTIONS);
