@@ -59,7 +59,9 @@ export const wireRepositoryStatusSchema = z
   .pipe(z.enum(REPOSITORY_STATUSES, { message: `must be one of ${REPOSITORY_STATUSES.join(', ')}` }));
 
 /** Go sends metadata as a JSON string column; we keep objects, so a string is parsed. */
-function wireMetadataObject(value: Record<string, unknown> | string | null | undefined): Record<string, unknown> {
+function wireMetadataObject(
+  value: Record<string, unknown> | string | null | undefined,
+): Record<string, unknown> {
   if (value === null || value === undefined || value === '') return {};
   if (typeof value !== 'string') return value;
   try {
@@ -78,9 +80,11 @@ function wireMetadataObject(value: Record<string, unknown> | string | null | und
  * rather than refusing the whole row, and the receiver reports it.
  */
 export function wireMetadataProblem(value: unknown): string | null {
-  if (value !== null && value !== undefined && typeof value !== 'string' && typeof value !== 'object') return null;
-  return stripOverLimitMetadata(wireMetadataObject(value as Record<string, unknown> | string | null | undefined))
-    .problem;
+  if (value !== null && value !== undefined && typeof value !== 'string' && typeof value !== 'object')
+    return null;
+  return stripOverLimitMetadata(
+    wireMetadataObject(value as Record<string, unknown> | string | null | undefined),
+  ).problem;
 }
 
 export const wireMetadataSchema = z
