@@ -1,4 +1,6 @@
 // Bump rule: MINOR when a message gains an optional field or a new endpoint appears
 // (old peers keep working); MAJOR when a field is removed, renamed or changes meaning.
 // Peers exchange it in `GET /api/sync/ping` and `GET /health`.
-export const PROTOCOL_VERSION = '1.0';
+// 2.0: a task's run_after is a task reference (run_after_id / run_after_uid / the sender's id),
+// task usages travel, and request signatures cover X-Sync-Instance.
+export const PROTOCOL_VERSION = '2.0';
