@@ -6,6 +6,7 @@ import { jsonOf } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 import { signRequest } from './request-signing.js';
 import {
+  callPeer as call,
   createPeerTokenOn,
   runSync,
   saveTarget,
@@ -14,19 +15,6 @@ import {
   type Peer,
   type SeededRepository,
 } from './peer-test-kit.js';
-
-async function call(
-  base: string,
-  endpoint: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  if (body) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${endpoint}`, { method: body ? 'POST' : 'GET', headers, body });
-  return { status: response.status, json: await jsonOf(response) };
-}
 
 describe.each(testDatabaseKinds())('instance sync security on %s', (kind) => {
   let a: Peer;

@@ -23,6 +23,7 @@ import { findPeerToken } from './peer-token-store.js';
 import { claimNonce } from './nonce-store.js';
 import { verifySignature } from './request-signing.js';
 import { allowedBrowserOrigin } from './browser-origins.js';
+import { readCapped } from '../http/read-capped.js';
 import type { SecretBox } from './secret-box.js';
 
 export interface PeerAuthOptions {
@@ -38,23 +39,9 @@ export interface PeerAuthOptions {
 /** The request body, refused with 413 as soon as it passes `maxBytes`. */
 async function readBody(c: Parameters<MiddlewareHandler>[0], maxBytes: number): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? NaN);
-  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array();
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  const body = declared > maxBytes ? null : await readCapped(c.req.raw.body, maxBytes);
+  if (body === null) throw new PayloadTooLargeError(maxBytes);
+  return body;
 }
 
 const ALL_SCOPES: ReadonlySet<SyncScope> = new Set(SYNC_SCOPES);

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { SYNC_HEADERS } from '@wikisync/shared';
 import { PeerRequestError, SyncCancelledError } from '../errors.js';
 import { signRequest } from './request-signing.js';
+import { readCapped } from '../http/read-capped.js';
 
 export interface PeerClientOptions {
   baseUrl: string;
@@ -50,36 +51,18 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-/** The body as text, refused as soon as it grows past `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number, what: string): Promise<string> {
+/** The answer as text, refused as soon as it grows past `maxBytes`. */
+async function readAnswer(response: Response, maxBytes: number, what: string): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
+  if (declared > maxBytes) await response.body?.cancel().catch(() => {});
+  const body = declared > maxBytes ? null : await readCapped(response.body, maxBytes);
+  if (body === null)
     throw new PeerRequestError(
-      `${what} is ${declared} bytes, more than the ${maxBytes} this server reads.`,
+      `${what} grew past the ${maxBytes} bytes this server reads; it was cut off.`,
       response.status,
       false,
     );
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new PeerRequestError(
-        `${what} grew past the ${maxBytes} bytes this server reads; it was cut off.`,
-        response.status,
-        false,
-      );
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.from(body).toString('utf8');
 }
 
 export function createPeerClient(options: PeerClientOptions): PeerClient {
@@ -144,7 +127,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     }
     let text: string;
     try {
-      text = await readCapped(response, maxResponseBytes, `The answer of ${base} to ${where}`);
+      text = await readAnswer(response, maxResponseBytes, `The answer of ${base} to ${where}`);
     } catch (error) {
       if (error instanceof PeerRequestError) throw error;
       if (options.signal?.aborted) throw new SyncCancelledError();

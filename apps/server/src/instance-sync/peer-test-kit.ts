@@ -150,3 +150,20 @@ export async function createPeerTokenOn(
   });
   return created.token;
 }
+
+/**
+ * Calls `${base}${endpoint}` over HTTP as another server or a script would: GET, or POST with
+ * a JSON body; a bearer token and extra headers when given.
+ */
+export async function callPeer(
+  base: string,
+  endpoint: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  if (body) headers['content-type'] = 'application/json';
+  const response = await fetch(`${base}${endpoint}`, { method: body ? 'POST' : 'GET', headers, body });
+  return { status: response.status, json: await jsonOf(response) };
+}

@@ -28,8 +28,11 @@ export function canonicalRequest(parts: {
   ].join('\n');
 }
 
-function hmac(secret: string, text: string): string {
-  return createHmac('sha256', secret).update(text).digest('hex');
+type SignedParts = Parameters<typeof canonicalRequest>[0];
+
+/** The signature header's value for these parts. */
+function signatureOf(secret: string, parts: SignedParts): string {
+  return `sha256=${createHmac('sha256', secret).update(canonicalRequest(parts)).digest('hex')}`;
 }
 
 /** Headers to add to a request: timestamp in Unix milliseconds, a random nonce, the signature. */
@@ -40,9 +43,10 @@ export function signRequest(
 ): Record<string, string> {
   const timestamp = String(now);
   const nonce = randomBytes(16).toString('hex');
-  const signature = hmac(
-    secret,
-    canonicalRequest({
+  return {
+    [SYNC_HEADERS.timestamp]: timestamp,
+    [SYNC_HEADERS.nonce]: nonce,
+    [SYNC_HEADERS.signature]: signatureOf(secret, {
       method: request.method,
       path: request.path,
       timestamp,
@@ -50,11 +54,6 @@ export function signRequest(
       instance: request.instance ?? '',
       bodySha256: bodyHash(request.body),
     }),
-  );
-  return {
-    [SYNC_HEADERS.timestamp]: timestamp,
-    [SYNC_HEADERS.nonce]: nonce,
-    [SYNC_HEADERS.signature]: `sha256=${signature}`,
   };
 }
 
@@ -84,17 +83,14 @@ export function verifySignature(
   }
   if (!/^[A-Za-z0-9_-]{8,128}$/.test(nonce))
     return { ok: false, reason: `${SYNC_HEADERS.nonce} must be 8-128 letters or digits.` };
-  const expected = `sha256=${hmac(
-    secret,
-    canonicalRequest({
-      method: request.method,
-      path: request.path,
-      timestamp,
-      nonce,
-      instance: request.headers(SYNC_HEADERS.instance) ?? '',
-      bodySha256: bodyHash(request.body),
-    }),
-  )}`;
+  const expected = signatureOf(secret, {
+    method: request.method,
+    path: request.path,
+    timestamp,
+    nonce,
+    instance: request.headers(SYNC_HEADERS.instance) ?? '',
+    bodySha256: bodyHash(request.body),
+  });
   const a = Buffer.from(expected);
   const b = Buffer.from(signature);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
