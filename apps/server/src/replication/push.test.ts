@@ -36,6 +36,31 @@ describe.each(testDatabaseKinds())('replication push on %s', (kind) => {
     expect(stored.id).toBeGreaterThan(0);
   });
 
+  it('takes rows from a stock RxDB client that sends no server id, and links run_after by uid', async () => {
+    const strip = <T extends { id?: unknown }>(doc: T) => {
+      const { id: _id, ...rest } = doc;
+      return rest;
+    };
+    const repo = repositoryDoc({ name: 'stock' });
+    const first = taskDoc(repo.uid, { title: 'first' });
+    const second = taskDoc(repo.uid, { title: 'second', run_after_uid: first.uid });
+    expect((await jsonOf(await push('repositories', [{ new_document_state: strip(repo) }]))).data).toEqual({
+      conflicts: [],
+    });
+    const tasks = [second, first].map((task) => ({
+      assumed_master_state: null,
+      new_document_state: strip(task),
+    }));
+    expect((await jsonOf(await push('tasks', tasks))).data.conflicts).toEqual([]);
+    const [row] = await t.database.db.query(
+      'SELECT a.title AS waits_for FROM task_rows t JOIN tasks a ON a.id = t.run_after_id WHERE t.uid = $1',
+      [second.uid],
+    );
+    expect(row).toEqual({ waits_for: 'first' });
+    const pulled = (await pull('tasks')).documents.find((doc: { uid: string }) => doc.uid === second.uid);
+    expect(pulled).toMatchObject({ run_after_uid: first.uid, id: expect.any(Number) });
+  });
+
   it('answers a stale assumed state with the current server document and writes nothing', async () => {
     const repo = repositoryDoc({ name: 'base' });
     await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
