@@ -1,14 +1,15 @@
 // The receiver side of PROTOCOL.md §2: what `repository-upsert`, `repository-clear`,
 // `task-create`, `document-create`, `task-update-docid` and `task-usage-create` do
-// (`batch-upsert` is in batch-receiver.ts). Every id a peer sends is looked up through the peer's own mapping (see
-// id-map.ts), so a row that only shares a number with the peer's id is never touched.
-import type {
-  DocumentCreateRequest,
-  RepositoryUpsertRequest,
-  TaskCreateRequest,
-  TaskUsageCreateRequest,
+// (`batch-upsert` is in batch-receiver.ts). Every id a peer sends is looked up through the
+// peer's own mapping (see id-map.ts), so a row that only shares a number with the peer's id
+// is never touched.
+import {
+  safeHttpUrlOrEmpty,
+  type DocumentCreateRequest,
+  type RepositoryUpsertRequest,
+  type TaskCreateRequest,
+  type TaskUsageCreateRequest,
 } from '@wikisync/shared';
-import { safeHttpUrlOrEmpty } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { randomUid } from '../db/uid.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
