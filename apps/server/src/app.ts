@@ -7,8 +7,6 @@ import type { AppDeps, AppEnv } from './context.js';
 import { ensureBootstrapAdmin } from './auth/user-store.js';
 import { bearerAuth } from './http/auth-middleware.js';
 import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
-import { authFailureGuard } from './http/auth-failure-guard.js';
-import { syncCallerCheck } from './http/sync-caller-check.js';
 import { handleError, notFoundResponse } from './http/error-handler.js';
 import { mountWebApp } from './http/static-web.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -16,11 +14,7 @@ import { PayloadTooLargeError } from './errors.js';
 import { repositoryRoutes } from './repositories/repository-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
-import {
-  createInstanceSync,
-  registerInstanceSync,
-  secretBoxFor,
-} from './instance-sync/instance-sync-service.js';
+import { createInstanceSync, registerInstanceSync } from './instance-sync/instance-sync-service.js';
 import { syncRoutes } from './replication/sync-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
@@ -51,21 +45,9 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const { trustProxy } = config;
 
   // Instance sync has its own authentication (peer tokens, signing, tokenless peers), so it is
-  // mounted before /api and its bearer middleware; the guard counts the 401s it answers.
-  app.use(
-    '/api/sync/*',
-    authFailureGuard({
-      limiter,
-      trustProxy,
-      acceptsCaller: syncCallerCheck({
-        db,
-        box: secretBoxFor(config),
-        admin,
-        allowTokenlessFrom: config.sync.allowTokenlessFrom,
-      }),
-    }),
-  );
-  const instanceSync = createInstanceSync({ db, config, admin });
+  // mounted before /api and its bearer middleware; it counts its refused credentials in the
+  // same limiter.
+  const instanceSync = createInstanceSync({ db, config, admin, limiter });
   await instanceSync.start();
   registerInstanceSync(app, instanceSync);
   app.route('/api/sync', instanceSync.routes);

@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import { PeerRequestError } from '../errors.js';
 import type { SyncEnv } from './sync-caller.js';
 import { peerAuth } from './peer-auth.js';
+import type { AuthFailureLimiter } from '../http/auth-failure-limiter.js';
 import { browserListCors } from './browser-origins.js';
 import { peerRoutes } from './receiver-routes.js';
 import { initiatorRoutes } from './initiator-routes.js';
@@ -25,6 +26,8 @@ export interface InstanceSyncOptions {
   db: Database;
   config: Config;
   admin: { token: string; principal: Principal } | undefined;
+  /** The app's failed-authentication limiter, shared with /api. */
+  limiter?: AuthFailureLimiter;
 }
 
 export interface InstanceSync {
@@ -40,7 +43,7 @@ export function secretBoxFor(config: Config): SecretBox {
   return createSecretBox(config.sync.secretKey ?? config.adminToken);
 }
 
-export function createInstanceSync({ db, config, admin }: InstanceSyncOptions): InstanceSync {
+export function createInstanceSync({ db, config, admin, limiter }: InstanceSyncOptions): InstanceSync {
   const staleSessionMs = config.sync.staleSessionMs;
   const box = secretBoxFor(config);
   const initiator = new Initiator(db, config.sync, box);
@@ -64,6 +67,8 @@ export function createInstanceSync({ db, config, admin }: InstanceSyncOptions): 
       // The body limit is applied there, after the token check: an unauthenticated request
       // costs no buffering (Hono's bodyLimit reads a chunked body whole before going on).
       maxBodyBytes: config.maxBodyBytes,
+      limiter,
+      trustProxy: config.trustProxy,
     }),
   );
   routes.route('/', peerRoutes({ db, maxBodyBytes: config.maxBodyBytes }));

@@ -8,7 +8,7 @@
 //      lists openDeepWiki's pull page reads (browser-origins.ts).
 // A valid signature is also required from anyone who sends signature headers. The body is
 // read only once the caller is known, so an unauthenticated request costs no body buffering.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { SYNC_HEADERS, SYNC_SCOPES, uidSchema, type SyncScope } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
@@ -24,6 +24,7 @@ import { claimNonce } from './nonce-store.js';
 import { verifySignature } from './request-signing.js';
 import { allowedBrowserOrigin } from './browser-origins.js';
 import { readCapped } from '../http/read-capped.js';
+import { type AuthFailureLimiter, clientAddress } from '../http/auth-failure-limiter.js';
 import type { SecretBox } from './secret-box.js';
 
 export interface PeerAuthOptions {
@@ -34,6 +35,10 @@ export interface PeerAuthOptions {
   corsOrigins?: readonly string[];
   /** Bodies above this get 413; read only once the caller is known. */
   maxBodyBytes: number;
+  /** The failed-authentication limit shared with /api (a valid credential is never limited). */
+  limiter?: AuthFailureLimiter | undefined;
+  /** Key the limiter on the proxy-appended X-Forwarded-For entry (TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 /** The request body, refused with 413 as soon as it passes `maxBytes`. */
@@ -62,8 +67,26 @@ export function peerAuth({
   allowTokenlessFrom,
   corsOrigins = [],
   maxBodyBytes,
+  limiter,
+  trustProxy = false,
 }: PeerAuthOptions): MiddlewareHandler<SyncEnv> {
   return async (c, next) => {
+    try {
+      c.set('syncCaller', await authenticate(c));
+    } catch (error) {
+      // A refused credential is a guess: counted, and refused with 429 past the limit, as on
+      // /api. A request with no credential at all is not a guess and is not counted.
+      if (error instanceof UnauthorizedError && c.req.header('authorization') !== undefined) {
+        const address = clientAddress(c, trustProxy);
+        limiter?.check(address);
+        limiter?.recordFailure(address);
+      }
+      throw error;
+    }
+    await next();
+  };
+
+  async function authenticate(c: Context<SyncEnv>): Promise<SyncCaller> {
     const instanceHeader = c.req.header(SYNC_HEADERS.instance);
     if (instanceHeader !== undefined && !uidSchema.safeParse(instanceHeader).success) {
       throw new ValidationError(
@@ -165,7 +188,6 @@ export function peerAuth({
         );
       }
     }
-    c.set('syncCaller', caller);
-    await next();
-  };
+    return caller;
+  }
 }
