@@ -230,8 +230,10 @@ export const replication: Suite = {
         ],
       });
 
-      // Live propagation and fan-out on a small server, so clients start quickly.
-      const live = await startBenchServer('live');
+      // Live propagation and fan-out on a small server, so clients start quickly. Every stream
+      // client here uses the admin token, so the per-user stream cap (sized for one person's
+      // devices) is lifted; fan-out measures the hub, not the cap.
+      const live = await startBenchServer('live', { MAX_STREAMS_PER_USER: '5000', MAX_STREAMS: '5000' });
       servers.push(live);
       await seedGeneratedRepository(live.database.url, 'bench-live', 100);
       const liveToken = { url: live.url, token: live.adminToken };
