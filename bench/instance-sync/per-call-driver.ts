@@ -11,7 +11,7 @@ import {
   EXPORT_TASK_COLUMNS,
   repositoryWireRow,
   taskWireRow,
-} from '../../apps/server/src/instance-sync/wire-rows.js';
+} from '../../apps/server/src/instance-sync/wire/wire-rows.js';
 
 export interface PerCallResult {
   ms: number;

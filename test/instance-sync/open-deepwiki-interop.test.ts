@@ -8,12 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../apps/server/src/db/database.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import {
-  runSync,
-  saveTarget,
-  startPeer,
-  type Peer,
-} from '../../apps/server/src/instance-sync/peer-test-kit.js';
+import { runSync, saveTarget, startPeer, type Peer } from '../../apps/server/src/testing/peer-test-kit.js';
 import {
   OPEN_DEEPWIKI_SKIP_REASON,
   openDeepWikiPeerBinary,

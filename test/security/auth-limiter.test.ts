@@ -3,8 +3,8 @@
 // address (all users behind one reverse proxy) keeps working on REST, replication and
 // instance sync. With TRUST_PROXY the address is the right-most X-Forwarded-For entry.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPeerToken } from '../../apps/server/src/instance-sync/peer-token-store.js';
-import { secretBoxFor } from '../../apps/server/src/instance-sync/instance-sync-service.js';
+import { createPeerToken } from '../../apps/server/src/instance-sync/peer-auth/peer-token-store.js';
+import { secretBoxFor } from '../../apps/server/src/instance-sync/index.js';
 import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 

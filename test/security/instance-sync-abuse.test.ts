@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_HEADERS } from '@wikisync/shared';
 import { jsonOf, listen } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { signRequest } from '../../apps/server/src/instance-sync/request-signing.js';
+import { signRequest } from '../../apps/server/src/instance-sync/peer-auth/request-signing.js';
 import {
   callPeer as call,
   createPeerTokenOn,
@@ -20,7 +20,7 @@ import {
   startPeer,
   type Peer,
   type SeededRepository,
-} from '../../apps/server/src/instance-sync/peer-test-kit.js';
+} from '../../apps/server/src/testing/peer-test-kit.js';
 
 describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
   let a: Peer;

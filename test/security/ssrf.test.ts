@@ -11,7 +11,7 @@ import {
   seedRepository,
   startPeer,
   type Peer,
-} from '../../apps/server/src/instance-sync/peer-test-kit.js';
+} from '../../apps/server/src/testing/peer-test-kit.js';
 
 async function httpServer(
   handler: (request: IncomingMessage) => { status: number; headers?: Record<string, string> },

@@ -14,7 +14,7 @@ import { PayloadTooLargeError } from './errors.js';
 import { repositoryRoutes } from './repositories/repository-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
-import { createInstanceSync, registerInstanceSync } from './instance-sync/instance-sync-service.js';
+import { createInstanceSync, registerInstanceSync } from './instance-sync/index.js';
 import { syncRoutes } from './replication/sync-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {

@@ -6,7 +6,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/open-database.js';
 import { createApp } from './app.js';
 import { ConfigError } from './errors.js';
-import { instanceSyncOf } from './instance-sync/instance-sync-service.js';
+import { instanceSyncOf } from './instance-sync/index.js';
 
 /** The web app built next to this package (`apps/web/dist`), when the caller names none. */
 function defaultWebDist(): string | undefined {

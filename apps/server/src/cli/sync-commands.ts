@@ -6,19 +6,19 @@ import { numericIdSchema, syncBaseUrlSchema, SYNC_SCOPES, type SyncScope } from 
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
-import { Initiator } from '../instance-sync/initiator.js';
-import { secretBoxFor } from '../instance-sync/instance-sync-service.js';
-import { importingCaller } from '../instance-sync/local-import.js';
-import { getSession, listSessions, toStatus } from '../instance-sync/session-store.js';
-import { deleteTarget, listTargets, saveTarget } from '../instance-sync/target-store.js';
-import { createSchedule, deleteSchedule, listSchedules } from '../instance-sync/schedule-store.js';
+import { Initiator } from '../instance-sync/initiator/initiator.js';
+import { secretBoxFor } from '../instance-sync/index.js';
+import { importingCaller } from '../instance-sync/receiver/local-import.js';
+import { getSession, listSessions, toStatus } from '../instance-sync/initiator/session-store.js';
+import { deleteTarget, listTargets, saveTarget } from '../instance-sync/initiator/target-store.js';
+import { createSchedule, deleteSchedule, listSchedules } from '../instance-sync/schedules/schedule-store.js';
 import {
   createPeerToken,
   listPeerTokens,
   parseScopes,
   revokePeerToken,
-} from '../instance-sync/peer-token-store.js';
-import { exportToFile, importFromFile } from '../instance-sync/jsonl-file.js';
+} from '../instance-sync/peer-auth/peer-token-store.js';
+import { exportToFile, importFromFile } from '../instance-sync/file-transfer/jsonl-file.js';
 
 export const SYNC_USAGE = `
 Instance sync (see docs/instance-sync.md):

@@ -7,7 +7,7 @@ import { createApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createToken, createUser } from '../auth/user-store.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { instanceSyncOf } from '../instance-sync/instance-sync-service.js';
+import { instanceSyncOf } from '../instance-sync/index.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 

@@ -1,0 +1,200 @@
+// HTTP client for calling another server's /api/sync: bearer token, our instance header,
+// optional request signing and gzip, a timeout per attempt, and 3 tries with exponential
+// backoff for answers that may succeed later (no answer, timeout, 5xx, 429). A 4xx is the
+// peer refusing the request and is not retried. Errors name the target and the cause.
+// A peer is not trusted to be reasonable: an answer larger than `maxResponseBytes` is cut
+// off unread, and a whole call (every attempt and wait) ends at its deadline.
+import { gzipSync } from 'node:zlib';
+import { SYNC_HEADERS } from '@wikisync/shared';
+import { PeerRequestError, SyncCancelledError } from '../../errors.js';
+import { signRequest } from '../peer-auth/request-signing.js';
+import { readCapped } from '../../http/read-capped.js';
+
+export interface PeerClientOptions {
+  baseUrl: string;
+  token: string | null;
+  signingSecret: string | null;
+  instanceUid: string;
+  timeoutMs: number;
+  retryBaseMs: number;
+  tries?: number;
+  /** Answers larger than this are refused while they stream in (default 64 MiB). */
+  maxResponseBytes?: number;
+  /** A whole call, retries included, ends after this long (default 2 × timeoutMs). */
+  deadlineMs?: number;
+  /** gzip request bodies larger than this many bytes; undefined means never. */
+  compressAbove?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface PeerClient {
+  readonly baseUrl: string;
+  get(endpoint: string, query?: Record<string, string | number>): Promise<unknown>;
+  post(endpoint: string, body: unknown): Promise<unknown>;
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return (error as Error).message ?? String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new SyncCancelledError());
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new SyncCancelledError())), {
+      once: true,
+    });
+  });
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The answer as text, refused as soon as it grows past `maxBytes`. */
+async function readAnswer(response: Response, maxBytes: number, what: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) await response.body?.cancel().catch(() => {});
+  const body = declared > maxBytes ? null : await readCapped(response.body, maxBytes);
+  if (body === null)
+    throw new PeerRequestError(
+      `${what} grew past the ${maxBytes} bytes this server reads; it was cut off.`,
+      response.status,
+      false,
+    );
+  return Buffer.from(body).toString('utf8');
+}
+
+export function createPeerClient(options: PeerClientOptions): PeerClient {
+  const tries = options.tries ?? 3;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const deadlineMs = options.deadlineMs ?? options.timeoutMs * 2;
+
+  async function once(
+    method: 'GET' | 'POST',
+    url: URL,
+    body: Uint8Array<ArrayBuffer> | undefined,
+    gzip: boolean,
+    deadline: AbortSignal,
+  ): Promise<unknown> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [SYNC_HEADERS.instance]: options.instanceUid,
+    };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (gzip) headers['content-encoding'] = 'gzip';
+    if (options.signingSecret) {
+      Object.assign(
+        headers,
+        signRequest(options.signingSecret, {
+          method,
+          path: url.pathname + url.search,
+          body: body ?? new Uint8Array(),
+          instance: options.instanceUid,
+        }),
+      );
+    }
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = AbortSignal.any([timeout, deadline, ...(options.signal ? [options.signal] : [])]);
+    const late = () =>
+      new PeerRequestError(
+        deadline.aborted
+          ? `Target ${base} did not finish ${where} within ${deadlineMs} ms, retries included.`
+          : `Target ${base} did not answer ${where} within ${options.timeoutMs} ms.`,
+        undefined,
+        !deadline.aborted,
+      );
+    const where = `${method} ${url.pathname}`;
+    let response: Response;
+    try {
+      // Never follow a redirect: a saved target could otherwise send us to an address no
+      // operator allowed (SSRF). A 3xx is reported as the failure it is.
+      response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
+    } catch (error) {
+      if (options.signal?.aborted) throw new SyncCancelledError();
+      if (timeout.aborted || deadline.aborted) throw late();
+      throw new PeerRequestError(`Target ${base} is unreachable: ${describeCause(error)}.`, undefined, true);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location') ?? 'an unnamed address';
+      throw new PeerRequestError(
+        `Target ${base} answered ${where} with a redirect to ${location}; redirects are not followed, save the final /api/sync URL as the target instead.`,
+        response.status,
+        false,
+      );
+    }
+    let text: string;
+    try {
+      text = await readAnswer(response, maxResponseBytes, `The answer of ${base} to ${where}`);
+    } catch (error) {
+      if (error instanceof PeerRequestError) throw error;
+      if (options.signal?.aborted) throw new SyncCancelledError();
+      if (timeout.aborted || deadline.aborted) throw late();
+      throw new PeerRequestError(
+        `Target ${base} broke off its answer to ${where}: ${describeCause(error)}.`,
+        response.status,
+        true,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const message = (parsed as { error?: unknown } | undefined)?.error;
+      const detail = typeof message === 'string' ? message : text.slice(0, 200) || response.statusText;
+      const retryable = response.status >= 500 || response.status === 429;
+      throw new PeerRequestError(
+        `Target ${base} answered ${response.status} to ${where}: ${detail}`,
+        response.status,
+        retryable,
+      );
+    }
+    if (parsed === undefined)
+      throw new PeerRequestError(
+        `Target ${base} answered ${where} with something that is not JSON.`,
+        response.status,
+        false,
+      );
+    // Envelope {"code":"OK","data":...}; a bare body is taken as the data.
+    if (parsed && typeof parsed === 'object' && 'data' in parsed) return (parsed as { data: unknown }).data;
+    return parsed;
+  }
+
+  async function call(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    query: Record<string, string | number> | undefined,
+    payload: unknown,
+  ) {
+    const url = new URL(`${base}/${endpoint.replace(/^\/+/, '')}`);
+    for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, String(value));
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    let gzip = false;
+    if (payload !== undefined) {
+      const json = Buffer.from(JSON.stringify(payload));
+      gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
+      body = gzip ? gzipSync(json, { level: 1 }) : json;
+    }
+    const deadline = AbortSignal.timeout(deadlineMs);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(method, url, body, gzip, deadline);
+      } catch (error) {
+        if (!(error instanceof PeerRequestError) || !error.retryable || attempt >= tries) throw error;
+        if (deadline.aborted) throw error;
+        await sleep(options.retryBaseMs * 2 ** (attempt - 1), options.signal);
+      }
+    }
+  }
+
+  return {
+    baseUrl: base,
+    get: (endpoint, query) => call('GET', endpoint, query, undefined),
+    post: (endpoint, body) => call('POST', endpoint, undefined, body),
+  };
+}

@@ -1,0 +1,72 @@
+// A running session's counters and item records, kept in memory and written to the database
+// every half second (and at the end), so `GET /status/:sync_id` moves at least once a second
+// and the write doubles as the heartbeat that tells a restarted server the runner is alive.
+import type { RowResult } from '@wikisync/shared';
+import type { Database } from '../../db/database.js';
+import { addItems, writeProgress, type ItemRecord, type SessionProgress } from './session-store.js';
+
+export const HEARTBEAT_MS = 500;
+
+export class ProgressTracker {
+  totalTasks: number | undefined;
+  completedTasks = 0;
+  failedTasks = 0;
+  currentTask = 'Connecting to the peer';
+  readonly counts = { total: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
+  meta: Partial<
+    Pick<
+      SessionProgress,
+      'repository_id' | 'remote_repository_id' | 'repository_name' | 'transport' | 'incremental'
+    >
+  > = {};
+  private pending: ItemRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly sessionId: string,
+    totalTasks?: number,
+    /** Called when the database says the session stopped running (cancelled elsewhere). */
+    private readonly onStopped: () => void = () => {},
+  ) {
+    this.totalTasks = totalTasks;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush().catch(() => {}), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  record(item: ItemRecord): void {
+    this.pending.push(item);
+    if (item.entity === 'repository') return;
+    this.counts.total++;
+    const key: Exclude<RowResult, 'skipped'> | null = item.status === 'skipped' ? null : item.status;
+    if (key) this.counts[key]++;
+  }
+
+  /** Writes counters and buffered items; calls never overlap. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const items = this.pending;
+      this.pending = [];
+      await addItems(this.db, this.sessionId, items);
+      const running = await writeProgress(this.db, this.sessionId, {
+        ...(this.totalTasks !== undefined ? { total_tasks: this.totalTasks } : {}),
+        completed_tasks: this.completedTasks,
+        failed_tasks: this.failedTasks,
+        current_task: this.currentTask,
+        counts: { ...this.counts },
+        ...this.meta,
+      });
+      if (!running) this.onStopped();
+    });
+    return this.flushing;
+  }
+}

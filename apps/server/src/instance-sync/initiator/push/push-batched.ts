@@ -1,0 +1,249 @@
+// The batched push between two of our servers: changed tasks, then documents in batches cut
+// by rows and bytes with several requests in flight, then the links; all ids the sender's, so
+// the receiver needs no round trip per row. A small push (a few edits) goes as one request
+// carrying all three. Offered by the receiver's ping capabilities.
+import { batchUpsertResponseSchema, type BatchRowOutcome } from '@wikisync/shared';
+import { saveSent } from '../../wire/id-map.js';
+import { loadDocuments, loadTasks } from './push-plan.js';
+import type { ProgressTracker } from '../progress-tracker.js';
+import { UnitProgress } from './unit-progress.js';
+import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
+import { loadTaskUsages } from '../../../tasks/task-usage-store.js';
+import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
+
+function failedOutcome(id: number, error: unknown): BatchRowOutcome {
+  return { id, local_id: null, result: 'failed', error: (error as Error).message };
+}
+
+function recordOutcomes(
+  tracker: ProgressTracker,
+  entity: 'task' | 'document',
+  outcomes: readonly BatchRowOutcome[],
+  titleOf: (id: number) => string,
+  startedAt: string,
+): { pairs: { localId: number; remoteId: number }[]; failures: number } {
+  const pairs: { localId: number; remoteId: number }[] = [];
+  let failures = 0;
+  for (const outcome of outcomes) {
+    if (outcome.result === 'failed') failures++;
+    if (outcome.local_id !== null) pairs.push({ localId: outcome.id, remoteId: outcome.local_id });
+    tracker.record({
+      entity,
+      title: titleOf(outcome.id),
+      status: outcome.result,
+      sourceId: outcome.id,
+      targetId: outcome.local_id,
+      error: outcome.error ?? null,
+      startedAt,
+    });
+  }
+  return { pairs, failures };
+}
+
+/** Splits rows into chunks of at most `maxRows` rows and about `maxBytes` of JSON. */
+function chunkBySize<T>(
+  rows: readonly T[],
+  maxRows: number,
+  maxBytes: number,
+  sizeOf: (row: T) => number,
+): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = sizeOf(row);
+    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** Up to this many documents (and their tasks), a push is sent as one request. */
+const SMALL_PUSH_DOCUMENTS = 200;
+
+/** Runs `work` on every item, at most `concurrency` at once; the first failure stops the rest. */
+async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  const queue = [...items];
+  let failed = false;
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined && !failed; next = queue.shift()) {
+      try {
+        await work(next);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+}
+
+export async function pushBatched(ctx: PushContext, repositoryId: number): Promise<PushResult> {
+  const { client, tracker, plan, db } = ctx;
+  const caps = ctx.capabilities!;
+  tracker.meta.transport = 'batch';
+  // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
+  // document never waits on a task the receiver lost; unchanged, they are not recorded.
+  const changedIds = new Set(plan.changedTasks.map((task) => Number(task.task_id)));
+  const contextTasks = await loadTasks(
+    db,
+    plan.touchedTaskIds.filter((id) => !changedIds.has(id)),
+  );
+  // A changed task carries its whole list of usages (the receiver replaces its own with it);
+  // a task sent only for context carries none and its usages there are left alone.
+  const usages = await loadTaskUsages(
+    db,
+    plan.changedTasks.filter((task) => !task.deleted).map((task) => Number(task.task_id)),
+  );
+  const withUsages = (task: WireRow): WireRow => {
+    const id = Number(task.task_id);
+    return task.deleted
+      ? task
+      : { ...task, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
+  };
+  const tasks = [...plan.changedTasks.map(withUsages), ...contextTasks];
+  const units = new UnitProgress(tracker, {
+    taskIds: plan.touchedTaskIds,
+    sendsTask: () => true,
+    documentTaskIds: plan.documents.map((d) => d.taskId),
+  });
+  const taskTitles = new Map(tasks.map((task) => [Number(task.task_id), String(task.title)]));
+  const documentInfo = new Map(plan.documents.map((document) => [document.id, document]));
+  let failures = 0;
+  const maxRows = Math.min(caps.max_batch_rows, 1000);
+  const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
+  const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
+  const taskLinks = plan.changedTasks
+    .filter((task) => !task.deleted)
+    .map((task) => ({
+      task_id: Number(task.task_id),
+      doc_id: task.doc_id === null || task.doc_id === undefined ? null : Number(task.doc_id),
+    }));
+  const documentLinks = plan.documents
+    .filter((d) => !d.deleted)
+    .map((d) => ({ document_id: d.id, replaced_by: d.replacedBy }));
+
+  const recordTasks = async (answer: BatchRowOutcome[], startedAt: string) => {
+    const reported = answer.filter((outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged');
+    const result = recordOutcomes(tracker, 'task', reported, (id) => taskTitles.get(id) ?? '', startedAt);
+    const recorded = new Set(reported);
+    result.pairs.push(
+      ...answer.flatMap((outcome) =>
+        recorded.has(outcome) || outcome.local_id === null
+          ? []
+          : [{ localId: outcome.id, remoteId: outcome.local_id }],
+      ),
+    );
+    failures += result.failures;
+    await saveSent(db, ctx.targetId, 'task', result.pairs);
+    for (const outcome of answer) units.done(outcome.id, outcome.result !== 'failed');
+  };
+  const recordDocuments = async (answer: BatchRowOutcome[], startedAt: string) => {
+    const result = recordOutcomes(
+      tracker,
+      'document',
+      answer,
+      (id) => documentInfo.get(id)?.title ?? '',
+      startedAt,
+    );
+    failures += result.failures;
+    await saveSent(db, ctx.targetId, 'document', result.pairs);
+    for (const outcome of answer)
+      units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
+  };
+  const send = async (body: {
+    tasks?: WireRow[];
+    documents?: WireRow[];
+    links?: { tasks: typeof taskLinks; documents: typeof documentLinks };
+  }) => {
+    try {
+      return batchUpsertResponseSchema.parse(
+        await client.post('batch-upsert', { repository_id: repositoryId, ...body }),
+      );
+    } catch (error) {
+      if (isFatal(error)) throw error;
+      return {
+        tasks: (body.tasks ?? []).map((task) => failedOutcome(Number(task.task_id), error)),
+        documents: (body.documents ?? []).map((row) => failedOutcome(Number(row.document_id), error)),
+      };
+    }
+  };
+
+  // A small push (a re-push after a few edits) travels as one request: tasks, documents and
+  // links in one transaction on the receiver, instead of a round trip and a commit for each.
+  if (tasks.length + plan.documents.length <= maxRows && plan.documents.length <= SMALL_PUSH_DOCUMENTS) {
+    const documents = (
+      await loadDocuments(
+        db,
+        plan.documents.map((d) => d.id),
+      )
+    ).map(documentWireRow);
+    const body = {
+      tasks,
+      documents: documents.map(({ replaced_by: _replacedBy, ...row }) => row),
+      links: { tasks: taskLinks, documents: documentLinks },
+    };
+    if (JSON.stringify(body).length <= maxBytes) {
+      checkCancelled(ctx.signal);
+      tracker.currentTask = `Sending ${tasks.length} tasks and ${documents.length} documents`;
+      const startedAt = now();
+      const answer = await send(body);
+      await recordTasks(answer.tasks, startedAt);
+      await recordDocuments(answer.documents, startedAt);
+      return { failures };
+    }
+  }
+
+  // Task batches do not depend on each other: several in flight, like the documents'.
+  const taskChunks = chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
+  let sentTaskBatches = 0;
+  await inPool(taskChunks, concurrency, async (chunk) => {
+    checkCancelled(ctx.signal);
+    const startedAt = now();
+    const answer = await send({ tasks: chunk });
+    await recordTasks(answer.tasks, startedAt);
+    sentTaskBatches++;
+    tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
+  });
+
+  // Documents: chunks cut by an estimate of their size (content dominates), sent several at once.
+  const documentChunks = chunkBySize(plan.documents, maxRows, maxBytes, () => 1);
+  let sentRows = 0;
+  await inPool(documentChunks, concurrency, async (chunk) => {
+    checkCancelled(ctx.signal);
+    const rows = (
+      await loadDocuments(
+        db,
+        chunk.map((d) => d.id),
+      )
+    ).map(documentWireRow);
+    // A chunk that turns out larger than the receiver takes is halved until it fits.
+    for (const part of chunkBySize(rows, maxRows, maxBytes, (row) => JSON.stringify(row).length + 64)) {
+      const startedAt = now();
+      const answer = await send({ documents: part.map(({ replaced_by: _replacedBy, ...row }) => row) });
+      await recordDocuments(answer.documents, startedAt);
+      sentRows += part.length;
+      tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
+    }
+  });
+
+  // Links last: every row they may name has arrived by now.
+  checkCancelled(ctx.signal);
+  tracker.currentTask = 'Linking tasks to their documents';
+  for (let offset = 0; offset < Math.max(taskLinks.length, documentLinks.length); offset += 5000) {
+    await client.post('batch-upsert', {
+      repository_id: repositoryId,
+      links: {
+        tasks: taskLinks.slice(offset, offset + 5000),
+        documents: documentLinks.slice(offset, offset + 5000),
+      },
+    });
+  }
+  return { failures };
+}

@@ -1,0 +1,114 @@
+// What a push sends: the rows of a repository changed since the last successful push to that
+// target (by server_version, tombstones included), or a selection of documents and their
+// tasks, or everything. Document contents are not loaded here, only ids, so planning a
+// 10,000-document push is a few small index reads.
+import { idList } from '../../../db/sql-lists.js';
+import type { Queryable } from '../../../db/database.js';
+import { NotFoundError } from '../../../errors.js';
+import { currentVersion } from '../../source/source.js';
+import {
+  EXPORT_DOCUMENT_COLUMNS,
+  EXPORT_TASK_COLUMNS,
+  taskWireRow,
+  type WireRow,
+} from '../../wire/wire-rows.js';
+
+export interface PlannedDocument {
+  id: number;
+  taskId: number | null;
+  version: number;
+  deleted: boolean;
+  replacedBy: number | null;
+  title: string;
+}
+
+export interface PushPlan {
+  /** The version the checkpoint moves to when this push succeeds. */
+  version: number;
+  incremental: boolean;
+  repository: Record<string, unknown>;
+  /** Tasks whose rows changed (or all, or the selection's). */
+  changedTasks: WireRow[];
+  /** Every task a document to send belongs to, with the changed ones: the progress units. */
+  touchedTaskIds: number[];
+  documents: PlannedDocument[];
+  /** Progress units: touched tasks, plus one for documents without a task. */
+  units: number;
+}
+
+export async function planPush(
+  db: Queryable,
+  repositoryId: number,
+  options: { since: number; documentIds: number[] | null },
+): Promise<PushPlan> {
+  const repositories = await db.query('SELECT * FROM repositories WHERE id = $1 AND NOT deleted', [
+    repositoryId,
+  ]);
+  const repository = repositories[0];
+  if (!repository) throw new NotFoundError(`Repository ${repositoryId}`);
+  const version = await currentVersion(db);
+  const selected = options.documentIds !== null && options.documentIds.length > 0;
+  const since = selected ? 0 : options.since;
+  // A first copy has nothing to delete on the other side; later ones carry tombstones.
+  const tombstones = since > 0 ? '' : 'AND NOT deleted';
+  const documentFilter = selected ? `AND id IN (SELECT id FROM ${idList('$3')} ids)` : '';
+  const params = selected ? [repositoryId, since, { v: options.documentIds }] : [repositoryId, since];
+  const documents = await db.query(
+    `SELECT id, task_id, version, deleted, replaced_by, title FROM document_rows
+      WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${documentFilter} ORDER BY id`,
+    params,
+  );
+  const taskFilter = selected
+    ? `AND id IN (SELECT d.task_id FROM documents d JOIN ${idList('$3')} ids ON ids.id = d.id)`
+    : '';
+  const tasks = await db.query(
+    `SELECT ${EXPORT_TASK_COLUMNS} FROM task_rows WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${taskFilter} ORDER BY sort_order, id`,
+    params,
+  );
+  const planned: PlannedDocument[] = documents.map((row) => ({
+    id: Number(row.id),
+    taskId: row.task_id === null ? null : Number(row.task_id),
+    version: Number(row.version),
+    deleted: Boolean(row.deleted),
+    replacedBy: row.replaced_by === null ? null : Number(row.replaced_by),
+    title: String(row.title),
+  }));
+  const touched = new Set<number>(tasks.map((row) => Number(row.id)));
+  for (const document of planned) if (document.taskId !== null) touched.add(document.taskId);
+  const orphans = planned.some((document) => document.taskId === null) ? 1 : 0;
+  return {
+    version,
+    incremental: since > 0,
+    repository,
+    changedTasks: tasks.map(taskWireRow),
+    touchedTaskIds: [...touched],
+    documents: planned,
+    units: touched.size + orphans,
+  };
+}
+
+/** Task rows by id (for tasks touched only through their documents). */
+export async function loadTasks(db: Queryable, ids: readonly number[]): Promise<WireRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query(
+    `SELECT ${EXPORT_TASK_COLUMNS.split(', ')
+      .map((c) => `t.${c}`)
+      .join(', ')} FROM task_rows t JOIN ${idList('$1')} ids ON ids.id = t.id ORDER BY t.sort_order, t.id`,
+    [{ v: ids }],
+  );
+  return rows.map(taskWireRow);
+}
+
+/** Full document rows, content included, for one chunk of a push. */
+export async function loadDocuments(
+  db: Queryable,
+  ids: readonly number[],
+): Promise<Record<string, unknown>[]> {
+  if (ids.length === 0) return [];
+  return db.query(
+    `SELECT ${EXPORT_DOCUMENT_COLUMNS.split(', ')
+      .map((c) => `d.${c}`)
+      .join(', ')} FROM document_rows d JOIN ${idList('$1')} ids ON ids.id = d.id ORDER BY d.id`,
+    [{ v: ids }],
+  );
+}

@@ -1,0 +1,87 @@
+// Session bookkeeping: retention, and telling a dead server's sessions from live ones.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../testing/test-database.js';
+import {
+  addItems,
+  createSession,
+  failOrphanedSessions,
+  getSession,
+  purgeOldSessions,
+} from './session-store.js';
+
+describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
+  let database: TestDatabase;
+  let targetId: number;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    const [target] = await database.db.query<{ id: number }>(
+      `INSERT INTO sync_targets (url) VALUES ('http://peer/api/sync') RETURNING id`,
+    );
+    targetId = Number(target!.id);
+  });
+  afterAll(() => database.dispose());
+
+  const newSession = (repositoryId: number) =>
+    createSession(database.db, {
+      kind: 'manual',
+      direction: 'push',
+      targetId,
+      peer: 'http://peer/api/sync',
+      repositoryId,
+      remoteRepositoryId: null,
+      repositoryName: 'r',
+      documentIds: null,
+      clear: false,
+      startedBy: 'test',
+      totalTasks: 1,
+    });
+
+  it('deletes sessions older than the retention, with their items, and keeps newer ones', async () => {
+    const old = await newSession(1);
+    const recent = await newSession(2);
+    await addItems(database.db, old, [
+      {
+        entity: 'task',
+        title: 't',
+        status: 'created',
+        sourceId: 1,
+        targetId: 2,
+        error: null,
+        startedAt: new Date().toISOString(),
+      },
+    ]);
+    await database.db.query(
+      `UPDATE sync_sessions SET status = 'completed', finished_at = now() - interval '31 days' WHERE id = $1`,
+      [old],
+    );
+    await database.db.query(
+      `UPDATE sync_sessions SET status = 'completed', finished_at = now() - interval '29 days' WHERE id = $1`,
+      [recent],
+    );
+    expect(await purgeOldSessions(database.db, 30)).toBe(1);
+    await expect(getSession(database.db, old)).rejects.toThrow(/not found/);
+    expect((await getSession(database.db, recent)).id).toBe(recent);
+    expect(await database.db.query(`SELECT 1 FROM sync_items WHERE session_id = $1`, [old])).toEqual([]);
+  });
+
+  it('fails only silent sessions that no runner here owns', async () => {
+    const silent = await newSession(3);
+    const owned = await newSession(4);
+    const fresh = await newSession(5);
+    await database.db.query(
+      `UPDATE sync_sessions SET updated_at = now() - interval '1 minute' WHERE id IN ($1, $2)`,
+      [silent, owned],
+    );
+    expect(await failOrphanedSessions(database.db, new Set([owned]), 15_000)).toBe(1);
+    expect(await getSession(database.db, silent)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/server stopped/),
+    });
+    expect((await getSession(database.db, owned)).status).toBe('in_progress');
+    expect((await getSession(database.db, fresh)).status).toBe('in_progress');
+  });
+
+  it('refuses a second running session for the same repository and target', async () => {
+    await expect(newSession(5)).rejects.toThrow(/already running/);
+  });
+});

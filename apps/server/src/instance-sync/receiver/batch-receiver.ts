@@ -1,0 +1,265 @@
+// `batch-upsert` (ours): tasks, then documents, then links, every id the sender's and
+// resolved through the sender's mapping. Rows are checked one by one and staged before the
+// version lock is taken (see row-apply.ts), then written set-based in a savepoint; if that
+// fails, row by row, so one bad row fails alone.
+import {
+  batchDocumentRowSchema,
+  batchTaskRowSchema,
+  wireMetadataProblem,
+  type BatchDocumentRow,
+  type BatchLinks,
+  type BatchRowOutcome,
+  type BatchUpsertResponse,
+} from '@wikisync/shared';
+import { type Database, type Queryable, takeWriteLock } from '../../db/database.js';
+import { describeIssues } from '../../http/validate.js';
+import { lookupMapped } from '../wire/id-map.js';
+import {
+  applyRows,
+  stageRows,
+  DOCUMENT_TABLE,
+  TASK_TABLE,
+  type AppliedRow,
+  type IncomingRow,
+  type TableSpec,
+} from './row-apply.js';
+import { incomingDocument, incomingTask } from '../wire/wire-rows.js';
+import { resolveRepository } from './receiver.js';
+import { setPeerReferences } from './links.js';
+import { replaceTaskUsages, type TaskUsage } from '../../tasks/task-usage-store.js';
+import { callerForRepository, type SyncCaller } from '../peer-auth/sync-caller.js';
+
+async function applyIsolated(
+  tx: Queryable,
+  spec: TableSpec,
+  peerKey: string,
+  localRepositoryId: number,
+  rows: IncomingRow[],
+): Promise<(AppliedRow & { error?: string })[]> {
+  // Staged outside the savepoint: the row-by-row retry reads the same stage.
+  await stageRows(tx, spec, rows);
+  await tx.query('SAVEPOINT sync_batch');
+  try {
+    const applied = await applyRows(tx, spec, peerKey, localRepositoryId, rows);
+    await tx.query('RELEASE SAVEPOINT sync_batch');
+    return applied;
+  } catch {
+    await tx.query('ROLLBACK TO SAVEPOINT sync_batch');
+  }
+  const results: (AppliedRow & { error?: string })[] = [];
+  for (const row of rows) {
+    await tx.query('SAVEPOINT sync_row');
+    try {
+      results.push(...(await applyRows(tx, spec, peerKey, localRepositoryId, [row])));
+      await tx.query('RELEASE SAVEPOINT sync_row');
+    } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT sync_row');
+      results.push({
+        remoteId: row.remoteId,
+        localId: null,
+        result: 'failed',
+        error: `could not be stored: ${(error as Error).message}`,
+      });
+    }
+  }
+  return results;
+}
+
+function outcome(applied: AppliedRow & { error?: string }): BatchRowOutcome {
+  return {
+    id: applied.remoteId ?? 0,
+    local_id: applied.localId,
+    result: applied.result,
+    ...(applied.error ? { error: applied.error } : {}),
+  };
+}
+
+/** `batch-upsert`: tasks, then documents, then links; all ids the sender's. */
+export async function applyBatch(
+  db: Database,
+  caller: SyncCaller,
+  input: { repository_id: number; tasks: unknown[]; documents: unknown[]; links?: BatchLinks | undefined },
+): Promise<BatchUpsertResponse> {
+  caller = callerForRepository(caller, input.repository_id);
+  // Checked before any transaction: a batch of thousands of rows costs milliseconds of
+  // validation that no other writer should wait for.
+  const taskOutcomes: BatchRowOutcome[] = [];
+  const documentOutcomes: BatchRowOutcome[] = [];
+  const goodTasks: IncomingRow[] = [];
+  // Rows kept without their metadata (over the limits): said in their outcome.
+  const taskNotes = new Map<number, string>();
+  const documentNotes = new Map<number, string>();
+  // Per sender task id: the task it waits for, and its usages when the row carries them.
+  const runAfter = new Map<number, number | null>();
+  const usages = new Map<number, TaskUsage[]>();
+  for (const raw of input.tasks) {
+    const parsed = batchTaskRowSchema.safeParse(raw);
+    if (parsed.success) {
+      goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
+      runAfter.set(parsed.data.task_id, parsed.data.run_after);
+      noteDroppedMetadata(taskNotes, parsed.data.task_id, raw);
+      if (parsed.data.task_usages) usages.set(parsed.data.task_id, parsed.data.task_usages);
+    } else
+      taskOutcomes.push({
+        id: rawId(raw, 'task_id'),
+        local_id: null,
+        result: 'failed',
+        error: describeIssues(parsed.error),
+      });
+  }
+  // Documents wait for their task's local id, which is known only under the lock.
+  const candidates: { row: BatchDocumentRow; incoming: IncomingRow }[] = [];
+  for (const raw of input.documents) {
+    const parsed = batchDocumentRowSchema.safeParse(raw);
+    if (parsed.success) {
+      noteDroppedMetadata(documentNotes, parsed.data.document_id, raw);
+      candidates.push({
+        row: parsed.data,
+        incoming: incomingDocument(parsed.data.document_id, parsed.data, null),
+      });
+    } else
+      documentOutcomes.push({
+        id: rawId(raw, 'document_id'),
+        local_id: null,
+        result: 'failed',
+        error: describeIssues(parsed.error),
+      });
+  }
+
+  return db.transaction(async (tx) => {
+    await stageRows(tx, TASK_TABLE, goodTasks);
+    await stageRows(
+      tx,
+      DOCUMENT_TABLE,
+      candidates.map((candidate) => candidate.incoming),
+    );
+    await takeWriteLock(tx);
+    const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
+    const appliedTasks = await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks);
+    for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));
+    await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, runAfter, usages);
+
+    const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
+    const taskMap = await lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId);
+    const goodDocuments: IncomingRow[] = [];
+    for (const { row, incoming } of candidates) {
+      const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
+      if (localTaskId === undefined) {
+        documentOutcomes.push({
+          id: row.document_id,
+          local_id: null,
+          result: 'failed',
+          error: `task_id ${row.task_id} has not been received; send its task first.`,
+        });
+        continue;
+      }
+      goodDocuments.push({ ...incoming, values: { ...incoming.values, task_id: localTaskId } });
+    }
+    for (const applied of await applyIsolated(
+      tx,
+      DOCUMENT_TABLE,
+      caller.peerKey,
+      localRepositoryId,
+      goodDocuments,
+    ))
+      documentOutcomes.push(outcome(applied));
+
+    const links = input.links
+      ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, input.links)
+      : undefined;
+    return {
+      repository_id: localRepositoryId,
+      tasks: withNotes(taskOutcomes, taskNotes),
+      documents: withNotes(documentOutcomes, documentNotes),
+      ...(links ? { links } : {}),
+    };
+  });
+}
+
+function noteDroppedMetadata(notes: Map<number, string>, id: number, raw: unknown): void {
+  const problem = wireMetadataProblem((raw as { metadata?: unknown }).metadata);
+  if (problem) notes.set(id, `stored without its metadata, which ${problem}`);
+}
+
+function withNotes(outcomes: BatchRowOutcome[], notes: ReadonlyMap<number, string>): BatchRowOutcome[] {
+  return outcomes.map((row) =>
+    row.result !== 'failed' && notes.has(row.id) ? { ...row, error: notes.get(row.id)! } : row,
+  );
+}
+
+function rawId(raw: unknown, field: string): number {
+  const value = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[field] : undefined;
+  const id = Number(value);
+  return Number.isSafeInteger(id) ? id : 0;
+}
+
+/**
+ * What a task row carries beside its columns: the task it waits for (the sender's id, set now
+ * or when that task arrives) and, when sent, the whole list of its usages.
+ */
+async function applyTaskExtras(
+  tx: Queryable,
+  peerKey: string,
+  localRepositoryId: number,
+  applied: readonly AppliedRow[],
+  runAfter: ReadonlyMap<number, number | null>,
+  usages: ReadonlyMap<number, TaskUsage[]>,
+): Promise<void> {
+  const live = applied.filter(
+    (row): row is AppliedRow & { remoteId: number; localId: number } =>
+      row.remoteId !== null && row.localId !== null && row.result !== 'failed' && row.result !== 'deleted',
+  );
+  await setPeerReferences(
+    tx,
+    peerKey,
+    localRepositoryId,
+    'run_after',
+    live.map((row) => ({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null })),
+  );
+  await replaceTaskUsages(
+    tx,
+    new Map(
+      live.flatMap((row) => (usages.has(row.remoteId) ? [[row.localId, usages.get(row.remoteId)!]] : [])),
+    ),
+  );
+}
+
+/**
+ * Sideways references by the sender's ids. A reference from a row not received is counted
+ * missing; one to a row not received yet is set when that row arrives (links.ts).
+ */
+export async function applyBatchLinks(
+  tx: Queryable,
+  peerKey: string,
+  localRepositoryId: number,
+  links: BatchLinks,
+) {
+  const taskMap = await lookupMapped(
+    tx,
+    peerKey,
+    'task',
+    links.tasks.map((link) => link.task_id),
+    localRepositoryId,
+  );
+  const documentMap = await lookupMapped(
+    tx,
+    peerKey,
+    'document',
+    links.documents.map((link) => link.document_id),
+    localRepositoryId,
+  );
+  let missing = 0;
+  const taskReferences = links.tasks.flatMap((link) => {
+    const localId = taskMap.get(link.task_id);
+    if (localId === undefined) return (missing++, []);
+    return [{ localId, remoteTarget: link.doc_id }];
+  });
+  const documentReferences = links.documents.flatMap((link) => {
+    const localId = documentMap.get(link.document_id);
+    if (localId === undefined) return (missing++, []);
+    return [{ localId, remoteTarget: link.replaced_by }];
+  });
+  const docs = await setPeerReferences(tx, peerKey, localRepositoryId, 'doc', taskReferences);
+  const versions = await setPeerReferences(tx, peerKey, localRepositoryId, 'replaced_by', documentReferences);
+  return { applied: docs.applied + versions.applied, missing: missing + docs.pending + versions.pending };
+}

@@ -1,0 +1,199 @@
+// Sideways references between synced rows: a task's current document (`doc`), the task it
+// waits for (`run_after`) and the document version that replaced a document (`replaced_by`).
+// They are kept by uid (migration 001), so either end may arrive first. A peer names the
+// target by its own id; when that id is not mapped here yet, the reference is remembered in
+// sync_pending_links and set the moment the target row is mapped (`resolvePending`, called by
+// row-apply.ts). openDeepWiki needs this: it sends a task's run_after before that task, and
+// nothing after the last task would tell us to try again.
+import type { Queryable } from '../../db/database.js';
+import { lookupMapped, type SyncEntity } from '../wire/id-map.js';
+import { idList } from '../../db/sql-lists.js';
+
+export interface LinkUpdate {
+  localId: number;
+  /** The uid the reference should hold, or null to clear it. */
+  uid: string | null;
+}
+
+/** Each reference: the table and column holding it, and what it points at. */
+export const LINK_COLUMNS = {
+  doc: { table: 'tasks', entity: 'task', column: 'doc_uid', target: 'document' },
+  run_after: { table: 'tasks', entity: 'task', column: 'run_after_uid', target: 'task' },
+  replaced_by: { table: 'documents', entity: 'document', column: 'replaced_by_uid', target: 'document' },
+} as const;
+export type LinkField = keyof typeof LINK_COLUMNS;
+
+const TABLE_OF = { task: 'tasks', document: 'documents' } as const;
+
+/**
+ * Sets one reference column; only rows whose value differs are written. updated_at is left
+ * alone: it is the sender's, and a later copy compares against it.
+ */
+export async function applyLinks(
+  tx: Queryable,
+  field: LinkField,
+  links: readonly LinkUpdate[],
+): Promise<number> {
+  if (links.length === 0) return 0;
+  const { table, column } = LINK_COLUMNS[field];
+  const rows = await tx.query(
+    `UPDATE ${table} AS t SET ${column} = x.ref
+       FROM jsonb_to_recordset($1::jsonb->'v') AS x(id bigint, ref text)
+      WHERE t.id = x.id AND t.${column} IS DISTINCT FROM x.ref
+     RETURNING t.id`,
+    [{ v: links.map((link) => ({ id: link.localId, ref: link.uid })) }],
+  );
+  return rows.length;
+}
+
+/** uids of our rows, by id. */
+export async function rowUids(
+  tx: Queryable,
+  entity: Extract<SyncEntity, 'task' | 'document'>,
+  ids: readonly number[],
+): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  if (ids.length === 0) return found;
+  const rows = await tx.query<{ id: number; uid: string }>(
+    `SELECT r.id, r.uid FROM ${TABLE_OF[entity]} r JOIN ${idList('$1')} ids ON ids.id = r.id`,
+    [{ v: ids }],
+  );
+  for (const row of rows) found.set(Number(row.id), row.uid);
+  return found;
+}
+
+/** One reference a peer sent: our row, and the peer's id of its target (null = none). */
+export interface PeerReference {
+  localId: number;
+  remoteTarget: number | null;
+}
+
+export interface ReferenceOutcome {
+  applied: number;
+  /** References whose target has not arrived; set when it does. */
+  pending: number;
+}
+
+async function forgetPending(tx: Queryable, field: LinkField, localIds: readonly number[]): Promise<void> {
+  if (localIds.length === 0) return;
+  await tx.query(
+    `DELETE FROM sync_pending_links p USING ${idList('$3')} ids
+      WHERE p.entity = $1 AND p.field = $2 AND p.local_id = ids.id`,
+    [LINK_COLUMNS[field].entity, field, { v: localIds }],
+  );
+}
+
+/**
+ * Points each row's `field` at the row the peer names, all rows of `localRepositoryId`. A
+ * target mapped here is set now; a missing one is remembered (the row keeps its current value
+ * until then); `null` clears the reference, unless `keepOnNone` (a sender that leaves the
+ * reference to a later call, as task-create does with `doc_id`).
+ */
+export async function setPeerReferences(
+  tx: Queryable,
+  peerKey: string,
+  localRepositoryId: number,
+  field: LinkField,
+  references: readonly PeerReference[],
+  options: { keepOnNone?: boolean } = {},
+): Promise<ReferenceOutcome> {
+  if (references.length === 0) return { applied: 0, pending: 0 };
+  const { target } = LINK_COLUMNS[field];
+  const remoteIds = references.flatMap((ref) => (ref.remoteTarget === null ? [] : [ref.remoteTarget]));
+  const mapped = await lookupMapped(tx, peerKey, target, remoteIds, localRepositoryId);
+  const uids = await rowUids(tx, target, [...mapped.values()]);
+  const links: LinkUpdate[] = [];
+  const waiting: { localId: number; remoteId: number }[] = [];
+  for (const ref of references) {
+    if (ref.remoteTarget === null) {
+      if (!options.keepOnNone) links.push({ localId: ref.localId, uid: null });
+      continue;
+    }
+    const local = mapped.get(ref.remoteTarget);
+    const uid = local === undefined ? undefined : uids.get(local);
+    if (uid === undefined) waiting.push({ localId: ref.localId, remoteId: ref.remoteTarget });
+    else links.push({ localId: ref.localId, uid });
+  }
+  await forgetPending(
+    tx,
+    field,
+    references.map((ref) => ref.localId),
+  );
+  if (waiting.length > 0) {
+    await tx.query(
+      `INSERT INTO sync_pending_links (entity, local_id, field, peer_key, target, remote_id)
+       SELECT $1, x.local_id, $2, $3, $4, x.remote_id
+         FROM jsonb_to_recordset($5::jsonb->'v') AS x(local_id bigint, remote_id bigint)
+       ON CONFLICT (entity, local_id, field) DO UPDATE
+         SET peer_key = EXCLUDED.peer_key, target = EXCLUDED.target, remote_id = EXCLUDED.remote_id, created_at = now()`,
+      [
+        LINK_COLUMNS[field].entity,
+        field,
+        peerKey,
+        target,
+        { v: waiting.map((w) => ({ local_id: w.localId, remote_id: w.remoteId })) },
+      ],
+    );
+  }
+  return { applied: await applyLinks(tx, field, links), pending: waiting.length };
+}
+
+/** Sets a reference to one of our own rows (the receiver's ids) and forgets any pending one. */
+export async function setLocalReference(
+  tx: Queryable,
+  field: LinkField,
+  localId: number,
+  uid: string | null,
+): Promise<void> {
+  await forgetPending(tx, field, [localId]);
+  await applyLinks(tx, field, [{ localId, uid }]);
+}
+
+/**
+ * Rows of `entity` just mapped for this peer (`remoteId` → our `localId`, all of
+ * `localRepositoryId`): every reference that was waiting for one of them is set now. A
+ * reference from a row of another repository is dropped, never followed across repositories.
+ */
+export async function resolvePending(
+  tx: Queryable,
+  peerKey: string,
+  entity: Extract<SyncEntity, 'task' | 'document'>,
+  localRepositoryId: number,
+  pairs: readonly { remoteId: number; localId: number }[],
+): Promise<number> {
+  if (pairs.length === 0) return 0;
+  const waiting = await tx.query<{ entity: string; local_id: number; field: LinkField; remote_id: number }>(
+    `DELETE FROM sync_pending_links p USING ${idList('$3')} ids
+      WHERE p.peer_key = $1 AND p.target = $2 AND p.remote_id = ids.id
+     RETURNING p.entity, p.local_id, p.field, p.remote_id`,
+    [peerKey, entity, { v: pairs.map((pair) => pair.remoteId) }],
+  );
+  if (waiting.length === 0) return 0;
+  const localOf = new Map(pairs.map((pair) => [pair.remoteId, pair.localId]));
+  const uids = await rowUids(tx, entity, [...localOf.values()]);
+  let applied = 0;
+  for (const field of Object.keys(LINK_COLUMNS) as LinkField[]) {
+    const rows = waiting.filter((row) => row.field === field);
+    if (rows.length === 0) continue;
+    const { table } = LINK_COLUMNS[field];
+    const sameRepository = new Set(
+      (
+        await tx.query<{ id: number }>(
+          `SELECT r.id FROM ${table} r JOIN ${idList('$1')} ids ON ids.id = r.id WHERE r.repository_id = $2`,
+          [{ v: rows.map((row) => Number(row.local_id)) }, localRepositoryId],
+        )
+      ).map((row) => Number(row.id)),
+    );
+    applied += await applyLinks(
+      tx,
+      field,
+      rows.flatMap((row) => {
+        const uid = uids.get(localOf.get(Number(row.remote_id))!);
+        return sameRepository.has(Number(row.local_id)) && uid !== undefined
+          ? [{ localId: Number(row.local_id), uid }]
+          : [];
+      }),
+    );
+  }
+  return applied;
+}

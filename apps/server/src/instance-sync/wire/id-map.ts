@@ -1,0 +1,139 @@
+// The two id mappings of instance sync.
+//  - sync_id_map (receiver and puller side): (peer key, entity, the peer's id) -> our id.
+//  - sync_sent_map (sender side): (target, entity, our id) -> the receiver's id.
+// Lists travel as JSON inside an object ({v: [...]}) because both drivers pass objects to
+// jsonb parameters unchanged, while plain arrays are treated differently by each.
+import type { Queryable } from '../../db/database.js';
+
+export type SyncEntity = 'repository' | 'task' | 'document';
+
+const TABLE_OF: Record<SyncEntity, string> = {
+  repository: 'repositories',
+  task: 'tasks',
+  document: 'documents',
+};
+
+/**
+ * The peer's ids already mapped to live-or-tombstoned rows of ours. For tasks and documents,
+ * only rows of `localRepositoryId` count: a mapping that points elsewhere is not trusted.
+ */
+export async function lookupMapped(
+  tx: Queryable,
+  peerKey: string,
+  entity: SyncEntity,
+  remoteIds: readonly number[],
+  localRepositoryId?: number,
+): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
+  if (remoteIds.length === 0) return found;
+  // Driven from the id list through the primary key, so the plan does not depend on table
+  // statistics (fresh tables have none, and a wrong guess here costs O(n²)); the repository
+  // is checked here rather than in SQL for the same reason.
+  const rows = await tx.query<{ remote_id: number; local_id: number; repository_id: number }>(
+    `SELECT m.remote_id, m.local_id, ${entity === 'repository' ? 'r.id' : 'r.repository_id'} AS repository_id
+       FROM (SELECT DISTINCT value::bigint AS id FROM jsonb_array_elements_text($3::jsonb->'v')) ids
+       JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.remote_id = ids.id
+       JOIN ${TABLE_OF[entity]} r ON r.id = m.local_id`,
+    [peerKey, entity, { v: remoteIds }],
+  );
+  const checkRepository = entity !== 'repository' && localRepositoryId !== undefined;
+  for (const row of rows) {
+    if (checkRepository && Number(row.repository_id) !== localRepositoryId) continue;
+    found.set(Number(row.remote_id), Number(row.local_id));
+  }
+  return found;
+}
+
+export async function saveMappings(
+  tx: Queryable,
+  peerKey: string,
+  entity: SyncEntity,
+  pairs: readonly { remoteId: number; localId: number }[],
+): Promise<void> {
+  if (pairs.length === 0) return;
+  await tx.query(
+    `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
+     SELECT $1, $2, x.remote_id, x.local_id FROM jsonb_to_recordset($3::jsonb->'v') AS x(remote_id bigint, local_id bigint)
+     ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id`,
+    [peerKey, entity, { v: pairs.map((pair) => ({ remote_id: pair.remoteId, local_id: pair.localId })) }],
+  );
+}
+
+/**
+ * Whether our row `localId` was received from this peer (so the peer may name it by our id),
+ * under its key or under any per-repository key of it (`callerForRepository`).
+ */
+export async function isMappedLocal(
+  tx: Queryable,
+  peerKey: string,
+  entity: SyncEntity,
+  localId: number,
+): Promise<boolean> {
+  const base = peerKey.split('#')[0]!;
+  const rows = await tx.query(
+    `SELECT 1 FROM sync_id_map WHERE (peer_key = $1 OR starts_with(peer_key, $1 || '#'))
+        AND entity = $2 AND local_id = $3 LIMIT 1`,
+    [base, entity, localId],
+  );
+  return rows.length > 0;
+}
+
+export async function lookupSent(
+  db: Queryable,
+  targetId: number,
+  entity: SyncEntity,
+  localIds: readonly number[],
+): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
+  if (localIds.length === 0) return found;
+  const rows = await db.query<{ local_id: number; remote_id: number }>(
+    `SELECT m.local_id, m.remote_id
+       FROM (SELECT DISTINCT value::bigint AS id FROM jsonb_array_elements_text($3::jsonb->'v')) ids
+       JOIN sync_sent_map m ON m.target_id = $1 AND m.entity = $2 AND m.local_id = ids.id`,
+    [targetId, entity, { v: localIds }],
+  );
+  for (const row of rows) found.set(Number(row.local_id), Number(row.remote_id));
+  return found;
+}
+
+export async function saveSent(
+  db: Queryable,
+  targetId: number,
+  entity: SyncEntity,
+  pairs: readonly { localId: number; remoteId: number }[],
+): Promise<void> {
+  if (pairs.length === 0) return;
+  await db.query(
+    `INSERT INTO sync_sent_map (target_id, entity, local_id, remote_id)
+     SELECT $1, $2, x.local_id, x.remote_id FROM jsonb_to_recordset($3::jsonb->'v') AS x(local_id bigint, remote_id bigint)
+     ON CONFLICT (target_id, entity, local_id) DO UPDATE SET remote_id = EXCLUDED.remote_id`,
+    [targetId, entity, { v: pairs.map((pair) => ({ local_id: pair.localId, remote_id: pair.remoteId })) }],
+  );
+}
+
+/**
+ * The receiver's ids of our rows at a target: those it answered with when we sent them, and
+ * for rows we pulled from that same peer (`peerKey`, its key as a source), its own ids. A
+ * receiver that keys rows by the ids it is sent (openDeepWiki) then gets back the rows it
+ * gave us, never new copies of them.
+ */
+export async function lookupSentOrPulled(
+  db: Queryable,
+  targetId: number,
+  peerKey: string,
+  entity: SyncEntity,
+  localIds: readonly number[],
+): Promise<Map<number, number>> {
+  const found = await lookupSent(db, targetId, entity, localIds);
+  const unknown = localIds.filter((id) => !found.has(id));
+  if (unknown.length === 0) return found;
+  const rows = await db.query<{ local_id: number; remote_id: number }>(
+    `SELECT m.local_id, max(m.remote_id) AS remote_id
+       FROM (SELECT DISTINCT value::bigint AS id FROM jsonb_array_elements_text($3::jsonb->'v')) ids
+       JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.local_id = ids.id
+      GROUP BY m.local_id`,
+    [peerKey, entity, { v: unknown }],
+  );
+  for (const row of rows) found.set(Number(row.local_id), Number(row.remote_id));
+  return found;
+}
