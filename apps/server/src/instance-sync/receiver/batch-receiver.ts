@@ -14,16 +14,9 @@ import {
 import { type Database, type Queryable, takeWriteLock } from '../../db/database.js';
 import { describeIssues } from '../../http/validate.js';
 import { lookupMapped } from '../wire/id-map.js';
-import {
-  applyRows,
-  stageRows,
-  DOCUMENT_TABLE,
-  TASK_TABLE,
-  type AppliedRow,
-  type IncomingRow,
-  type TableSpec,
-} from './row-apply.js';
-import { incomingDocument, incomingTask } from '../wire/wire-rows.js';
+import { applyRows, type AppliedRow } from './row-apply.js';
+import { stageRows, DOCUMENT_TABLE, TASK_TABLE, type IncomingRow, type TableSpec } from './row-stage.js';
+import { incomingDocument, incomingTask } from './incoming-rows.js';
 import { resolveRepository } from './receiver.js';
 import { setPeerReferences } from './links.js';
 import { replaceTaskUsages, type TaskUsage } from '../../tasks/task-usage-store.js';

@@ -14,10 +14,11 @@ import { type Database, type Queryable, writeTransaction } from '../../db/databa
 import { randomUid } from '../../db/uid.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { isMappedLocal, lookupMapped, saveMappings } from '../wire/id-map.js';
-import { applyRows, DOCUMENT_TABLE, TASK_TABLE, type AppliedRow } from './row-apply.js';
+import { applyRows, type AppliedRow } from './row-apply.js';
+import { DOCUMENT_TABLE, TASK_TABLE } from './row-stage.js';
 import { setLocalReference, setPeerReferences } from './links.js';
 import { replaceTaskUsages } from '../../tasks/task-usage-store.js';
-import { incomingDocument, incomingTask } from '../wire/wire-rows.js';
+import { incomingDocument, incomingTask } from './incoming-rows.js';
 import {
   callerForRepository,
   requireAnyRepository,

@@ -2,166 +2,27 @@
 // pulls and file imports all come here. Set-based (one INSERT and one UPDATE per batch) so
 // that thousands of rows cost a few statements, and mapped by (peer, the peer's id) so that
 // running a sync again updates the same rows instead of adding copies. Callers hold a
-// `writeTransaction`, so every write is stamped with a server_version like any other.
-//
-// Rows travel to SQL through a stage: a temporary table of the connection that `stageRows`
-// fills from one JSON parameter. Staging needs no version lock, so a batch receiver stages
-// its megabytes before taking it, and the writes under the lock only read the stage (the
-// lock serialises every writer; parsing JSON while holding it made the receiver's writes the
-// bottleneck of a push).
+// `writeTransaction`, so every write is stamped with a server_version like any other. The
+// rows come from the stage (row-stage.ts).
 import { idList, textList } from '../../db/sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
-import { lookupMapped, saveMappings, type SyncEntity } from '../wire/id-map.js';
+import { lookupMapped, saveMappings } from '../wire/id-map.js';
 import { resolvePending } from './links.js';
-
-interface ColumnSpec {
-  name: string;
-  type: 'text' | 'integer' | 'bigint' | 'boolean' | 'double precision' | 'timestamptz' | 'jsonb';
-  /**
-   * Known only under the lock (resolved through a mapping, like a document's task): not
-   * staged, it travels with the write instead.
-   */
-  resolved?: boolean;
-  /** Large values: staged out of line without compression (they are compressed once, on write). */
-  large?: boolean;
-}
-
-export interface TableSpec {
-  table: 'tasks' | 'documents';
-  entity: Extract<SyncEntity, 'task' | 'document'>;
-  columns: readonly ColumnSpec[];
-}
-
-export const TASK_TABLE: TableSpec = {
-  table: 'tasks',
-  entity: 'task',
-  columns: [
-    { name: 'writer_name', type: 'text' },
-    { name: 'task_type', type: 'text' },
-    { name: 'title', type: 'text' },
-    { name: 'outline', type: 'text' },
-    { name: 'status', type: 'text' },
-    { name: 'error_msg', type: 'text' },
-    { name: 'sort_order', type: 'integer' },
-    { name: 'started_at', type: 'timestamptz' },
-    { name: 'completed_at', type: 'timestamptz' },
-    { name: 'metadata', type: 'jsonb' },
-  ],
-};
-
-export const DOCUMENT_TABLE: TableSpec = {
-  table: 'documents',
-  entity: 'document',
-  columns: [
-    { name: 'task_id', type: 'bigint', resolved: true },
-    { name: 'title', type: 'text' },
-    { name: 'filename', type: 'text' },
-    { name: 'content', type: 'text', large: true },
-    { name: 'language', type: 'text' },
-    { name: 'sort_order', type: 'integer' },
-    { name: 'version', type: 'integer' },
-    { name: 'is_latest', type: 'boolean' },
-    { name: 'metadata', type: 'jsonb' },
-  ],
-};
-
-/** One incoming row: the peer's id (null when the peer sent none), its uid and values. */
-export interface IncomingRow {
-  remoteId: number | null;
-  uid: string | undefined;
-  deleted: boolean;
-  /** Every column of the table spec; `created_at`/`updated_at` may be null (= now). */
-  values: Record<string, unknown>;
-  createdAt: string | null;
-  updatedAt: string | null;
-  /** Its key in the table's stage, set by `stageRows`. */
-  staged?: number;
-}
+import {
+  listRecord,
+  stagedSource,
+  stageRows,
+  valueOf,
+  type IncomingRow,
+  type TableSpec,
+} from './row-stage.js';
 
 export interface AppliedRow {
   remoteId: number | null;
   localId: number | null;
   result: RowResult;
-}
-
-const stageTable = (spec: TableSpec) => `pg_temp.sync_stage_${spec.table}`;
-const stagedColumns = (spec: TableSpec) => spec.columns.filter((column) => !column.resolved);
-const resolvedColumns = (spec: TableSpec) => spec.columns.filter((column) => column.resolved);
-const columnTypes = (columns: readonly ColumnSpec[]) =>
-  columns.map((column) => `${column.name} ${column.type}`);
-
-/**
- * The next free stage key of each transaction (a `Queryable` lives for one transaction).
- * Keys only grow, so they stay unique within it whatever a savepoint rolled back; the stage
- * itself is emptied at commit.
- */
-const stageKeys = new WeakMap<Queryable, number>();
-
-/**
- * Copies rows into the table's stage and sets their `staged` key; rows already staged are
- * left alone. Takes no lock on a shared table: the stage belongs to this connection and is
- * emptied when the transaction ends.
- */
-export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly IncomingRow[]): Promise<void> {
-  const pending = rows.filter((row) => row.staged === undefined);
-  if (pending.length === 0) return;
-  const table = stageTable(spec);
-  const columns = stagedColumns(spec);
-  const [found] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
-    table,
-  ]);
-  if (!found?.present) {
-    await tx.exec(
-      [
-        `CREATE TEMP TABLE ${table.slice('pg_temp.'.length)} (n integer PRIMARY KEY, ${columnTypes(columns).join(', ')}, created_at timestamptz, updated_at timestamptz) ON COMMIT DELETE ROWS`,
-        ...columns
-          .filter((column) => column.large)
-          .map((column) => `ALTER TABLE ${table} ALTER COLUMN ${column.name} SET STORAGE EXTERNAL`),
-      ].join(';\n'),
-    );
-  }
-  const next = stageKeys.get(tx) ?? 0;
-  stageKeys.set(tx, next + pending.length);
-  const records = pending.map((row, index) => {
-    const record: Record<string, unknown> = { n: next + index };
-    for (const column of columns) record[column.name] = row.values[column.name];
-    record.created_at = row.createdAt;
-    record.updated_at = row.updatedAt;
-    return record;
-  });
-  const names = columns.map((column) => column.name);
-  await tx.query(
-    `INSERT INTO ${table} (n, ${names.join(', ')}, created_at, updated_at)
-     SELECT ${['n', ...names, 'created_at', 'updated_at'].map((name) => `x.${name}`).join(', ')}
-       FROM jsonb_to_recordset($1::jsonb->'v') AS x(n integer, ${columnTypes(columns).join(', ')}, created_at timestamptz, updated_at timestamptz)`,
-    [{ v: records }],
-  );
-  pending.forEach((row, index) => (row.staged = next + index));
-}
-
-/**
- * A FROM item of the rows named by a small `{v: [...]}` list (their stage key, `lead`, and the
- * resolved columns) joined to their staged values as `s`. The stage is read through its key,
- * in the list's order, whatever the planner knows of it.
- */
-function stagedSource(spec: TableSpec, lead: string): string {
-  return `jsonb_to_recordset($1::jsonb->'v') AS x(n integer, ${[lead, ...columnTypes(resolvedColumns(spec))].join(', ')})
-         CROSS JOIN LATERAL (SELECT * FROM ${stageTable(spec)} st WHERE st.n = x.n) s`;
-}
-
-/** The value of a column in a `stagedSource` query. */
-const valueOf = (column: ColumnSpec) => (column.resolved ? `x.${column.name}` : `s.${column.name}`);
-
-function listRecord(
-  spec: TableSpec,
-  row: IncomingRow,
-  lead: Record<string, unknown>,
-): Record<string, unknown> {
-  const record: Record<string, unknown> = { n: row.staged, ...lead };
-  for (const column of resolvedColumns(spec)) record[column.name] = row.values[column.name];
-  return record;
 }
 
 /**

@@ -1,58 +1,9 @@
-// Converts wire rows (ours or openDeepWiki's) into the rows `row-apply.ts` writes, and our
-// database rows into wire rows. Field names on the wire are PROTOCOL.md's. Outgoing ids are
-// JSON numbers with 0 for "none", and times are RFC 3339 or null, never "": openDeepWiki's Go
-// decoder refuses "" for a time and anything but a number for an id.
-import type { WireDocumentFields, WireTaskFields } from '@wikisync/shared';
+// Our database rows as wire rows (incoming ones become rows in receiver/incoming-rows.ts).
+// Field names on the wire are PROTOCOL.md's. Outgoing ids are JSON numbers with 0 for "none",
+// and times are RFC 3339 or null, never "": openDeepWiki's Go decoder refuses "" for a time and
+// anything but a number for an id.
 import { isoTime, isoTimeOrNull } from '../../db/row.js';
 import type { TaskUsage } from '../../tasks/task-usage-store.js';
-import type { IncomingRow } from '../receiver/row-apply.js';
-
-export function incomingTask(remoteId: number | null, row: WireTaskFields): IncomingRow {
-  return {
-    remoteId,
-    uid: row.uid,
-    deleted: row.deleted,
-    values: {
-      writer_name: row.writer_name,
-      task_type: row.task_type,
-      title: row.title,
-      outline: row.outline,
-      status: row.status,
-      error_msg: row.error_msg,
-      sort_order: row.sort_order,
-      started_at: row.started_at,
-      completed_at: row.completed_at,
-      metadata: row.metadata,
-    },
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-export function incomingDocument(
-  remoteId: number | null,
-  row: WireDocumentFields,
-  localTaskId: number | null,
-): IncomingRow {
-  return {
-    remoteId,
-    uid: row.uid,
-    deleted: row.deleted,
-    values: {
-      task_id: localTaskId,
-      title: row.title,
-      filename: row.filename,
-      content: row.content,
-      language: row.language,
-      sort_order: row.sort_order,
-      version: row.version,
-      is_latest: row.is_latest,
-      metadata: row.metadata,
-    },
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /** Columns read for export: the wire fields plus uid and the tombstone flag. */
 export const EXPORT_TASK_COLUMNS =
