@@ -1,14 +1,18 @@
 // The built server (`apps/server/dist/main.js`) as a child process on a fresh bench database,
-// started the way a user starts it, so its peak RSS can be read from /proc. The approach is
-// test/support/server-process.ts's; that file is not imported because it pulls in vitest.
-import { spawn, type ChildProcess } from 'node:child_process';
+// started the way a user starts it, so its peak RSS can be read from /proc. Spawning and the
+// health wait are the server testing kit's, which (unlike test/support) does not need vitest.
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import {
+  SERVER_DIST,
+  freePort,
+  serverEnv,
+  spawnServer,
+} from '../../apps/server/src/testing/server-process.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { currentRssMiB, peakRssMiB } from './memory.js';
 
-const SERVER_ENTRY = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
+const SERVER_ENTRY = join(SERVER_DIST, 'main.js');
 
 export interface BenchServer {
   name: string;
@@ -24,17 +28,6 @@ export interface BenchServer {
   dispose(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startBenchServer(
   name: string,
   env: Record<string, string> = {},
@@ -46,35 +39,16 @@ export async function startBenchServer(
   const database = await createBenchDatabase(name);
   const port = await freePort();
   const adminToken = `bench-admin-token-${name}`;
-  const childEnv: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ADMIN_TOKEN: adminToken,
-    DATABASE_URL: database.url,
-    SYNC_SCHEDULER: 'off',
-    ...env,
-  };
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server ${name} exited with ${child.exitCode}:\n${log}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server ${name} did not become healthy:\n${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const pid = child.pid!;
+  let log = '';
+  const server = await spawnServer({
+    args: [...nodeArgs, SERVER_ENTRY],
+    env: serverEnv(port, adminToken, { DATABASE_URL: database.url, SYNC_SCHEDULER: 'off', ...env }),
+    url,
+    onOutput: (text) => (log += text),
+    label: `server ${name}`,
+  });
+  const pid = server.child.pid!;
   return {
     name,
     url,
@@ -85,12 +59,7 @@ export async function startBenchServer(
     rss: () => currentRssMiB(pid),
     output: () => log,
     async dispose() {
-      if (child.exitCode === null && child.signalCode === null) {
-        await new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        });
-      }
+      await server.signal('SIGKILL');
       await database.drop();
     },
   };

@@ -1,13 +1,17 @@
 // Two server processes on one database: a write through one reaches the live clients of
 // the other, because change notifications travel through Postgres (LISTEN/NOTIFY), not
 // process memory.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
+import {
+  freePort,
+  serverEnv,
+  spawnServer,
+  type ServerChild,
+} from '../../apps/server/src/testing/server-process.js';
 import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
 import {
   contents,
@@ -20,52 +24,21 @@ import {
 } from './sync-client.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** `tsx apps/server/src/main.ts` on the test database; resolves once it listens. */
-async function startSecondProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+/** `tsx apps/server/src/main.ts` on the test database; resolves once it answers. */
+async function startSecondProcess(databaseUrl: string): Promise<{ url: string; server: ServerChild }> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
+  const url = `http://127.0.0.1:${port}`;
+  const server = await spawnServer({
+    args: [
       fileURLToPath(new URL('../../apps/server/node_modules/tsx/dist/cli.mjs', import.meta.url)),
       'apps/server/src/main.ts',
     ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-        WEB_DIST_DIR: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`second server did not start: ${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`second server exited with ${code}: ${output}`)));
+    cwd: ROOT,
+    env: serverEnv(port, TEST_ADMIN_TOKEN, { DATABASE_URL: databaseUrl, WEB_DIST_DIR: '' }),
+    url,
+    label: 'second server',
   });
-  return { url: `http://127.0.0.1:${port}`, child };
+  return { url, server };
 }
 
 describe.each(testDatabaseKinds())('a second server process on %s', (kind) => {
@@ -74,7 +47,7 @@ describe.each(testDatabaseKinds())('a second server process on %s', (kind) => {
   // path (trigger → NOTIFY → LISTEN → SSE) is covered in-process by converge.test.ts.
   const shareable = kind === 'postgres';
   let server: SyncServer;
-  let second: { url: string; child: ChildProcess } | undefined;
+  let second: { url: string; server: ServerChild } | undefined;
   const clients: Client[] = [];
   beforeAll(async () => {
     if (!shareable) return;
@@ -83,11 +56,7 @@ describe.each(testDatabaseKinds())('a second server process on %s', (kind) => {
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    if (second) {
-      const exited = new Promise((resolve) => second!.child.once('exit', resolve));
-      second.child.kill('SIGTERM');
-      await exited;
-    }
+    if (second) await second.server.signal('SIGTERM');
     if (shareable) await server.close();
   });
 

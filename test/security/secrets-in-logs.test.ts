@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../apps/server/src/db/open-database.js';
 import { api } from '../support/api.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../apps/server/src/testing/server-process.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { waitSession } from '../faults/fault-kit.js';
 

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import initSqlJs from 'sql.js';
 import type { SqlJsStatic, SqlValue } from 'sql.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../apps/server/src/testing/server-process.js';
 
 /** Why the real-peer tests did not run, for `describe.skipIf(...)`'s readers. */
 export const OPEN_DEEPWIKI_SKIP_REASON =

@@ -2,23 +2,27 @@
 // starts it, on a fresh database: a new PostgreSQL database when the run targets Postgres,
 // otherwise a temporary embedded-database folder. It can be stopped, killed and restarted on
 // the same data and port, for offline and crash scenarios.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   createTestDatabase,
   testDatabaseKinds,
   type TestDatabase,
 } from '../../apps/server/src/testing/test-database.js';
+import {
+  SERVER_DIST as BUILT_DIST,
+  freePort,
+  serverEnv,
+  spawnServer,
+  type ServerChild,
+} from '../../apps/server/src/testing/server-process.js';
 import type { DatabaseKind } from '../../apps/server/src/db/database.js';
-import { freePort } from './free-port.js';
 
 // WIKISYNC_SERVER_DIST points at another build (e.g. a deliberately broken one, to show that
 // a suite fails when the guarantee it checks is gone).
-const SERVER_DIST =
-  process.env.WIKISYNC_SERVER_DIST ?? fileURLToPath(new URL('../../apps/server/dist/', import.meta.url));
+const SERVER_DIST = process.env.WIKISYNC_SERVER_DIST ?? BUILT_DIST;
 const SERVER_ENTRY = join(SERVER_DIST, 'main.js');
 const CLI_ENTRY = join(SERVER_DIST, 'cli.js');
 
@@ -59,14 +63,7 @@ export async function startServerProcess(
   const adminToken = options.adminToken ?? 'e2e-admin-token';
   let database: TestDatabase | null = null;
   let dataDir: string | null = null;
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ADMIN_TOKEN: adminToken,
-    ...options.env,
-  };
-  delete env.DATABASE_URL;
+  const env = serverEnv(port, adminToken, options.env);
   if (kind === 'postgres') {
     database = await createTestDatabase('postgres');
     // The test keeps no connection of its own open, so the server owns the database.
@@ -76,26 +73,9 @@ export async function startServerProcess(
     env.DATA_DIR = dataDir;
   }
 
-  let child: ChildProcess | null = null;
+  let child: ServerChild | null = null;
   let log = '';
   const url = `http://127.0.0.1:${port}`;
-
-  async function waitHealthy() {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child?.exitCode !== null && child?.exitCode !== undefined) {
-        throw new Error(`server exited with ${child.exitCode}:\n${log}`);
-      }
-      try {
-        const response = await fetch(`${url}/health`);
-        if (response.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`server did not become healthy:\n${log}`);
-  }
 
   const handle: ServerProcess = {
     url,
@@ -103,7 +83,7 @@ export async function startServerProcess(
     kind,
     adminToken,
     output: () => log,
-    pid: () => (child && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
+    pid: () => (child?.running() ? (child.child.pid ?? null) : null),
     databaseUrl: database?.url ?? null,
     dataDir,
     cli: (...args) =>
@@ -113,10 +93,12 @@ export async function startServerProcess(
         );
       }),
     async start() {
-      child = spawn(process.execPath, [SERVER_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      await waitHealthy();
+      child = await spawnServer({
+        args: [SERVER_ENTRY],
+        env,
+        url,
+        onOutput: (text) => (log += text),
+      });
     },
     async stop() {
       await signal('SIGTERM');
@@ -132,12 +114,7 @@ export async function startServerProcess(
   };
 
   async function signal(name: NodeJS.Signals) {
-    const running = child;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill(name);
-    });
+    await child?.signal(name);
     child = null;
   }
 

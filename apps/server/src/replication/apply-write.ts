@@ -6,6 +6,7 @@ import type { Queryable } from '../db/database.js';
 import type { Access, Principal } from '../auth/principal.js';
 import { repositoryAccess } from '../auth/access.js';
 import { NotFoundError } from '../errors.js';
+import { tombstoneRepositoryContents } from '../repositories/repository-tombstones.js';
 import { writeReplicatedDoc, type OwnerIds, type StoredDoc } from './replicated-rows.js';
 
 export type AccessCheck = (repositoryId: number) => Promise<Access | null>;
@@ -51,14 +52,6 @@ export async function writeAccess(
   return weakest;
 }
 
-/** When a repository turns into a tombstone, so do its tasks and documents (as in REST delete). */
-export async function cascadeRepositoryDelete(tx: Queryable, repositoryId: number): Promise<void> {
-  await tx.query('UPDATE documents SET deleted = true WHERE repository_id = $1 AND NOT deleted', [
-    repositoryId,
-  ]);
-  await tx.query('UPDATE tasks SET deleted = true WHERE repository_id = $1 AND NOT deleted', [repositoryId]);
-}
-
 /**
  * Writes `next` over `stored` (or as a new row) once compare-and-set and access have
  * passed: the shared write step of push and resolve-conflict.
@@ -81,6 +74,7 @@ export async function applyReplicatedWrite(
     );
   }
   if (next._deleted && !(stored?.doc as ReplicatedRepository | undefined)?._deleted) {
-    await cascadeRepositoryDelete(tx, id);
+    // Its tasks and documents become tombstones too, by the same rule as REST delete.
+    await tombstoneRepositoryContents(tx, id);
   }
 }

@@ -8,6 +8,7 @@
 // ends the stream of a token that was revoked or has expired.
 import { collectionNameSchema, type CollectionName, type StreamChangeEvent } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
+import { idList } from '../db/sql-lists.js';
 import type { Principal } from '../auth/principal.js';
 import { REPLICATION_CHANNEL } from '../db/migrations/002-replication.js';
 
@@ -107,10 +108,9 @@ export class ChangeHub {
     ];
     if (tokenIds.length === 0) return;
     const rows = await this.db.query<{ id: number }>(
-      `SELECT id FROM api_tokens
-        WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb)::bigint)
-          AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-      [JSON.stringify(tokenIds)],
+      `SELECT t.id FROM api_tokens t JOIN ${idList('$1')} ids ON ids.id = t.id
+        WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())`,
+      [{ v: tokenIds }],
     );
     const valid = new Set(rows.map((row) => Number(row.id)));
     for (const subscriber of [...this.subscribers]) {
@@ -184,10 +184,10 @@ export class ChangeHub {
     if (userIds.length === 0) return new Set();
     const repositoryIds = [...new Set(batch.map((change) => change.repositoryId))];
     const rows = await this.db.query<{ user_id: number; repository_id: number }>(
-      `SELECT user_id, repository_id FROM repository_grants
-        WHERE user_id IN (SELECT jsonb_array_elements_text($1::text::jsonb)::bigint)
-          AND repository_id IN (SELECT jsonb_array_elements_text($2::text::jsonb)::bigint)`,
-      [JSON.stringify(userIds), JSON.stringify(repositoryIds)],
+      `SELECT g.user_id, g.repository_id FROM repository_grants g
+         JOIN ${idList('$1')} users ON users.id = g.user_id
+         JOIN ${idList('$2')} repositories ON repositories.id = g.repository_id`,
+      [{ v: userIds }, { v: repositoryIds }],
     );
     return new Set(rows.map((row) => `${Number(row.user_id)}:${Number(row.repository_id)}`));
   }

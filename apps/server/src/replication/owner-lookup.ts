@@ -10,6 +10,7 @@
 // would show one repository's readers a row of another.
 import type { CollectionName, ReplicatedDoc } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
+import { textList } from '../db/sql-lists.js';
 import { BadRequestError, MissingReferencesError } from '../errors.js';
 import type { OwnerIds } from './replicated-rows.js';
 
@@ -31,9 +32,9 @@ async function idsByUid(
   if (uids.size === 0) return found;
   const repositoryColumn = table === 'repositories' ? 'id' : 'repository_id';
   const rows = await db.query<{ id: number; uid: string; repository_id: number }>(
-    `SELECT id, uid, ${repositoryColumn} AS repository_id FROM ${table}
-      WHERE uid IN (SELECT jsonb_array_elements_text($1::text::jsonb))`,
-    [JSON.stringify([...uids])],
+    `SELECT x.id, x.uid, x.${repositoryColumn} AS repository_id
+       FROM ${table} x JOIN ${textList('$1')} wanted ON wanted.value = x.uid`,
+    [{ v: [...uids] }],
   );
   for (const row of rows) found.set(row.uid, { id: Number(row.id), repositoryId: Number(row.repository_id) });
   return found;

@@ -12,6 +12,7 @@ import {
 } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import { isoTime, isoTimeOrNull } from '../db/row.js';
+import { textList } from '../db/sql-lists.js';
 
 interface CollectionSql {
   /** SELECT … FROM … with the alias `x` for the replicated table; every row has `repository_id`. */
@@ -124,8 +125,8 @@ export async function loadStoredDocs<C extends CollectionName>(
   if (uids.length === 0) return found;
   const rows = await db.query(
     `${COLLECTION_SQL[collection].select}
-      WHERE x.uid IN (SELECT jsonb_array_elements_text($1::text::jsonb))`,
-    [JSON.stringify(uids)],
+       JOIN ${textList('$1')} wanted ON wanted.value = x.uid`,
+    [{ v: uids }],
   );
   for (const row of rows) {
     found.set(String(row.uid), {

@@ -7,6 +7,7 @@ import { buildAssignments } from '../db/sql.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead, requireWrite } from '../auth/access.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { tombstoneRepositoryContents } from './repository-tombstones.js';
 
 export const REPOSITORY_COLUMNS =
   'id, uid, name, url, description, clone_branch, clone_commit_id, size_mb, status, error_msg, metadata, created_at, updated_at';
@@ -152,14 +153,7 @@ export async function updateRepository(
 export async function deleteRepository(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, id);
-    await tx.query(
-      'UPDATE documents SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted',
-      [id],
-    );
-    await tx.query(
-      'UPDATE tasks SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted',
-      [id],
-    );
+    await tombstoneRepositoryContents(tx, id);
     await tx.query('UPDATE repositories SET deleted = true, updated_at = now() WHERE id = $1', [id]);
   });
 }

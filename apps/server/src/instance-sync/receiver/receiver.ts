@@ -18,6 +18,7 @@ import { applyRows, type AppliedRow } from './row-apply.js';
 import { DOCUMENT_TABLE, TASK_TABLE } from './row-stage.js';
 import { setLocalReference, setPeerReferences } from './links.js';
 import { replaceTaskUsages } from '../../tasks/task-usage-store.js';
+import { tombstoneRepositoryContents } from '../../repositories/repository-tombstones.js';
 import { incomingDocument, incomingTask } from './incoming-rows.js';
 import {
   callerForRepository,
@@ -164,15 +165,9 @@ export async function clearRepository(
   });
 }
 
+/** `repository-clear`: the peer's copy starts over, so this server's copy is tombstoned first. */
 export async function clearLocalRepository(tx: Queryable, localRepositoryId: number): Promise<void> {
-  await tx.query(
-    'UPDATE documents SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted',
-    [localRepositoryId],
-  );
-  await tx.query(
-    'UPDATE tasks SET deleted = true, doc_uid = NULL, updated_at = now() WHERE repository_id = $1 AND NOT deleted',
-    [localRepositoryId],
-  );
+  await tombstoneRepositoryContents(tx, localRepositoryId);
 }
 
 async function requireLocalRow(

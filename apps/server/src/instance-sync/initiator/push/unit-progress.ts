@@ -5,12 +5,15 @@ import type { ProgressTracker } from '../progress-tracker.js';
 
 const ORPHANS = -1;
 
+/** The counters this class moves; the rest of the tracker is not its business. */
+export type UnitCounters = Pick<ProgressTracker, 'totalTasks' | 'completedTasks' | 'failedTasks'>;
+
 export class UnitProgress {
   private readonly remaining = new Map<number, number>();
   private readonly failed = new Set<number>();
 
   constructor(
-    private readonly tracker: ProgressTracker,
+    private readonly tracker: UnitCounters,
     units: {
       taskIds: Iterable<number>;
       sendsTask: (taskId: number) => boolean;

@@ -1,10 +1,10 @@
-// wikisync admin CLI: migrations, users, tokens, grants and demo data.
-// Run it with `pnpm cli <command>` from the repository root, or `wikisync <command>`.
+// The admin commands of `wikisync`: migrations, users, tokens, grants and demo data. Each
+// works on the configured database directly, so an operator can bootstrap a server that no
+// one can sign in to yet. Dispatch and error printing are in index.ts.
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.js';
-import { openDatabase } from './db/open-database.js';
-import type { Database } from './db/database.js';
-import { migrate } from './db/migrate.js';
+import { numericIdSchema } from '@wikisync/shared';
+import type { Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
 import {
   createToken,
   createUser,
@@ -13,15 +13,10 @@ import {
   grantAccess,
   revokeAccess,
   revokeToken,
-} from './auth/user-store.js';
-import { hasAnyRepository, loadDemoData } from './demo/demo-data.js';
-import { AppError, ConfigError } from './errors.js';
-import { numericIdSchema } from '@wikisync/shared';
-import { runSyncCli, SYNC_COMMANDS, SYNC_USAGE } from './cli/sync-commands.js';
+} from '../auth/user-store.js';
+import { hasAnyRepository, loadDemoData } from '../demo/demo-data.js';
 
-const USAGE = `Usage: wikisync <command> [options]
-
-Commands:
+export const ADMIN_USAGE = `Commands:
   migrate                                   apply database migrations
   user create <name> [--admin]              create a user
   token create <user> [--name N] [--days D] create a bearer token (printed once)
@@ -30,10 +25,10 @@ Commands:
   revoke-grant <user> <repository-id>       take that access away
   seed [--if-empty]                         load demo repositories, tasks and documents
 
-The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default ./data).
-${SYNC_USAGE}`;
+The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default ./data).`;
 
-class UsageError extends Error {}
+/** A command line that does not say what to do: the message is followed by the usage. */
+export class UsageError extends Error {}
 
 function parseId(value: string | undefined, what: string): number {
   const parsed = numericIdSchema.safeParse(value);
@@ -47,7 +42,8 @@ function required(value: string | undefined, what: string): string {
   return value;
 }
 
-async function run(db: Database, argv: string[]): Promise<void> {
+/** Runs an admin command; anything that is not one is a UsageError (sync commands go elsewhere). */
+export async function runAdminCommand(db: Database, argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -121,28 +117,3 @@ async function run(db: Database, argv: string[]): Promise<void> {
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
 }
-
-async function main() {
-  const argv = process.argv.slice(2);
-  if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help')) {
-    console.log(USAGE);
-    return;
-  }
-  const config = loadConfig();
-  const db = await openDatabase(config);
-  try {
-    await (SYNC_COMMANDS.has(argv[0] ?? '') ? runSyncCli(db, config, argv) : run(db, argv));
-  } finally {
-    await db.close();
-  }
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(`wikisync: ${error.message}\n\n${USAGE}`);
-  else if (error instanceof ConfigError || error instanceof AppError)
-    console.error(`wikisync: ${error.message}`);
-  else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`wikisync: ${error.message}\n\n${USAGE}`);
-  } else console.error('wikisync: failed:', error);
-  process.exitCode = 1;
-});
