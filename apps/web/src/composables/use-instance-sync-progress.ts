@@ -4,7 +4,7 @@ import { onBeforeUnmount, ref } from 'vue';
 import type { InstanceSyncStatus, SyncSessionDetail } from '@wikisync/shared';
 import type { InstanceSyncClient } from '../api/instance-sync-client';
 
-export function useSyncProgress(client: InstanceSyncClient) {
+export function useInstanceSyncProgress(client: InstanceSyncClient) {
   const status = ref<InstanceSyncStatus | null>(null);
   const detail = ref<SyncSessionDetail | null>(null);
   const error = ref<string | null>(null);
