@@ -181,19 +181,17 @@ export const useSyncStore = defineStore('sync', () => {
     );
   }
 
-  type Args<F> = F extends (replica: Replica, ...rest: infer A) => unknown ? A : never;
-  const createTask = (...args: Args<typeof localWrites.createTask>) =>
-    localWrites.createTask(openReplica(), ...args);
-  const updateTask = (...args: Args<typeof localWrites.updateTask>) =>
-    localWrites.updateTask(openReplica(), ...args);
-  const deleteTask = (...args: Args<typeof localWrites.deleteTask>) =>
-    localWrites.deleteTask(openReplica(), ...args);
-  const createDocument = (...args: Args<typeof localWrites.createDocument>) =>
-    localWrites.createDocument(openReplica(), ...args);
-  const updateDocument = (...args: Args<typeof localWrites.updateDocument>) =>
-    localWrites.updateDocument(openReplica(), ...args);
-  const deleteDocument = (...args: Args<typeof localWrites.deleteDocument>) =>
-    localWrites.deleteDocument(openReplica(), ...args);
+  /** A local write bound to the open replica: what pages call, without seeing RxDB. */
+  const onReplica =
+    <A extends unknown[], R>(write: (replica: Replica, ...args: A) => R) =>
+    (...args: A): R =>
+      write(openReplica(), ...args);
+  const createTask = onReplica(localWrites.createTask);
+  const updateTask = onReplica(localWrites.updateTask);
+  const deleteTask = onReplica(localWrites.deleteTask);
+  const createDocument = onReplica(localWrites.createDocument);
+  const updateDocument = onReplica(localWrites.updateDocument);
+  const deleteDocument = onReplica(localWrites.deleteDocument);
 
   return {
     syncStatus,
