@@ -40,4 +40,23 @@ export default tseslint.config(
       'vue/multiline-html-element-content-newline': 'off',
     },
   },
+  {
+    // Pages and components render; reads go through composables and writes through the sync
+    // store, so RxDB stays behind src/sync (see composables/use-replica-queries.ts).
+    files: ['apps/web/src/pages/**', 'apps/web/src/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // The sync folder's index and modules; components/sync/*.vue are fine.
+              regex: '^(\\.\\./)+(sync(/(replica|local-writes|index))?|composables/use-replica-query)$',
+              message: 'Read with the composables in use-replica-queries.ts and write with the sync store.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -13,7 +13,6 @@ import { useAuthStore } from '../../apps/web/src/stores/auth.js';
 import { useSyncStore } from '../../apps/web/src/stores/sync.js';
 import { useSignOut } from '../../apps/web/src/composables/use-sign-out.js';
 import { localStoragePendingStore } from '../../apps/web/src/sync/browser-storage.js';
-import { createDocument } from '../../apps/web/src/sync/index.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { jsonOf, TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
 import { startSyncServer, waitUntil, type SyncServer } from '../replication/sync-client.js';
@@ -89,7 +88,7 @@ describe.each(testDatabaseKinds())('signing out on %s', (kind) => {
   });
 
   it('deletes the replica from IndexedDB when nothing is pending, without asking', async () => {
-    expect(await sync.replica().collections.repositories.count().exec()).toBe(1);
+    expect(await sync.replicaForTests().collections.repositories.count().exec()).toBe(1);
     expect(await rowsLeft()).toBeGreaterThan(0);
 
     expect(await signOut()).toBe(true);
@@ -101,8 +100,11 @@ describe.each(testDatabaseKinds())('signing out on %s', (kind) => {
 
   it('asks before discarding unsynced edits, and staying signed in keeps them', async () => {
     await sync.setOnline(false);
-    const repository = (await sync.replica().collections.repositories.findOne().exec())!.toMutableJSON();
-    await createDocument(sync.replica(), repository, { title: 'Draft', content: 'not sent yet' });
+    const repository = (await sync
+      .replicaForTests()
+      .collections.repositories.findOne()
+      .exec())!.toMutableJSON();
+    await sync.createDocument(repository, { title: 'Draft', content: 'not sent yet' });
     await waitUntil(() => sync.pendingChanges === 1, 'the edit to count as pending');
 
     answer = false;
@@ -112,7 +114,7 @@ describe.each(testDatabaseKinds())('signing out on %s', (kind) => {
     expect(questions[0]).toMatch(/sign out and discard them/);
     expect(questions[0]).toMatch(/stay signed in/);
     expect(auth.signedIn).toBe(true);
-    expect(await sync.replica().collections.documents.count().exec()).toBe(1);
+    expect(await sync.replicaForTests().collections.documents.count().exec()).toBe(1);
 
     answer = true;
     expect(await signOut()).toBe(true);

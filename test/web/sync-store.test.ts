@@ -6,7 +6,6 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { useSyncStore } from '../../apps/web/src/stores/sync.js';
-import { createDocument, updateDocument } from '../../apps/web/src/sync/index.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { jsonOf, TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
 import { startSyncServer, waitUntil, type SyncServer } from '../replication/sync-client.js';
@@ -49,13 +48,13 @@ describe.each(testDatabaseKinds())('useSyncStore on %s', (kind) => {
   it('reports synced with the server rows in the replica, then offline with pending edits, then synced again', async () => {
     await waitUntil(() => store.syncStatus === 'synced', 'the first sync');
     expect(store.lastSyncAt).not.toBeNull();
-    const local = await store.replica().collections.repositories.findOne(repository.uid).exec();
+    const local = await store.replicaForTests().collections.repositories.findOne(repository.uid).exec();
     expect(local?.name).toBe('store-test');
 
     await store.setOnline(false);
     expect(store.syncStatus).toBe('offline');
     const repoDoc = local!.toMutableJSON();
-    const created = await createDocument(store.replica(), repoDoc, {
+    const created = await store.createDocument(repoDoc, {
       title: 'Written offline',
       content: 'draft',
     });
@@ -79,11 +78,11 @@ describe.each(testDatabaseKinds())('useSyncStore on %s', (kind) => {
       )
     ).data;
     await waitUntil(
-      async () => (await store.replica().collections.documents.findOne(document.uid).exec()) !== null,
+      async () => (await store.replicaForTests().collections.documents.findOne(document.uid).exec()) !== null,
       'the document to arrive',
     );
     await store.setOnline(false);
-    await updateDocument(store.replica(), document.uid, { content: 'local words' });
+    await store.updateDocument(document.uid, { content: 'local words' });
     await server.app.request('PATCH', `/api/documents/${document.id}`, { body: { content: 'server words' } });
 
     await store.setOnline(true);
@@ -100,7 +99,8 @@ describe.each(testDatabaseKinds())('useSyncStore on %s', (kind) => {
     expect((await serverDocument(document.id)).content).toBe('local words');
     await waitUntil(
       async () =>
-        (await store.replica().collections.documents.findOne(document.uid).exec())?.content === 'local words',
+        (await store.replicaForTests().collections.documents.findOne(document.uid).exec())?.content ===
+        'local words',
       'the replica to hold the resolution',
     );
     await waitUntil(() => store.syncStatus === 'synced', 'everything to settle');

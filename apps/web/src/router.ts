@@ -5,9 +5,9 @@ import { useAuthStore } from './stores/auth';
 import RepositoriesPage from './pages/RepositoriesPage.vue';
 import RepositoryPage from './pages/RepositoryPage.vue';
 import DocumentPage from './pages/DocumentPage.vue';
-import SyncPage from './pages/SyncPage.vue';
-import SyncHistoryPage from './pages/SyncHistoryPage.vue';
-import SyncSessionPage from './pages/SyncSessionPage.vue';
+import InstanceSyncPage from './pages/instance-sync/InstanceSyncPage.vue';
+import InstanceSyncHistoryPage from './pages/instance-sync/InstanceSyncHistoryPage.vue';
+import InstanceSyncSessionPage from './pages/instance-sync/InstanceSyncSessionPage.vue';
 import SignInPage from './pages/SignInPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
 
@@ -25,9 +25,15 @@ const routes: RouteRecordRaw[] = [
     component: DocumentPage,
     props: true,
   },
-  { path: '/sync', name: 'sync', component: SyncPage },
-  { path: '/sync/history', name: 'sync-history', component: SyncHistoryPage },
-  { path: '/sync/history/:sessionId', name: 'sync-session', component: SyncSessionPage, props: true },
+  // Server-to-server sync keeps the seed's URLs (/sync, /sync/history); its code says instance-sync.
+  { path: '/sync', name: 'instance-sync', component: InstanceSyncPage },
+  { path: '/sync/history', name: 'instance-sync-history', component: InstanceSyncHistoryPage },
+  {
+    path: '/sync/history/:sessionId',
+    name: 'instance-sync-session',
+    component: InstanceSyncSessionPage,
+    props: true,
+  },
   {
     path: '/sign-in',
     name: 'sign-in',

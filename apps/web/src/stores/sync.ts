@@ -1,10 +1,11 @@
 // useSyncStore: the web app's handle on its offline replica. It opens the RxDB replica for
 // the signed-in user, runs replication against /api/v1/sync, and publishes what the sync
-// indicator and the conflict dialog show. Pages read and write through `replica()`; they
-// never wait for the network.
+// indicator and the conflict dialog show. The replica itself stays inside: pages read through
+// `liveQuery` (wrapped by the composables in use-replica-queries.ts) and write through the
+// actions below, so no page or component holds RxDB. Writes never wait for the network.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Subscription } from 'rxjs';
+import { map, of, type Observable, type Subscription } from 'rxjs';
 import type { CollectionName, ConflictResolution } from '@wikisync/shared';
 import {
   createReplica,
@@ -17,7 +18,10 @@ import {
   type SyncController,
   type SyncOptions,
 } from '../sync';
+import * as localWrites from '../sync/local-writes';
 import { deriveSyncStatus, latestSync } from './sync-status';
+
+export type { DocState };
 
 export interface StartSyncOptions {
   /** IndexedDB database name (see `replicaName`). */
@@ -31,6 +35,10 @@ export interface StartSyncOptions {
   retryTime?: number;
   pendingStore?: SyncOptions['pendingStore'];
 }
+
+/** What is used of an RxQuery: its live result, one document, several, or none. */
+export type WatchableQuery = { $: Observable<unknown> };
+type JsonDocument = { toMutableJSON(): unknown };
 
 export const useSyncStore = defineStore('sync', () => {
   const online = ref(true);
@@ -151,10 +159,39 @@ export const useSyncStore = defineStore('sync', () => {
     pendingChanges.value = 0;
   }
 
-  function replica(): Replica {
+  function openReplica(): Replica {
     if (!replicaRef.value) throw new Error('The offline replica is not open yet.');
     return replicaRef.value;
   }
+
+  /**
+   * The live rows of the query `build` makes, as plain objects; null while the replica is not
+   * open. Reads `replicaRef`, so a `watchEffect` calling it re-runs when the replica opens.
+   */
+  function liveQuery<T>(build: (replica: Replica) => WatchableQuery | null): Observable<T[]> | null {
+    const replica = replicaRef.value;
+    if (!replica) return null;
+    const query = build(replica);
+    if (!query) return of([]);
+    return query.$.pipe(
+      map((result) => {
+        const list = (Array.isArray(result) ? result : result ? [result] : []) as JsonDocument[];
+        return list.map((doc) => doc.toMutableJSON() as T);
+      }),
+    );
+  }
+
+  /** A local write bound to the open replica: what pages call, without seeing RxDB. */
+  const onReplica =
+    <A extends unknown[], R>(write: (replica: Replica, ...args: A) => R) =>
+    (...args: A): R =>
+      write(openReplica(), ...args);
+  const createTask = onReplica(localWrites.createTask);
+  const updateTask = onReplica(localWrites.updateTask);
+  const deleteTask = onReplica(localWrites.deleteTask);
+  const createDocument = onReplica(localWrites.createDocument);
+  const updateDocument = onReplica(localWrites.updateDocument);
+  const deleteDocument = onReplica(localWrites.deleteDocument);
 
   return {
     syncStatus,
@@ -167,8 +204,15 @@ export const useSyncStore = defineStore('sync', () => {
     started,
     streamConnected,
     conflictDialogOpen,
-    replicaRef,
-    replica,
+    liveQuery,
+    createTask,
+    updateTask,
+    deleteTask,
+    createDocument,
+    updateDocument,
+    deleteDocument,
+    /** Only for tests that inspect the replica directly; the app goes through the above. */
+    replicaForTests: openReplica,
     startSync,
     setOnline,
     resync,

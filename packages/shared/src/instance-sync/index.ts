@@ -13,7 +13,7 @@ export * from './repository-list.js';
 export * from './document-list.js';
 export * from './pull-export.js';
 export * from './sync-start.js';
-export * from './sync-status.js';
+export * from './instance-sync-status.js';
 export * from './sync-session.js';
 export * from './sync-target.js';
 export * from './sync-schedule.js';

@@ -1,10 +1,10 @@
 // Follows one instance-sync session: its status twice a second and its items every second,
 // until it ends. The status endpoint is the one openDeepWiki clients poll too.
-import { onBeforeUnmount, ref } from 'vue';
+import { onScopeDispose, ref } from 'vue';
 import type { InstanceSyncStatus, SyncSessionDetail } from '@wikisync/shared';
 import type { InstanceSyncClient } from '../api/instance-sync-client';
 
-export function useSyncProgress(client: InstanceSyncClient) {
+export function useInstanceSyncProgress(client: InstanceSyncClient) {
   const status = ref<InstanceSyncStatus | null>(null);
   const detail = ref<SyncSessionDetail | null>(null);
   const error = ref<string | null>(null);
@@ -36,6 +36,7 @@ export function useSyncProgress(client: InstanceSyncClient) {
     void poll(syncId);
   }
 
-  onBeforeUnmount(stop);
+  // Stops with whatever owns it: the page that follows a session, or the wizard store.
+  onScopeDispose(stop);
   return { status, detail, error, follow, stop };
 }

@@ -1,0 +1,83 @@
+// The contract between the replication wiring (replication.ts) and its callers: the options
+// `startReplication` takes, the per-collection status it reports, and the controller it
+// returns to the sync store. Kept apart so the wiring file holds only the wiring.
+import type { Observable } from 'rxjs';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+import type { Checkpoint, CollectionName, ConflictResolution } from '@wikisync/shared';
+import type { DocState, SyncConflictDoc } from './conflict-schema';
+import type { FetchLike, SyncTransport } from './sync-transport';
+import type { PendingStore } from './pending-tracker';
+import type { SkippedRow } from './skipped-rows';
+
+/**
+ * Rows per pull request. A first sync is mostly per-request work (a round trip, two RxDB bulk
+ * writes, a checkpoint), so larger pages fetch a replica faster; 500 documents of a few KB are
+ * a couple of MB per answer, well below the server's cap of 1,000 rows.
+ */
+export const DEFAULT_PULL_BATCH_SIZE = 500;
+
+export interface SyncOptions {
+  /** Origin of the server; '' for the page's own origin. */
+  baseUrl: string;
+  getToken: () => string | null;
+  fetch?: FetchLike;
+  /** Keep replicating as changes happen (default true); false runs one round and stops. */
+  live?: boolean;
+  /** Listen to the server's change stream (default true when live). */
+  stream?: boolean;
+  /** Wait before retrying a failed request (ms, default 5000). */
+  retryTime?: number;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  /** In a browser with several tabs, replicate only in the leader tab (default true). */
+  waitForLeadership?: boolean;
+  /** Start paused, as after a reload without network (default false). */
+  startOffline?: boolean;
+  /** Keeps the pending count across reloads and tabs (the browser passes localStorage). */
+  pendingStore?: PendingStore;
+  /** Reconnect delays of the change stream (ms). */
+  streamRetry?: { min: number; max: number };
+}
+
+export interface CollectionSyncStatus {
+  /** A pull or push is running. */
+  active: boolean;
+  /** The last failure's message, cleared by the next success. */
+  error: string | null;
+  /** When a pull or push last succeeded. */
+  lastSyncedAt: string | null;
+}
+
+export type SyncState = RxReplicationState<Record<string, unknown>, Checkpoint>;
+
+export interface SyncController {
+  readonly transport: SyncTransport;
+  readonly states: Record<CollectionName, SyncState>;
+  readonly status$: Observable<Record<CollectionName, CollectionSyncStatus>>;
+  /** Local edits not yet confirmed by the server. */
+  readonly pendingCount$: Observable<number>;
+  readonly streamConnected$: Observable<boolean>;
+  /** True between pause() and resume(). */
+  readonly paused$: Observable<boolean>;
+  /** Recorded conflicts waiting for the user, oldest first. */
+  readonly openConflicts$: Observable<SyncConflictDoc[]>;
+  /** Server rows this replica could not store (see pulled-rows.ts), oldest first. */
+  readonly skippedRows$: Observable<SkippedRow[]>;
+  /**
+   * Stop talking to the server (going offline); local writes keep working and queue.
+   * While paused, `awaitInSync()` waits for resume.
+   */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Pull now (e.g. after the tab comes back to the foreground). */
+  resync(): void;
+  /** Resolves when everything local is pushed and everything remote pulled. */
+  awaitInSync(): Promise<void>;
+  resolveConflict(
+    conflictId: string,
+    resolution: ConflictResolution,
+    merged?: DocState,
+  ): Promise<Record<string, unknown> | null>;
+  /** Ends replication for good (sign-out); the replica stays open. */
+  stop(): Promise<void>;
+}
