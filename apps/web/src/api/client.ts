@@ -1,6 +1,7 @@
 // The REST client: adds the bearer token, unwraps `{code, data}` and turns `{code, error}`
 // into an ApiError that carries the server's message for the UI to show.
 import type { Document, Page, Repository, Task } from '@wikisync/shared';
+import { fetchEnvelope } from './envelope';
 
 export class ApiError extends Error {
   constructor(
@@ -21,29 +22,16 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(0, 'NETWORK', 'The server cannot be reached; check your connection.');
-    }
-    const payload = (await response.json().catch(() => null)) as {
-      code: string;
-      data?: T;
-      error?: string;
-    } | null;
-    if (!response.ok || !payload || payload.code !== 'OK') {
-      throw new ApiError(
-        response.status,
-        payload?.code ?? 'HTTP_ERROR',
-        payload?.error ?? `The server answered ${response.status}.`,
-      );
-    }
-    return payload.data as T;
+    return fetchEnvelope<T>(
+      () =>
+        fetch(`${baseUrl}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      (status, code, message) => new ApiError(status, code, message),
+      () => 'The server cannot be reached; check your connection.',
+    );
   }
 
   return {

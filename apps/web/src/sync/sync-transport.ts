@@ -7,6 +7,7 @@ import type {
   ResolveConflictResponse,
   SyncStatus,
 } from '@wikisync/shared';
+import { fetchEnvelope } from '../api/envelope';
 import { SyncHttpError } from './errors';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -50,30 +51,16 @@ export function createSyncTransport({
   }
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetchImpl(`${root}${path}`, {
-        method,
-        headers: headers(body !== undefined),
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new SyncHttpError(0, 'NETWORK', `The server cannot be reached (${(error as Error).message}).`);
-    }
-    const payload = (await response.json().catch(() => null)) as {
-      code?: string;
-      data?: T;
-      error?: string;
-    } | null;
-    if (!response.ok || !payload || payload.code !== 'OK') {
-      throw new SyncHttpError(
-        response.status,
-        payload?.code ?? 'HTTP_ERROR',
-        payload?.error ?? `The server answered ${response.status}.`,
-        payload?.data,
-      );
-    }
-    return payload.data as T;
+    return fetchEnvelope<T>(
+      () =>
+        fetchImpl(`${root}${path}`, {
+          method,
+          headers: headers(body !== undefined),
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      (status, code, message, data) => new SyncHttpError(status, code, message, data),
+      (error) => `The server cannot be reached (${error.message}).`,
+    );
   }
 
   return {
