@@ -2,7 +2,6 @@
 // works on the configured database directly, so an operator can bootstrap a server that no
 // one can sign in to yet. Dispatch and error printing are in index.ts.
 import { parseArgs } from 'node:util';
-import { numericIdSchema } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import {
@@ -15,6 +14,7 @@ import {
   revokeToken,
 } from '../auth/user-store.js';
 import { hasAnyRepository, loadDemoData } from '../demo/demo-data.js';
+import { positiveId, required, runAction, UsageError } from './arguments.js';
 
 export const ADMIN_USAGE = `Commands:
   migrate                                   apply database migrations
@@ -26,21 +26,6 @@ export const ADMIN_USAGE = `Commands:
   seed [--if-empty]                         load demo repositories, tasks and documents
 
 The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default ./data).`;
-
-/** A command line that does not say what to do: the message is followed by the usage. */
-export class UsageError extends Error {}
-
-function parseId(value: string | undefined, what: string): number {
-  const parsed = numericIdSchema.safeParse(value);
-  if (!parsed.success)
-    throw new UsageError(`${what} must be a positive integer (got ${JSON.stringify(value)})`);
-  return parsed.data;
-}
-
-function required(value: string | undefined, what: string): string {
-  if (!value) throw new UsageError(`missing ${what}`);
-  return value;
-}
 
 /** Runs an admin command; anything that is not one is a UsageError (sync commands go elsewhere). */
 export async function runAdminCommand(db: Database, argv: string[]): Promise<void> {
@@ -67,29 +52,31 @@ export async function runAdminCommand(db: Database, argv: string[]): Promise<voi
       console.log(`created user ${user.name} (id ${user.id}${user.is_admin ? ', admin' : ''})`);
       return;
     }
-    case 'token': {
-      if (sub === 'create') {
-        const user = await findUser(db, required(rest[0], 'user name'));
-        const days = values.days === undefined ? null : Number(values.days);
-        if (days !== null && !(days > 0)) throw new UsageError('--days must be a positive number');
-        const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
-        const created = await createToken(db, user.id, { name: values.name, expiresAt });
-        console.log(created.token);
-        console.error(
-          `token ${created.id} for ${user.name}${created.expires_at ? `, expires ${created.expires_at}` : ''}; it is shown only once`,
-        );
-        return;
-      }
-      if (sub === 'revoke') {
-        await revokeToken(db, parseId(rest[0], 'token id'));
-        console.log('token revoked');
-        return;
-      }
-      throw new UsageError('expected "token create <user>" or "token revoke <id>"');
-    }
+    case 'token':
+      return runAction(
+        sub,
+        {
+          create: async () => {
+            const user = await findUser(db, required(rest[0], 'user name'));
+            const days = values.days === undefined ? null : Number(values.days);
+            if (days !== null && !(days > 0)) throw new UsageError('--days must be a positive number');
+            const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
+            const created = await createToken(db, user.id, { name: values.name, expiresAt });
+            console.log(created.token);
+            console.error(
+              `token ${created.id} for ${user.name}${created.expires_at ? `, expires ${created.expires_at}` : ''}; it is shown only once`,
+            );
+          },
+          revoke: async () => {
+            await revokeToken(db, positiveId(rest[0], 'token id'));
+            console.log('token revoked');
+          },
+        },
+        '"token create <user>" or "token revoke <id>"',
+      );
     case 'grant': {
       const user = await findUser(db, required(sub, 'user name'));
-      const repositoryId = parseId(rest[0], 'repository id');
+      const repositoryId = positiveId(rest[0], 'repository id');
       const access = rest[1];
       if (access !== 'read' && access !== 'write') throw new UsageError('access must be "read" or "write"');
       await grantAccess(db, user.id, repositoryId, access);
@@ -98,7 +85,7 @@ export async function runAdminCommand(db: Database, argv: string[]): Promise<voi
     }
     case 'revoke-grant': {
       const user = await findUser(db, required(sub, 'user name'));
-      await revokeAccess(db, user.id, parseId(rest[0], 'repository id'));
+      await revokeAccess(db, user.id, positiveId(rest[0], 'repository id'));
       console.log('grant removed');
       return;
     }

@@ -5,7 +5,8 @@
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import { AppError, ConfigError } from '../errors.js';
-import { ADMIN_USAGE, runAdminCommand, UsageError } from './admin-commands.js';
+import { ADMIN_USAGE, runAdminCommand } from './admin-commands.js';
+import { UsageError } from './arguments.js';
 import { runSyncCli, SYNC_COMMANDS, SYNC_USAGE } from './sync-commands.js';
 
 const USAGE = `Usage: wikisync <command> [options]
