@@ -21,7 +21,11 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
 }
 
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const text = await c.req.text();
+  return parseJsonText(await c.req.text(), schema);
+}
+
+/** A request body's text as JSON checked against `schema`; empty or malformed is a 400. */
+export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
   if (text.trim() === '') throw new InvalidJsonError('the body is empty');
   let value: unknown;
   try {

@@ -84,16 +84,17 @@ async function withSecrets(
   };
 }
 
+async function findTarget(db: Queryable, box: SecretBox, column: 'url' | 'id', value: string | number) {
+  return withSecrets(box, (await db.query(`SELECT * FROM sync_targets WHERE ${column} = $1`, [value]))[0]);
+}
+
 /** The saved target for a URL; refusing unsaved URLs is what makes the list an allowlist. */
 export async function requireTargetByUrl(
   db: Queryable,
   box: SecretBox,
   url: string,
 ): Promise<TargetWithSecrets> {
-  const target = await withSecrets(
-    box,
-    (await db.query('SELECT * FROM sync_targets WHERE url = $1', [url]))[0],
-  );
+  const target = await findTarget(db, box, 'url', url);
   if (!target) {
     throw new ForbiddenError(
       `${url} is not a saved target; save it first (POST /api/sync/target-save or \`wikisync sync target save\`).`,
@@ -107,10 +108,7 @@ export async function requireTargetById(
   box: SecretBox,
   id: number,
 ): Promise<TargetWithSecrets> {
-  const target = await withSecrets(
-    box,
-    (await db.query('SELECT * FROM sync_targets WHERE id = $1', [id]))[0],
-  );
+  const target = await findTarget(db, box, 'id', id);
   if (!target) throw new NotFoundError(`Target ${id}`);
   return target;
 }

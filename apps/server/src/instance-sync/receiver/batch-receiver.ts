@@ -227,19 +227,15 @@ export async function applyBatchLinks(
   localRepositoryId: number,
   links: BatchLinks,
 ) {
-  const taskMap = await lookupMapped(
-    tx,
-    peerKey,
+  const lookup = (entity: 'task' | 'document', ids: number[]) =>
+    lookupMapped(tx, peerKey, entity, ids, localRepositoryId);
+  const taskMap = await lookup(
     'task',
     links.tasks.map((link) => link.task_id),
-    localRepositoryId,
   );
-  const documentMap = await lookupMapped(
-    tx,
-    peerKey,
+  const documentMap = await lookup(
     'document',
     links.documents.map((link) => link.document_id),
-    localRepositoryId,
   );
   let missing = 0;
   const taskReferences = links.tasks.flatMap((link) => {

@@ -4,6 +4,7 @@
 // Lists travel as JSON inside an object ({v: [...]}) because both drivers pass objects to
 // jsonb parameters unchanged, while plain arrays are treated differently by each.
 import type { Queryable } from '../../db/database.js';
+import { idList } from '../../db/sql-lists.js';
 
 export type SyncEntity = 'repository' | 'task' | 'document';
 
@@ -31,7 +32,7 @@ export async function lookupMapped(
   // is checked here rather than in SQL for the same reason.
   const rows = await tx.query<{ remote_id: number; local_id: number; repository_id: number }>(
     `SELECT m.remote_id, m.local_id, ${entity === 'repository' ? 'r.id' : 'r.repository_id'} AS repository_id
-       FROM (SELECT DISTINCT value::bigint AS id FROM jsonb_array_elements_text($3::jsonb->'v')) ids
+       FROM ${idList('$3')} ids
        JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.remote_id = ids.id
        JOIN ${TABLE_OF[entity]} r ON r.id = m.local_id`,
     [peerKey, entity, { v: remoteIds }],
@@ -44,18 +45,18 @@ export async function lookupMapped(
   return found;
 }
 
-export async function saveMappings(
+export function saveMappings(
   tx: Queryable,
   peerKey: string,
   entity: SyncEntity,
   pairs: readonly { remoteId: number; localId: number }[],
 ): Promise<void> {
-  if (pairs.length === 0) return;
-  await tx.query(
-    `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
-     SELECT $1, $2, x.remote_id, x.local_id FROM jsonb_to_recordset($3::jsonb->'v') AS x(remote_id bigint, local_id bigint)
-     ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id`,
-    [peerKey, entity, { v: pairs.map((pair) => ({ remote_id: pair.remoteId, local_id: pair.localId })) }],
+  return savePairs(
+    tx,
+    MAPS.received,
+    peerKey,
+    entity,
+    pairs.map((pair) => [pair.remoteId, pair.localId]),
   );
 }
 
@@ -88,7 +89,7 @@ export async function lookupSent(
   if (localIds.length === 0) return found;
   const rows = await db.query<{ local_id: number; remote_id: number }>(
     `SELECT m.local_id, m.remote_id
-       FROM (SELECT DISTINCT value::bigint AS id FROM jsonb_array_elements_text($3::jsonb->'v')) ids
+       FROM ${idList('$3')} ids
        JOIN sync_sent_map m ON m.target_id = $1 AND m.entity = $2 AND m.local_id = ids.id`,
     [targetId, entity, { v: localIds }],
   );
@@ -96,18 +97,41 @@ export async function lookupSent(
   return found;
 }
 
-export async function saveSent(
+export function saveSent(
   db: Queryable,
   targetId: number,
   entity: SyncEntity,
   pairs: readonly { localId: number; remoteId: number }[],
 ): Promise<void> {
+  return savePairs(
+    db,
+    MAPS.sent,
+    targetId,
+    entity,
+    pairs.map((pair) => [pair.localId, pair.remoteId]),
+  );
+}
+
+/** The two maps have one shape: (key, entity, id we look up by) -> the other side's id. */
+const MAPS = {
+  received: { table: 'sync_id_map', key: 'peer_key', from: 'remote_id', to: 'local_id' },
+  sent: { table: 'sync_sent_map', key: 'target_id', from: 'local_id', to: 'remote_id' },
+} as const;
+
+async function savePairs(
+  db: Queryable,
+  map: (typeof MAPS)[keyof typeof MAPS],
+  key: string | number,
+  entity: SyncEntity,
+  pairs: readonly (readonly [from: number, to: number])[],
+): Promise<void> {
   if (pairs.length === 0) return;
+  const { table, key: keyColumn, from, to } = map;
   await db.query(
-    `INSERT INTO sync_sent_map (target_id, entity, local_id, remote_id)
-     SELECT $1, $2, x.local_id, x.remote_id FROM jsonb_to_recordset($3::jsonb->'v') AS x(local_id bigint, remote_id bigint)
-     ON CONFLICT (target_id, entity, local_id) DO UPDATE SET remote_id = EXCLUDED.remote_id`,
-    [targetId, entity, { v: pairs.map((pair) => ({ local_id: pair.localId, remote_id: pair.remoteId })) }],
+    `INSERT INTO ${table} (${keyColumn}, entity, ${from}, ${to})
+     SELECT $1, $2, x.from_id, x.to_id FROM jsonb_to_recordset($3::jsonb->'v') AS x(from_id bigint, to_id bigint)
+     ON CONFLICT (${keyColumn}, entity, ${from}) DO UPDATE SET ${to} = EXCLUDED.${to}`,
+    [key, entity, { v: pairs.map(([fromId, toId]) => ({ from_id: fromId, to_id: toId })) }],
   );
 }
 
@@ -129,7 +153,7 @@ export async function lookupSentOrPulled(
   if (unknown.length === 0) return found;
   const rows = await db.query<{ local_id: number; remote_id: number }>(
     `SELECT m.local_id, max(m.remote_id) AS remote_id
-       FROM (SELECT DISTINCT value::bigint AS id FROM jsonb_array_elements_text($3::jsonb->'v')) ids
+       FROM ${idList('$3')} ids
        JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.local_id = ids.id
       GROUP BY m.local_id`,
     [peerKey, entity, { v: unknown }],
