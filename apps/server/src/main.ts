@@ -8,6 +8,8 @@ import { createApp } from './app.js';
 import { ConfigError } from './errors.js';
 import { instanceSyncOf } from './instance-sync/index.js';
 
+const SHUTDOWN_GRACE_MS = 5_000;
+
 /** The web app built next to this package (`apps/web/dist`), when the caller names none. */
 function defaultWebDist(): string | undefined {
   const candidate = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -29,16 +31,39 @@ async function main() {
       );
     }
   });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+      const why = error.code === 'EADDRINUSE' ? 'is already in use' : 'may not be opened by this user';
+      console.error(
+        `[wikisync] port ${config.port} ${why}; stop what holds it, or start with PORT=<another port>.`,
+      );
+    } else {
+      console.error('[wikisync] the HTTP server failed:', error.message);
+    }
+    process.exit(1);
+  });
+  let stopping = false;
   const shutdown = async () => {
-    server.close();
+    if (stopping) return;
+    stopping = true;
+    // New connections are refused at once; requests in flight get SHUTDOWN_GRACE_MS to
+    // finish, then the rest (live streams, whose clients reconnect elsewhere) are cut.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    const httpServer = server as unknown as {
+      closeIdleConnections?: () => void;
+      closeAllConnections?: () => void;
+    };
+    httpServer.closeIdleConnections?.();
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+    httpServer.closeAllConnections?.();
     await instanceSyncOf(app)
       ?.stop()
       .catch(() => {});
     await db.close().catch(() => {});
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {
