@@ -10,7 +10,9 @@ import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
 import { handleError, notFoundResponse } from './http/error-handler.js';
 import { mountWebApp } from './http/static-web.js';
 import { securityHeaders } from './http/security-headers.js';
-import { PayloadTooLargeError } from './errors.js';
+import { PayloadTooLargeError, ServiceUnavailableError } from './errors.js';
+import { pendingMigrations } from './db/migrate.js';
+import { MIGRATIONS } from './db/migrations/index.js';
 import { repositoryRoutes } from './repositories/repository-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
@@ -37,6 +39,20 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
       server_time: new Date().toISOString(),
     };
     return c.json(ok(health));
+  });
+
+  // Readiness for a load balancer or orchestrator: the database answers and every migration
+  // this code needs is applied. /health only says the process is up.
+  app.get('/ready', async (c) => {
+    const pending = await pendingMigrations(db).catch((error: Error) => {
+      throw new ServiceUnavailableError(`The database does not answer (${error.message}); retry shortly.`, 5);
+    });
+    if (pending.length > 0)
+      throw new ServiceUnavailableError(
+        `Migrations not applied yet: ${pending.join(', ')}; retry shortly.`,
+        5,
+      );
+    return c.json(ok({ status: 'ready', database: db.kind, migrations: MIGRATIONS.at(-1)?.version ?? 0 }));
   });
 
   // One failure count per address for both APIs: a guesser cannot double its rate by

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from './migrate.js';
+import { migrate, pendingMigrations } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
 import { writeTransaction } from './database.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-database.js';
 
@@ -15,6 +16,12 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     const again = await migrate(test.db);
     expect(again.applied).toEqual([]);
     expect(await test.db.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(before);
+  });
+
+  it('lists the migrations a database has not applied (what /ready reports)', async () => {
+    expect(await pendingMigrations(test.db)).toEqual([]);
+    const next = { version: 9_999, name: 'not-yet', sql: 'SELECT 1' };
+    expect(await pendingMigrations(test.db, [...MIGRATIONS, next])).toEqual(['9999-not-yet']);
   });
 
   it('creates the data model with server_version and tombstones', async () => {

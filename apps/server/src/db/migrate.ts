@@ -42,3 +42,21 @@ export async function migrate(
   const last = migrations.at(-1);
   return { applied, current: last ? last.version : 0 };
 }
+
+/** Migrations this code knows that the database has not recorded (empty when up to date). */
+export async function pendingMigrations(
+  db: Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<string[]> {
+  const [table] = await db.query<{ name: string | null }>(
+    `SELECT to_regclass('schema_migrations')::text AS name`,
+  );
+  const done = table?.name
+    ? new Set(
+        (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((row) =>
+          Number(row.version),
+        ),
+      )
+    : new Set<number>();
+  return migrations.filter((migration) => !done.has(migration.version)).map((m) => `${m.version}-${m.name}`);
+}

@@ -90,4 +90,10 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
     expect(response.status).toBe(200);
     expect((await jsonOf(response)).data).toMatchObject({ status: 'ok', database: kind });
   });
+
+  it('answers /ready without a token once every migration is applied', async () => {
+    const response = await t.request('GET', '/ready', { token: null });
+    expect(response.status).toBe(200);
+    expect((await jsonOf(response)).data).toMatchObject({ status: 'ready', database: kind });
+  });
 });

@@ -37,7 +37,8 @@ export function securityHeaders(): MiddlewareHandler {
   };
 }
 
-const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/') || path === '/health';
+const isApiPath = (path: string) =>
+  path === '/api' || path.startsWith('/api/') || path === '/health' || path === '/ready';
 
 /** For the web app's own files: the page, its assets and the service worker. */
 export function webAppPolicy(): MiddlewareHandler {

@@ -25,7 +25,7 @@ export function mountWebApp(app: Hono<AppEnv>, distDir: string): boolean {
   app.use('*', serveStatic({ root: distDir }));
   app.get('*', (c, next) => {
     const path = c.req.path;
-    if (path.startsWith('/api/') || path === '/api' || path === '/health') return next();
+    if (path.startsWith('/api/') || path === '/api' || path === '/health' || path === '/ready') return next();
     c.header('Cache-Control', 'no-cache');
     return c.html(indexHtml);
   });
