@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
 describe('loadConfig', () => {
@@ -61,5 +62,17 @@ describe('loadConfig', () => {
 
   it('never echoes a secret in its message', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@host' })).toThrow(/^(?!.*secret).*$/);
+  });
+
+  it('.env.example lists every variable, each with the default the server really uses', () => {
+    const text = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const example = Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(example).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect(loadConfig(example)).toEqual(loadConfig({}));
   });
 });

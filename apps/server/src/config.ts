@@ -78,6 +78,9 @@ const envSchema = z.object({
   SYNC_STALE_SESSION_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
 });
 
+/** Every environment variable the server reads (`.env.example` lists each with its default). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
 export interface Config {
   port: number;
   host: string | undefined;
