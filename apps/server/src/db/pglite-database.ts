@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
 
@@ -15,13 +17,41 @@ function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
 }
 
 /**
+ * PGlite's own start parameters plus a smaller shared buffer pool: 128 MB (Postgres' default)
+ * is far more than one embedded process needs, and WASM memory once grown never shrinks. Only
+ * this one setting is changed; replacing the whole postgresql.conf also reset TimeZone.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * Creates a new data directory in a child process. initdb grows the WASM heap to ~800 MB, and
+ * a process never gives that back; the child's exit does, so the server itself only ever
+ * opens an existing directory (~170 MB).
+ */
+function initDataDirInChild(dataDir: string): void {
+  const moduleUrl = import.meta.resolve('@electric-sql/pglite');
+  const script = `const { PGlite } = await import(process.argv[1]); const pg = await PGlite.create(process.argv[2]); await pg.close();`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, moduleUrl, dataDir], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) {
+    throw new Error(
+      `Could not create the embedded database in ${dataDir}: ${(child.stderr || child.error?.message || 'initdb failed').trim()}`,
+    );
+  }
+}
+
+/**
  * Opens the embedded database. `dataDir` is a folder, or `memory://` for a throwaway one.
  * PGlite is a single connection: a query issued while a transaction is open waits for it,
  * which gives the same isolation the server's pool gives.
  */
 export async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) initDataDirInChild(dataDir);
+  }
+  const pg = await PGlite.create(dataDir, { startParams: START_PARAMS });
   const base = queryable(pg);
   return {
     kind: 'pglite',
