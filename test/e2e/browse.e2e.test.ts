@@ -10,6 +10,7 @@ describe('browsing in a real browser', () => {
   let browser: Browser;
   let repositoryId: number;
   let documentId: number;
+  let readerToken: string;
 
   beforeAll(async () => {
     server = await startServerProcess();
@@ -31,6 +32,13 @@ describe('browsing in a real browser', () => {
       content: '# Onboarding\n\nWelcome **aboard**.\n\n<img src=x onerror="document.title=\'pwned\'">',
     });
     documentId = document.id;
+    // A user who may read the repository but is no administrator (the CLI owns the database
+    // while the server is stopped).
+    await server.stop();
+    await server.cli('user', 'create', 'reader');
+    await server.cli('grant', 'reader', String(repositoryId), 'read');
+    readerToken = (await server.cli('token', 'create', 'reader')).trim();
+    await server.start();
   });
 
   afterAll(async () => {
@@ -68,5 +76,29 @@ describe('browsing in a real browser', () => {
     expect(await page.textContent('[data-test="task-table"]')).toContain('Write the onboarding page');
     await screenshot(page, 'repository');
     await context.close();
+  });
+
+  it('shows instance sync only to administrators', async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    await page.fill('[data-test="token-input"]', readerToken);
+    await page.click('[data-test="sign-in"]');
+    await page.waitForSelector('[data-test="repository-list"]');
+    expect(await page.textContent('[data-test="repository-list"]')).toContain('handbook');
+    expect(await page.textContent('.app-header')).not.toContain('Instance sync');
+    await page.goto('/sync');
+    await page.waitForSelector('[data-test="repository-list"]');
+    expect(new URL(page.url()).pathname).toBe('/');
+    await context.close();
+
+    const admin = await browser.newContext({ baseURL: server.url });
+    const adminPage = await admin.newPage();
+    await adminPage.goto('/sign-in');
+    await adminPage.fill('[data-test="token-input"]', server.adminToken);
+    await adminPage.click('[data-test="sign-in"]');
+    await adminPage.waitForSelector('[data-test="repository-list"]');
+    expect(await adminPage.textContent('.app-header')).toContain('Instance sync');
+    await admin.close();
   });
 });

@@ -26,13 +26,20 @@ const routes: RouteRecordRaw[] = [
     props: true,
   },
   // Server-to-server sync keeps the seed's URLs (/sync, /sync/history); its code says instance-sync.
-  { path: '/sync', name: 'instance-sync', component: InstanceSyncPage },
-  { path: '/sync/history', name: 'instance-sync-history', component: InstanceSyncHistoryPage },
+  // Only administrators may start or watch copies between servers (the server answers 403).
+  { path: '/sync', name: 'instance-sync', component: InstanceSyncPage, meta: { adminOnly: true } },
+  {
+    path: '/sync/history',
+    name: 'instance-sync-history',
+    component: InstanceSyncHistoryPage,
+    meta: { adminOnly: true },
+  },
   {
     path: '/sync/history/:sessionId',
     name: 'instance-sync-session',
     component: InstanceSyncSessionPage,
     props: true,
+    meta: { adminOnly: true },
   },
   {
     path: '/sign-in',
@@ -45,9 +52,13 @@ const routes: RouteRecordRaw[] = [
 
 export function createAppRouter() {
   const router = createRouter({ history: createWebHistory(), routes });
-  router.beforeEach((to) => {
+  router.beforeEach(async (to) => {
     const auth = useAuthStore();
     if (!to.meta.public && !auth.signedIn) return { name: 'sign-in', query: { next: to.fullPath } };
+    if (to.meta.adminOnly) {
+      if (auth.isAdmin === null) await auth.refresh();
+      if (!auth.isAdmin) return { name: 'repositories' };
+    }
     return true;
   });
   return router;

@@ -63,7 +63,10 @@ export interface SpawnServerOptions {
   label?: string;
 }
 
-/** Spawns a server and resolves once `/health` answers; rejects if it exits or takes a minute. */
+/**
+ * Spawns a server and resolves once `/health` answers; rejects if it exits or takes three
+ * minutes (a loaded machine creating a fresh embedded database is slow; this only bounds a hang).
+ */
 export async function spawnServer(options: SpawnServerOptions): Promise<ServerChild> {
   const label = options.label ?? 'server';
   let log = '';
@@ -81,7 +84,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerCh
   child.stderr?.on('data', onData);
   const running = () => child.exitCode === null && child.signalCode === null;
 
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode}:\n${log}`);
     try {

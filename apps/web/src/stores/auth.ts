@@ -8,6 +8,9 @@ const STORAGE_KEY = 'wikisync.token';
 export const useAuthStore = defineStore('auth', () => {
   const token = ref<string | null>(localStorage.getItem(STORAGE_KEY));
   const userName = ref<string | null>(localStorage.getItem(`${STORAGE_KEY}.user`));
+  /** Whether the user may use instance sync; null until the server has said (older sign-ins). */
+  const storedAdmin = localStorage.getItem(`${STORAGE_KEY}.admin`);
+  const isAdmin = ref<boolean | null>(storedAdmin === null ? null : storedAdmin === 'true');
   const api = createApiClient(() => token.value);
 
   const signedIn = computed(() => token.value !== null);
@@ -18,17 +21,35 @@ export const useAuthStore = defineStore('auth', () => {
     const probe = createApiClient(() => trimmed);
     const me = await probe.me();
     token.value = trimmed;
-    userName.value = me.name;
     localStorage.setItem(STORAGE_KEY, trimmed);
+    remember(me);
+  }
+
+  function remember(me: { name: string; is_admin: boolean }) {
+    userName.value = me.name;
+    isAdmin.value = me.is_admin;
     localStorage.setItem(`${STORAGE_KEY}.user`, me.name);
+    localStorage.setItem(`${STORAGE_KEY}.admin`, String(me.is_admin));
+  }
+
+  /** Asks the server who the token belongs to now (rights change); offline keeps what is known. */
+  async function refresh(): Promise<void> {
+    if (token.value === null) return;
+    try {
+      remember(await api.me());
+    } catch {
+      // Offline or refused: the stored answer stands; a refused token shows up on the next call.
+    }
   }
 
   function signOut(): void {
     token.value = null;
     userName.value = null;
+    isAdmin.value = null;
     localStorage.removeItem(STORAGE_KEY);
     localStorage.removeItem(`${STORAGE_KEY}.user`);
+    localStorage.removeItem(`${STORAGE_KEY}.admin`);
   }
 
-  return { token, userName, signedIn, api, signIn, signOut };
+  return { token, userName, isAdmin, signedIn, api, signIn, signOut, refresh };
 });
