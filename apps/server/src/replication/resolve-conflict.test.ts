@@ -53,6 +53,50 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
     expect(Date.parse(log[0].resolved_at)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('logs the colliding line hunks and how each was decided, within a bound', async () => {
+    const repo = repositoryDoc();
+    const task = taskDoc(repo.uid, { outline: 'one\ntwo\nthree' });
+    await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
+    await push('tasks', [{ assumed_master_state: null, new_document_state: task }]);
+    const server = { ...task, outline: 'one\ntheirs\nthree' };
+    await push('tasks', [{ assumed_master_state: task, new_document_state: server }]);
+    const local = { ...task, outline: 'one\nmine\nthree' };
+    const merged = { ...server, outline: 'one\nmine\ntheirs\nthree' };
+    const hunks = [
+      {
+        field: 'outline',
+        base_line: 1,
+        base: ['two'],
+        local: ['mine'],
+        server: ['theirs'],
+        decision: 'both',
+        result: ['mine', 'theirs'],
+      },
+    ];
+    const body = { collection: 'tasks', uid: task.uid, resolution: 'merged', base: server, local };
+
+    const tooLarge = await resolve({
+      ...body,
+      document: merged,
+      hunks: [{ ...hunks[0], local: ['x'.repeat(300 * 1024)] }],
+    });
+    expect(tooLarge.status).toBe(413);
+    expect((await jsonOf(tooLarge)).error).toMatch(/^hunks is \d+ bytes/);
+
+    expect((await resolve({ ...body, document: merged, hunks })).status).toBe(200);
+    const log = (
+      await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?collection=tasks&uid=${task.uid}`))
+    ).data.items;
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({
+      base: { outline: 'one\ntheirs\nthree' },
+      local: { outline: 'one\nmine\nthree' },
+      server: { outline: 'one\ntheirs\nthree' },
+      result: { outline: 'one\nmine\ntheirs\nthree' },
+      hunks,
+    });
+  });
+
   it('answers 409 with the current server document when the row moved on, and writes nothing', async () => {
     const repo = repositoryDoc();
     await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
