@@ -3,6 +3,7 @@
 import type {
   ChangesResponse,
   CollectionName,
+  ConflictHunk,
   PushResponse,
   ResolveConflictResponse,
   SyncStatus,
@@ -32,6 +33,7 @@ export interface ResolveConflictInput {
   base: WireDoc | null;
   document?: WireDoc;
   local?: WireDoc | null;
+  hunks?: ConflictHunk[];
 }
 
 export function createSyncTransport({
