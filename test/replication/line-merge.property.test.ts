@@ -9,15 +9,7 @@ import fc from 'fast-check';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
 import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
-import {
-  contents,
-  local,
-  openClient,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from './sync-client.js';
+import { contents, local, openClient, startSyncServer, waitUntil } from './sync-client.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 6);
 const CLIENTS = 3;
@@ -74,7 +66,7 @@ const anywhere = fc.record({
 });
 
 describe.each(testDatabaseKinds())('line merge of a long text on %s', (kind) => {
-  let server: SyncServer;
+  let server: Awaited<ReturnType<typeof startSyncServer>>;
   beforeAll(async () => {
     server = await startSyncServer(kind);
   });
@@ -84,7 +76,7 @@ describe.each(testDatabaseKinds())('line merge of a long text on %s', (kind) => 
   async function editOfflineAndReconnect(edits: LineEdit[], reconnect: number[]) {
     const repo = repositoryDoc({ name: 'line-merge' });
     const task = taskDoc(repo.uid, { outline: BASE.join('\n') });
-    const clients: Client[] = [];
+    const clients: Awaited<ReturnType<typeof openClient>>[] = [];
     try {
       for (let c = 0; c < CLIENTS; c++) clients.push(await openClient(server.url, TEST_ADMIN_TOKEN));
       await clients[0]!.replica.collections.repositories.insert(local(repo));

@@ -54,13 +54,17 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
   });
 
   it('logs the colliding line hunks and how each was decided, within a bound', async () => {
+    // The task's outline went from `base` to the server's on the server, and to `local` here.
     const repo = repositoryDoc();
-    const task = taskDoc(repo.uid, { outline: 'one\ntwo\nthree' });
-    await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
-    await push('tasks', [{ assumed_master_state: null, new_document_state: task }]);
-    const server = { ...task, outline: 'one\ntheirs\nthree' };
-    await push('tasks', [{ assumed_master_state: task, new_document_state: server }]);
-    const local = { ...task, outline: 'one\nmine\nthree' };
+    const [base, server, local] = ['one\ntwo\nthree', 'one\ntheirs\nthree', 'one\nmine\nthree'].map(
+      (outline) => taskDoc(repo.uid, { uid: `${repo.uid.slice(0, 20)}-hunks`, outline }),
+    ) as [ReturnType<typeof taskDoc>, ReturnType<typeof taskDoc>, ReturnType<typeof taskDoc>];
+    for (const [collection, before, after] of [
+      ['repositories', null, repo],
+      ['tasks', null, base],
+      ['tasks', base, server],
+    ] as const)
+      await push(collection, [{ assumed_master_state: before, new_document_state: after }]);
     const merged = { ...server, outline: 'one\nmine\ntheirs\nthree' };
     const hunks = [
       {
@@ -73,7 +77,7 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
         result: ['mine', 'theirs'],
       },
     ];
-    const body = { collection: 'tasks', uid: task.uid, resolution: 'merged', base: server, local };
+    const body = { collection: 'tasks', uid: server.uid, resolution: 'merged', base: server, local };
 
     const tooLarge = await resolve({
       ...body,
@@ -85,7 +89,7 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
 
     expect((await resolve({ ...body, document: merged, hunks })).status).toBe(200);
     const log = (
-      await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?collection=tasks&uid=${task.uid}`))
+      await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?collection=tasks&uid=${server.uid}`))
     ).data.items;
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({

@@ -6,34 +6,27 @@ import type { DocState } from './conflict-schema';
 
 const text = (...lines: string[]) => lines.join('\n');
 const base = text('one', 'two', 'three', 'four', 'five');
+/** The base merged with the local and server lines given. */
+const mergeOf = (local: string[], server: string[]) => mergeText(base, text(...local), text(...server));
 const serverSide = (merged: ReturnType<typeof mergeText>) => applyDecisions(merged.segments, (h) => h.server);
 
 describe('line-level three-way merge', () => {
   it('merges edits to lines with an unchanged line between them', () => {
-    const merged = mergeText(
-      base,
-      text('ONE', 'two', 'three', 'four', 'five'),
-      text('one', 'two', 'THREE', 'four', 'five'),
-    );
+    const merged = mergeOf(['ONE', 'two', 'three', 'four', 'five'], ['one', 'two', 'THREE', 'four', 'five']);
     expect(merged.conflicts).toEqual([]);
     expect(serverSide(merged)).toBe(text('ONE', 'two', 'THREE', 'four', 'five'));
   });
 
   it('merges an insertion on one side with a removal elsewhere on the other', () => {
-    const merged = mergeText(
-      base,
-      text('zero', 'one', 'two', 'three', 'four', 'five'),
-      text('one', 'two', 'three', 'five'),
-    );
+    const merged = mergeOf(['zero', 'one', 'two', 'three', 'four', 'five'], ['one', 'two', 'three', 'five']);
     expect(merged.conflicts).toEqual([]);
     expect(serverSide(merged)).toBe(text('zero', 'one', 'two', 'three', 'five'));
   });
 
   it('makes a hunk of an edit to the same line, with base, local and server lines', () => {
-    const merged = mergeText(
-      base,
-      text('one', 'mine', 'three', 'four', 'five'),
-      text('one', 'theirs', 'three', 'four', 'FIVE'),
+    const merged = mergeOf(
+      ['one', 'mine', 'three', 'four', 'five'],
+      ['one', 'theirs', 'three', 'four', 'FIVE'],
     );
     expect(merged.conflicts).toEqual([
       { kind: 'conflict', baseLine: 1, base: ['two'], local: ['mine'], server: ['theirs'] },
@@ -43,11 +36,7 @@ describe('line-level three-way merge', () => {
   });
 
   it('counts edits to adjacent lines as overlapping', () => {
-    const merged = mergeText(
-      base,
-      text('one', 'TWO', 'three', 'four', 'five'),
-      text('one', 'two', 'THREE', 'four', 'five'),
-    );
+    const merged = mergeOf(['one', 'TWO', 'three', 'four', 'five'], ['one', 'two', 'THREE', 'four', 'five']);
     expect(merged.conflicts).toEqual([
       {
         kind: 'conflict',
@@ -61,11 +50,8 @@ describe('line-level three-way merge', () => {
 
   it('counts two insertions at the same place as overlapping, and the same change on both sides as none', () => {
     expect(
-      mergeText(
-        base,
-        text('one', 'a', 'two', 'three', 'four', 'five'),
-        text('one', 'b', 'two', 'three', 'four', 'five'),
-      ).conflicts,
+      mergeOf(['one', 'a', 'two', 'three', 'four', 'five'], ['one', 'b', 'two', 'three', 'four', 'five'])
+        .conflicts,
     ).toHaveLength(1);
     const same = text('one', 'TWO', 'three', 'four', 'five');
     expect(mergeText(base, same, same).conflicts).toEqual([]);
@@ -113,13 +99,13 @@ describe('three-way merge of a long text field', () => {
     updated_at: '2024-01-01T00:00:00.000Z',
     _deleted: false,
   });
+  const mergeDocs = (local: string[], server: string[]) =>
+    threeWayMerge('documents', doc(base), doc(text(...local)), doc(text(...server)));
 
   it('pushes merged content with no conflict when the hunks do not overlap', () => {
-    const result = threeWayMerge(
-      'documents',
-      doc(base),
-      doc(text('ONE', 'two', 'three', 'four', 'five')),
-      doc(text('one', 'two', 'three', 'four', 'FIVE')),
+    const result = mergeDocs(
+      ['ONE', 'two', 'three', 'four', 'five'],
+      ['one', 'two', 'three', 'four', 'FIVE'],
     );
     expect(result.conflictingFields).toEqual([]);
     expect(result.hunks).toEqual([]);
@@ -127,11 +113,9 @@ describe('three-way merge of a long text field', () => {
   });
 
   it('records overlapping hunks, keeping the server lines there and merging the rest', () => {
-    const result = threeWayMerge(
-      'documents',
-      doc(base),
-      doc(text('one', 'two', 'mine', 'four', 'FIVE')),
-      doc(text('ONE', 'two', 'theirs', 'four', 'five')),
+    const result = mergeDocs(
+      ['one', 'two', 'mine', 'four', 'FIVE'],
+      ['ONE', 'two', 'theirs', 'four', 'five'],
     );
     expect(result.conflictingFields).toEqual(['content']);
     expect(result.hunks).toEqual([
