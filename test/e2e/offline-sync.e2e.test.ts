@@ -138,6 +138,33 @@ describe('offline editing in a real browser', () => {
     expect(entry).toMatchObject({ uid: doc.uid, resolution: 'local' });
   });
 
+  it('merges edits to different lines by itself and asks only about the line both changed', async () => {
+    const a = await openDocument();
+    const b = await openDocument();
+
+    await a.context.setOffline(true);
+    await expectStatus(a.page, 'Offline');
+    await edit(a.page, '# Notes, from the train\n\nmine');
+    await edit(b.page, '# Notes\n\ntheirs');
+    await expect.poll(serverContent, { timeout: 30_000 }).toContain('theirs');
+
+    await a.context.setOffline(false);
+    const dialog = a.page.locator('[data-test="conflict-dialog"]');
+    await dialog.waitFor({ timeout: 30_000 });
+    // Only the third line collides; the heading edit merged and sits in the folded rest.
+    const hunks = dialog.locator('[data-test="hunk"]');
+    expect(await hunks.count()).toBe(1);
+    expect(await hunks.first().textContent()).toContain('first line');
+    expect(await hunks.first().textContent()).not.toContain('from the train');
+    await screenshot(a.page, 'conflict-hunk');
+
+    await hunks.first().locator('[data-test="hunk-both"]').check();
+    await a.page.click('[data-test="apply-merge"]');
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    await expect.poll(serverContent, { timeout: 30_000 }).toBe('# Notes, from the train\n\nmine\ntheirs');
+    await expect.poll(() => contentOf(b.page), { timeout: 30_000 }).toContain('from the train');
+  });
+
   it('shows offline, pending, syncing and synced at the right moments', async () => {
     const a = await openDocument();
     await a.context.setOffline(true);

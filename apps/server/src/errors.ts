@@ -86,11 +86,13 @@ export class PayloadTooLargeError extends AppError {
 
 /** A conflict-log entry larger than the log keeps; see replication/conflict-log.ts. */
 export class ConflictEntryTooLargeError extends AppError {
-  constructor(localBytes: number, limitBytes: number) {
+  constructor(localBytes: number, limitBytes: number, part: 'local' | 'hunks' = 'local') {
     super(
       ERROR_CODES.PAYLOAD_TOO_LARGE,
-      `local is ${localBytes} bytes, more than the ${limitBytes} the conflict log keeps for this row; ` +
-        'send your own state of this row as local, not other data.',
+      `${part} is ${localBytes} bytes, more than the ${limitBytes} the conflict log keeps for this row; ` +
+        (part === 'local'
+          ? 'send your own state of this row as local, not other data.'
+          : 'send only the colliding lines of this row as hunks, or leave hunks out.'),
     );
   }
 }

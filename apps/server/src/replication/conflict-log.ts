@@ -5,7 +5,9 @@
 // entries exist only for rows the caller can read (resolve-conflict.ts answers 404 before
 // logging otherwise); `local` is the one state nobody checks (base must equal the server
 // row, and server and result are rows), so it may exceed the larger of those rows by at most
-// LOCAL_STATE_SLACK_BYTES, which keeps a legitimate large document resolvable; and every
+// LOCAL_STATE_SLACK_BYTES, which keeps a legitimate large document resolvable; `hunks`
+// (base, local, server and decided lines of each colliding place, as unchecked as `local`)
+// may take at most HUNK_ROW_COPIES times that row plus the same slack; and every
 // write deletes the entries older than CONFLICT_LOG_RETENTION_DAYS, which lists also hide
 // until the next write deletes them.
 import type {
@@ -22,6 +24,8 @@ import { ConflictEntryTooLargeError } from '../errors.js';
 
 /** How much larger than the row's own states the caller's `local` may be. */
 export const LOCAL_STATE_SLACK_BYTES = 256 * 1024;
+/** Hunks of a whole rewritten text hold its base, local, server and decided lines. */
+export const HUNK_ROW_COPIES = 4;
 
 export interface ConflictRecord {
   collection: CollectionName;
@@ -32,6 +36,8 @@ export interface ConflictRecord {
   local: unknown;
   server: unknown;
   result: unknown;
+  /** The colliding line hunks and their decisions. */
+  hunks?: unknown;
 }
 
 const jsonBytes = (value: unknown) => Buffer.byteLength(jsonOrNull(value) ?? '');
@@ -43,14 +49,18 @@ export async function logResolution(
   retentionDays: number,
 ): Promise<number> {
   const localBytes = jsonBytes(record.local);
-  const limit = LOCAL_STATE_SLACK_BYTES + Math.max(jsonBytes(record.server), jsonBytes(record.result));
+  const rowBytes = Math.max(jsonBytes(record.server), jsonBytes(record.result));
+  const limit = LOCAL_STATE_SLACK_BYTES + rowBytes;
   if (localBytes > limit) throw new ConflictEntryTooLargeError(localBytes, limit);
+  const hunkBytes = jsonBytes(record.hunks);
+  const hunkLimit = LOCAL_STATE_SLACK_BYTES + HUNK_ROW_COPIES * rowBytes;
+  if (hunkBytes > hunkLimit) throw new ConflictEntryTooLargeError(hunkBytes, hunkLimit, 'hunks');
   await tx.query(`DELETE FROM sync_conflict_log WHERE resolved_at < ${retentionCutoff('$1')}`, [
     retentionDays,
   ]);
   const rows = await tx.query<{ id: number }>(
-    `INSERT INTO sync_conflict_log (user_id, user_name, collection, uid, repository_id, resolution, base, local, server, result)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9::text::jsonb, $10::text::jsonb) RETURNING id`,
+    `INSERT INTO sync_conflict_log (user_id, user_name, collection, uid, repository_id, resolution, base, local, server, result, hunks)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb) RETURNING id`,
     [
       principal.userId,
       principal.userName,
@@ -62,6 +72,7 @@ export async function logResolution(
       jsonOrNull(record.local),
       jsonOrNull(record.server),
       jsonOrNull(record.result),
+      jsonOrNull(record.hunks),
     ],
   );
   return Number(rows[0]!.id);
@@ -95,7 +106,7 @@ export async function listResolutions(
   }
   params.push(query.limit);
   const rows = await db.query(
-    `SELECT id, collection, uid, resolution, user_name, resolved_at, base, local, server, result
+    `SELECT id, collection, uid, resolution, user_name, resolved_at, base, local, server, result, hunks
        FROM sync_conflict_log ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT $${params.length}`,
     params,
@@ -111,5 +122,6 @@ export async function listResolutions(
     local: (row.local ?? null) as Record<string, unknown> | null,
     server: (row.server ?? null) as Record<string, unknown> | null,
     result: (row.result ?? null) as Record<string, unknown> | null,
+    hunks: (row.hunks ?? null) as ConflictLogEntry['hunks'],
   }));
 }

@@ -53,6 +53,54 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
     expect(Date.parse(log[0].resolved_at)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('logs the colliding line hunks and how each was decided, within a bound', async () => {
+    // The task's outline went from `base` to the server's on the server, and to `local` here.
+    const repo = repositoryDoc();
+    const [base, server, local] = ['one\ntwo\nthree', 'one\ntheirs\nthree', 'one\nmine\nthree'].map(
+      (outline) => taskDoc(repo.uid, { uid: `${repo.uid.slice(0, 20)}-hunks`, outline }),
+    ) as [ReturnType<typeof taskDoc>, ReturnType<typeof taskDoc>, ReturnType<typeof taskDoc>];
+    for (const [collection, before, after] of [
+      ['repositories', null, repo],
+      ['tasks', null, base],
+      ['tasks', base, server],
+    ] as const)
+      await push(collection, [{ assumed_master_state: before, new_document_state: after }]);
+    const merged = { ...server, outline: 'one\nmine\ntheirs\nthree' };
+    const hunks = [
+      {
+        field: 'outline',
+        base_line: 1,
+        base: ['two'],
+        local: ['mine'],
+        server: ['theirs'],
+        decision: 'both',
+        result: ['mine', 'theirs'],
+      },
+    ];
+    const body = { collection: 'tasks', uid: server.uid, resolution: 'merged', base: server, local };
+
+    const tooLarge = await resolve({
+      ...body,
+      document: merged,
+      hunks: [{ ...hunks[0], local: ['x'.repeat(300 * 1024)] }],
+    });
+    expect(tooLarge.status).toBe(413);
+    expect((await jsonOf(tooLarge)).error).toMatch(/^hunks is \d+ bytes/);
+
+    expect((await resolve({ ...body, document: merged, hunks })).status).toBe(200);
+    const log = (
+      await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?collection=tasks&uid=${server.uid}`))
+    ).data.items;
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({
+      base: { outline: 'one\ntheirs\nthree' },
+      local: { outline: 'one\nmine\nthree' },
+      server: { outline: 'one\ntheirs\nthree' },
+      result: { outline: 'one\nmine\ntheirs\nthree' },
+      hunks,
+    });
+  });
+
   it('answers 409 with the current server document when the row moved on, and writes nothing', async () => {
     const repo = repositoryDoc();
     await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);

@@ -96,6 +96,7 @@ export async function resolveConflict(
         local: request.local ?? document ?? null,
         server: current ? current.doc : null,
         result,
+        hunks: request.hunks,
       },
       logRetentionDays,
     );

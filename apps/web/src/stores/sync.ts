@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { map, of, type Observable, type Subscription } from 'rxjs';
-import type { CollectionName, ConflictResolution } from '@wikisync/shared';
+import type { CollectionName, ConflictHunk, ConflictResolution } from '@wikisync/shared';
 import {
   createReplica,
   startReplication,
@@ -124,9 +124,10 @@ export const useSyncStore = defineStore('sync', () => {
     conflictId: string,
     resolution: ConflictResolution,
     merged?: DocState,
+    hunks?: ConflictHunk[],
   ): Promise<void> {
     if (!controller) throw new Error('Sync has not started yet.');
-    await controller.resolveConflict(conflictId, resolution, merged);
+    await controller.resolveConflict(conflictId, resolution, merged, hunks);
   }
 
   async function awaitInSync(): Promise<void> {

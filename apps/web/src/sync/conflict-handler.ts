@@ -1,11 +1,11 @@
 // The conflict handler of each replicated collection. RxDB calls `resolve` when the server
 // refuses a push; it must not wait for the user, or the collection's replication stalls.
-// So it merges what merges (three-way-merge.ts), records real conflicts with base, local and
+// So it merges what merges (three-way-merge.ts, line by line for long texts), records real conflicts with base, local and
 // server states in `sync_conflicts`, and returns the merge (server-wins where both changed),
 // which RxDB writes locally and pushes. Nothing the user wrote is dropped silently: it is
 // either in the merge that goes to the server, or in a recorded conflict.
 import type { RxConflictHandler } from 'rxdb/plugins/core';
-import { replicatedDocsEqual, type CollectionName } from '@wikisync/shared';
+import { replicatedDocsEqual, type CollectionName, type ConflictHunk } from '@wikisync/shared';
 import { threeWayMerge } from './three-way-merge';
 import type { DocState } from './conflict-schema';
 
@@ -16,6 +16,7 @@ export interface ConflictReport {
   server: DocState;
   kept: DocState;
   fields: string[];
+  hunks: ConflictHunk[];
 }
 
 /**
@@ -45,7 +46,15 @@ export function createConflictHandler(
       const base = (input.assumedMasterState ?? null) as DocState | null;
       const merged = threeWayMerge(collection, base, local, server);
       if (merged.conflictingFields.length > 0) {
-        await report({ collection, base, local, server, kept: merged.doc, fields: merged.conflictingFields });
+        await report({
+          collection,
+          base,
+          local,
+          server,
+          kept: merged.doc,
+          fields: merged.conflictingFields,
+          hunks: merged.hunks,
+        });
       }
       return merged.doc as typeof input.realMasterState;
     },

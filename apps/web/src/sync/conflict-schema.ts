@@ -1,7 +1,7 @@
 // The local-only `sync_conflicts` collection: one record per conflict the server reported,
 // kept until the user resolves it. It is never replicated.
 import type { RxJsonSchema } from 'rxdb/plugins/core';
-import type { CollectionName } from '@wikisync/shared';
+import type { CollectionName, ConflictHunk } from '@wikisync/shared';
 
 export const CONFLICT_STATUS = { open: 'open', resolved: 'resolved' } as const;
 export type ConflictStatus = (typeof CONFLICT_STATUS)[keyof typeof CONFLICT_STATUS];
@@ -23,6 +23,9 @@ export interface SyncConflictDoc {
   /** What the replica kept meanwhile (the server state, or a merge it pushed); the base a later
    * resolution is checked against. */
   kept: DocState;
+  /** The colliding line hunks of the long text fields (text-merge.ts); absent in records
+   * written before line merging, and empty when only short fields collide. */
+  hunks?: ConflictHunk[];
   recorded_at: string;
   status: ConflictStatus;
   resolution: string | null;
@@ -31,7 +34,7 @@ export interface SyncConflictDoc {
 
 export const syncConflictSchema: RxJsonSchema<SyncConflictDoc> = {
   title: 'sync_conflicts',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -43,6 +46,7 @@ export const syncConflictSchema: RxJsonSchema<SyncConflictDoc> = {
     local: { type: 'object', additionalProperties: true },
     server: { type: 'object', additionalProperties: true },
     kept: { type: 'object', additionalProperties: true },
+    hunks: { type: 'array', items: { type: 'object', additionalProperties: true } },
     recorded_at: { type: 'string', maxLength: 40 },
     status: { type: 'string', enum: ['open', 'resolved'] },
     resolution: { type: ['string', 'null'] },
@@ -61,4 +65,9 @@ export const syncConflictSchema: RxJsonSchema<SyncConflictDoc> = {
     'resolution',
     'resolved_at',
   ],
+};
+
+/** Version 1 added the optional `hunks`: older records simply have none. */
+export const syncConflictMigrations = {
+  1: (doc: SyncConflictDoc) => doc,
 };

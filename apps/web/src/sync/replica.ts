@@ -20,7 +20,12 @@ import {
   type RepositoryDoc,
   type TaskDoc,
 } from './collection-schemas';
-import { CONFLICT_STATUS, syncConflictSchema, type SyncConflictDoc } from './conflict-schema';
+import {
+  CONFLICT_STATUS,
+  syncConflictMigrations,
+  syncConflictSchema,
+  type SyncConflictDoc,
+} from './conflict-schema';
 import { createConflictHandler, type ConflictReport } from './conflict-handler';
 
 // Local documents hold the replica's small local-only state (skipped-rows.ts) without
@@ -72,6 +77,7 @@ async function recordConflict(
     local: report.local,
     server: report.server,
     kept: report.kept,
+    hunks: report.hunks,
     recorded_at: recordedAt,
     status: CONFLICT_STATUS.open,
     resolution: null,
@@ -94,7 +100,7 @@ export async function createReplica({
   });
   try {
     const { sync_conflicts: conflicts } = await database.addCollections({
-      sync_conflicts: { schema: syncConflictSchema },
+      sync_conflicts: { schema: syncConflictSchema, migrationStrategies: syncConflictMigrations },
     });
     const report = (conflict: ConflictReport) => recordConflict(conflicts, conflict);
     await database.addCollections({

@@ -231,8 +231,8 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     async awaitInSync() {
       await Promise.all(Object.values(states).map((state) => state.awaitInSync()));
     },
-    resolveConflict: (conflictId, resolution, merged) =>
-      resolveRecordedConflict(replica, transport, conflictId, resolution, merged),
+    resolveConflict: (conflictId, resolution, merged, hunks) =>
+      resolveRecordedConflict(replica, transport, conflictId, resolution, merged, hunks),
     async stop() {
       gate.stop();
       forgetReadAhead();

@@ -3,7 +3,12 @@
 // with a normal write. Server first: a local write pushed first would move the server row
 // and make the resolution's check fail.
 import type { RxCollection } from 'rxdb/plugins/core';
-import { COMPARED_FIELDS, type CollectionName, type ConflictResolution } from '@wikisync/shared';
+import {
+  COMPARED_FIELDS,
+  type CollectionName,
+  type ConflictHunk,
+  type ConflictResolution,
+} from '@wikisync/shared';
 import type { Replica } from './replica';
 import { CONFLICT_STATUS, type DocState } from './conflict-schema';
 import { ConflictMovedError, ConflictNotFoundError, SyncHttpError } from './errors';
@@ -37,6 +42,7 @@ export async function resolveRecordedConflict(
   conflictId: string,
   resolution: ConflictResolution,
   merged?: DocState,
+  hunks?: ConflictHunk[],
 ): Promise<Record<string, unknown> | null> {
   const record = await replica.collections.sync_conflicts.findOne(conflictId).exec();
   if (!record || record.status !== CONFLICT_STATUS.open) throw new ConflictNotFoundError(conflictId);
@@ -54,6 +60,7 @@ export async function resolveRecordedConflict(
       base: toWireDoc(collection, kept),
       document: chosen ? toWireDoc(collection, { ...chosen, uid }) : undefined,
       local: toWireDoc(collection, local),
+      hunks: hunks && hunks.length > 0 ? hunks : undefined,
     });
     result = answer.document;
   } catch (error) {

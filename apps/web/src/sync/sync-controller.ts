@@ -3,7 +3,7 @@
 // returns to the sync store. Kept apart so the wiring file holds only the wiring.
 import type { Observable } from 'rxjs';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
-import type { Checkpoint, CollectionName, ConflictResolution } from '@wikisync/shared';
+import type { Checkpoint, CollectionName, ConflictHunk, ConflictResolution } from '@wikisync/shared';
 import type { DocState, SyncConflictDoc } from './conflict-schema';
 import type { FetchLike, SyncTransport } from './sync-transport';
 import type { PendingStore } from './pending-tracker';
@@ -77,6 +77,8 @@ export interface SyncController {
     conflictId: string,
     resolution: ConflictResolution,
     merged?: DocState,
+    /** The colliding line hunks with their decisions, for the server's log. */
+    hunks?: ConflictHunk[],
   ): Promise<Record<string, unknown> | null>;
   /** Ends replication for good (sign-out); the replica stays open. */
   stop(): Promise<void>;

@@ -3,6 +3,7 @@
 import type {
   ChangesResponse,
   CollectionName,
+  ConflictHunk,
   PushResponse,
   ResolveConflictResponse,
   SyncStatus,
@@ -33,6 +34,7 @@ export interface ResolveConflictInput {
   base: WireDoc | null;
   document?: WireDoc;
   local?: WireDoc | null;
+  hunks?: ConflictHunk[];
 }
 
 export function createSyncTransport({

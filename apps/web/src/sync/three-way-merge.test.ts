@@ -31,6 +31,7 @@ describe('three-way merge of a conflict', () => {
     expect(threeWayMerge('tasks', base, local, server)).toEqual({
       doc: { ...base, title: 'theirs', outline: 'mine', updated_at: at(3) },
       conflictingFields: [],
+      hunks: [],
     });
   });
 
@@ -40,6 +41,7 @@ describe('three-way merge of a conflict', () => {
     expect(threeWayMerge('tasks', base, local, server)).toEqual({
       doc: server,
       conflictingFields: ['title'],
+      hunks: [],
     });
   });
 
@@ -49,17 +51,23 @@ describe('three-way merge of a conflict', () => {
     expect(threeWayMerge('tasks', base, deleted, edited)).toEqual({
       doc: edited,
       conflictingFields: ['_deleted'],
+      hunks: [],
     });
     expect(threeWayMerge('tasks', base, edited, deleted)).toEqual({
       doc: deleted,
       conflictingFields: ['_deleted'],
+      hunks: [],
     });
     expect(threeWayMerge('tasks', base, deleted, { ...deleted, title: 'x' }).conflictingFields).toEqual([]);
   });
 
   it('without a base, keeps the server state and reports every differing field', () => {
     const local = { ...base, id: null, title: 'mine' };
-    expect(threeWayMerge('tasks', null, local, base)).toEqual({ doc: base, conflictingFields: ['title'] });
+    expect(threeWayMerge('tasks', null, local, base)).toEqual({
+      doc: base,
+      conflictingFields: ['title'],
+      hunks: [],
+    });
     expect(threeWayMerge('tasks', undefined, { ...base, id: null }, base).conflictingFields).toEqual([]);
   });
 
@@ -68,6 +76,7 @@ describe('three-way merge of a conflict', () => {
     expect(threeWayMerge('tasks', base, local, base)).toEqual({
       doc: base,
       conflictingFields: ['title', 'updated_at'],
+      hunks: [],
     });
   });
 });

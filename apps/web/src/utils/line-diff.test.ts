@@ -27,3 +27,17 @@ describe('diffLines', () => {
     );
   });
 });
+
+describe('diffLines on a long document', () => {
+  it('reports only the edited lines of a 3,000-line document with two one-line edits', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `line ${i} of the guide`);
+    const edited = lines.map((line, i) => (i === 10 || i === 2990 ? `${line}, edited` : line));
+    const changed = diffLines(lines.join('\n'), edited.join('\n')).filter((change) => change.kind !== 'same');
+    expect(changed).toEqual([
+      { kind: 'removed', text: 'line 10 of the guide' },
+      { kind: 'added', text: 'line 10 of the guide, edited' },
+      { kind: 'removed', text: 'line 2990 of the guide' },
+      { kind: 'added', text: 'line 2990 of the guide, edited' },
+    ]);
+  });
+});

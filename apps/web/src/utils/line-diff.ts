@@ -1,67 +1,16 @@
-// Line diff for the conflict dialog: the longest common subsequence of lines, reported as
-// runs of kept, removed (only in the first text) and added (only in the second) lines.
-// Documents are at most a few thousand lines; the O(n·m) table stays small for those, and
-// a common prefix and suffix are trimmed first so typical edits cost far less.
+// Line diff for the conflict dialog, reported as runs of kept, removed (only in the first
+// text) and added (only in the second) lines. jsdiff's Myers diff does the work: its cost
+// grows with the number of changed lines, not the length of the text, so a long document
+// with a few edits stays fast, and within a run removed lines come before added ones.
+import { diffArrays } from 'diff';
 
 export type LineChange = { kind: 'same' | 'removed' | 'added'; text: string };
 
-const MAX_CELLS = 4_000_000;
-
 export function diffLines(before: string, after: string): LineChange[] {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const head: LineChange[] = a.slice(0, start).map((text) => ({ kind: 'same', text }));
-  const tail: LineChange[] = a.slice(endA).map((text) => ({ kind: 'same', text }));
-  const midA = a.slice(start, endA);
-  const midB = b.slice(start, endB);
-  return [...head, ...diffMiddle(midA, midB), ...tail];
-}
-
-function diffMiddle(a: string[], b: string[]): LineChange[] {
-  if (a.length === 0) return b.map((text) => ({ kind: 'added', text }));
-  if (b.length === 0) return a.map((text) => ({ kind: 'removed', text }));
-  // Too large to compare line by line: show it as replaced wholesale rather than hang the tab.
-  if (a.length * b.length > MAX_CELLS) {
-    return [
-      ...a.map((text) => ({ kind: 'removed' as const, text })),
-      ...b.map((text) => ({ kind: 'added' as const, text })),
-    ];
-  }
-  const width = b.length + 1;
-  const lengths = new Uint32Array((a.length + 1) * width);
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lengths[i * width + j] =
-        a[i] === b[j]
-          ? lengths[(i + 1) * width + j + 1]! + 1
-          : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
-    }
-  }
   const changes: LineChange[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      changes.push({ kind: 'same', text: a[i]! });
-      i++;
-      j++;
-    } else if (lengths[(i + 1) * width + j]! >= lengths[i * width + j + 1]!) {
-      changes.push({ kind: 'removed', text: a[i]! });
-      i++;
-    } else {
-      changes.push({ kind: 'added', text: b[j]! });
-      j++;
-    }
+  for (const part of diffArrays(before.split('\n'), after.split('\n'))) {
+    const kind = part.added ? 'added' : part.removed ? 'removed' : 'same';
+    for (const text of part.value) changes.push({ kind, text });
   }
-  while (i < a.length) changes.push({ kind: 'removed', text: a[i++]! });
-  while (j < b.length) changes.push({ kind: 'added', text: b[j++]! });
   return changes;
 }

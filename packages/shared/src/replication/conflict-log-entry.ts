@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { timestampSchema } from '../common.js';
 import { collectionNameSchema, REPLICATION_MAX_BATCH } from './collection-name.js';
 import { CONFLICT_RESOLUTIONS } from './resolve-conflict-request.js';
+import { conflictHunksSchema } from './conflict-hunk.js';
 
 const state = z.record(z.string(), z.unknown()).nullable();
 
@@ -17,6 +18,9 @@ export const conflictLogEntrySchema = z.object({
   local: state,
   server: state,
   result: state,
+  /** The colliding line hunks and their decisions (null: none were sent). Optional, so an
+   * older server's entries still parse. */
+  hunks: conflictHunksSchema.nullable().optional(),
 });
 export type ConflictLogEntry = z.infer<typeof conflictLogEntrySchema>;
 

@@ -3,6 +3,7 @@ import { uidSchema } from '../common.js';
 import { replicatedRepositorySchema } from './replicated-repository.js';
 import { replicatedTaskSchema } from './replicated-task.js';
 import { replicatedDocumentSchema } from './replicated-document.js';
+import { conflictHunksSchema } from './conflict-hunk.js';
 
 export const CONFLICT_RESOLUTIONS = ['local', 'server', 'merged'] as const;
 
@@ -17,6 +18,9 @@ const requestOf = <C extends string, T extends z.ZodType>(collection: C, doc: T)
     base: doc.nullable(),
     /** The user's own version, kept in the log; defaults to `document`. */
     local: doc.nullable().optional(),
+    /** The colliding line hunks of long text fields and how each was decided, for the log.
+     * Optional: older clients send none. */
+    hunks: conflictHunksSchema.optional(),
   });
 
 /** `POST /api/v1/sync/resolve-conflict` */
