@@ -21,14 +21,13 @@ import { requireScope, type SyncEnv } from '../peer-auth/sync-caller.js';
 import { readSyncJson } from './sync-body.js';
 import { instanceUid } from '../peer-auth/instance-identity.js';
 import { applyBatch } from '../receiver/batch-receiver.js';
+import { clearRepository, upsertRepository } from '../receiver/receiver.js';
 import {
-  clearRepository,
   createDocumentCall,
   createTaskCall,
   createTaskUsages,
   updateTaskDocId,
-  upsertRepository,
-} from '../receiver/receiver.js';
+} from '../receiver/row-calls.js';
 import { exportRepository, listExportableDocuments, listExportableRepositories } from '../source/source.js';
 
 export interface PeerRouteOptions {
