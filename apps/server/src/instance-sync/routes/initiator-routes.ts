@@ -24,7 +24,8 @@ import { readSyncJson } from './sync-body.js';
 import type { Initiator } from '../initiator/initiator.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import type { SecretBox } from '../peer-auth/secret-box.js';
-import { getSession, getSessionDetail, listSessions, toStatus } from '../initiator/session-store.js';
+import { getSession, listSessions, toStatus } from '../initiator/session-store.js';
+import { getSessionDetail } from '../initiator/session-items.js';
 import { deleteTarget, listTargets, saveTarget } from '../initiator/target-store.js';
 import { createSchedule, deleteSchedule, getSchedule, listSchedules } from '../schedules/schedule-store.js';
 

@@ -13,7 +13,7 @@ import { documentCreateResponseSchema, taskCreateResponseSchema } from '@wikisyn
 import { loadTaskUsages } from '../../../tasks/task-usage-store.js';
 import { lookupSentOrPulled, saveSent } from '../../wire/id-map.js';
 import { loadDocuments, loadTasks, type PlannedDocument } from './push-plan.js';
-import type { ItemRecord } from '../session-store.js';
+import type { ItemRecord } from '../session-items.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
 import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
