@@ -20,8 +20,8 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   return result.data;
 }
 
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const text = await c.req.text();
+/** A JSON body's text, parsed and checked against `schema`. */
+export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
   if (text.trim() === '') throw new InvalidJsonError('the body is empty');
   let value: unknown;
   try {
@@ -30,6 +30,10 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     throw new InvalidJsonError((error as Error).message);
   }
   return parseWith(schema, value);
+}
+
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return parseJsonText(await c.req.text(), schema);
 }
 
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { InvalidJsonError, PayloadTooLargeError, ValidationError } from '../../errors.js';
-import { parseWith } from '../../http/validate.js';
+import { parseJsonText } from '../../http/validate.js';
 import type { SyncEnv } from '../peer-auth/sync-caller.js';
 
 export function decodeBody(raw: Uint8Array, encoding: string | undefined, maxBytes: number): string {
@@ -26,13 +26,5 @@ export function readSyncJson<S extends z.ZodType>(
   schema: S,
   maxBytes: number,
 ): z.output<S> {
-  const text = decodeBody(c.get('rawBody'), c.req.header('content-encoding'), maxBytes);
-  if (text.trim() === '') throw new InvalidJsonError('the body is empty');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidJsonError((error as Error).message);
-  }
-  return parseWith(schema, value);
+  return parseJsonText(decodeBody(c.get('rawBody'), c.req.header('content-encoding'), maxBytes), schema);
 }
