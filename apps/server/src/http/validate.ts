@@ -5,13 +5,18 @@ import type { z } from 'zod';
 import { numericIdSchema } from '@wikisync/shared';
 import { InvalidJsonError, ValidationError } from '../errors.js';
 
-export function describeIssues(error: z.ZodError): string {
+/** "field: what is wrong; …" for the first ten issues; `root` names a value with no path. */
+export function listIssues(error: z.ZodError, root = 'body'): string {
   const lines = error.issues.slice(0, 10).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    const path = issue.path.length > 0 ? issue.path.join('.') : root;
     return `${path}: ${issue.message}`;
   });
   const more = error.issues.length > 10 ? ` (and ${error.issues.length - 10} more)` : '';
-  return `Invalid request: ${lines.join('; ')}${more}.`;
+  return `${lines.join('; ')}${more}`;
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return `Invalid request: ${listIssues(error)}.`;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
