@@ -223,6 +223,8 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
         status,
         false,
       );
+    // Parsed by E's own response schema; the cast only restores the type the widened
+    // `SyncEndpoint` annotation lost.
     return checked.data as SyncEndpointResponse<E>;
   }
 
