@@ -123,15 +123,17 @@ export class ConfigError extends Error {
   }
 }
 
-/** A call to another server failed after its retries; names the peer and the cause. */
-export class PeerRequestError extends Error {
+/**
+ * A call to another server failed after its retries, or its answer was not what the endpoint
+ * promises; names the peer and the cause. Answered 502: the peer failed, not our caller.
+ */
+export class PeerRequestError extends AppError {
   /** The peer's HTTP status, or undefined when no answer came back. */
   readonly status: number | undefined;
   /** True when trying again later might work (no answer, timeout, 5xx, 429). */
   readonly retryable: boolean;
   constructor(message: string, status: number | undefined, retryable: boolean) {
-    super(message);
-    this.name = 'PeerRequestError';
+    super(ERROR_CODES.BAD_GATEWAY, message);
     this.status = status;
     this.retryable = retryable;
   }

@@ -1,4 +1,5 @@
-// The one place where failures become HTTP responses: named AppErrors keep their message,
+// The one place where failures become HTTP responses: named AppErrors keep their message
+// (a peer that failed or answered wrongly is a 502, never a 4xx that blames our caller),
 // database errors caused by bad input become 4xx, anything else is a logged 500.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -18,6 +19,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
   SERVICE_UNAVAILABLE: 503,
+  BAD_GATEWAY: 502,
   INTERNAL_ERROR: 500,
 };
 

@@ -5,23 +5,24 @@ import type { z } from 'zod';
 import { numericIdSchema } from '@wikisync/shared';
 import { InvalidJsonError, ValidationError } from '../errors.js';
 
-export function describeIssues(error: z.ZodError): string {
+/** "field: what is wrong; …" for the first ten issues; `root` names a value with no path. */
+export function listIssues(error: z.ZodError, root = 'body'): string {
   const lines = error.issues.slice(0, 10).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    const path = issue.path.length > 0 ? issue.path.join('.') : root;
     return `${path}: ${issue.message}`;
   });
   const more = error.issues.length > 10 ? ` (and ${error.issues.length - 10} more)` : '';
-  return `Invalid request: ${lines.join('; ')}${more}.`;
+  return `${lines.join('; ')}${more}`;
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return `Invalid request: ${listIssues(error)}.`;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(describeIssues(result.error));
   return result.data;
-}
-
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  return parseJsonText(await c.req.text(), schema);
 }
 
 /** A request body's text as JSON checked against `schema`; empty or malformed is a 400. */
@@ -34,6 +35,10 @@ export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.o
     throw new InvalidJsonError((error as Error).message);
   }
   return parseWith(schema, value);
+}
+
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return parseJsonText(await c.req.text(), schema);
 }
 
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {

@@ -5,7 +5,6 @@ import { Hono } from 'hono';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
-import { PeerRequestError } from '../errors.js';
 import type { SyncEnv } from './peer-auth/sync-caller.js';
 import { peerAuth } from './peer-auth/peer-auth.js';
 import type { AuthFailureLimiter } from '../http/auth-failure-limiter.js';
@@ -17,8 +16,6 @@ import { Scheduler } from './schedules/scheduler.js';
 import { createSecretBox, type SecretBox } from './peer-auth/secret-box.js';
 import { failOrphanedSessions, purgeOldSessions } from './initiator/session-store.js';
 import { purgeOldNonces } from './peer-auth/nonce-store.js';
-import { ERROR_CODES } from '@wikisync/shared';
-import { errorResponse, handleError } from '../http/error-handler.js';
 
 const SWEEP_MS = 5_000;
 
@@ -49,12 +46,6 @@ export function createInstanceSync({ db, config, admin, limiter }: InstanceSyncO
   const initiator = new Initiator(db, config.sync, box);
   const scheduler = config.sync.schedulerEnabled ? new Scheduler(db, initiator) : undefined;
   const routes = new Hono<SyncEnv>();
-  routes.onError((error, c) => {
-    // A peer that failed while we served a remote list is a gateway problem, not ours.
-    if (error instanceof PeerRequestError)
-      return errorResponse(c, ERROR_CODES.SERVICE_UNAVAILABLE, error.message);
-    return handleError(error, c);
-  });
   routes.use('*', browserListCors(config.sync.corsOrigins));
   routes.use(
     '*',

@@ -17,3 +17,4 @@ export * from './instance-sync-status.js';
 export * from './sync-session.js';
 export * from './sync-target.js';
 export * from './sync-schedule.js';
+export * from './endpoints.js';

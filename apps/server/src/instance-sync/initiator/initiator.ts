@@ -1,6 +1,6 @@
 // The initiator: starts pushes and pulls as background sessions in this server process and
 // answers at once; the session's row in sync_sessions is the truth about its progress.
-import { pingResponseSchema, type SyncCapabilities, type SyncStartResponse } from '@wikisync/shared';
+import type { SyncCapabilities, SyncStartResponse } from '@wikisync/shared';
 import type { Database } from '../../db/database.js';
 import type { SyncConfig } from '../../config.js';
 import { ForbiddenError } from '../../errors.js';
@@ -96,7 +96,7 @@ export class Initiator {
 
   private async ping(target: TargetWithSecrets, signal: AbortSignal) {
     const client = await this.client(target, signal);
-    const ping = pingResponseSchema.parse(await client.get('ping'));
+    const ping = await client.call('ping');
     await rememberInstanceUid(this.db, target.id, ping?.instance_uid);
     const capabilities = ping?.capabilities;
     return {

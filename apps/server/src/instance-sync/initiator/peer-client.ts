@@ -3,12 +3,21 @@
 // backoff for answers that may succeed later (no answer, timeout, 5xx, 429). A 4xx is the
 // peer refusing the request and is not retried. Errors name the target and the cause.
 // A peer is not trusted to be reasonable: an answer larger than `maxResponseBytes` is cut
-// off unread, and a whole call (every attempt and wait) ends at its deadline.
+// off unread, a whole call (every attempt and wait) ends at its deadline, and every answer is
+// checked against its endpoint's schema in SYNC_ENDPOINTS before anyone reads it.
 import { gzipSync } from 'node:zlib';
-import { SYNC_HEADERS } from '@wikisync/shared';
+import {
+  SYNC_ENDPOINTS,
+  SYNC_HEADERS,
+  type SyncEndpoint,
+  type SyncEndpointName,
+  type SyncEndpointRequest,
+  type SyncEndpointResponse,
+} from '@wikisync/shared';
 import { PeerRequestError, SyncCancelledError } from '../../errors.js';
 import { signRequest } from '../peer-auth/request-signing.js';
 import { readCapped } from '../../http/read-capped.js';
+import { listIssues } from '../../http/validate.js';
 
 export interface PeerClientOptions {
   baseUrl: string;
@@ -27,10 +36,18 @@ export interface PeerClientOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** The arguments after the endpoint's name: its body or query, or none when it takes none. */
+export type PeerCallInput<E extends SyncEndpointName> =
+  SyncEndpointRequest<E> extends undefined ? [] : [input: SyncEndpointRequest<E>];
+
 export interface PeerClient {
   readonly baseUrl: string;
-  get(endpoint: string, query?: Record<string, string | number>): Promise<unknown>;
-  post(endpoint: string, body: unknown): Promise<unknown>;
+  /**
+   * Calls one endpoint of the peer and returns its answer's `data`, checked against the
+   * endpoint's response schema; an answer that does not fit is a PeerRequestError naming the
+   * endpoint and what was wrong.
+   */
+  call<E extends SyncEndpointName>(endpoint: E, ...input: PeerCallInput<E>): Promise<SyncEndpointResponse<E>>;
 }
 
 function describeCause(error: unknown): string {
@@ -77,7 +94,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     body: Uint8Array<ArrayBuffer> | undefined,
     gzip: boolean,
     deadline: AbortSignal,
-  ): Promise<unknown> {
+  ): Promise<{ status: number; data: unknown }> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       [SYNC_HEADERS.instance]: options.instanceUid,
@@ -161,22 +178,21 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
         false,
       );
     // Envelope {"code":"OK","data":...}; a bare body is taken as the data.
-    if (parsed && typeof parsed === 'object' && 'data' in parsed) return (parsed as { data: unknown }).data;
-    return parsed;
+    const data =
+      parsed && typeof parsed === 'object' && 'data' in parsed ? (parsed as { data: unknown }).data : parsed;
+    return { status: response.status, data };
   }
 
-  async function call(
-    method: 'GET' | 'POST',
-    endpoint: string,
-    query: Record<string, string | number> | undefined,
-    payload: unknown,
-  ) {
-    const url = new URL(`${base}/${endpoint.replace(/^\/+/, '')}`);
-    for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, String(value));
+  /** One call with its retries; `input` is the query of a GET and the body of a POST. */
+  async function send(method: 'GET' | 'POST', endpoint: SyncEndpointName, input: unknown) {
+    const url = new URL(`${base}/${endpoint}`);
+    if (method === 'GET')
+      for (const [key, value] of Object.entries(input ?? {}))
+        if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
     let body: Uint8Array<ArrayBuffer> | undefined;
     let gzip = false;
-    if (payload !== undefined) {
-      const json = Buffer.from(JSON.stringify(payload));
+    if (method === 'POST' && input !== undefined) {
+      const json = Buffer.from(JSON.stringify(input));
       gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
       body = gzip ? gzipSync(json, { level: 1 }) : json;
     }
@@ -192,9 +208,25 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     }
   }
 
-  return {
-    baseUrl: base,
-    get: (endpoint, query) => call('GET', endpoint, query, undefined),
-    post: (endpoint, body) => call('POST', endpoint, undefined, body),
-  };
+  async function call<E extends SyncEndpointName>(
+    name: E,
+    ...[input]: PeerCallInput<E>
+  ): Promise<SyncEndpointResponse<E>> {
+    const endpoint: SyncEndpoint = SYNC_ENDPOINTS[name];
+    const { status, data } = await send(endpoint.method, name, input);
+    const checked = endpoint.response.safeParse(data);
+    if (!checked.success)
+      throw new PeerRequestError(
+        `Target ${base} answered ${endpoint.method} /${name} with data this server cannot use ` +
+          `(${listIssues(checked.error, 'data')}); check that the target is a wikisync or openDeepWiki ` +
+          'server of a compatible version.',
+        status,
+        false,
+      );
+    // Parsed by E's own response schema; the cast only restores the type the widened
+    // `SyncEndpoint` annotation lost.
+    return checked.data as SyncEndpointResponse<E>;
+  }
+
+  return { baseUrl: base, call };
 }

@@ -3,7 +3,8 @@
 // and the write doubles as the heartbeat that tells a restarted server the runner is alive.
 import type { RowResult } from '@wikisync/shared';
 import type { Database } from '../../db/database.js';
-import { addItems, writeProgress, type ItemRecord, type SessionProgress } from './session-store.js';
+import { writeProgress, type SessionProgress } from './session-store.js';
+import { addItems, type ItemRecord } from './session-items.js';
 
 export const HEARTBEAT_MS = 500;
 

@@ -1,13 +1,8 @@
 // Session bookkeeping: retention, and telling a dead server's sessions from live ones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../testing/test-database.js';
-import {
-  addItems,
-  createSession,
-  failOrphanedSessions,
-  getSession,
-  purgeOldSessions,
-} from './session-store.js';
+import { createSession, failOrphanedSessions, getSession, purgeOldSessions } from './session-store.js';
+import { addItems } from './session-items.js';
 
 describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
   let database: TestDatabase;

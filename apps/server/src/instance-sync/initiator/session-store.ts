@@ -1,20 +1,12 @@
-// Sessions and items in the database, so that progress, history and outcomes survive a
-// restart and can be read by any server process sharing the database.
-import type {
-  InstanceSyncStatus,
-  RowResult,
-  SyncDirection,
-  SyncItem,
-  SyncSession,
-  SyncSessionDetail,
-  SyncSessionListQuery,
-} from '@wikisync/shared';
+// Sessions in the database, so that progress, history and outcomes survive a restart and can
+// be read by any server process sharing the database. A session's per-row outcomes are its
+// items (session-items.ts).
+import type { InstanceSyncStatus, SyncDirection, SyncSession, SyncSessionListQuery } from '@wikisync/shared';
 import { idList } from '../../db/sql-lists.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { isoTime, isoTimeOrNull } from '../../db/row.js';
 import { randomUid } from '../../db/uid.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { SyncEntity } from '../wire/id-map.js';
 
 /** Serialises "is a run of this repository with this peer going on?" across processes. */
 const SESSION_START_LOCK = 7_319_003;
@@ -138,43 +130,6 @@ export async function finishSession(
   );
 }
 
-export interface ItemRecord {
-  entity: SyncEntity;
-  title: string;
-  status: RowResult;
-  sourceId: number | null;
-  targetId: number | null;
-  error: string | null;
-  startedAt: string;
-}
-
-export async function addItems(
-  db: Queryable,
-  sessionId: string,
-  items: readonly ItemRecord[],
-): Promise<void> {
-  if (items.length === 0) return;
-  await db.query(
-    `INSERT INTO sync_items (session_id, entity, title, status, source_id, target_id, error, started_at)
-     SELECT $1, x.entity, x.title, x.status, x.source_id, x.target_id, x.error, x.started_at
-       FROM jsonb_to_recordset($2::jsonb->'v') AS x(entity text, title text, status text, source_id bigint, target_id bigint, error text, started_at timestamptz)`,
-    [
-      sessionId,
-      {
-        v: items.map((item) => ({
-          entity: item.entity,
-          title: item.title.slice(0, 500),
-          status: item.status,
-          source_id: item.sourceId,
-          target_id: item.targetId,
-          error: item.error,
-          started_at: item.startedAt,
-        })),
-      },
-    ],
-  );
-}
-
 function toSession(row: Record<string, unknown>): SyncSession {
   return {
     id: String(row.id),
@@ -254,30 +209,6 @@ export async function getSession(db: Queryable, id: string): Promise<SyncSession
   const rows = await db.query('SELECT * FROM sync_sessions WHERE id = $1', [id]);
   if (!rows[0]) throw new NotFoundError(`Sync session ${id}`);
   return toSession(rows[0]);
-}
-
-export async function getSessionDetail(
-  db: Queryable,
-  id: string,
-  page: { item_limit: number; item_offset: number },
-): Promise<SyncSessionDetail> {
-  const session = await getSession(db, id);
-  const rows = await db.query(
-    'SELECT * FROM sync_items WHERE session_id = $1 ORDER BY id LIMIT $2 OFFSET $3',
-    [id, page.item_limit, page.item_offset],
-  );
-  const items: SyncItem[] = rows.map((row) => ({
-    id: Number(row.id),
-    entity: row.entity as SyncItem['entity'],
-    title: String(row.title),
-    status: row.status as SyncItem['status'],
-    source_id: row.source_id === null ? null : Number(row.source_id),
-    target_id: row.target_id === null ? null : Number(row.target_id),
-    error: row.error === null ? null : String(row.error),
-    started_at: isoTime(row.started_at),
-    finished_at: isoTime(row.finished_at),
-  }));
-  return { ...session, items };
 }
 
 export function toStatus(session: SyncSession): InstanceSyncStatus {

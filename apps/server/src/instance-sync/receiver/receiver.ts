@@ -1,25 +1,14 @@
-// The receiver side of PROTOCOL.md §2: what `repository-upsert`, `repository-clear`,
-// `task-create`, `document-create`, `task-update-docid` and `task-usage-create` do
-// (`batch-upsert` is in batch-receiver.ts). Every id a peer sends is looked up through the
-// peer's own mapping (see id-map.ts), so a row that only shares a number with the peer's id
-// is never touched.
-import {
-  safeHttpUrlOrEmpty,
-  type DocumentCreateRequest,
-  type RepositoryUpsertRequest,
-  type TaskCreateRequest,
-  type TaskUsageCreateRequest,
-} from '@wikisync/shared';
+// The receiver side of PROTOCOL.md §2 for repositories: what `repository-upsert` and
+// `repository-clear` do, and how a peer's repository id finds ours. The per-call row
+// endpoints are in row-calls.ts, `batch-upsert` in batch-receiver.ts. Every id a peer sends
+// is looked up through the peer's own mapping (see id-map.ts), so a row that only shares a
+// number with the peer's id is never touched.
+import { safeHttpUrlOrEmpty, type RepositoryUpsertRequest } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { isMappedLocal, lookupMapped, saveMappings } from '../wire/id-map.js';
-import { applyRows, type AppliedRow } from './row-apply.js';
-import { DOCUMENT_TABLE, TASK_TABLE } from './row-stage.js';
-import { setLocalReference, setPeerReferences } from './links.js';
-import { replaceTaskUsages } from '../../tasks/task-usage-store.js';
 import { tombstoneRepositoryContents } from '../../repositories/repository-tombstones.js';
-import { incomingDocument, incomingTask } from './incoming-rows.js';
 import {
   callerForRepository,
   requireAnyRepository,
@@ -169,133 +158,3 @@ export async function clearRepository(
 export async function clearLocalRepository(tx: Queryable, localRepositoryId: number): Promise<void> {
   await tombstoneRepositoryContents(tx, localRepositoryId);
 }
-
-async function requireLocalRow(
-  tx: Queryable,
-  table: 'tasks' | 'documents',
-  id: number,
-  localRepositoryId: number,
-  field: string,
-): Promise<string> {
-  const rows = await tx.query<{ uid: string }>(
-    `SELECT uid FROM ${table} WHERE id = $1 AND repository_id = $2`,
-    [id, localRepositoryId],
-  );
-  if (!rows[0]) {
-    throw new BadRequestError(
-      `${field} ${id} is not a ${table === 'tasks' ? 'task' : 'document'} of this repository here; send the id this server answered with.`,
-    );
-  }
-  return rows[0].uid;
-}
-
-function failedOnly(applied: AppliedRow): void {
-  if (applied.result === 'failed') throw new BadRequestError('The row could not be stored.');
-}
-
-export async function createTaskCall(db: Database, caller: SyncCaller, input: TaskCreateRequest) {
-  caller = callerForRepository(caller, input.repository_id);
-  return writeTransaction(db, async (tx) => {
-    const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
-    const [applied] = await applyRows(tx, TASK_TABLE, caller.peerKey, localRepositoryId, [
-      incomingTask(input.task_id, input),
-    ]);
-    failedOnly(applied!);
-    if (applied!.localId === null)
-      throw new BadRequestError(
-        `Task ${input.task_id ?? ''} was never received here, so it cannot be deleted.`,
-      );
-    if (!input.deleted) {
-      const reference = [{ localId: applied!.localId, remoteTarget: input.run_after }];
-      await setPeerReferences(tx, caller.peerKey, localRepositoryId, 'run_after', reference);
-      // The sender's document id; a sender that sends none links it with task-update-docid.
-      await setPeerReferences(
-        tx,
-        caller.peerKey,
-        localRepositoryId,
-        'doc',
-        [{ localId: applied!.localId, remoteTarget: input.doc_id }],
-        { keepOnNone: true },
-      );
-    }
-    return {
-      task_id: applied!.localId,
-      repository_id: localRepositoryId,
-      title: input.title,
-      result: applied!.result,
-    };
-  });
-}
-
-export async function createDocumentCall(db: Database, caller: SyncCaller, input: DocumentCreateRequest) {
-  caller = callerForRepository(caller, input.repository_id);
-  return writeTransaction(db, async (tx) => {
-    const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
-    if (input.task_id !== null)
-      await requireLocalRow(tx, 'tasks', input.task_id, localRepositoryId, 'task_id');
-    const [applied] = await applyRows(tx, DOCUMENT_TABLE, caller.peerKey, localRepositoryId, [
-      incomingDocument(input.document_id, input, input.task_id),
-    ]);
-    failedOnly(applied!);
-    if (applied!.localId === null)
-      throw new BadRequestError(
-        `Document ${input.document_id ?? ''} was never received here, so it cannot be deleted.`,
-      );
-    // The sender's id of the newer version; openDeepWiki sends newest first, so it is
-    // normally here already, and otherwise it is linked when it arrives.
-    if (!input.deleted)
-      await setPeerReferences(tx, caller.peerKey, localRepositoryId, 'replaced_by', [
-        { localId: applied!.localId, remoteTarget: input.replaced_by },
-      ]);
-    return {
-      document_id: applied!.localId,
-      repository_id: localRepositoryId,
-      task_id: input.task_id,
-      result: applied!.result,
-    };
-  });
-}
-
-export async function updateTaskDocId(
-  db: Database,
-  caller: SyncCaller,
-  input: { task_id: number; document_id: number },
-) {
-  return writeTransaction(db, async (tx) => {
-    // Only rows this peer wrote here may be re-pointed by it.
-    await requirePeerTask(tx, caller, input.task_id);
-    const [task] = await tx.query<{ repository_id: number }>(
-      'SELECT repository_id FROM tasks WHERE id = $1',
-      [input.task_id],
-    );
-    const repositoryId = Number(task!.repository_id);
-    const uid = await requireLocalRow(tx, 'documents', input.document_id, repositoryId, 'document_id');
-    await setLocalReference(tx, 'doc', input.task_id, uid);
-    return { task_id: input.task_id, document_id: input.document_id };
-  });
-}
-
-/** Our task `taskId`, when this peer wrote it here (the receiver's ids, as task-update-docid). */
-async function requirePeerTask(tx: Queryable, caller: SyncCaller, taskId: number): Promise<void> {
-  const rows = await tx.query<{ repository_id: number }>(
-    'SELECT repository_id FROM tasks WHERE id = $1 AND NOT deleted',
-    [taskId],
-  );
-  if (!rows[0] || !(await isMappedLocal(tx, caller.peerKey, 'task', taskId)))
-    throw new NotFoundError(`Task ${taskId} received from this peer`);
-  requireRepository(caller, Number(rows[0].repository_id));
-}
-
-/** `task-usage-create`: replaces all of the task's usages (openDeepWiki's semantics, both forms). */
-export async function createTaskUsages(db: Database, caller: SyncCaller, input: TaskUsageCreateRequest) {
-  return writeTransaction(db, async (tx) => {
-    await requirePeerTask(tx, caller, input.task_id);
-    await replaceTaskUsages(tx, new Map([[input.task_id, input.usages]]));
-    return { task_id: input.task_id };
-  });
-}
-
-/**
- * Writes rows in a savepoint; if the set-based write fails (a constraint), each row is
- * retried alone so that one bad row fails alone.
- */

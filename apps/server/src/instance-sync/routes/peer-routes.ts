@@ -1,34 +1,29 @@
 // Receiver and source endpoints of /api/sync (PROTOCOL.md §2). Thin: check the scope, read
-// the body with the shared schemas, call receiver.ts / source.ts.
-import { Hono } from 'hono';
+// the body with its endpoint's request schema from SYNC_ENDPOINTS (the table our own sender
+// calls by; a test holds the two to each other), call receiver.ts / source.ts.
+import { Hono, type Context } from 'hono';
 import {
-  batchUpsertRequestSchema,
-  documentCreateRequestSchema,
-  documentListQuerySchema,
   ok,
   PROTOCOL_VERSION,
-  pullExportRequestSchema,
-  repositoryClearRequestSchema,
-  repositoryUpsertRequestSchema,
-  taskCreateRequestSchema,
-  taskUpdateDocIdRequestSchema,
-  taskUsageCreateRequestSchema,
+  SYNC_ENDPOINTS,
   type SyncCapabilities,
+  type SyncEndpointReceived,
+  type SyncPostEndpointName,
+  type SyncScope,
 } from '@wikisync/shared';
 import type { Database } from '../../db/database.js';
 import { readQuery } from '../../http/validate.js';
-import { requireScope, type SyncEnv } from '../peer-auth/sync-caller.js';
+import { requireScope, type SyncCaller, type SyncEnv } from '../peer-auth/sync-caller.js';
 import { readSyncJson } from './sync-body.js';
 import { instanceUid } from '../peer-auth/instance-identity.js';
 import { applyBatch } from '../receiver/batch-receiver.js';
+import { clearRepository, upsertRepository } from '../receiver/receiver.js';
 import {
-  clearRepository,
   createDocumentCall,
   createTaskCall,
   createTaskUsages,
   updateTaskDocId,
-  upsertRepository,
-} from '../receiver/receiver.js';
+} from '../receiver/row-calls.js';
 import { exportRepository, listExportableDocuments, listExportableRepositories } from '../source/source.js';
 
 export interface PeerRouteOptions {
@@ -49,11 +44,17 @@ export function capabilities(maxBodyBytes: number): SyncCapabilities {
   };
 }
 
+/** The caller, once it has shown that its token has `scope`. */
+function callerWith(c: Context<SyncEnv>, scope: SyncScope): SyncCaller {
+  const caller = c.get('syncCaller');
+  requireScope(caller, scope);
+  return caller;
+}
+
 export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
-  const body = <S extends Parameters<typeof readSyncJson>[1]>(
-    c: Parameters<typeof readSyncJson>[0],
-    schema: S,
-  ) => readSyncJson(c, schema, maxBodyBytes);
+  // The cast only names the schema's output per endpoint, which TypeScript cannot narrow itself.
+  const body = <E extends SyncPostEndpointName>(c: Context<SyncEnv>, endpoint: E) =>
+    readSyncJson(c, SYNC_ENDPOINTS[endpoint].request, maxBodyBytes) as SyncEndpointReceived<E>;
   return new Hono<SyncEnv>()
     .get('/ping', async (c) =>
       c.json(
@@ -66,70 +67,49 @@ export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
       ),
     )
     .post('/repository-upsert', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'receive');
-      const { repository_id, name } = await upsertRepository(
-        db,
-        caller,
-        body(c, repositoryUpsertRequestSchema),
-      );
+      const caller = callerWith(c, 'receive');
+      const { repository_id, name } = await upsertRepository(db, caller, body(c, 'repository-upsert'));
       return c.json(ok({ repository_id, name }));
     })
     .post('/repository-clear', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'receive');
-      const input = body(c, repositoryClearRequestSchema);
+      const caller = callerWith(c, 'receive');
+      const input = body(c, 'repository-clear');
       return c.json(ok({ repository_id: await clearRepository(db, caller, input.repository_id) }));
     })
     .post('/task-create', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'receive');
-      const { task_id, repository_id, title } = await createTaskCall(
-        db,
-        caller,
-        body(c, taskCreateRequestSchema),
-      );
+      const caller = callerWith(c, 'receive');
+      const { task_id, repository_id, title } = await createTaskCall(db, caller, body(c, 'task-create'));
       return c.json(ok({ task_id, repository_id, title }));
     })
     .post('/document-create', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'receive');
-      const { document_id, repository_id, task_id } = await createDocumentCall(
-        db,
-        caller,
-        body(c, documentCreateRequestSchema),
-      );
+      const caller = callerWith(c, 'receive');
+      const input = body(c, 'document-create');
+      const { document_id, repository_id, task_id } = await createDocumentCall(db, caller, input);
       return c.json(ok({ document_id, repository_id, task_id }));
     })
     .post('/task-update-docid', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'receive');
-      return c.json(ok(await updateTaskDocId(db, caller, body(c, taskUpdateDocIdRequestSchema))));
+      const caller = callerWith(c, 'receive');
+      return c.json(ok(await updateTaskDocId(db, caller, body(c, 'task-update-docid'))));
     })
     .post('/task-usage-create', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'receive');
-      return c.json(ok(await createTaskUsages(db, caller, body(c, taskUsageCreateRequestSchema))));
+      const caller = callerWith(c, 'receive');
+      return c.json(ok(await createTaskUsages(db, caller, body(c, 'task-usage-create'))));
     })
     .post('/batch-upsert', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'receive');
-      return c.json(ok(await applyBatch(db, caller, body(c, batchUpsertRequestSchema))));
+      const caller = callerWith(c, 'receive');
+      return c.json(ok(await applyBatch(db, caller, body(c, 'batch-upsert'))));
     })
     .get('/repository-list', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'export');
+      const caller = callerWith(c, 'export');
       return c.json(ok(await listExportableRepositories(db, caller)));
     })
     .get('/document-list', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'export');
-      const query = readQuery(c, documentListQuerySchema);
+      const caller = callerWith(c, 'export');
+      const query = readQuery(c, SYNC_ENDPOINTS['document-list'].request);
       return c.json(ok(await listExportableDocuments(db, caller, query.repository_id)));
     })
     .post('/pull-export', async (c) => {
-      const caller = c.get('syncCaller');
-      requireScope(caller, 'export');
-      return c.json(ok(await exportRepository(db, caller, body(c, pullExportRequestSchema))));
+      const caller = callerWith(c, 'export');
+      return c.json(ok(await exportRepository(db, caller, body(c, 'pull-export'))));
     });
 }

@@ -1,7 +1,7 @@
 // A pull (PROTOCOL.md §2): ping, then pull-export from the source, written here through the
 // receiver's mapping code with the source as the peer. From one of ours the export comes in
 // pages, incremental since the last successful pull; from openDeepWiki it comes whole.
-import { pullExportResponseSchema, type BatchRowOutcome, type SyncCapabilities } from '@wikisync/shared';
+import type { BatchRowOutcome, SyncCapabilities } from '@wikisync/shared';
 import type { Database } from '../../../db/database.js';
 import { SyncCancelledError } from '../../../errors.js';
 import type { PeerClient } from '../peer-client.js';
@@ -84,7 +84,7 @@ export async function runPull(ctx: PullContext): Promise<PullResult> {
           }
         : {}),
     };
-    const page = pullExportResponseSchema.parse(await client.post('pull-export', request));
+    const page = await client.call('pull-export', request);
     pages++;
     if (first) {
       first = false;

@@ -2,7 +2,7 @@
 // by rows and bytes with several requests in flight, then the links; all ids the sender's, so
 // the receiver needs no round trip per row. A small push (a few edits) goes as one request
 // carrying all three. Offered by the receiver's ping capabilities.
-import { batchUpsertResponseSchema, type BatchRowOutcome } from '@wikisync/shared';
+import type { BatchRowOutcome } from '@wikisync/shared';
 import { saveSent } from '../../wire/id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
@@ -163,9 +163,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     links?: { tasks: typeof taskLinks; documents: typeof documentLinks };
   }) => {
     try {
-      return batchUpsertResponseSchema.parse(
-        await client.post('batch-upsert', { repository_id: repositoryId, ...body }),
-      );
+      return await client.call('batch-upsert', { repository_id: repositoryId, ...body });
     } catch (error) {
       if (isFatal(error)) throw error;
       return {
@@ -237,7 +235,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   checkCancelled(ctx.signal);
   tracker.currentTask = 'Linking tasks to their documents';
   for (let offset = 0; offset < Math.max(taskLinks.length, documentLinks.length); offset += 5000) {
-    await client.post('batch-upsert', {
+    await client.call('batch-upsert', {
       repository_id: repositoryId,
       links: {
         tasks: taskLinks.slice(offset, offset + 5000),

@@ -9,11 +9,10 @@
 // `run_after` and `replaced_by` are its ids of the rows they name, 0 when it has none yet.
 // Tasks go in `run_after` order so the task waited for is there first; a reference still
 // unknown when its row is sent (a failed target, a cycle) is sent again once it is known.
-import { documentCreateResponseSchema, taskCreateResponseSchema } from '@wikisync/shared';
 import { loadTaskUsages } from '../../../tasks/task-usage-store.js';
 import { lookupSentOrPulled, saveSent } from '../../wire/id-map.js';
 import { loadDocuments, loadTasks, type PlannedDocument } from './push-plan.js';
-import type { ItemRecord } from '../session-store.js';
+import type { ItemRecord } from '../session-items.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
 import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
@@ -165,7 +164,7 @@ export async function pushPerCall(ctx: PushContext, remoteRepositoryId: number):
       const startedAt = now();
       try {
         const body = taskBody(task);
-        const answer = taskCreateResponseSchema.parse(await client.post('task-create', body));
+        const answer = await client.call('task-create', body);
         remoteTaskId = answer.task_id;
         sentTasks.set(taskId, remoteTaskId);
         await saveSent(db, ctx.targetId, 'task', [{ localId: taskId, remoteId: remoteTaskId }]);
@@ -220,7 +219,7 @@ export async function pushPerCall(ctx: PushContext, remoteRepositoryId: number):
       }
       try {
         const body = documentBody(row, remoteTaskId);
-        const answer = documentCreateResponseSchema.parse(await client.post('document-create', body));
+        const answer = await client.call('document-create', body);
         sentDocuments.set(document.id, answer.document_id);
         await saveSent(db, ctx.targetId, 'document', [
           { localId: document.id, remoteId: answer.document_id },
@@ -238,7 +237,7 @@ export async function pushPerCall(ctx: PushContext, remoteRepositoryId: number):
       const remoteDocId = remoteOf(sentDocuments, task.doc_id);
       if (remoteDocId > 0) {
         try {
-          await client.post('task-update-docid', { task_id: remoteTaskId, document_id: remoteDocId });
+          await client.call('task-update-docid', { task_id: remoteTaskId, document_id: remoteDocId });
         } catch (error) {
           failTask(error, 'task-update-docid: ');
         }
@@ -246,7 +245,7 @@ export async function pushPerCall(ctx: PushContext, remoteRepositoryId: number):
       const list = usages.get(taskId) ?? [];
       if (list.length > 0) {
         try {
-          await client.post('task-usage-create', {
+          await client.call('task-usage-create', {
             task_id: remoteTaskId,
             task_usages: list.map((usage) => usageWireRow(remoteTaskId!, { ...usage, id: 0 })),
           });
@@ -263,7 +262,7 @@ export async function pushPerCall(ctx: PushContext, remoteRepositoryId: number):
     const body = taskBody(task);
     if (body.run_after === 0) continue;
     try {
-      await client.post('task-create', body);
+      await client.call('task-create', body);
     } catch (error) {
       if (isFatal(error)) throw error;
       failures++;
@@ -273,7 +272,7 @@ export async function pushPerCall(ctx: PushContext, remoteRepositoryId: number):
     const body = documentBody(row, remoteTaskId);
     if (body.replaced_by === 0) continue;
     try {
-      await client.post('document-create', body);
+      await client.call('document-create', body);
     } catch (error) {
       if (isFatal(error)) throw error;
       failures++;

@@ -1,7 +1,6 @@
 // A push (PROTOCOL.md §2): ping, repository-upsert, the optional clear, then the rows. To an
 // openDeepWiki receiver rows go one call at a time (push-per-call.ts); to one of ours, whose
 // ping offers `batch`, they go as batches of many rows, several at once (push-batched.ts).
-import { repositoryListResponseSchema, repositoryUpsertResponseSchema } from '@wikisync/shared';
 import { SyncRefusedError } from '../../../errors.js';
 import { lookupSentOrPulled, saveSent } from '../../wire/id-map.js';
 import { repositoryWireRow } from '../../wire/wire-rows.js';
@@ -23,7 +22,7 @@ async function openDeepWikiRepositoryId(ctx: PushContext, localId: number, name:
   );
   if (known !== undefined) return known;
   ctx.tracker.currentTask = 'Checking which repository ids the target already uses';
-  const list = repositoryListResponseSchema.parse(await ctx.client.get('repository-list'));
+  const list = await ctx.client.call('repository-list');
   const taken = list.find((remote) => remote.repository_id === localId);
   if (taken) {
     throw new SyncRefusedError(
@@ -39,22 +38,25 @@ export async function runPush(ctx: PushContext): Promise<PushResult> {
   const { client, tracker, plan } = ctx;
   const repository = repositoryWireRow(plan.repository);
   const localRepositoryId = Number(repository.repository_id);
+  const name = String(repository.name);
   const perCall = !ctx.capabilities?.batch;
   // Our receivers map our ids through our identity; an openDeepWiki one takes ids as keys.
   const sentRepositoryId = perCall
-    ? await openDeepWikiRepositoryId(ctx, localRepositoryId, String(repository.name))
+    ? await openDeepWikiRepositoryId(ctx, localRepositoryId, name)
     : localRepositoryId;
-  tracker.currentTask = `Copying repository ${String(repository.name)}`;
-  const upserted = repositoryUpsertResponseSchema.parse(
-    await client.post('repository-upsert', { ...repository, repository_id: sentRepositoryId }),
-  );
+  tracker.currentTask = `Copying repository ${name}`;
+  const upserted = await client.call('repository-upsert', {
+    ...repository,
+    repository_id: sentRepositoryId,
+    name,
+  });
   await saveSent(ctx.db, ctx.targetId, 'repository', [
     { localId: localRepositoryId, remoteId: upserted.repository_id },
   ]);
   tracker.meta.remote_repository_id = upserted.repository_id;
   tracker.record({
     entity: 'repository',
-    title: String(repository.name),
+    title: name,
     status: 'updated',
     sourceId: localRepositoryId,
     targetId: upserted.repository_id,
@@ -63,7 +65,7 @@ export async function runPush(ctx: PushContext): Promise<PushResult> {
   });
   if (ctx.clear) {
     tracker.currentTask = 'Clearing the target repository';
-    await client.post('repository-clear', { repository_id: sentRepositoryId });
+    await client.call('repository-clear', { repository_id: sentRepositoryId });
   }
   checkCancelled(ctx.signal);
   return perCall ? pushPerCall(ctx, sentRepositoryId) : pushBatched(ctx, localRepositoryId);
