@@ -6,7 +6,7 @@
 // row here plus a migration; field-table.test.ts checks that every derived list has it.
 import type { z } from 'zod';
 import type { CollectionName } from '../../replication/collection-name.js';
-import type { FieldType } from './field-types.js';
+import type { FieldType, JsonSchemaFragment } from './field-types.js';
 
 /**
  * Who writes a field through the REST API: `read`, only the server (it is in answers only);
@@ -97,6 +97,23 @@ export function fieldEntries(table: FieldTable): [string, FieldSpec][] {
   return Object.entries(table);
 }
 
+/**
+ * The JSON Schema of each replicated field by its replicated name, as the browser's replica
+ * declares its properties (the tombstone is RxDB's own `_deleted`, not a property). Fresh
+ * objects: RxDB fills in what it adds to a schema on the object it is given.
+ */
+export function replicatedJsonProperties(table: FieldTable): Record<string, JsonSchemaFragment> {
+  const properties: Record<string, JsonSchemaFragment> = {};
+  for (const [field, spec] of fieldEntries(table)) {
+    const name = replicatedName(field, spec);
+    const json = spec.type.json;
+    if (name === null || json === null) continue;
+    const nullable = spec.type.nullableJson ?? { ...json, type: [json.type, 'null'] };
+    properties[name] = copyOf(spec.nullable ? nullable : json) as JsonSchemaFragment;
+  }
+  return properties;
+}
+
 /** A field's name in a replicated document, for TypeScript. */
 export type ReplicatedKey<Field, Spec> = Spec extends { replication: infer Name }
   ? Name extends string
@@ -135,7 +152,7 @@ export type ReplicatedDefaults<Table extends FieldTable> = {
     : never;
 };
 
-/** Defaults are JSON values; an object is copied so that no two rows share their metadata. */
+/** A JSON value of the table, copied when it is an object: no two rows or schemas share one. */
 function copyOf(value: unknown): unknown {
   return value !== null && typeof value === 'object' ? JSON.parse(JSON.stringify(value)) : value;
 }
