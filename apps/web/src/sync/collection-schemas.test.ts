@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DOCUMENT_FIELDS,
-  REPOSITORY_FIELDS,
-  replicatedName,
-  TASK_FIELDS,
-  type CollectionName,
-  type FieldTable,
-} from '@wikisync/shared';
+import { FIELD_TABLES, replicatedName } from '@wikisync/shared';
 import { documentSchema, repositorySchema, taskSchema } from './collection-schemas';
 
 // Each schema's content at its current version, as replicas in browsers hold it. RxDB refuses
@@ -150,11 +143,6 @@ const RELEASED = {
 };
 
 const SCHEMAS = { repositories: repositorySchema, tasks: taskSchema, documents: documentSchema };
-const TABLES: Record<CollectionName, FieldTable> = {
-  repositories: REPOSITORY_FIELDS,
-  tasks: TASK_FIELDS,
-  documents: DOCUMENT_FIELDS,
-};
 
 describe('replica schemas derived from the field tables', () => {
   for (const collection of ['repositories', 'tasks', 'documents'] as const) {
@@ -165,7 +153,7 @@ describe('replica schemas derived from the field tables', () => {
 
     it(`${collection}: a required property for every replicated field of the table`, () => {
       const schema = SCHEMAS[collection];
-      for (const [field, spec] of Object.entries(TABLES[collection])) {
+      for (const [field, spec] of Object.entries(FIELD_TABLES[collection])) {
         const name = replicatedName(field, spec);
         // The tombstone is RxDB's own `_deleted`.
         if (name === null || spec.type.role === 'tombstone') continue;

@@ -5,12 +5,9 @@
 import type { RxJsonSchema } from 'rxdb/plugins/core';
 import {
   COMPARED_FIELDS,
-  DOCUMENT_FIELDS,
-  REPOSITORY_FIELDS,
+  FIELD_TABLES,
   replicatedJsonProperties,
-  TASK_FIELDS,
   type CollectionName,
-  type FieldTable,
   type ReplicatedDocument,
   type ReplicatedRepository,
   type ReplicatedTask,
@@ -34,7 +31,6 @@ function requiredFields(collection: CollectionName): string[] {
 // holds each version's content to say so.
 function collectionSchema<Doc extends { uid: string }>(
   collection: CollectionName,
-  table: FieldTable,
   version: number,
   indexes?: string[][],
 ): RxJsonSchema<Doc> {
@@ -45,7 +41,7 @@ function collectionSchema<Doc extends { uid: string }>(
     type: 'object',
     additionalProperties: false,
     // Each property's JSON Schema is its field kind's (field-types.ts in the shared package).
-    properties: replicatedJsonProperties(table),
+    properties: replicatedJsonProperties(FIELD_TABLES[collection]),
     required: requiredFields(collection),
     ...(indexes ? { indexes } : {}),
   };
@@ -54,14 +50,12 @@ function collectionSchema<Doc extends { uid: string }>(
   return schema as unknown as RxJsonSchema<Doc>;
 }
 
-export const repositorySchema = collectionSchema<RepositoryDoc>('repositories', REPOSITORY_FIELDS, 0);
+export const repositorySchema = collectionSchema<RepositoryDoc>('repositories', 0);
 
 // 1: `run_after` (a time) became `run_after_uid`, the task that must finish first.
-export const taskSchema = collectionSchema<TaskDoc>('tasks', TASK_FIELDS, 1, [
-  ['repository_uid', 'sort_order'],
-]);
+export const taskSchema = collectionSchema<TaskDoc>('tasks', 1, [['repository_uid', 'sort_order']]);
 
-export const documentSchema = collectionSchema<DocumentDoc>('documents', DOCUMENT_FIELDS, 0, [
+export const documentSchema = collectionSchema<DocumentDoc>('documents', 0, [
   ['repository_uid', 'sort_order'],
 ]);
 

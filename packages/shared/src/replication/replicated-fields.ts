@@ -2,9 +2,7 @@
 // the client's conflict handler agree on what "the same document" means.
 import type { CollectionName } from './collection-name.js';
 import { comparedFields } from '../model/fields/field-table.js';
-import { REPOSITORY_FIELDS } from '../model/fields/repository-fields.js';
-import { TASK_FIELDS } from '../model/fields/task-fields.js';
-import { DOCUMENT_FIELDS } from '../model/fields/document-fields.js';
+import { FIELD_TABLES } from '../model/fields/field-tables.js';
 import type { ReplicatedRepository } from './replicated-repository.js';
 import type { ReplicatedTask } from './replicated-task.js';
 import type { ReplicatedDocument } from './replicated-document.js';
@@ -21,9 +19,9 @@ export interface ReplicatedDocByCollection {
  * From the field tables, in their order.
  */
 export const COMPARED_FIELDS = {
-  repositories: comparedFields(REPOSITORY_FIELDS),
-  tasks: comparedFields(TASK_FIELDS),
-  documents: comparedFields(DOCUMENT_FIELDS),
+  repositories: comparedFields(FIELD_TABLES.repositories),
+  tasks: comparedFields(FIELD_TABLES.tasks),
+  documents: comparedFields(FIELD_TABLES.documents),
 } as const satisfies { [C in CollectionName]: readonly (keyof ReplicatedDocByCollection[C])[] };
 
 /**
