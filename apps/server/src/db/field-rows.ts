@@ -32,6 +32,19 @@ export function readColumns(table: FieldTable, wire: Exclude<RowWire, 'replicati
   return fieldEntries(table).flatMap(([field, spec]) => (onWire(wire)(field, spec) ? [field] : []));
 }
 
+/**
+ * What a REST store needs of its entity's table: the columns it reads (`columns`), writes on
+ * create and on update, and its rows as the API answers them.
+ */
+export function restStoreColumns<Entity>(table: FieldTable) {
+  return {
+    columns: readColumns(table, 'rest').join(', '),
+    create: restWriteColumns(table, 'create'),
+    update: restWriteColumns(table, 'update'),
+    fromRow: (row: Record<string, unknown>) => rowToWire(table, 'rest', row) as Entity,
+  };
+}
+
 /** The columns REST writes on create (`create` and `write` fields) or on update (`write` only). */
 export function restWriteColumns(table: FieldTable, on: 'create' | 'update'): string[] {
   return fieldEntries(table).flatMap(([field, spec]) =>

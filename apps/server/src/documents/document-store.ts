@@ -7,7 +7,7 @@ import {
   type Page,
 } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
-import { readColumns, restWriteColumns, rowToWire } from '../db/field-rows.js';
+import { restStoreColumns } from '../db/field-rows.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
@@ -15,14 +15,11 @@ import { readableRepositoryCondition, requireRead } from '../auth/access.js';
 import { requireWritableRepository } from '../repositories/repository-store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 
-/** The columns of a document on the REST API, read from `document_rows` (which adds `replaced_by`). */
-export const DOCUMENT_COLUMNS = readColumns(DOCUMENT_FIELDS, 'rest').join(', ');
-const CREATE_COLUMNS = restWriteColumns(DOCUMENT_FIELDS, 'create');
-const UPDATABLE = restWriteColumns(DOCUMENT_FIELDS, 'update');
+const STORE = restStoreColumns<Document>(DOCUMENT_FIELDS);
 
-export function toDocument(row: Record<string, unknown>): Document {
-  return rowToWire(DOCUMENT_FIELDS, 'rest', row) as Document;
-}
+/** The columns of a document on the REST API, read from `document_rows` (which adds `replaced_by`). */
+export const DOCUMENT_COLUMNS = STORE.columns;
+const toDocument = STORE.fromRow;
 
 export async function listDocuments(
   db: Queryable,
@@ -124,7 +121,7 @@ export async function createDocument(
     const taken = await tx.query('SELECT 1 FROM documents WHERE uid = $1', [uid]);
     if (taken.length > 0)
       throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`);
-    const insert = buildInsert('documents', CREATE_COLUMNS, {
+    const insert = buildInsert('documents', STORE.create, {
       ...input,
       uid,
       replaced_by_uid: replacedByUid,
@@ -145,7 +142,7 @@ export async function updateDocument(
     await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     const replacedByUid = await checkReferences(tx, document.repository_id, patch);
     const { replaced_by: _replacedBy, ...rest } = patch;
-    const set = buildAssignments({ ...rest, replaced_by_uid: replacedByUid }, UPDATABLE, 2);
+    const set = buildAssignments({ ...rest, replaced_by_uid: replacedByUid }, STORE.update, 2);
     await tx.query(`UPDATE documents SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
     return findLiveDocument(tx, id);
   });

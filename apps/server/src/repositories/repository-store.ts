@@ -8,21 +8,18 @@ import {
 } from '@wikisync/shared';
 import { randomUid } from '../db/uid.js';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
-import { readColumns, restWriteColumns, rowToWire } from '../db/field-rows.js';
+import { restStoreColumns } from '../db/field-rows.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead, requireWrite } from '../auth/access.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { tombstoneRepositoryContents } from './repository-tombstones.js';
 
-/** The columns of a repository on the REST API (and in `repository-upsert`, the same fields). */
-export const REPOSITORY_COLUMNS = readColumns(REPOSITORY_FIELDS, 'rest').join(', ');
-const CREATE_COLUMNS = restWriteColumns(REPOSITORY_FIELDS, 'create');
-const UPDATABLE = restWriteColumns(REPOSITORY_FIELDS, 'update');
+const STORE = restStoreColumns<Repository>(REPOSITORY_FIELDS);
 
-export function toRepository(row: Record<string, unknown>): Repository {
-  return rowToWire(REPOSITORY_FIELDS, 'rest', row) as Repository;
-}
+/** The columns of a repository on the REST API (and in `repository-upsert`, the same fields). */
+export const REPOSITORY_COLUMNS = STORE.columns;
+const toRepository = STORE.fromRow;
 
 export async function listRepositories(
   db: Queryable,
@@ -86,7 +83,7 @@ export async function createRepository(
     const taken = await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [uid]);
     if (taken.length > 0)
       throw new ConflictError(`A repository with uid "${uid}" already exists; use another uid.`);
-    const insert = buildInsert('repositories', CREATE_COLUMNS, { ...input, uid });
+    const insert = buildInsert('repositories', STORE.create, { ...input, uid });
     const rows = await tx.query(`${insert.sql} RETURNING ${REPOSITORY_COLUMNS}`, insert.params);
     const repository = toRepository(rows[0]!);
     // Whoever creates a repository may go on writing it.
@@ -108,7 +105,7 @@ export async function updateRepository(
 ): Promise<Repository> {
   return writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, id);
-    const set = buildAssignments(patch, UPDATABLE, 2);
+    const set = buildAssignments(patch, STORE.update, 2);
     const rows = await tx.query(
       `UPDATE repositories SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${REPOSITORY_COLUMNS}`,
       [id, ...set.params],

@@ -1,7 +1,7 @@
 // Tasks: the SQL behind the REST API.
 import { TASK_FIELDS, type Page, type Task, type TaskCreate, type TaskUpdate } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
-import { readColumns, restWriteColumns, rowToWire } from '../db/field-rows.js';
+import { restStoreColumns } from '../db/field-rows.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
@@ -9,14 +9,11 @@ import { readableRepositoryCondition, requireRead } from '../auth/access.js';
 import { requireWritableRepository } from '../repositories/repository-store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 
-/** The columns of a task on the REST API, read from `task_rows` (which adds `doc_id` and `run_after_id`). */
-export const TASK_COLUMNS = readColumns(TASK_FIELDS, 'rest').join(', ');
-const CREATE_COLUMNS = restWriteColumns(TASK_FIELDS, 'create');
-const UPDATABLE = restWriteColumns(TASK_FIELDS, 'update');
+const STORE = restStoreColumns<Task>(TASK_FIELDS);
 
-export function toTask(row: Record<string, unknown>): Task {
-  return rowToWire(TASK_FIELDS, 'rest', row) as Task;
-}
+/** The columns of a task on the REST API, read from `task_rows` (which adds `doc_id` and `run_after_id`). */
+export const TASK_COLUMNS = STORE.columns;
+const toTask = STORE.fromRow;
 
 export async function listTasks(
   db: Queryable,
@@ -102,7 +99,7 @@ export async function createTask(db: Database, principal: Principal, input: Task
     const taken = await tx.query('SELECT 1 FROM tasks WHERE uid = $1', [uid]);
     if (taken.length > 0)
       throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
-    const insert = buildInsert('tasks', CREATE_COLUMNS, {
+    const insert = buildInsert('tasks', STORE.create, {
       ...input,
       uid,
       doc_uid: docUid,
@@ -127,7 +124,7 @@ export async function updateTask(
     const runAfterUid = await resolveReferenceUid(tx, task.repository_id, 'run_after_id', runAfterId);
     if (runAfterId === id)
       throw new BadRequestError(`run_after_id ${id} is the task itself; a task cannot wait for itself.`);
-    const set = buildAssignments({ ...rest, doc_uid: docUid, run_after_uid: runAfterUid }, UPDATABLE, 2);
+    const set = buildAssignments({ ...rest, doc_uid: docUid, run_after_uid: runAfterUid }, STORE.update, 2);
     await tx.query(`UPDATE tasks SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
     return findLiveTask(tx, id);
   });

@@ -14,51 +14,38 @@ const serverId = { type: ['integer', 'null'] };
 const metadata = { type: 'object', additionalProperties: true };
 const int32 = { type: 'integer', minimum: -2_147_483_648, maximum: 2_147_483_647, multipleOf: 1 };
 
+/** A released schema; its `required` is `id`, then every other property in the order written. */
+function released(
+  title: string,
+  version: number,
+  properties: Record<string, object>,
+  indexes?: string[][],
+): object {
+  const required = ['id', ...Object.keys(properties).filter((name) => name !== 'id')];
+  const schema = { title, version, primaryKey: 'uid', type: 'object', additionalProperties: false };
+  return { ...schema, properties, required, ...(indexes ? { indexes } : {}) };
+}
+
 const RELEASED = {
-  repositories: {
-    title: 'repositories',
-    version: 0,
-    primaryKey: 'uid',
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      uid,
-      id: serverId,
-      name: text,
-      url: text,
-      description: text,
-      clone_branch: text,
-      clone_commit_id: text,
-      size_mb: { type: 'number', minimum: 0 },
-      status: { type: 'string', enum: ['pending', 'cloning', 'ready', 'analyzing', 'completed', 'error'] },
-      error_msg: text,
-      metadata,
-      created_at: time,
-      updated_at: time,
-    },
-    required: [
-      'id',
-      'uid',
-      'name',
-      'url',
-      'description',
-      'clone_branch',
-      'clone_commit_id',
-      'size_mb',
-      'status',
-      'error_msg',
-      'metadata',
-      'created_at',
-      'updated_at',
-    ],
-  },
-  tasks: {
-    title: 'tasks',
-    version: 1,
-    primaryKey: 'uid',
-    type: 'object',
-    additionalProperties: false,
-    properties: {
+  repositories: released('repositories', 0, {
+    uid,
+    id: serverId,
+    name: text,
+    url: text,
+    description: text,
+    clone_branch: text,
+    clone_commit_id: text,
+    size_mb: { type: 'number', minimum: 0 },
+    status: { type: 'string', enum: ['pending', 'cloning', 'ready', 'analyzing', 'completed', 'error'] },
+    error_msg: text,
+    metadata,
+    created_at: time,
+    updated_at: time,
+  }),
+  tasks: released(
+    'tasks',
+    1,
+    {
       uid,
       id: serverId,
       repository_uid: uid,
@@ -77,34 +64,12 @@ const RELEASED = {
       created_at: time,
       updated_at: time,
     },
-    required: [
-      'id',
-      'uid',
-      'repository_uid',
-      'doc_uid',
-      'writer_name',
-      'task_type',
-      'title',
-      'outline',
-      'status',
-      'run_after_uid',
-      'error_msg',
-      'sort_order',
-      'started_at',
-      'completed_at',
-      'metadata',
-      'created_at',
-      'updated_at',
-    ],
-    indexes: [['repository_uid', 'sort_order']],
-  },
-  documents: {
-    title: 'documents',
-    version: 0,
-    primaryKey: 'uid',
-    type: 'object',
-    additionalProperties: false,
-    properties: {
+    [['repository_uid', 'sort_order']],
+  ),
+  documents: released(
+    'documents',
+    0,
+    {
       uid,
       id: serverId,
       repository_uid: uid,
@@ -121,25 +86,8 @@ const RELEASED = {
       created_at: time,
       updated_at: time,
     },
-    required: [
-      'id',
-      'uid',
-      'repository_uid',
-      'task_uid',
-      'title',
-      'filename',
-      'content',
-      'language',
-      'sort_order',
-      'version',
-      'is_latest',
-      'replaced_by_uid',
-      'metadata',
-      'created_at',
-      'updated_at',
-    ],
-    indexes: [['repository_uid', 'sort_order']],
-  },
+    [['repository_uid', 'sort_order']],
+  ),
 };
 
 const SCHEMAS = { repositories: repositorySchema, tasks: taskSchema, documents: documentSchema };
@@ -147,7 +95,6 @@ const SCHEMAS = { repositories: repositorySchema, tasks: taskSchema, documents: 
 describe('replica schemas derived from the field tables', () => {
   for (const collection of ['repositories', 'tasks', 'documents'] as const) {
     it(`${collection}: the released content of its version, so existing replicas still open`, () => {
-      expect(SCHEMAS[collection].version).toBe(RELEASED[collection].version);
       expect(SCHEMAS[collection]).toStrictEqual(RELEASED[collection]);
     });
 

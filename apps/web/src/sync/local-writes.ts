@@ -35,11 +35,10 @@ function newRow<Table extends FieldTable>(table: Table, repository: RepositoryDo
   };
 }
 
-export async function createTask(
-  replica: Replica,
-  repository: RepositoryDoc,
-  fields: Partial<Omit<TaskDoc, 'uid' | 'id' | 'repository_uid'>> & { title: string },
-): Promise<TaskDoc> {
+/** What the caller of a create gives: a title, and any field it does not leave to the defaults. */
+type NewFields<Doc> = Partial<Omit<Doc, 'uid' | 'id' | 'repository_uid'>> & { title: string };
+
+export async function createTask(replica: Replica, repository: RepositoryDoc, fields: NewFields<TaskDoc>) {
   const task: TaskDoc = { ...newRow(TASK_FIELDS, repository), ...fields };
   await replica.collections.tasks.insert(task);
   return task;
@@ -48,7 +47,7 @@ export async function createTask(
 export async function createDocument(
   replica: Replica,
   repository: RepositoryDoc,
-  fields: Partial<Omit<DocumentDoc, 'uid' | 'id' | 'repository_uid'>> & { title: string },
+  fields: NewFields<DocumentDoc>,
 ): Promise<DocumentDoc> {
   const document: DocumentDoc = { ...newRow(DOCUMENT_FIELDS, repository), ...fields };
   await replica.collections.documents.insert(document);

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { numericIdSchema } from '../common.js';
 import { DOCUMENT_FIELDS } from '../model/fields/document-fields.js';
-import { instanceSyncRowShape } from '../model/fields/zod-shapes.js';
-import { optionalRemoteIdSchema } from './wire-fields.js';
+import { instanceSyncMessageShape, instanceSyncRowShape } from '../model/fields/zod-shapes.js';
 
 /** The document fields every instance-sync message carries (absent = default). */
 export const wireDocumentFieldsSchema = z.object(instanceSyncRowShape(DOCUMENT_FIELDS));
@@ -13,12 +12,9 @@ export type WireDocumentFields = z.infer<typeof wireDocumentFieldsSchema>;
  * (openDeepWiki sends its own `replaced_by` and never remaps it); `task_id` is the
  * receiver's, taken from its answer to `task-create`.
  */
-export const documentCreateRequestSchema = wireDocumentFieldsSchema.extend({
-  document_id: optionalRemoteIdSchema,
-  repository_id: numericIdSchema,
-  task_id: optionalRemoteIdSchema,
-  replaced_by: optionalRemoteIdSchema,
-});
+export const documentCreateRequestSchema = wireDocumentFieldsSchema.extend(
+  instanceSyncMessageShape(DOCUMENT_FIELDS),
+);
 export type DocumentCreateRequest = z.infer<typeof documentCreateRequestSchema>;
 
 export const documentCreateResponseSchema = z.object({

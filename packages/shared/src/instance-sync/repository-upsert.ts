@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { numericIdSchema, shortTextSchema } from '../common.js';
 import { REPOSITORY_FIELDS } from '../model/fields/repository-fields.js';
-import { instanceSyncRowShape } from '../model/fields/zod-shapes.js';
+import { instanceSyncMessageShape, instanceSyncRowShape } from '../model/fields/zod-shapes.js';
 
 /** The fields of `repository-upsert`, before openDeepWiki's older `branch` is read. */
 export const repositoryUpsertFieldsSchema = z.object({
-  repository_id: numericIdSchema,
+  ...instanceSyncMessageShape(REPOSITORY_FIELDS),
   ...instanceSyncRowShape(REPOSITORY_FIELDS),
   clone_branch: shortTextSchema.nullish(),
   /** openDeepWiki's older name for clone_branch. */

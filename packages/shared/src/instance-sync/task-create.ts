@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { numericIdSchema } from '../common.js';
 import { TASK_FIELDS } from '../model/fields/task-fields.js';
-import { instanceSyncRowShape } from '../model/fields/zod-shapes.js';
-import { optionalRemoteIdSchema } from './wire-fields.js';
+import { instanceSyncMessageShape, instanceSyncRowShape } from '../model/fields/zod-shapes.js';
 import { taskUsageRowSchema } from './task-usage-create.js';
 
 /** The task fields every instance-sync message carries (all optional; absent = default). */
@@ -18,15 +17,11 @@ export const wireTaskFieldsSchema = z.object({
 export type WireTaskFields = z.infer<typeof wireTaskFieldsSchema>;
 
 /**
- * `POST /task-create`: `task_id` and `repository_id` are the sender's. `task_id` may be
- * missing (openDeepWiki's first design): then nothing can be matched and a row is created.
+ * `POST /task-create`: `task_id`, `repository_id` and `doc_id` are the sender's. `task_id` may
+ * be missing (openDeepWiki's first design): then nothing can be matched and a row is created.
+ * `doc_id` is there if the task already has a document (normally it is linked later).
  */
-export const taskCreateRequestSchema = wireTaskFieldsSchema.extend({
-  task_id: optionalRemoteIdSchema,
-  repository_id: numericIdSchema,
-  /** The sender's document id, if the task already has one (normally sent later). */
-  doc_id: optionalRemoteIdSchema,
-});
+export const taskCreateRequestSchema = wireTaskFieldsSchema.extend(instanceSyncMessageShape(TASK_FIELDS));
 export type TaskCreateRequest = z.infer<typeof taskCreateRequestSchema>;
 
 export const taskCreateResponseSchema = z.object({

@@ -1,12 +1,8 @@
 // A repository on the REST API; its fields are in fields/repository-fields.ts.
 import { z } from 'zod';
 import { numericIdSchema } from '../common.js';
-import { REPOSITORY_FIELDS, REPOSITORY_STATUSES } from './fields/repository-fields.js';
+import { REPOSITORY_FIELDS } from './fields/repository-fields.js';
 import { createShape, responseShape, updateSchema } from './fields/zod-shapes.js';
-
-export { REPOSITORY_STATUSES };
-export const repositoryStatusSchema = REPOSITORY_FIELDS.status.type.rest;
-export type RepositoryStatus = z.infer<typeof repositoryStatusSchema>;
 
 /** A repository as the REST API returns it. */
 export const repositorySchema = z.object(responseShape(REPOSITORY_FIELDS));

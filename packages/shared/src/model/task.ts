@@ -1,12 +1,8 @@
 // A task (the job that writes one document) on the REST API; its fields are in
 // fields/task-fields.ts.
 import { z } from 'zod';
-import { TASK_FIELDS, TASK_STATUSES } from './fields/task-fields.js';
+import { TASK_FIELDS } from './fields/task-fields.js';
 import { createShape, responseShape, updateSchema } from './fields/zod-shapes.js';
-
-export { TASK_STATUSES };
-export const taskStatusSchema = TASK_FIELDS.status.type.rest;
-export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
 /** A task as the REST API returns it. */
 export const taskSchema = z.object(responseShape(TASK_FIELDS));

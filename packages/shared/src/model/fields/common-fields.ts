@@ -1,7 +1,18 @@
-// Rows that several field tables have alike: the uid every entity is keyed by, the times the
-// writer stamps, the tombstone, and the owning repository of tasks and documents.
+// Rows that several field tables have alike: the server's id and the uid every entity is keyed
+// by, the times the writer stamps, the tombstone, and the owning repository of tasks and
+// documents.
 import type { FieldSpec } from './field-table.js';
-import { REFERENCE, STAMP, TOMBSTONE, UID } from './field-types.js';
+import { REFERENCE, SERVER_ID, STAMP, TOMBSTONE, UID } from './field-types.js';
+
+/** The server's id; instance-sync messages carry the sender's id of the row as `instanceSyncName`. */
+export function serverIdField<const Name extends string>(instanceSyncName: Name) {
+  return {
+    type: SERVER_ID,
+    rest: 'read',
+    replication: true,
+    instanceSync: { name: instanceSyncName, in: 'message' },
+  } as const satisfies FieldSpec;
+}
 
 export const UID_FIELD = {
   type: UID,

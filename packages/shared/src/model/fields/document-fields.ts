@@ -2,25 +2,17 @@
 // To add a field: add its row here and a migration that adds its column (and recreates the
 // `document_rows` view, whose `d.*` is expanded when it is created).
 import { defineFields, EVERY_WIRE } from './field-table.js';
-import { REPOSITORY_OWNER_FIELD, STAMP_FIELD, TOMBSTONE_FIELD, UID_FIELD } from './common-fields.js';
 import {
-  BOOLEAN,
-  INT32,
-  LONG_TEXT,
-  METADATA,
-  REFERENCE,
-  SERVER_ID,
-  SHORT_TEXT,
-  VERSION,
-} from './field-types.js';
+  REPOSITORY_OWNER_FIELD,
+  serverIdField,
+  STAMP_FIELD,
+  TOMBSTONE_FIELD,
+  UID_FIELD,
+} from './common-fields.js';
+import { BOOLEAN, INT32, LONG_TEXT, METADATA, REFERENCE, SHORT_TEXT, VERSION } from './field-types.js';
 
 export const DOCUMENT_FIELDS = defineFields({
-  id: {
-    type: SERVER_ID,
-    rest: 'read',
-    replication: true,
-    instanceSync: { name: 'document_id', in: 'message' },
-  },
+  id: serverIdField('document_id'),
   uid: UID_FIELD,
   repository_id: REPOSITORY_OWNER_FIELD,
   /** The task that wrote it. */

@@ -17,8 +17,8 @@ export type RestAccess = 'read' | 'create' | 'write';
 
 /**
  * Where a field travels in instance-sync messages (PROTOCOL.md §2): in each `row` (one schema
- * per entity, shared by the per-row and batch messages), or beside the rows in the `message`
- * (ids and references the receiver resolves through its id mapping, written per message).
+ * per entity, shared by the per-row and batch messages), or beside the row in the `message`
+ * (ids and references the receiver resolves through its id mapping).
  */
 export type InstanceSyncPlace = 'row' | 'message';
 

@@ -98,8 +98,8 @@ export const UID = {
 
 /**
  * A reference to another row: its numeric id on REST (numeric strings too, PROTOCOL.md §2), its
- * uid in a replicated document. Instance-sync messages name references with the sender's ids,
- * each message in its own way, so they are written in the message files.
+ * uid in a replicated document. Instance-sync messages carry references beside the row
+ * (`instanceSyncMessageShape`), except where a field's own rule says otherwise.
  */
 export const REFERENCE = {
   name: 'reference',
@@ -110,98 +110,61 @@ export const REFERENCE = {
   json: UID_JSON,
 } as const satisfies FieldType;
 
-export const SHORT_TEXT = {
-  name: 'text',
-  role: 'value',
-  rest: shortTextSchema,
-  response: shortTextSchema,
-  replicated: shortTextSchema,
-  json: TEXT_JSON,
-} as const satisfies FieldType;
+/** A value kind: `schema` on REST and in replication, `response` in REST answers. */
+function valueKind<const Name extends FieldTypeName, Schema extends z.ZodType, Response extends z.ZodType>(
+  name: Name,
+  schema: Schema,
+  response: Response,
+  json: JsonSchemaFragment,
+) {
+  return { name, role: 'value', rest: schema, replicated: schema, response, json } as const;
+}
 
-const nonEmptyShortTextSchema = shortTextSchema.min(1, 'must not be empty');
+export const SHORT_TEXT = valueKind('text', shortTextSchema, shortTextSchema, TEXT_JSON);
+export const MEDIUM_TEXT = valueKind('text', mediumTextSchema, z.string(), TEXT_JSON);
+export const LONG_TEXT = valueKind('text', longTextSchema, z.string(), TEXT_JSON);
 
 /** A name: short text that must not be empty, on every wire. */
-export const NAME = {
-  ...SHORT_TEXT,
-  rest: nonEmptyShortTextSchema,
-  replicated: nonEmptyShortTextSchema,
-} as const satisfies FieldType;
+export const NAME = valueKind(
+  'text',
+  shortTextSchema.min(1, 'must not be empty'),
+  shortTextSchema,
+  TEXT_JSON,
+);
 
 /** A link every reader may follow: empty or http(s) (safe-url.ts); peers' other links are blanked. */
 export const LINK = {
-  ...SHORT_TEXT,
-  rest: httpUrlOrEmptySchema,
-  replicated: httpUrlOrEmptySchema,
+  ...valueKind('text', httpUrlOrEmptySchema, shortTextSchema, TEXT_JSON),
   instanceSync: shortTextSchema,
 } as const satisfies FieldType;
 
-export const MEDIUM_TEXT = {
-  name: 'text',
-  role: 'value',
-  rest: mediumTextSchema,
-  response: z.string(),
-  replicated: mediumTextSchema,
-  json: TEXT_JSON,
-} as const satisfies FieldType;
-
-export const LONG_TEXT = {
-  name: 'text',
-  role: 'value',
-  rest: longTextSchema,
-  response: z.string(),
-  replicated: longTextSchema,
-  json: TEXT_JSON,
-} as const satisfies FieldType;
-
 /** An integer column (int4): a sort order. */
-export const INT32 = {
-  name: 'integer',
-  role: 'value',
-  rest: int32Schema,
-  response: z.number().int(),
-  replicated: int32Schema,
-  json: { type: 'integer', minimum: INT32_MIN, maximum: INT32_MAX, multipleOf: 1 },
-} as const satisfies FieldType;
+export const INT32 = valueKind('integer', int32Schema, z.number().int(), {
+  type: 'integer',
+  minimum: INT32_MIN,
+  maximum: INT32_MAX,
+  multipleOf: 1,
+});
 
 /** A document version: an integer column that counts from 1. */
-export const VERSION = {
-  name: 'integer',
-  role: 'value',
-  rest: positiveInt32Schema,
-  response: z.number().int(),
-  replicated: positiveInt32Schema,
-  json: { type: 'integer', minimum: 1, maximum: INT32_MAX },
-} as const satisfies FieldType;
+export const VERSION = valueKind('integer', positiveInt32Schema, z.number().int(), {
+  type: 'integer',
+  minimum: 1,
+  maximum: INT32_MAX,
+});
 
 /** A size in megabytes: any finite number from 0. */
-export const SIZE = {
-  name: 'number',
-  role: 'value',
-  rest: z.number().finite().nonnegative(),
-  response: z.number(),
-  replicated: z.number().finite().nonnegative(),
-  json: { type: 'number', minimum: 0 },
-} as const satisfies FieldType;
+export const SIZE = valueKind('number', z.number().finite().nonnegative(), z.number(), {
+  type: 'number',
+  minimum: 0,
+});
 
-export const BOOLEAN = {
-  name: 'boolean',
-  role: 'value',
-  rest: z.boolean(),
-  response: z.boolean(),
-  replicated: z.boolean(),
-  json: { type: 'boolean' },
-} as const satisfies FieldType;
+export const BOOLEAN = valueKind('boolean', z.boolean(), z.boolean(), { type: 'boolean' });
 
 /** An RFC 3339 time, one spelling per instant; on the instance-sync wire also Go's zero time. */
 export const TIMESTAMP = {
-  name: 'time',
-  role: 'value',
-  rest: timestampSchema,
-  response: timestampSchema,
-  replicated: timestampSchema,
+  ...valueKind('time', timestampSchema, timestampSchema, TIME_JSON),
   instanceSyncWhole: optionalTimeSchema,
-  json: TIME_JSON,
   nullableJson: { type: ['string', 'null'] },
 } as const satisfies FieldType;
 
@@ -210,13 +173,8 @@ export const STAMP = { ...TIMESTAMP, role: 'stamp' } as const satisfies FieldTyp
 
 /** The free-form metadata object, within the limits of metadata-limits.ts. */
 export const METADATA = {
-  name: 'json',
-  role: 'value',
-  rest: metadataSchema,
-  response: metadataSchema,
-  replicated: metadataSchema,
+  ...valueKind('json', metadataSchema, metadataSchema, { type: 'object', additionalProperties: true }),
   instanceSyncWhole: wireMetadataSchema,
-  json: { type: 'object', additionalProperties: true },
 } as const satisfies FieldType;
 
 /** The deletion flag: deletes leave tombstones that replicas and peers learn of. */
@@ -242,13 +200,8 @@ export function enumType<const Values extends readonly [string, ...string[]]>(
 ) {
   const schema = z.enum(values);
   return {
-    name: 'enum',
-    role: 'value',
+    ...valueKind('enum', schema, schema, { type: 'string', enum: [...values] }),
     values,
-    rest: schema,
-    response: schema,
-    replicated: schema,
     instanceSync: aliasedEnumSchema(values, aliases),
-    json: { type: 'string', enum: [...values] },
   } as const satisfies FieldType;
 }

@@ -1,18 +1,9 @@
 // The repository's fields: one row each, what it holds and where it travels (field-table.ts).
 // To add a field: add its row here and a migration that adds its column.
+import type { z } from 'zod';
 import { defineFields, EVERY_WIRE } from './field-table.js';
-import { STAMP_FIELD, UID_FIELD } from './common-fields.js';
-import {
-  enumType,
-  LINK,
-  MEDIUM_TEXT,
-  METADATA,
-  NAME,
-  SERVER_ID,
-  SHORT_TEXT,
-  SIZE,
-  TOMBSTONE,
-} from './field-types.js';
+import { serverIdField, STAMP_FIELD, UID_FIELD } from './common-fields.js';
+import { enumType, LINK, MEDIUM_TEXT, METADATA, NAME, SHORT_TEXT, SIZE, TOMBSTONE } from './field-types.js';
 
 export const REPOSITORY_STATUSES = [
   'pending',
@@ -27,12 +18,7 @@ export const REPOSITORY_STATUSES = [
 const REPOSITORY_STATUS_ALIASES = { failed: 'error', succeeded: 'completed' } as const;
 
 export const REPOSITORY_FIELDS = defineFields({
-  id: {
-    type: SERVER_ID,
-    rest: 'read',
-    replication: true,
-    instanceSync: { name: 'repository_id', in: 'message' },
-  },
+  id: serverIdField('repository_id'),
   uid: UID_FIELD,
   name: { type: NAME, ...EVERY_WIRE },
   url: { type: LINK, default: '', ...EVERY_WIRE },
@@ -55,3 +41,6 @@ export const REPOSITORY_FIELDS = defineFields({
   // Deleted repositories leave REST answers; a peer clears a repository instead.
   deleted: { type: TOMBSTONE, replication: '_deleted', compared: true },
 });
+
+export const repositoryStatusSchema = REPOSITORY_FIELDS.status.type.rest;
+export type RepositoryStatus = z.infer<typeof repositoryStatusSchema>;

@@ -2,8 +2,15 @@
 // To add a field: add its row here and a migration that adds its column (and recreates the
 // `task_rows` view, whose `t.*` is expanded when it is created).
 import { runAfterSchema } from '../../instance-sync/wire-fields.js';
+import type { z } from 'zod';
 import { defineFields, EVERY_WIRE } from './field-table.js';
-import { REPOSITORY_OWNER_FIELD, STAMP_FIELD, TOMBSTONE_FIELD, UID_FIELD } from './common-fields.js';
+import {
+  REPOSITORY_OWNER_FIELD,
+  serverIdField,
+  STAMP_FIELD,
+  TOMBSTONE_FIELD,
+  UID_FIELD,
+} from './common-fields.js';
 import {
   enumType,
   INT32,
@@ -11,7 +18,6 @@ import {
   MEDIUM_TEXT,
   METADATA,
   REFERENCE,
-  SERVER_ID,
   SHORT_TEXT,
   TIMESTAMP,
 } from './field-types.js';
@@ -28,7 +34,7 @@ const TASK_STATUS_ALIASES = {
 } as const;
 
 export const TASK_FIELDS = defineFields({
-  id: { type: SERVER_ID, rest: 'read', replication: true, instanceSync: { name: 'task_id', in: 'message' } },
+  id: serverIdField('task_id'),
   uid: UID_FIELD,
   repository_id: REPOSITORY_OWNER_FIELD,
   /** The task's current document. */
@@ -72,3 +78,6 @@ export const TASK_FIELDS = defineFields({
   updated_at: STAMP_FIELD,
   deleted: TOMBSTONE_FIELD,
 });
+
+export const taskStatusSchema = TASK_FIELDS.status.type.rest;
+export type TaskStatus = z.infer<typeof taskStatusSchema>;

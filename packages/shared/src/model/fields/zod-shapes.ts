@@ -3,6 +3,8 @@
 // below compute the same shapes for TypeScript, so `z.infer` of a derived schema is as exact
 // as a schema written out by hand.
 import { z } from 'zod';
+import { numericIdSchema } from '../../common.js';
+import { optionalRemoteIdSchema } from '../../instance-sync/wire-fields.js';
 import {
   fieldEntries,
   instanceSyncPlace,
@@ -76,6 +78,21 @@ export type InstanceSyncRowShape<Table extends FieldTable> = {
   -readonly [Field in keyof Table as RowKey<Field, Table[Field]>]: InstanceSyncSchema<Table[Field]>;
 };
 
+type MessageKey<Field, Spec> = Spec extends { instanceSync: 'message' }
+  ? Field
+  : Spec extends { instanceSync: { name: infer Name extends string; in: 'message' } }
+    ? Name
+    : never;
+
+export type InstanceSyncMessageShape<Table extends FieldTable> = {
+  -readonly [Field in keyof Table as MessageKey<Field, Table[Field]>]: MessageKey<
+    Field,
+    Table[Field]
+  > extends 'repository_id'
+    ? typeof numericIdSchema
+    : typeof optionalRemoteIdSchema;
+};
+
 const withNull = (spec: FieldSpec, schema: z.ZodType): z.ZodType =>
   spec.nullable ? schema.nullable() : schema;
 
@@ -147,4 +164,22 @@ export function instanceSyncRowShape<Table extends FieldTable>(table: Table): In
     else shape[place.name] = base.nullish().transform((value) => value ?? fallback);
   }
   return shape as InstanceSyncRowShape<Table>;
+}
+
+/**
+ * The ids a per-row message (`repository-upsert`, `task-create`, `document-create`) carries
+ * beside the row: the repository's, which every message names, and the row's own and its
+ * references', which may be absent, 0 or null for none. Whose ids they are (the sender's or
+ * the receiver's) each message says.
+ */
+export function instanceSyncMessageShape<Table extends FieldTable>(
+  table: Table,
+): InstanceSyncMessageShape<Table> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [field, spec] of fieldEntries(table)) {
+    const place = instanceSyncPlace(field, spec);
+    if (place?.in !== 'message') continue;
+    shape[place.name] = place.name === 'repository_id' ? numericIdSchema : optionalRemoteIdSchema;
+  }
+  return shape as InstanceSyncMessageShape<Table>;
 }
