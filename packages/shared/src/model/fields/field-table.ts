@@ -3,7 +3,7 @@
 // Everything that lists an entity's fields is derived from its table: the zod schemas of the
 // REST API, of replication and of instance sync (zod-shapes.ts), the fields replication
 // compares, the browser's RxDB schemas and the server's column lists. Adding a field is one
-// row here plus a migration; field-table.test.ts checks that every derived list has it.
+// row in its table plus a migration; field-table.test.ts checks that every derived list has it.
 import type { z } from 'zod';
 import type { CollectionName } from '../../replication/collection-name.js';
 import type { FieldType, JsonSchemaFragment } from './field-types.js';
@@ -146,7 +146,8 @@ export type ReplicatedDefaults<Table extends FieldTable> = {
   -readonly [Field in keyof Table as DefaultedName<Table, Field>]: Table[Field] extends {
     default: infer Value;
   }
-    ? Value extends readonly unknown[] | Readonly<Record<string, never>>
+    ? // An empty object (metadata's default) stands for any object.
+      Value extends Readonly<Record<string, never>>
       ? Record<string, unknown>
       : Value
     : never;
