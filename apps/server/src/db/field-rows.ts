@@ -12,8 +12,10 @@ import {
 } from '@wikisync/shared';
 import { isoTime, isoTimeOrNull, numberOrNull } from './row.js';
 
-/** The wires a row is read for: references are numeric ids on REST, uids in replication and
- * ids with 0 for none on instance sync (openDeepWiki's Go decoder takes nothing else). */
+/**
+ * The wires a row is read for: references are numeric ids on REST, uids in replication and
+ * ids with 0 for none on instance sync (openDeepWiki's Go decoder takes nothing else).
+ */
 export type RowWire = 'rest' | 'replication' | 'instanceSync';
 
 const onWire = (wire: RowWire) => (field: string, spec: FieldSpec) =>
