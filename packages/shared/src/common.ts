@@ -20,6 +20,16 @@ export const numericIdSchema = z.union(
 );
 export type NumericId = number;
 
+/**
+ * The range of the integer (int4) columns: sort orders and document versions. A wider value
+ * would fail at the database, so it is refused here with a message instead.
+ */
+export const INT32_MIN = -2_147_483_648;
+export const INT32_MAX = 2_147_483_647;
+export const int32Schema = z.int().min(INT32_MIN).max(INT32_MAX);
+/** A document version: counts from 1. */
+export const positiveInt32Schema = z.int().min(1).max(INT32_MAX);
+
 /** Global id made by whoever creates the row (UUIDv7, ULID or any URL-safe token). */
 export const uidSchema = z
   .string()

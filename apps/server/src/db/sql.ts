@@ -16,3 +16,16 @@ export function buildAssignments(
   }
   return { sql: parts.join(', '), params };
 }
+
+/** `INSERT INTO table (col1, col2, ...) VALUES ($1, $2, ...)` with `record`'s value of each column. */
+export function buildInsert(
+  table: string,
+  columns: readonly string[],
+  record: Record<string, unknown>,
+): { sql: string; params: unknown[] } {
+  const placeholders = columns.map((_, index) => `$${index + 1}`);
+  return {
+    sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`,
+    params: columns.map((column) => record[column]),
+  };
+}

@@ -1,5 +1,6 @@
 // Demo data for a first start: a few repositories, each with tasks and the markdown
 // documents they wrote, so the UI has something to show before any sync.
+import { documentCreateSchema, repositoryCreateSchema, taskCreateSchema } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { createRepository } from '../repositories/repository-store.js';
@@ -108,50 +109,52 @@ export async function loadDemoData(db: Database, admin: Principal): Promise<Demo
     throw error;
   });
   for (const demo of DEMO) {
-    const repository = await createRepository(db, admin, {
-      name: demo.name,
-      url: demo.url,
-      description: demo.description,
-      clone_branch: 'main',
-      clone_commit_id: '',
-      size_mb: 0,
-      status: 'completed',
-      error_msg: '',
-      metadata: { demo: true },
-    });
+    // Through the create schemas, as a REST request would be: they fill in the defaults.
+    const repository = await createRepository(
+      db,
+      admin,
+      repositoryCreateSchema.parse({
+        name: demo.name,
+        url: demo.url,
+        description: demo.description,
+        status: 'completed',
+        metadata: { demo: true },
+      }),
+    );
     await grantAccess(db, demoUser.id, repository.id, 'write');
     // Each page waits for the one before it, as a real writer's tasks do (run_after).
     let previousTaskId: number | null = null;
     for (const [index, page] of demo.pages.entries()) {
       const now = new Date().toISOString();
-      const task = await createTask(db, admin, {
-        repository_id: repository.id,
-        doc_id: null,
-        writer_name: page.writer,
-        task_type: page.type,
-        title: page.title,
-        outline: `Write the "${page.title}" page of ${demo.name}.`,
-        status: 'succeeded',
-        run_after_id: previousTaskId,
-        error_msg: '',
-        sort_order: index,
-        started_at: now,
-        completed_at: now,
-        metadata: {},
-      });
-      const document = await createDocument(db, admin, {
-        repository_id: repository.id,
-        task_id: task.id,
-        title: page.title,
-        filename: `${page.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.md`,
-        content: `# ${page.title}\n\n${page.body}`,
-        language: 'en',
-        sort_order: index,
-        version: 1,
-        is_latest: true,
-        replaced_by: null,
-        metadata: {},
-      });
+      const task = await createTask(
+        db,
+        admin,
+        taskCreateSchema.parse({
+          repository_id: repository.id,
+          writer_name: page.writer,
+          task_type: page.type,
+          title: page.title,
+          outline: `Write the "${page.title}" page of ${demo.name}.`,
+          status: 'succeeded',
+          run_after_id: previousTaskId,
+          sort_order: index,
+          started_at: now,
+          completed_at: now,
+        }),
+      );
+      const document = await createDocument(
+        db,
+        admin,
+        documentCreateSchema.parse({
+          repository_id: repository.id,
+          task_id: task.id,
+          title: page.title,
+          filename: `${page.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.md`,
+          content: `# ${page.title}\n\n${page.body}`,
+          language: 'en',
+          sort_order: index,
+        }),
+      );
       await updateTask(db, admin, task.id, { doc_id: document.id });
       previousTaskId = task.id;
       documents++;

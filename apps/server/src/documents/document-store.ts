@@ -1,49 +1,25 @@
 // Documents: the SQL behind the REST API.
-import type { Document, DocumentCreate, DocumentUpdate, Page } from '@wikisync/shared';
+import {
+  DOCUMENT_FIELDS,
+  type Document,
+  type DocumentCreate,
+  type DocumentUpdate,
+  type Page,
+} from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
-import { isoTime, numberOrNull } from '../db/row.js';
-import { buildAssignments } from '../db/sql.js';
+import { restStoreColumns } from '../db/field-rows.js';
+import { buildAssignments, buildInsert } from '../db/sql.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead } from '../auth/access.js';
 import { requireWritableRepository } from '../repositories/repository-store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 
-export const DOCUMENT_COLUMNS =
-  'id, uid, repository_id, task_id, title, filename, content, language, sort_order, version, is_latest, replaced_by, metadata, created_at, updated_at';
+const STORE = restStoreColumns<Document>(DOCUMENT_FIELDS);
 
-const UPDATABLE = [
-  'task_id',
-  'title',
-  'filename',
-  'content',
-  'language',
-  'sort_order',
-  'version',
-  'is_latest',
-  'replaced_by_uid',
-  'metadata',
-] as const;
-
-export function toDocument(row: Record<string, unknown>): Document {
-  return {
-    id: Number(row.id),
-    uid: String(row.uid),
-    repository_id: Number(row.repository_id),
-    task_id: numberOrNull(row.task_id),
-    title: String(row.title),
-    filename: String(row.filename),
-    content: String(row.content),
-    language: String(row.language),
-    sort_order: Number(row.sort_order),
-    version: Number(row.version),
-    is_latest: Boolean(row.is_latest),
-    replaced_by: numberOrNull(row.replaced_by),
-    metadata: (row.metadata ?? {}) as Record<string, unknown>,
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-  };
-}
+/** The columns of a document on the REST API, read from `document_rows` (which adds `replaced_by`). */
+export const DOCUMENT_COLUMNS = STORE.columns;
+const toDocument = STORE.fromRow;
 
 export async function listDocuments(
   db: Queryable,
@@ -145,25 +121,12 @@ export async function createDocument(
     const taken = await tx.query('SELECT 1 FROM documents WHERE uid = $1', [uid]);
     if (taken.length > 0)
       throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`);
-    const rows = await tx.query<{ id: number }>(
-      `INSERT INTO documents (uid, repository_id, task_id, title, filename, content, language, sort_order, version,
-                              is_latest, replaced_by_uid, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-      [
-        uid,
-        input.repository_id,
-        input.task_id,
-        input.title,
-        input.filename,
-        input.content,
-        input.language,
-        input.sort_order,
-        input.version,
-        input.is_latest,
-        replacedByUid,
-        input.metadata,
-      ],
-    );
+    const insert = buildInsert('documents', STORE.create, {
+      ...input,
+      uid,
+      replaced_by_uid: replacedByUid,
+    });
+    const rows = await tx.query<{ id: number }>(`${insert.sql} RETURNING id`, insert.params);
     return findLiveDocument(tx, rows[0]!.id);
   });
 }
@@ -179,7 +142,7 @@ export async function updateDocument(
     await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     const replacedByUid = await checkReferences(tx, document.repository_id, patch);
     const { replaced_by: _replacedBy, ...rest } = patch;
-    const set = buildAssignments({ ...rest, replaced_by_uid: replacedByUid }, UPDATABLE, 2);
+    const set = buildAssignments({ ...rest, replaced_by_uid: replacedByUid }, STORE.update, 2);
     await tx.query(`UPDATE documents SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
     return findLiveDocument(tx, id);
   });

@@ -8,7 +8,13 @@
 // name rows the server does not have yet and are then stored as given; but a pointer to a row
 // the server (or the same push) has in another repository is refused, as REST refuses it: it
 // would show one repository's readers a row of another.
-import type { CollectionName, ReplicatedDoc } from '@wikisync/shared';
+import {
+  FIELD_TABLES,
+  fieldEntries,
+  replicatedName,
+  type CollectionName,
+  type ReplicatedDoc,
+} from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import { textList } from '../db/sql-lists.js';
 import { BadRequestError, MissingReferencesError } from '../errors.js';
@@ -95,14 +101,13 @@ export async function resolveOwners(
   };
 }
 
-/** Each soft pointer of a collection and the table it points into. */
-const SOFT_POINTERS: Partial<Record<CollectionName, readonly [string, 'tasks' | 'documents'][]>> = {
-  tasks: [
-    ['doc_uid', 'documents'],
-    ['run_after_uid', 'tasks'],
-  ],
-  documents: [['replaced_by_uid', 'documents']],
-};
+/** Each soft pointer of a collection (a reference its field table keeps by uid) and the table it points into. */
+function softPointers(collection: CollectionName): [string, 'tasks' | 'documents'][] {
+  return fieldEntries(FIELD_TABLES[collection]).flatMap(([name, spec]): [string, 'tasks' | 'documents'][] => {
+    const target = spec.references?.by === 'uid' ? spec.references.entity : null;
+    return target === 'tasks' || target === 'documents' ? [[replicatedName(name, spec)!, target]] : [];
+  });
+}
 
 /**
  * Refuses a soft pointer to a document of another repository: one the server has, or one
@@ -118,7 +123,7 @@ async function refuseForeignPointers(
   repositoryIdOf: (doc: ReplicatedDoc) => number,
   storedDocOf: StoredDocLookup,
 ): Promise<void> {
-  for (const [pointer, table] of SOFT_POINTERS[collection] ?? [])
+  for (const [pointer, table] of softPointers(collection))
     await refuseForeignPointer(db, collection, docs, repositoryIdOf, storedDocOf, pointer, table);
 }
 

@@ -1,17 +1,19 @@
 // The SQL shape of each replicated collection: how a row becomes a flat replicated document
 // (references by uid, `deleted` as `_deleted`) and how a document is written back. Column
-// names come only from the fixed lists below, never from a request.
+// names come only from the field tables (packages/shared/src/model/fields), never from a
+// request.
 import {
-  COMPARED_FIELDS,
+  columnOf,
+  fieldEntries,
+  FIELD_TABLES,
+  replicatedName,
   type CollectionName,
+  type FieldSpec,
   type ReplicatedDoc,
   type ReplicatedDocByCollection,
-  type ReplicatedDocument,
-  type ReplicatedRepository,
-  type ReplicatedTask,
 } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
-import { isoTime, isoTimeOrNull } from '../db/row.js';
+import { rowToWire } from '../db/field-rows.js';
 import { textList } from '../db/sql-lists.js';
 
 interface CollectionSql {
@@ -21,92 +23,51 @@ interface CollectionSql {
   repositoryColumn: string;
 }
 
-export const COLLECTION_SQL: Record<CollectionName, CollectionSql> = {
-  repositories: {
-    select: `SELECT x.id, x.uid, x.name, x.url, x.description, x.clone_branch, x.clone_commit_id, x.size_mb,
-                    x.status, x.error_msg, x.metadata, x.created_at, x.updated_at, x.deleted, x.server_version,
-                    x.id AS repository_id
-               FROM repositories x`,
-    repositoryColumn: 'x.id',
-  },
-  tasks: {
-    select: `SELECT x.id, x.uid, r.uid AS repository_uid, x.doc_uid, x.writer_name, x.task_type, x.title, x.outline,
-                    x.status, x.run_after_uid, x.error_msg, x.sort_order, x.started_at, x.completed_at, x.metadata,
-                    x.created_at, x.updated_at, x.deleted, x.server_version, x.repository_id
-               FROM tasks x JOIN repositories r ON r.id = x.repository_id`,
-    repositoryColumn: 'x.repository_id',
-  },
-  documents: {
-    select: `SELECT x.id, x.uid, r.uid AS repository_uid, t.uid AS task_uid, x.title, x.filename, x.content,
-                    x.language, x.sort_order, x.version, x.is_latest, x.replaced_by_uid, x.metadata, x.created_at,
-                    x.updated_at, x.deleted, x.server_version, x.repository_id
-               FROM documents x JOIN repositories r ON r.id = x.repository_id LEFT JOIN tasks t ON t.id = x.task_id`,
-    repositoryColumn: 'x.repository_id',
-  },
-};
+const OWNER_ALIAS: Record<CollectionName, string> = { repositories: 'r', tasks: 't', documents: 'd' };
 
-type Row = Record<string, unknown>;
-const metadataOf = (row: Row) => (row.metadata ?? {}) as Record<string, unknown>;
-const stringOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+const byCollection = <T>(make: (collection: CollectionName) => T): Record<CollectionName, T> => ({
+  repositories: make('repositories'),
+  tasks: make('tasks'),
+  documents: make('documents'),
+});
+
+/** The column holding a row's repository id, for permission filters and `repository_id`. */
+const repositoryIdColumn = (collection: CollectionName) =>
+  collection === 'repositories' ? 'x.id' : 'x.repository_id';
+
+/**
+ * The replicated fields of `collection`: owners (kept by id) are read as their uid through a
+ * join, everything else from the row itself; then the row's version and repository id.
+ */
+function replicatedSelect(collection: CollectionName): string {
+  const items: string[] = [];
+  const joins: string[] = [];
+  for (const [field, spec] of fieldEntries(FIELD_TABLES[collection])) {
+    const name = replicatedName(field, spec);
+    if (name === null) continue;
+    if (spec.references?.by !== 'id') {
+      items.push(`x.${columnOf(field, spec)}`);
+      continue;
+    }
+    const { entity } = spec.references;
+    const alias = OWNER_ALIAS[entity];
+    items.push(`${alias}.uid AS ${name}`);
+    joins.push(`${spec.nullable ? 'LEFT JOIN' : 'JOIN'} ${entity} ${alias} ON ${alias}.id = x.${field}`);
+  }
+  items.push('x.server_version', `${repositoryIdColumn(collection)} AS repository_id`);
+  return [`SELECT ${items.join(', ')}`, `FROM ${collection} x`, ...joins].join('\n');
+}
+
+export const COLLECTION_SQL: Record<CollectionName, CollectionSql> = byCollection((collection) => ({
+  select: replicatedSelect(collection),
+  repositoryColumn: repositoryIdColumn(collection),
+}));
 
 export function toReplicatedDoc<C extends CollectionName>(
   collection: C,
-  row: Row,
+  row: Record<string, unknown>,
 ): ReplicatedDocByCollection[C] {
-  const common = {
-    uid: String(row.uid),
-    id: Number(row.id),
-    metadata: metadataOf(row),
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-    _deleted: Boolean(row.deleted),
-  };
-  if (collection === 'repositories') {
-    const doc: ReplicatedRepository = {
-      ...common,
-      name: String(row.name),
-      url: String(row.url),
-      description: String(row.description),
-      clone_branch: String(row.clone_branch),
-      clone_commit_id: String(row.clone_commit_id),
-      size_mb: Number(row.size_mb),
-      status: row.status as ReplicatedRepository['status'],
-      error_msg: String(row.error_msg),
-    };
-    return doc as ReplicatedDocByCollection[C];
-  }
-  if (collection === 'tasks') {
-    const doc: ReplicatedTask = {
-      ...common,
-      repository_uid: String(row.repository_uid),
-      doc_uid: stringOrNull(row.doc_uid),
-      writer_name: String(row.writer_name),
-      task_type: String(row.task_type),
-      title: String(row.title),
-      outline: String(row.outline),
-      status: row.status as ReplicatedTask['status'],
-      run_after_uid: stringOrNull(row.run_after_uid),
-      error_msg: String(row.error_msg),
-      sort_order: Number(row.sort_order),
-      started_at: isoTimeOrNull(row.started_at),
-      completed_at: isoTimeOrNull(row.completed_at),
-    };
-    return doc as ReplicatedDocByCollection[C];
-  }
-  const doc: ReplicatedDocument = {
-    ...common,
-    repository_uid: String(row.repository_uid),
-    task_uid: stringOrNull(row.task_uid),
-    title: String(row.title),
-    filename: String(row.filename),
-    content: String(row.content),
-    language: String(row.language),
-    sort_order: Number(row.sort_order),
-    version: Number(row.version),
-    is_latest: Boolean(row.is_latest),
-    replaced_by_uid: stringOrNull(row.replaced_by_uid),
-  };
-  return doc as ReplicatedDocByCollection[C];
+  return rowToWire(FIELD_TABLES[collection], 'replication', row) as ReplicatedDocByCollection[C];
 }
 
 export interface StoredDoc<Doc extends ReplicatedDoc = ReplicatedDoc> {
@@ -145,31 +106,25 @@ export interface OwnerIds {
 }
 
 /**
- * The columns a push writes: the compared fields less the key, with references by uid
- * stored as the owners' numeric ids and `_deleted` as `deleted`.
+ * The columns a push writes: the compared fields less the key, with owners (references by
+ * uid on the wire) stored as their numeric ids and `_deleted` as `deleted`.
  */
-const COLUMN_OF_FIELD: Record<string, string> = {
-  repository_uid: 'repository_id',
-  task_uid: 'task_id',
-  _deleted: 'deleted',
-};
-const writeColumns = (collection: CollectionName): readonly string[] =>
-  COMPARED_FIELDS[collection]
-    .filter((field) => field !== 'uid')
-    .map((field) => COLUMN_OF_FIELD[field] ?? field);
-const WRITE_COLUMNS: Record<CollectionName, readonly string[]> = {
-  repositories: writeColumns('repositories'),
-  tasks: writeColumns('tasks'),
-  documents: writeColumns('documents'),
+const WRITE_FIELDS: Record<CollectionName, [string, FieldSpec][]> = byCollection((collection) =>
+  fieldEntries(FIELD_TABLES[collection]).filter(([field, spec]) => spec.compared && field !== 'uid'),
+);
+export const WRITE_COLUMNS: Record<CollectionName, readonly string[]> = byCollection((collection) =>
+  WRITE_FIELDS[collection].map(([field, spec]) => columnOf(field, spec)),
+);
+const OWNER_ID: Partial<Record<CollectionName, keyof OwnerIds>> = {
+  repositories: 'repositoryId',
+  tasks: 'taskId',
 };
 
 function columnValues(collection: CollectionName, doc: ReplicatedDoc, owners: OwnerIds): unknown[] {
   const source = doc as unknown as Record<string, unknown>;
-  return WRITE_COLUMNS[collection].map((column) => {
-    if (column === 'deleted') return doc._deleted;
-    if (column === 'repository_id') return owners.repositoryId;
-    if (column === 'task_id') return owners.taskId;
-    return source[column] ?? null;
+  return WRITE_FIELDS[collection].map(([field, spec]) => {
+    if (spec.references?.by === 'id') return owners[OWNER_ID[spec.references.entity]!];
+    return source[replicatedName(field, spec)!] ?? null;
   });
 }
 

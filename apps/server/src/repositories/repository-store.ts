@@ -1,46 +1,25 @@
 // Repositories: the SQL behind the REST API and the lookups other modules share.
-import type { Page, Repository, RepositoryCreate, RepositoryUpdate } from '@wikisync/shared';
+import {
+  REPOSITORY_FIELDS,
+  type Page,
+  type Repository,
+  type RepositoryCreate,
+  type RepositoryUpdate,
+} from '@wikisync/shared';
 import { randomUid } from '../db/uid.js';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
-import { isoTime } from '../db/row.js';
-import { buildAssignments } from '../db/sql.js';
+import { restStoreColumns } from '../db/field-rows.js';
+import { buildAssignments, buildInsert } from '../db/sql.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead, requireWrite } from '../auth/access.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { tombstoneRepositoryContents } from './repository-tombstones.js';
 
-export const REPOSITORY_COLUMNS =
-  'id, uid, name, url, description, clone_branch, clone_commit_id, size_mb, status, error_msg, metadata, created_at, updated_at';
+const STORE = restStoreColumns<Repository>(REPOSITORY_FIELDS);
 
-const UPDATABLE = [
-  'name',
-  'url',
-  'description',
-  'clone_branch',
-  'clone_commit_id',
-  'size_mb',
-  'status',
-  'error_msg',
-  'metadata',
-] as const;
-
-export function toRepository(row: Record<string, unknown>): Repository {
-  return {
-    id: Number(row.id),
-    uid: String(row.uid),
-    name: String(row.name),
-    url: String(row.url),
-    description: String(row.description),
-    clone_branch: String(row.clone_branch),
-    clone_commit_id: String(row.clone_commit_id),
-    size_mb: Number(row.size_mb),
-    status: row.status as Repository['status'],
-    error_msg: String(row.error_msg),
-    metadata: (row.metadata ?? {}) as Record<string, unknown>,
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-  };
-}
+/** The columns of a repository on the REST API (and in `repository-upsert`, the same fields). */
+export const REPOSITORY_COLUMNS = STORE.columns;
+const toRepository = STORE.fromRow;
 
 export async function listRepositories(
   db: Queryable,
@@ -104,22 +83,8 @@ export async function createRepository(
     const taken = await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [uid]);
     if (taken.length > 0)
       throw new ConflictError(`A repository with uid "${uid}" already exists; use another uid.`);
-    const rows = await tx.query(
-      `INSERT INTO repositories (uid, name, url, description, clone_branch, clone_commit_id, size_mb, status, error_msg, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${REPOSITORY_COLUMNS}`,
-      [
-        uid,
-        input.name,
-        input.url,
-        input.description,
-        input.clone_branch,
-        input.clone_commit_id,
-        input.size_mb,
-        input.status,
-        input.error_msg,
-        input.metadata,
-      ],
-    );
+    const insert = buildInsert('repositories', STORE.create, { ...input, uid });
+    const rows = await tx.query(`${insert.sql} RETURNING ${REPOSITORY_COLUMNS}`, insert.params);
     const repository = toRepository(rows[0]!);
     // Whoever creates a repository may go on writing it.
     if (!principal.isAdmin) {
@@ -140,7 +105,7 @@ export async function updateRepository(
 ): Promise<Repository> {
   return writeTransaction(db, async (tx) => {
     await requireWritableRepository(tx, principal, id);
-    const set = buildAssignments(patch, UPDATABLE, 2);
+    const set = buildAssignments(patch, STORE.update, 2);
     const rows = await tx.query(
       `UPDATE repositories SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${REPOSITORY_COLUMNS}`,
       [id, ...set.params],

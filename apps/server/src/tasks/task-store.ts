@@ -1,53 +1,19 @@
 // Tasks: the SQL behind the REST API.
-import type { Page, Task, TaskCreate, TaskUpdate } from '@wikisync/shared';
+import { TASK_FIELDS, type Page, type Task, type TaskCreate, type TaskUpdate } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
-import { isoTime, isoTimeOrNull, numberOrNull } from '../db/row.js';
-import { buildAssignments } from '../db/sql.js';
+import { restStoreColumns } from '../db/field-rows.js';
+import { buildAssignments, buildInsert } from '../db/sql.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead } from '../auth/access.js';
 import { requireWritableRepository } from '../repositories/repository-store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 
-export const TASK_COLUMNS =
-  'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after_id, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at';
+const STORE = restStoreColumns<Task>(TASK_FIELDS);
 
-const UPDATABLE = [
-  'doc_uid',
-  'writer_name',
-  'task_type',
-  'title',
-  'outline',
-  'status',
-  'run_after_uid',
-  'error_msg',
-  'sort_order',
-  'started_at',
-  'completed_at',
-  'metadata',
-] as const;
-
-export function toTask(row: Record<string, unknown>): Task {
-  return {
-    id: Number(row.id),
-    uid: String(row.uid),
-    repository_id: Number(row.repository_id),
-    doc_id: numberOrNull(row.doc_id),
-    writer_name: String(row.writer_name),
-    task_type: String(row.task_type),
-    title: String(row.title),
-    outline: String(row.outline),
-    status: row.status as Task['status'],
-    run_after_id: numberOrNull(row.run_after_id),
-    error_msg: String(row.error_msg),
-    sort_order: Number(row.sort_order),
-    started_at: isoTimeOrNull(row.started_at),
-    completed_at: isoTimeOrNull(row.completed_at),
-    metadata: (row.metadata ?? {}) as Record<string, unknown>,
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-  };
-}
+/** The columns of a task on the REST API, read from `task_rows` (which adds `doc_id` and `run_after_id`). */
+export const TASK_COLUMNS = STORE.columns;
+const toTask = STORE.fromRow;
 
 export async function listTasks(
   db: Queryable,
@@ -133,27 +99,13 @@ export async function createTask(db: Database, principal: Principal, input: Task
     const taken = await tx.query('SELECT 1 FROM tasks WHERE uid = $1', [uid]);
     if (taken.length > 0)
       throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
-    const rows = await tx.query<{ id: number }>(
-      `INSERT INTO tasks (uid, repository_id, doc_uid, writer_name, task_type, title, outline, status, run_after_uid,
-                          error_msg, sort_order, started_at, completed_at, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-      [
-        uid,
-        input.repository_id,
-        docUid,
-        input.writer_name,
-        input.task_type,
-        input.title,
-        input.outline,
-        input.status,
-        runAfterUid,
-        input.error_msg,
-        input.sort_order,
-        input.started_at,
-        input.completed_at,
-        input.metadata,
-      ],
-    );
+    const insert = buildInsert('tasks', STORE.create, {
+      ...input,
+      uid,
+      doc_uid: docUid,
+      run_after_uid: runAfterUid,
+    });
+    const rows = await tx.query<{ id: number }>(`${insert.sql} RETURNING id`, insert.params);
     return findLiveTask(tx, rows[0]!.id);
   });
 }
@@ -172,7 +124,7 @@ export async function updateTask(
     const runAfterUid = await resolveReferenceUid(tx, task.repository_id, 'run_after_id', runAfterId);
     if (runAfterId === id)
       throw new BadRequestError(`run_after_id ${id} is the task itself; a task cannot wait for itself.`);
-    const set = buildAssignments({ ...rest, doc_uid: docUid, run_after_uid: runAfterUid }, UPDATABLE, 2);
+    const set = buildAssignments({ ...rest, doc_uid: docUid, run_after_uid: runAfterUid }, STORE.update, 2);
     await tx.query(`UPDATE tasks SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
     return findLiveTask(tx, id);
   });

@@ -1,49 +1,31 @@
-// Replicated documents for tests: complete, valid rows with overridable fields.
-import type { ReplicatedDocument, ReplicatedRepository, ReplicatedTask } from '@wikisync/shared';
+// Replicated documents for tests: complete, valid rows with overridable fields, the field
+// tables' defaults for the rest.
+import {
+  DOCUMENT_FIELDS,
+  replicatedDefaults,
+  REPOSITORY_FIELDS,
+  TASK_FIELDS,
+  type ReplicatedDocument,
+  type ReplicatedRepository,
+  type ReplicatedTask,
+} from '@wikisync/shared';
 import { randomUid } from '../db/uid.js';
 
 const EPOCH = '2024-01-01T00:00:00.000Z';
 
+/** What every new row has: a fresh uid, no server id yet, fixed times, live. */
+const newRow = () => ({ uid: randomUid(), id: null, created_at: EPOCH, updated_at: EPOCH, _deleted: false });
+
 export function repositoryDoc(overrides: Partial<ReplicatedRepository> = {}): ReplicatedRepository {
-  return {
-    uid: randomUid(),
-    id: null,
-    name: 'repo',
-    url: '',
-    description: '',
-    clone_branch: 'main',
-    clone_commit_id: '',
-    size_mb: 0,
-    status: 'pending',
-    error_msg: '',
-    metadata: {},
-    created_at: EPOCH,
-    updated_at: EPOCH,
-    _deleted: false,
-    ...overrides,
-  };
+  return { ...replicatedDefaults(REPOSITORY_FIELDS), ...newRow(), name: 'repo', ...overrides };
 }
 
 export function taskDoc(repositoryUid: string, overrides: Partial<ReplicatedTask> = {}): ReplicatedTask {
   return {
-    uid: randomUid(),
-    id: null,
+    ...replicatedDefaults(TASK_FIELDS),
+    ...newRow(),
     repository_uid: repositoryUid,
-    doc_uid: null,
-    writer_name: '',
-    task_type: '',
     title: 'task',
-    outline: '',
-    status: 'pending',
-    run_after_uid: null,
-    error_msg: '',
-    sort_order: 0,
-    started_at: null,
-    completed_at: null,
-    metadata: {},
-    created_at: EPOCH,
-    updated_at: EPOCH,
-    _deleted: false,
     ...overrides,
   };
 }
@@ -54,22 +36,13 @@ export function documentDoc(
   overrides: Partial<ReplicatedDocument> = {},
 ): ReplicatedDocument {
   return {
-    uid: randomUid(),
-    id: null,
+    ...replicatedDefaults(DOCUMENT_FIELDS),
+    ...newRow(),
     repository_uid: repositoryUid,
     task_uid: taskUid,
     title: 'doc',
     filename: 'doc.md',
-    content: '',
     language: 'en',
-    sort_order: 0,
-    version: 1,
-    is_latest: true,
-    replaced_by_uid: null,
-    metadata: {},
-    created_at: EPOCH,
-    updated_at: EPOCH,
-    _deleted: false,
     ...overrides,
   };
 }

@@ -1,9 +1,12 @@
-// RxDB schemas of the three replicated collections. They mirror the wire documents of
-// packages/shared/src/replication exactly: every field is replicated, and `id` is the
-// server's number (null until the server has seen the row).
+// RxDB schemas of the three replicated collections. Their properties come from the field
+// tables (packages/shared/src/model/fields), so they mirror the replicated documents exactly:
+// every field is replicated, and `id` is the server's number (null until the server has seen
+// the row).
 import type { RxJsonSchema } from 'rxdb/plugins/core';
 import {
   COMPARED_FIELDS,
+  FIELD_TABLES,
+  replicatedJsonProperties,
   type CollectionName,
   type ReplicatedDocument,
   type ReplicatedRepository,
@@ -17,74 +20,44 @@ export type TaskDoc = LocalDoc<ReplicatedTask>;
 export type DocumentDoc = LocalDoc<ReplicatedDocument>;
 
 /** Every replicated field is required; the list is the one the server compares by. */
-function requiredFields(collection: CollectionName) {
+function requiredFields(collection: CollectionName): string[] {
   // `_deleted` is RxDB's own flag, not a schema property; `id` is the server's number.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- RxJsonSchema types `required` per document type
-  return ['id', ...COMPARED_FIELDS[collection].filter((field) => field !== '_deleted')] as any[];
+  return ['id', ...COMPARED_FIELDS[collection].filter((field) => field !== '_deleted')];
 }
 
-const uid = { type: 'string', maxLength: 64 } as const;
-const nullableUid = { type: ['string', 'null'], maxLength: 64 } as const;
-const text = { type: 'string' } as const;
-const time = { type: 'string', maxLength: 40 } as const;
-const nullableTime = { type: ['string', 'null'] } as const;
-const serverId = { type: ['integer', 'null'] } as const;
-const metadata = { type: 'object', additionalProperties: true } as const;
-const int32 = { type: 'integer', minimum: -2_147_483_648, maximum: 2_147_483_647, multipleOf: 1 } as const;
+// A schema's content is part of every replica written with it: RxDB refuses to open a
+// replica whose stored schema differs from the app's at the same version. So a change to a
+// replicated field needs the next version and a migration, and collection-schemas.test.ts
+// holds each version's content to say so.
+function collectionSchema<Doc extends { uid: string }>(
+  collection: CollectionName,
+  version: number,
+  indexes?: string[][],
+): RxJsonSchema<Doc> {
+  const schema = {
+    title: collection,
+    version,
+    primaryKey: 'uid',
+    type: 'object',
+    additionalProperties: false,
+    // Each property's JSON Schema is its field kind's (field-types.ts in the shared package).
+    properties: replicatedJsonProperties(FIELD_TABLES[collection]),
+    required: requiredFields(collection),
+    ...(indexes ? { indexes } : {}),
+  };
+  // The properties come from a field table, which TypeScript cannot tie to `Doc`;
+  // collection-schemas.test.ts checks that they are the document's fields.
+  return schema as unknown as RxJsonSchema<Doc>;
+}
 
-export const repositorySchema: RxJsonSchema<RepositoryDoc> = {
-  title: 'repositories',
-  version: 0,
-  primaryKey: 'uid',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    uid,
-    id: serverId,
-    name: text,
-    url: text,
-    description: text,
-    clone_branch: text,
-    clone_commit_id: text,
-    size_mb: { type: 'number', minimum: 0 },
-    status: { type: 'string', enum: ['pending', 'cloning', 'ready', 'analyzing', 'completed', 'error'] },
-    error_msg: text,
-    metadata,
-    created_at: time,
-    updated_at: time,
-  },
-  required: requiredFields('repositories'),
-};
+export const repositorySchema = collectionSchema<RepositoryDoc>('repositories', 0);
 
-export const taskSchema: RxJsonSchema<TaskDoc> = {
-  title: 'tasks',
-  // 1: `run_after` (a time) became `run_after_uid`, the task that must finish first.
-  version: 1,
-  primaryKey: 'uid',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    uid,
-    id: serverId,
-    repository_uid: uid,
-    doc_uid: nullableUid,
-    writer_name: text,
-    task_type: text,
-    title: text,
-    outline: text,
-    status: { type: 'string', enum: ['pending', 'queued', 'running', 'succeeded', 'failed', 'canceled'] },
-    run_after_uid: nullableUid,
-    error_msg: text,
-    sort_order: int32,
-    started_at: nullableTime,
-    completed_at: nullableTime,
-    metadata,
-    created_at: time,
-    updated_at: time,
-  },
-  required: requiredFields('tasks'),
-  indexes: [['repository_uid', 'sort_order']],
-};
+// 1: `run_after` (a time) became `run_after_uid`, the task that must finish first.
+export const taskSchema = collectionSchema<TaskDoc>('tasks', 1, [['repository_uid', 'sort_order']]);
+
+export const documentSchema = collectionSchema<DocumentDoc>('documents', 0, [
+  ['repository_uid', 'sort_order'],
+]);
 
 /**
  * How a replica written by an older app reaches the current schema, for each version. A
@@ -98,31 +71,4 @@ export const taskMigrations = {
     const { run_after: _time, ...task } = old;
     return { ...task, run_after_uid: null };
   },
-};
-
-export const documentSchema: RxJsonSchema<DocumentDoc> = {
-  title: 'documents',
-  version: 0,
-  primaryKey: 'uid',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    uid,
-    id: serverId,
-    repository_uid: uid,
-    task_uid: nullableUid,
-    title: text,
-    filename: text,
-    content: text,
-    language: text,
-    sort_order: int32,
-    version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
-    is_latest: { type: 'boolean' },
-    replaced_by_uid: nullableUid,
-    metadata,
-    created_at: time,
-    updated_at: time,
-  },
-  required: requiredFields('documents'),
-  indexes: [['repository_uid', 'sort_order']],
 };

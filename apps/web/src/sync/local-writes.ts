@@ -1,7 +1,8 @@
 // The app's writes to the replica: creating, changing and deleting tasks and documents,
 // online or not. Each write is an ordinary RxDB write; replication pushes it when it can.
-// Rows made here get a UUIDv7 uid (time-ordered, unique without the server) and no `id`
-// until the server has seen them.
+// Rows made here get a UUIDv7 uid (time-ordered, unique without the server), no `id` until
+// the server has seen them, and the field tables' defaults for what the caller leaves out.
+import { DOCUMENT_FIELDS, replicatedDefaults, TASK_FIELDS, type FieldTable } from '@wikisync/shared';
 import type { Replica } from './replica';
 import type { DocumentDoc, RepositoryDoc, TaskDoc } from './collection-schemas';
 
@@ -21,31 +22,24 @@ export function newUid(now = Date.now()): string {
 
 const nowIso = () => new Date().toISOString();
 
-export async function createTask(
-  replica: Replica,
-  repository: RepositoryDoc,
-  fields: Partial<Omit<TaskDoc, 'uid' | 'id' | 'repository_uid'>> & { title: string },
-): Promise<TaskDoc> {
+/** A new row of the repository: the table's defaults, a fresh uid, no server id yet. */
+function newRow<Table extends FieldTable>(table: Table, repository: RepositoryDoc) {
   const now = nowIso();
-  const task: TaskDoc = {
+  return {
+    ...replicatedDefaults(table),
     uid: newUid(),
     id: null,
     repository_uid: repository.uid,
-    doc_uid: null,
-    writer_name: '',
-    task_type: '',
-    outline: '',
-    status: 'pending',
-    run_after_uid: null,
-    error_msg: '',
-    sort_order: 0,
-    started_at: null,
-    completed_at: null,
-    metadata: {},
     created_at: now,
     updated_at: now,
-    ...fields,
   };
+}
+
+/** What the caller of a create gives: a title, and any field it does not leave to the defaults. */
+type NewFields<Doc> = Partial<Omit<Doc, 'uid' | 'id' | 'repository_uid'>> & { title: string };
+
+export async function createTask(replica: Replica, repository: RepositoryDoc, fields: NewFields<TaskDoc>) {
+  const task: TaskDoc = { ...newRow(TASK_FIELDS, repository), ...fields };
   await replica.collections.tasks.insert(task);
   return task;
 }
@@ -53,26 +47,9 @@ export async function createTask(
 export async function createDocument(
   replica: Replica,
   repository: RepositoryDoc,
-  fields: Partial<Omit<DocumentDoc, 'uid' | 'id' | 'repository_uid'>> & { title: string },
+  fields: NewFields<DocumentDoc>,
 ): Promise<DocumentDoc> {
-  const now = nowIso();
-  const document: DocumentDoc = {
-    uid: newUid(),
-    id: null,
-    repository_uid: repository.uid,
-    task_uid: null,
-    filename: '',
-    content: '',
-    language: '',
-    sort_order: 0,
-    version: 1,
-    is_latest: true,
-    replaced_by_uid: null,
-    metadata: {},
-    created_at: now,
-    updated_at: now,
-    ...fields,
-  };
+  const document: DocumentDoc = { ...newRow(DOCUMENT_FIELDS, repository), ...fields };
   await replica.collections.documents.insert(document);
   if (document.task_uid) {
     // A new document becomes its task's current document.

@@ -1,36 +1,24 @@
 import { z } from 'zod';
-import { numericIdSchema, shortTextSchema, mediumTextSchema, uidSchema } from '../common.js';
-import { optionalTimeSchema, wireMetadataSchema, wireRepositoryStatusSchema } from './wire-fields.js';
+import { numericIdSchema, shortTextSchema } from '../common.js';
+import { REPOSITORY_FIELDS } from '../model/fields/repository-fields.js';
+import { instanceSyncMessageShape, instanceSyncRowShape } from '../model/fields/zod-shapes.js';
+
+/** The fields of `repository-upsert`, before openDeepWiki's older `branch` is read. */
+export const repositoryUpsertFieldsSchema = z.object({
+  ...instanceSyncMessageShape(REPOSITORY_FIELDS),
+  ...instanceSyncRowShape(REPOSITORY_FIELDS),
+  clone_branch: shortTextSchema.nullish(),
+  /** openDeepWiki's older name for clone_branch. */
+  branch: shortTextSchema.nullish(),
+});
 
 /** `POST /repository-upsert`: `repository_id` is the sender's. Unknown fields are ignored. */
-export const repositoryUpsertRequestSchema = z
-  .object({
-    repository_id: numericIdSchema,
-    uid: uidSchema.optional(),
-    name: shortTextSchema.min(1, 'must not be empty'),
-    url: shortTextSchema.nullish(),
-    description: mediumTextSchema.nullish(),
-    clone_branch: shortTextSchema.nullish(),
-    /** openDeepWiki's older name for clone_branch. */
-    branch: shortTextSchema.nullish(),
-    clone_commit_id: shortTextSchema.nullish(),
-    size_mb: z.number().finite().nonnegative().nullish(),
-    status: wireRepositoryStatusSchema.nullish(),
-    error_msg: mediumTextSchema.nullish(),
-    metadata: wireMetadataSchema,
-    created_at: optionalTimeSchema,
-    updated_at: optionalTimeSchema,
-  })
-  .transform(({ branch, ...rest }) => ({
+export const repositoryUpsertRequestSchema = repositoryUpsertFieldsSchema.transform(
+  ({ branch, ...rest }) => ({
     ...rest,
-    url: rest.url ?? '',
-    description: rest.description ?? '',
-    clone_branch: rest.clone_branch ?? branch ?? '',
-    clone_commit_id: rest.clone_commit_id ?? '',
-    size_mb: rest.size_mb ?? 0,
-    status: rest.status ?? 'ready',
-    error_msg: rest.error_msg ?? '',
-  }));
+    clone_branch: rest.clone_branch ?? branch ?? REPOSITORY_FIELDS.clone_branch.instanceSyncDefault,
+  }),
+);
 export type RepositoryUpsertRequest = z.infer<typeof repositoryUpsertRequestSchema>;
 
 export const repositoryUpsertResponseSchema = z.object({

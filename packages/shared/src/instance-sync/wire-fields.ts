@@ -4,8 +4,6 @@
 // value would corrupt data (ids, enums, text limits).
 import { z } from 'zod';
 import { numericIdSchema, timestampSchema } from '../common.js';
-import { TASK_STATUSES } from '../model/task.js';
-import { REPOSITORY_STATUSES } from '../model/repository.js';
 import { stripOverLimitMetadata } from '../model/metadata-limits.js';
 
 /** A sender's numeric id or none: 0 and null mean "none" (Go's zero value). */
@@ -34,29 +32,19 @@ export const optionalTimeSchema = z
   .optional()
   .transform((value) => (value && !value.startsWith('0001-') ? value : null));
 
-// openDeepWiki writes "completed" and "cancelled" for tasks; they mean our succeeded/canceled.
-const TASK_STATUS_ALIASES: Record<string, (typeof TASK_STATUSES)[number]> = {
-  completed: 'succeeded',
-  success: 'succeeded',
-  done: 'succeeded',
-  cancelled: 'canceled',
-  error: 'failed',
-};
-
-export const wireTaskStatusSchema = z
-  .string()
-  .transform((value) => TASK_STATUS_ALIASES[value] ?? value)
-  .pipe(z.enum(TASK_STATUSES, { message: `must be one of ${TASK_STATUSES.join(', ')}` }));
-
-const REPOSITORY_STATUS_ALIASES: Record<string, (typeof REPOSITORY_STATUSES)[number]> = {
-  failed: 'error',
-  succeeded: 'completed',
-};
-
-export const wireRepositoryStatusSchema = z
-  .string()
-  .transform((value) => REPOSITORY_STATUS_ALIASES[value] ?? value)
-  .pipe(z.enum(REPOSITORY_STATUSES, { message: `must be one of ${REPOSITORY_STATUSES.join(', ')}` }));
+/**
+ * One of `values`, also under the other words a sender uses for them (openDeepWiki writes
+ * "completed" and "cancelled" for tasks; the field tables list each entity's aliases).
+ */
+export function aliasedEnumSchema<const Values extends readonly [string, ...string[]]>(
+  values: Values,
+  aliases: Readonly<Record<string, Values[number]>>,
+) {
+  return z
+    .string()
+    .transform((value) => aliases[value] ?? value)
+    .pipe(z.enum(values, { message: `must be one of ${values.join(', ')}` }));
+}
 
 /** Go sends metadata as a JSON string column; we keep objects, so a string is parsed. */
 function wireMetadataObject(

@@ -1,6 +1,8 @@
 // Which fields replication compares, in one place, so that the server's compare-and-set and
 // the client's conflict handler agree on what "the same document" means.
 import type { CollectionName } from './collection-name.js';
+import { comparedFields } from '../model/fields/field-table.js';
+import { FIELD_TABLES } from '../model/fields/field-tables.js';
 import type { ReplicatedRepository } from './replicated-repository.js';
 import type { ReplicatedTask } from './replicated-task.js';
 import type { ReplicatedDocument } from './replicated-document.js';
@@ -12,59 +14,14 @@ export interface ReplicatedDocByCollection {
   documents: ReplicatedDocument;
 }
 
-/** Every field a client writes, `_deleted` included; `id` is the server's and never compared. */
+/**
+ * Every field a client writes, `_deleted` included; `id` is the server's and never compared.
+ * From the field tables, in their order.
+ */
 export const COMPARED_FIELDS = {
-  repositories: [
-    'uid',
-    'name',
-    'url',
-    'description',
-    'clone_branch',
-    'clone_commit_id',
-    'size_mb',
-    'status',
-    'error_msg',
-    'metadata',
-    'created_at',
-    'updated_at',
-    '_deleted',
-  ],
-  tasks: [
-    'uid',
-    'repository_uid',
-    'doc_uid',
-    'writer_name',
-    'task_type',
-    'title',
-    'outline',
-    'status',
-    'run_after_uid',
-    'error_msg',
-    'sort_order',
-    'started_at',
-    'completed_at',
-    'metadata',
-    'created_at',
-    'updated_at',
-    '_deleted',
-  ],
-  documents: [
-    'uid',
-    'repository_uid',
-    'task_uid',
-    'title',
-    'filename',
-    'content',
-    'language',
-    'sort_order',
-    'version',
-    'is_latest',
-    'replaced_by_uid',
-    'metadata',
-    'created_at',
-    'updated_at',
-    '_deleted',
-  ],
+  repositories: comparedFields(FIELD_TABLES.repositories),
+  tasks: comparedFields(FIELD_TABLES.tasks),
+  documents: comparedFields(FIELD_TABLES.documents),
 } as const satisfies { [C in CollectionName]: readonly (keyof ReplicatedDocByCollection[C])[] };
 
 /**

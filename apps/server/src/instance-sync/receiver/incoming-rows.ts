@@ -1,28 +1,31 @@
 // Wire rows (ours or openDeepWiki's, already checked by the shared schemas) as the rows
 // row-apply.ts writes: the table's columns, the sender's id, uid, tombstone and times.
 import type { WireDocumentFields, WireTaskFields } from '@wikisync/shared';
-import type { IncomingRow } from './row-stage.js';
+import { DOCUMENT_TABLE, TASK_TABLE, type IncomingRow, type TableSpec } from './row-stage.js';
 
-export function incomingTask(remoteId: number | null, row: WireTaskFields): IncomingRow {
+/** A value field's column has the field's name on the wire; resolved columns are given. */
+function incomingRow(
+  spec: TableSpec,
+  remoteId: number | null,
+  row: WireTaskFields | WireDocumentFields,
+  resolved: Record<string, unknown>,
+): IncomingRow {
+  const fields = row as Record<string, unknown>;
+  const values: Record<string, unknown> = {};
+  for (const column of spec.columns)
+    values[column.name] = column.resolved ? resolved[column.name] : fields[column.name];
   return {
     remoteId,
     uid: row.uid,
     deleted: row.deleted,
-    values: {
-      writer_name: row.writer_name,
-      task_type: row.task_type,
-      title: row.title,
-      outline: row.outline,
-      status: row.status,
-      error_msg: row.error_msg,
-      sort_order: row.sort_order,
-      started_at: row.started_at,
-      completed_at: row.completed_at,
-      metadata: row.metadata,
-    },
+    values,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+export function incomingTask(remoteId: number | null, row: WireTaskFields): IncomingRow {
+  return incomingRow(TASK_TABLE, remoteId, row, {});
 }
 
 export function incomingDocument(
@@ -30,22 +33,5 @@ export function incomingDocument(
   row: WireDocumentFields,
   localTaskId: number | null,
 ): IncomingRow {
-  return {
-    remoteId,
-    uid: row.uid,
-    deleted: row.deleted,
-    values: {
-      task_id: localTaskId,
-      title: row.title,
-      filename: row.filename,
-      content: row.content,
-      language: row.language,
-      sort_order: row.sort_order,
-      version: row.version,
-      is_latest: row.is_latest,
-      metadata: row.metadata,
-    },
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return incomingRow(DOCUMENT_TABLE, remoteId, row, { task_id: localTaskId });
 }

@@ -3,9 +3,10 @@
 // endpoints are in row-calls.ts, `batch-upsert` in batch-receiver.ts. Every id a peer sends
 // is looked up through the peer's own mapping (see id-map.ts), so a row that only shares a
 // number with the peer's id is never touched.
-import { safeHttpUrlOrEmpty, type RepositoryUpsertRequest } from '@wikisync/shared';
+import { REPOSITORY_FIELDS, safeHttpUrlOrEmpty, type RepositoryUpsertRequest } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
+import { instanceSyncValueColumns } from '../../db/field-rows.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { isMappedLocal, lookupMapped, saveMappings } from '../wire/id-map.js';
 import { tombstoneRepositoryContents } from '../../repositories/repository-tombstones.js';
@@ -16,17 +17,10 @@ import {
   type SyncCaller,
 } from '../peer-auth/sync-caller.js';
 
-const REPOSITORY_FIELDS = [
-  'name',
-  'url',
-  'description',
-  'clone_branch',
-  'clone_commit_id',
-  'size_mb',
-  'status',
-  'error_msg',
-  'metadata',
-] as const;
+/** The columns a peer's `repository-upsert` sets, under their wire names. */
+const UPSERT_COLUMNS = instanceSyncValueColumns(REPOSITORY_FIELDS) as (keyof RepositoryUpsertRequest)[];
+/** `$first, $first+1, …`: one placeholder per upserted column, after the statement's own. */
+const upsertPlaceholders = (first: number) => UPSERT_COLUMNS.map((_, index) => `$${index + first}`);
 
 /**
  * Whether this peer may take over our repository `localId`, which it names by uid but did not
@@ -83,16 +77,16 @@ export async function upsertRepository(
     }
     const url = safeHttpUrlOrEmpty(input.url);
     const url_emptied = url !== input.url;
-    const values = REPOSITORY_FIELDS.map((field) => (field === 'url' ? url : input[field]));
+    const values = UPSERT_COLUMNS.map((field) => (field === 'url' ? url : input[field]));
     if (localId === undefined) {
       requireAnyRepository(caller);
       const taken = input.uid ? await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [input.uid]) : [];
       const uid = input.uid && taken.length === 0 ? input.uid : randomUid();
       const rows = await tx.query<{ id: number }>(
-        `INSERT INTO repositories (uid, ${REPOSITORY_FIELDS.join(', ')}, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()), COALESCE($12::timestamptz, now()))
+        `INSERT INTO repositories (uid, created_at, updated_at, ${UPSERT_COLUMNS.join(', ')})
+         VALUES ($1, COALESCE($2::timestamptz, now()), COALESCE($3::timestamptz, now()), ${upsertPlaceholders(4).join(', ')})
          RETURNING id`,
-        [uid, ...values, input.created_at, input.updated_at],
+        [uid, input.created_at, input.updated_at, ...values],
       );
       const createdId = Number(rows[0]!.id);
       await saveMappings(tx, caller.peerKey, 'repository', [
@@ -101,13 +95,14 @@ export async function upsertRepository(
       return { repository_id: createdId, name: input.name, result: 'created', url_emptied };
     }
     requireRepository(caller, localId);
+    const placeholders = upsertPlaceholders(3);
     const changed = await tx.query(
-      `UPDATE repositories SET ${REPOSITORY_FIELDS.map((field, index) => `${field} = $${index + 2}`).join(', ')},
-              deleted = false, updated_at = COALESCE($11::timestamptz, now())
-        WHERE id = $1 AND ((${REPOSITORY_FIELDS.join(', ')}) IS DISTINCT FROM (${REPOSITORY_FIELDS.map((_, index) => `$${index + 2}`).join(', ')})
-              OR deleted OR ($11::timestamptz IS NOT NULL AND updated_at IS DISTINCT FROM $11::timestamptz))
+      `UPDATE repositories SET ${UPSERT_COLUMNS.map((field, index) => `${field} = ${placeholders[index]}`).join(', ')},
+              deleted = false, updated_at = COALESCE($2::timestamptz, now())
+        WHERE id = $1 AND ((${UPSERT_COLUMNS.join(', ')}) IS DISTINCT FROM (${placeholders.join(', ')})
+              OR deleted OR ($2::timestamptz IS NOT NULL AND updated_at IS DISTINCT FROM $2::timestamptz))
         RETURNING id`,
-      [localId, ...values, input.updated_at],
+      [localId, input.updated_at, ...values],
     );
     return {
       repository_id: localId,

@@ -3,13 +3,16 @@
 // which columns a synced task or document has. Staging needs no version lock, so a batch
 // receiver stages its megabytes before taking it, and the writes under the lock (row-apply.ts)
 // only read the stage (the lock serialises every writer; parsing JSON while holding it made
-// the receiver's writes the bottleneck of a push).
+// the receiver's writes the bottleneck of a push). Which columns a synced task or document
+// has comes from the field tables (packages/shared/src/model/fields).
+import { columnOf, DOCUMENT_FIELDS, fieldEntries, TASK_FIELDS, type FieldTable } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
+import { isInstanceSyncValue, sqlTypeOf, type SqlType } from '../../db/field-rows.js';
 import type { SyncEntity } from '../wire/id-map.js';
 
 export interface ColumnSpec {
   name: string;
-  type: 'text' | 'integer' | 'bigint' | 'boolean' | 'double precision' | 'timestamptz' | 'jsonb';
+  type: SqlType;
   /**
    * Known only under the lock (resolved through a mapping, like a document's task): not
    * staged, it travels with the write instead.
@@ -25,37 +28,27 @@ export interface TableSpec {
   columns: readonly ColumnSpec[];
 }
 
-export const TASK_TABLE: TableSpec = {
-  table: 'tasks',
-  entity: 'task',
-  columns: [
-    { name: 'writer_name', type: 'text' },
-    { name: 'task_type', type: 'text' },
-    { name: 'title', type: 'text' },
-    { name: 'outline', type: 'text' },
-    { name: 'status', type: 'text' },
-    { name: 'error_msg', type: 'text' },
-    { name: 'sort_order', type: 'integer' },
-    { name: 'started_at', type: 'timestamptz' },
-    { name: 'completed_at', type: 'timestamptz' },
-    { name: 'metadata', type: 'jsonb' },
-  ],
-};
+/**
+ * The columns a peer's row fills, in table order: its value fields, and the references the
+ * receiver resolves under the lock (a document's task). The repository is the one the rows
+ * are applied to.
+ */
+function columnsOf(table: FieldTable, large: readonly string[] = []): ColumnSpec[] {
+  return fieldEntries(table).flatMap(([field, spec]): ColumnSpec[] => {
+    const column = { name: columnOf(field, spec), type: sqlTypeOf(spec) };
+    if (spec.references?.by === 'id' && spec.references.entity !== 'repositories')
+      return [{ ...column, resolved: true }];
+    if (!isInstanceSyncValue(field, spec)) return [];
+    return [large.includes(column.name) ? { ...column, large: true } : column];
+  });
+}
+
+export const TASK_TABLE: TableSpec = { table: 'tasks', entity: 'task', columns: columnsOf(TASK_FIELDS) };
 
 export const DOCUMENT_TABLE: TableSpec = {
   table: 'documents',
   entity: 'document',
-  columns: [
-    { name: 'task_id', type: 'bigint', resolved: true },
-    { name: 'title', type: 'text' },
-    { name: 'filename', type: 'text' },
-    { name: 'content', type: 'text', large: true },
-    { name: 'language', type: 'text' },
-    { name: 'sort_order', type: 'integer' },
-    { name: 'version', type: 'integer' },
-    { name: 'is_latest', type: 'boolean' },
-    { name: 'metadata', type: 'jsonb' },
-  ],
+  columns: columnsOf(DOCUMENT_FIELDS, ['content']),
 };
 
 /** One incoming row: the peer's id (null when the peer sent none), its uid and values. */

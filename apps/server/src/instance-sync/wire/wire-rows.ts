@@ -1,84 +1,30 @@
-// Our database rows as wire rows (incoming ones become rows in receiver/incoming-rows.ts).
-// Field names on the wire are PROTOCOL.md's. Outgoing ids are JSON numbers with 0 for "none",
-// and times are RFC 3339 or null, never "": openDeepWiki's Go decoder refuses "" for a time and
-// anything but a number for an id.
-import { isoTime, isoTimeOrNull } from '../../db/row.js';
+// Our database rows as wire rows (incoming ones become rows in receiver/incoming-rows.ts),
+// with the fields and names of the field tables (packages/shared/src/model/fields), which are
+// PROTOCOL.md's. Outgoing ids are JSON numbers with 0 for "none", and times are RFC 3339 or
+// null, never "": openDeepWiki's Go decoder refuses "" for a time and anything but a number
+// for an id (db/field-rows.ts).
+import { DOCUMENT_FIELDS, REPOSITORY_FIELDS, TASK_FIELDS } from '@wikisync/shared';
+import { readColumns, rowToWire } from '../../db/field-rows.js';
 import type { TaskUsage } from '../../tasks/task-usage-store.js';
 
-/** Columns read for export: the wire fields plus uid and the tombstone flag. */
-export const EXPORT_TASK_COLUMNS =
-  'id, uid, repository_id, doc_id, writer_name, task_type, title, outline, status, run_after_id, error_msg, sort_order, started_at, completed_at, metadata, created_at, updated_at, deleted, server_version';
-export const EXPORT_DOCUMENT_COLUMNS =
-  'id, uid, repository_id, task_id, title, filename, content, language, sort_order, version, is_latest, replaced_by, metadata, created_at, updated_at, deleted, server_version';
+/** Columns read for export: the wire fields (from `task_rows` and `document_rows`) and the row's version. */
+export const EXPORT_TASK_COLUMNS = [...readColumns(TASK_FIELDS, 'instanceSync'), 'server_version'].join(', ');
+export const EXPORT_DOCUMENT_COLUMNS = [
+  ...readColumns(DOCUMENT_FIELDS, 'instanceSync'),
+  'server_version',
+].join(', ');
 
 export type WireRow = Record<string, unknown>;
 
-/** A reference as openDeepWiki's wire has it: the id, or 0 for none. */
-export function idOrZero(value: unknown): number {
-  return value === null || value === undefined ? 0 : Number(value);
-}
+export const taskWireRow = (row: Record<string, unknown>): WireRow =>
+  rowToWire(TASK_FIELDS, 'instanceSync', row);
 
-export function taskWireRow(row: Record<string, unknown>): WireRow {
-  return {
-    task_id: Number(row.id),
-    uid: row.uid,
-    repository_id: Number(row.repository_id),
-    doc_id: idOrZero(row.doc_id),
-    writer_name: row.writer_name,
-    task_type: row.task_type,
-    title: row.title,
-    outline: row.outline,
-    status: row.status,
-    run_after: idOrZero(row.run_after_id),
-    error_msg: row.error_msg,
-    sort_order: Number(row.sort_order),
-    started_at: isoTimeOrNull(row.started_at),
-    completed_at: isoTimeOrNull(row.completed_at),
-    metadata: row.metadata ?? {},
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-    deleted: Boolean(row.deleted),
-  };
-}
+export const documentWireRow = (row: Record<string, unknown>): WireRow =>
+  rowToWire(DOCUMENT_FIELDS, 'instanceSync', row);
 
-export function documentWireRow(row: Record<string, unknown>): WireRow {
-  return {
-    document_id: Number(row.id),
-    uid: row.uid,
-    repository_id: Number(row.repository_id),
-    task_id: idOrZero(row.task_id),
-    title: row.title,
-    filename: row.filename,
-    content: row.content,
-    language: row.language,
-    sort_order: Number(row.sort_order),
-    version: Number(row.version),
-    is_latest: Boolean(row.is_latest),
-    replaced_by: idOrZero(row.replaced_by),
-    metadata: row.metadata ?? {},
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-    deleted: Boolean(row.deleted),
-  };
-}
-
-export function repositoryWireRow(row: Record<string, unknown>): WireRow {
-  return {
-    repository_id: Number(row.id),
-    uid: row.uid,
-    name: row.name,
-    url: row.url,
-    description: row.description,
-    clone_branch: row.clone_branch,
-    clone_commit_id: row.clone_commit_id,
-    size_mb: Number(row.size_mb),
-    status: row.status,
-    error_msg: row.error_msg,
-    metadata: row.metadata ?? {},
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-  };
-}
+/** A repository read with REPOSITORY_COLUMNS, as `repository-upsert` and `pull-export` carry it. */
+export const repositoryWireRow = (row: Record<string, unknown>): WireRow =>
+  rowToWire(REPOSITORY_FIELDS, 'instanceSync', row);
 
 /** A usage as `pull-export` and `task-usage-create` carry it; `task_id` is the sender's. */
 export function usageWireRow(taskId: number, usage: TaskUsage & { id?: number }): WireRow {

@@ -1,0 +1,146 @@
+// The field tables of the shared package (model/fields) as SQL: which columns each wire reads
+// and writes, and how a database row becomes the entity on each wire. The stores, replication
+// and instance sync take their column lists from here, so a field added to a table reaches
+// every statement. Column names come only from the tables, never from a request.
+import {
+  columnOf,
+  fieldEntries,
+  instanceSyncPlace,
+  replicatedName,
+  type FieldSpec,
+  type FieldTable,
+} from '@wikisync/shared';
+import { isoTime, isoTimeOrNull, numberOrNull } from './row.js';
+
+/**
+ * The wires a row is read for: references are numeric ids on REST, uids in replication and
+ * ids with 0 for none on instance sync (openDeepWiki's Go decoder takes nothing else).
+ */
+export type RowWire = 'rest' | 'replication' | 'instanceSync';
+
+const onWire = (wire: RowWire) => (field: string, spec: FieldSpec) =>
+  wire === 'rest'
+    ? spec.rest !== undefined
+    : wire === 'replication'
+      ? spec.replication !== undefined
+      : spec.instanceSync !== undefined;
+
+/**
+ * The columns the REST and instance-sync wires read, under the field's name: tasks and
+ * documents are read from their views (`task_rows`, `document_rows`), which add the numeric
+ * ids of the pointers kept by uid.
+ */
+export function readColumns(table: FieldTable, wire: Exclude<RowWire, 'replication'>): string[] {
+  return fieldEntries(table).flatMap(([field, spec]) => (onWire(wire)(field, spec) ? [field] : []));
+}
+
+/**
+ * What a REST store needs of its entity's table: the columns it reads (`columns`), writes on
+ * create and on update, and its rows as the API answers them.
+ */
+export function restStoreColumns<Entity>(table: FieldTable) {
+  return {
+    columns: readColumns(table, 'rest').join(', '),
+    create: restWriteColumns(table, 'create'),
+    update: restWriteColumns(table, 'update'),
+    fromRow: (row: Record<string, unknown>) => rowToWire(table, 'rest', row) as Entity,
+  };
+}
+
+/** The columns REST writes on create (`create` and `write` fields) or on update (`write` only). */
+export function restWriteColumns(table: FieldTable, on: 'create' | 'update'): string[] {
+  return fieldEntries(table).flatMap(([field, spec]) =>
+    spec.rest === 'write' || (on === 'create' && spec.rest === 'create') ? [columnOf(field, spec)] : [],
+  );
+}
+
+/**
+ * The value fields a peer sends in each row, which are stored as they arrive: not ids,
+ * references, stamps or tombstones, which every receiver resolves in its own way.
+ */
+export function isInstanceSyncValue(field: string, spec: FieldSpec): boolean {
+  return spec.type.role === 'value' && instanceSyncPlace(field, spec)?.in === 'row';
+}
+
+export function instanceSyncValueColumns(table: FieldTable): string[] {
+  return fieldEntries(table).flatMap(([field, spec]) =>
+    isInstanceSyncValue(field, spec) ? [columnOf(field, spec)] : [],
+  );
+}
+
+/** Column types of the instance-sync stage (receiver/row-stage.ts). */
+export type SqlType =
+  'text' | 'integer' | 'bigint' | 'boolean' | 'double precision' | 'timestamptz' | 'jsonb';
+
+export function sqlTypeOf(spec: FieldSpec): SqlType {
+  switch (spec.type.name) {
+    case 'id':
+      return 'bigint';
+    case 'reference':
+      return spec.references?.by === 'uid' ? 'text' : 'bigint';
+    case 'integer':
+      return 'integer';
+    case 'number':
+      return 'double precision';
+    case 'boolean':
+    case 'tombstone':
+      return 'boolean';
+    case 'time':
+      return 'timestamptz';
+    case 'json':
+      return 'jsonb';
+    default:
+      return 'text';
+  }
+}
+
+const stringOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+/** A reference as openDeepWiki's wire has it: the id, or 0 for none. */
+const idOrZero = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
+
+/** One column's value as the wire carries it. */
+function wireValue(spec: FieldSpec, wire: RowWire, value: unknown): unknown {
+  switch (spec.type.name) {
+    case 'reference':
+      if (wire === 'replication') return spec.nullable ? stringOrNull(value) : String(value);
+      if (wire === 'instanceSync' && spec.nullable) return idOrZero(value);
+      return spec.nullable ? numberOrNull(value) : Number(value);
+    case 'id':
+    case 'integer':
+    case 'number':
+      return Number(value);
+    case 'boolean':
+    case 'tombstone':
+      return Boolean(value);
+    case 'time':
+      return spec.nullable ? isoTimeOrNull(value) : isoTime(value);
+    case 'json':
+      return value ?? {};
+    default:
+      return String(value);
+  }
+}
+
+/**
+ * The entity on `wire` from a row read with that wire's columns (`readColumns`, or a
+ * replication select, which names an owner by its replicated name).
+ */
+export function rowToWire(
+  table: FieldTable,
+  wire: RowWire,
+  row: Record<string, unknown>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [field, spec] of fieldEntries(table)) {
+    if (!onWire(wire)(field, spec)) continue;
+    if (wire === 'rest') result[field] = wireValue(spec, wire, row[field]);
+    else if (wire === 'instanceSync')
+      result[instanceSyncPlace(field, spec)!.name] = wireValue(spec, wire, row[field]);
+    else {
+      const name = replicatedName(field, spec)!;
+      const column = spec.references?.by === 'id' ? name : columnOf(field, spec);
+      result[name] = wireValue(spec, wire, row[column]);
+    }
+  }
+  return result;
+}
