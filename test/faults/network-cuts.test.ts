@@ -6,19 +6,10 @@
 // replica, the receiver holding exactly the source's rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
 import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
 import { api } from '../support/api.js';
 import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import {
-  contents,
-  local,
-  openClient,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from '../replication/sync-client.js';
+import { contents, local, useSyncServer, waitUntil } from '../support/sync-client.js';
 import { startChaosProxy } from './chaos-proxy.js';
 import { recordFigures, repositorySnapshot, seedLarge, sleep, SOAK, waitSession } from './fault-kit.js';
 
@@ -34,21 +25,13 @@ describe(`network cuts and delays on ${kind}`, () => {
   afterAll(() => recordFigures(`network-cuts-${kind}`, figures));
 
   describe('replication clients behind a faulty network', () => {
-    let server: SyncServer;
-    let clients: Client[] = [];
-    beforeAll(async () => {
-      server = await startSyncServer(kind);
-    });
-    afterAll(async () => {
-      await Promise.all(clients.map((client) => client.close()));
-      await server?.close();
-    });
+    const server = useSyncServer(kind, { per: 'block' });
 
     it('resumes and converges with no lost write', async () => {
       const proxy = await startChaosProxy(Number(new URL(server.url).port), { maxDelayMs: 25 });
-      const faulty = await Promise.all([1, 2].map(() => openClient(proxy.url, TEST_ADMIN_TOKEN)));
-      const control = await openClient(server.url, TEST_ADMIN_TOKEN);
-      clients = [...faulty, control];
+      const faulty = await Promise.all([1, 2].map(() => server.open({ url: proxy.url })));
+      const control = await server.open();
+      const clients = [...faulty, control];
 
       proxy.startCutting({ minMs: 100, maxMs: 400, limit: CUTS });
       const written = new Map<string, string>();
