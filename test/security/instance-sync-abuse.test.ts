@@ -6,35 +6,23 @@
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_HEADERS } from '@wikisync/shared';
 import { jsonOf, listen } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { signRequest } from '../../apps/server/src/instance-sync/peer-auth/request-signing.js';
-import {
-  callPeer as call,
-  createPeerTokenOn,
-  runSync,
-  saveTarget,
-  seedRepository,
-  startPeer,
-  type Peer,
-  type SeededRepository,
-} from '../../apps/server/src/testing/peer-test-kit.js';
+import { callPeer as call, createPeerTokenOn, runSync } from '../../apps/server/src/testing/peer-test-kit.js';
+import { saveTarget, seedRepository, usePeers } from '../../apps/server/src/testing/peer-test-kit.js';
+import type { SeededRepository } from '../../apps/server/src/testing/peer-test-kit.js';
 
 describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
+  const [a, b] = usePeers(kind, { maxResponseBytes: 64 * 1024 }, {});
   let one: SeededRepository;
   let two: SeededRepository;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind, { maxResponseBytes: 64 * 1024 }), startPeer(kind)]);
     one = await seedRepository(a.t.database.db, 'repo-one', 2, 1);
     two = await seedRepository(a.t.database.db, 'repo-two', 2, 1);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
   });
 
   it('keeps a repository-1 initiate token away from repository 2: sessions, cancel, schedules, targets, remote lists', async () => {

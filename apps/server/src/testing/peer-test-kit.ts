@@ -1,5 +1,6 @@
 // Test helpers for instance sync: real servers on loopback ports over real test databases,
 // and a quick way to fill a repository with tasks and documents.
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../config.js';
 import { type Database, writeTransaction } from '../db/database.js';
 import type { DatabaseKind } from '../db/database.js';
@@ -48,6 +49,50 @@ export async function startPeer(
       await t.close();
     },
   };
+}
+
+/**
+ * Registers the hooks that start one peer per entry of `syncs` (its sync settings) for the
+ * describe block that calls it: all at once before the block's tests, closed after them.
+ * Each handle reads its running peer, so hooks and tests use it as they would a `Peer`.
+ */
+export function usePeers<const Syncs extends readonly Partial<Config['sync']>[]>(
+  kind: DatabaseKind,
+  ...syncs: Syncs
+): { [Index in keyof Syncs]: Peer } {
+  let running: Peer[] = [];
+  beforeAll(async () => {
+    running = await Promise.all(syncs.map((sync) => startPeer(kind, sync)));
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((peer) => peer.close()));
+    running = [];
+  });
+  const handles = syncs.map((_, index): Peer => {
+    const peer = () => {
+      const started = running[index];
+      if (!started) throw new Error('a peer runs only in the hooks and tests of its describe block');
+      return started;
+    };
+    return {
+      get t() {
+        return peer().t;
+      },
+      get sync() {
+        return peer().sync;
+      },
+      get base() {
+        return peer().base;
+      },
+      close: () => peer().close(),
+    };
+  });
+  return handles as { [Index in keyof Syncs]: Peer };
+}
+
+/** Saves `to` as a target of `from` with a fresh peer token of `to`; returns the target's id. */
+export async function linkPeers(from: Peer, to: Peer): Promise<number> {
+  return saveTarget(from, to.base, { token: await createPeerTokenOn(to) });
 }
 
 /** Saves `base` as a target of `peer` (as an operator would) and returns its id. */
