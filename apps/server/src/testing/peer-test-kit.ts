@@ -95,6 +95,25 @@ export async function linkPeers(from: Peer, to: Peer): Promise<number> {
   return saveTarget(from, to.base, { token: await createPeerTokenOn(to) });
 }
 
+/**
+ * Serves `fetch` (a stand-in for another server, usually a Hono app on /api/sync/*) on a
+ * loopback port, saves it as a target of `peer` and runs `use` with its base URL and target
+ * id; the stand-in is closed afterwards, whatever `use` does.
+ */
+export async function withStandInTarget(
+  peer: Peer,
+  fetch: (request: Request) => Response | Promise<Response>,
+  use: (base: string, targetId: number) => Promise<void>,
+): Promise<void> {
+  const server = await listen(fetch);
+  try {
+    const base = `${server.url}/api/sync`;
+    await use(base, await saveTarget(peer, base));
+  } finally {
+    await server.close();
+  }
+}
+
 /** Saves `base` as a target of `peer` (as an operator would) and returns its id. */
 export async function saveTarget(
   peer: Peer,
@@ -149,6 +168,37 @@ export async function seedRepository(
       documentIds: documentRows.map((row) => Number(row.id)).sort((a, b) => a - b),
     };
   });
+}
+
+/**
+ * Seeds a repository (see `seedRepository`) on `peer` before the tests of the describe block
+ * that calls it; the handle reads the seeded repository's ids in hooks and tests.
+ */
+export function useSeededRepository(
+  peer: Peer,
+  name: string,
+  tasks: number,
+  documentsPerTask = 1,
+): SeededRepository {
+  let seeded: SeededRepository | undefined;
+  beforeAll(async () => {
+    seeded = await seedRepository(peer.t.database.db, name, tasks, documentsPerTask);
+  });
+  const read = () => {
+    if (!seeded) throw new Error(`repository ${name} is seeded only for the tests of its describe block`);
+    return seeded;
+  };
+  return {
+    get id() {
+      return read().id;
+    },
+    get taskIds() {
+      return read().taskIds;
+    },
+    get documentIds() {
+      return read().documentIds;
+    },
+  };
 }
 
 /** Starts a sync through the HTTP API and waits until its session has ended. */

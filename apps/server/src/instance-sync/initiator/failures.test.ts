@@ -6,14 +6,8 @@ import { createApp } from '../../app.js';
 import { jsonOf, listen } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { instanceSyncOf } from '../index.js';
-import {
-  createPeerTokenOn,
-  runSync,
-  saveTarget,
-  seedRepository,
-  usePeers,
-} from '../../testing/peer-test-kit.js';
-import type { SeededRepository } from '../../testing/peer-test-kit.js';
+import { createPeerTokenOn, runSync, saveTarget, seedRepository } from '../../testing/peer-test-kit.js';
+import { usePeers, useSeededRepository, withStandInTarget } from '../../testing/peer-test-kit.js';
 
 /** A proxy in front of `upstream` that hides our capabilities (forcing the per-call flow) and can slow every call. */
 async function perCallProxy(upstream: string, delayMs: () => number) {
@@ -49,11 +43,10 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Pro
 
 describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
   const [a, b] = usePeers(kind, {}, {});
-  let repo: SeededRepository;
+  const repo = useSeededRepository(a, 'gamma', 12);
   let token: string;
 
   beforeAll(async () => {
-    repo = await seedRepository(a.t.database.db, 'gamma', 12, 1);
     token = await createPeerTokenOn(b);
   });
 
@@ -95,10 +88,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
         });
       return c.json({ code: 'OK', data: body });
     });
-    const server = await listen(receiver.fetch);
-    try {
-      const base = `${server.url}/api/sync`;
-      await saveTarget(a, base);
+    await withStandInTarget(a, receiver.fetch, async (base) => {
       const { session } = await runSync(a, '/api/sync', { target_server: base, repository_id: repo.id });
       expect(session).toMatchObject({
         status: 'completed',
@@ -114,9 +104,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
       expect(failed[0]).toMatchObject({ entity: 'document', title: 'Task 3 doc 1' });
       expect(failed[0].error).toMatch(/answered 500 .*disk full/);
       expect([...attempts.values()]).toEqual([3]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('fails the session with a message naming an unreachable target and the cause', async () => {

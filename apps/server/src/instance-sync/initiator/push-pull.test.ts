@@ -4,25 +4,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../db/database.js';
 import { jsonOf } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
-import {
-  linkPeers,
-  repositoryContent,
-  runSync,
-  seedRepository,
-  usePeers,
-} from '../../testing/peer-test-kit.js';
-import type { SeededRepository } from '../../testing/peer-test-kit.js';
+import { linkPeers, repositoryContent, runSync, seedRepository } from '../../testing/peer-test-kit.js';
+import { usePeers, useSeededRepository } from '../../testing/peer-test-kit.js';
 
 describe.each(testDatabaseKinds())('instance sync between two servers on %s', (kind) => {
   const [a, b] = usePeers(kind, {}, {});
-  let repo: SeededRepository;
-  let bOwn: SeededRepository;
+  // B has a repository of its own first, so A's ids collide with B's numbers.
+  const bOwn = useSeededRepository(b, 'b-own', 3);
+  const repo = useSeededRepository(a, 'alpha', 20, 2);
   let remoteRepositoryId: number;
 
   beforeAll(async () => {
-    // B has a repository of its own first, so A's ids collide with B's numbers.
-    bOwn = await seedRepository(b.t.database.db, 'b-own', 3, 1);
-    repo = await seedRepository(a.t.database.db, 'alpha', 20, 2);
     await linkPeers(a, b);
     // Document versions: the first document of task 1 was replaced by the second.
     await writeTransaction(a.t.database.db, (tx) =>

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { checkCron } from './schedule-store.js';
-import { linkPeers, seedRepository, usePeers, type SeededRepository } from '../../testing/peer-test-kit.js';
+import { linkPeers, seedRepository, usePeers, useSeededRepository } from '../../testing/peer-test-kit.js';
 
 describe('cron expressions', () => {
   it('accepts 5-field expressions and refuses bad ones and anything more often than a minute', () => {
@@ -17,11 +17,10 @@ describe('cron expressions', () => {
 
 describe.each(testDatabaseKinds())('scheduled sync on %s', (kind) => {
   const [a, b] = usePeers(kind, { schedulerEnabled: true }, {});
-  let repo: SeededRepository;
+  const repo = useSeededRepository(a, 'scheduled', 4);
   let targetId: number;
 
   beforeAll(async () => {
-    repo = await seedRepository(a.t.database.db, 'scheduled', 4, 1);
     targetId = await linkPeers(a, b);
   });
 
