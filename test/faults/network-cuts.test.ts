@@ -6,7 +6,7 @@
 // replica, the receiver holding exactly the source's rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { api } from '../support/api.js';
 import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { contents, local, useSyncServer, waitUntil } from '../support/sync-client.js';

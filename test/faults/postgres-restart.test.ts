@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
 import type { Database } from '../../apps/server/src/db/database.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { api } from '../support/api.js';
 import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { recordFigures, repositorySnapshot, seedLarge, sleep, SOAK, waitSession } from './fault-kit.js';

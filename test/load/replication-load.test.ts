@@ -7,7 +7,7 @@
 // Short variant here; `pnpm test:soak` runs 100 clients for 60 s (LOAD_CLIENTS, LOAD_SECONDS).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { api } from '../support/api.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import {

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { jsonOf } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { ConflictMovedError } from '../../apps/web/src/sync/errors.js';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
 import { contents, local, useSyncServer, waitUntil, type Client } from '../support/sync-client.js';

@@ -2,7 +2,7 @@
 // (through the change stream), in all three collections, including deletes.
 import { describe, expect, it } from 'vitest';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { contents, local, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 
 describe.each(testDatabaseKinds())('two RxDB clients on %s', (kind) => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { jsonOf } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
 import { toWireDoc } from '../../apps/web/src/sync/resolve-recorded-conflict.js';
 import { openClient, useSyncServer, waitUntil, type Client } from '../support/sync-client.js';

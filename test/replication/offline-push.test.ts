@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { contents, local, startProxy, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 
 describe.each(testDatabaseKinds())('offline edits on %s', (kind) => {

@@ -11,7 +11,7 @@ import {
   spawnServer,
   type ServerChild,
 } from '../../apps/server/src/testing/server-process.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { contents, local, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

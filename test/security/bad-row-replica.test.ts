@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import type { ReplicatedDoc } from '@wikisync/shared';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { contents, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 
 const nestedJson = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_MAX_BYTES, METADATA_MAX_DEPTH } from '@wikisync/shared';
 import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 /** `{"a":{"a":…{}}}` with `levels` objects, built as text: a deep object would overflow here. */
 const nestedJson = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
 import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc } from '@wikisync/shared/testing';
 
 describe.each(testDatabaseKinds())('conflict-log bounds on %s', (kind) => {
   let t: TestApp;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicatedDoc } from '@wikisync/shared';
 import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 describe.each(testDatabaseKinds())('cross-repository references on %s', (kind) => {
   let t: TestApp;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
 import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 const MADE_UP_ID = 987_654;
 const MADE_UP_UID = 'made-up-uid-0001';

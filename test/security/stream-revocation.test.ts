@@ -7,7 +7,7 @@ import { createToken, createUser, grantAccess, revokeToken } from '../../apps/se
 import { TOKEN_CHECK_MS } from '../../apps/server/src/replication/change-hub.js';
 import { listen, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 /** Reads an SSE response until it ends; `ended` resolves when the server closes it. */
 function readStream(response: Response) {

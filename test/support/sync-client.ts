@@ -10,7 +10,13 @@ import { RxDBDevModePlugin } from 'rxdb/plugins/dev-mode';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import type { DatabaseKind } from '../../apps/server/src/db/database.js';
-import { listen, startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import {
+  listen,
+  startTestApp,
+  TEST_ADMIN_TOKEN,
+  type TestApp,
+} from '../../apps/server/src/testing/test-app.js';
+import { blockHandle } from '../../apps/server/src/testing/block-handle.js';
 import { createReplica, type Replica } from '../../apps/web/src/sync/replica.js';
 import {
   startReplication,
@@ -108,10 +114,6 @@ export interface SyncStage {
 export function useSyncServer(kind: DatabaseKind, options: { per?: 'test' | 'block' } = {}): SyncStage {
   let server: SyncServer | undefined;
   let clients: Client[] = [];
-  const running = () => {
-    if (!server) throw new Error('the sync server runs only in the hooks and tests of its describe block');
-    return server;
-  };
   const start = async () => {
     server = await startSyncServer(kind);
   };
@@ -134,19 +136,14 @@ export function useSyncServer(kind: DatabaseKind, options: { per?: 'test' | 'blo
       await stop();
     });
   }
-  return {
-    get app() {
-      return running().app;
-    },
-    get url() {
-      return running().url;
-    },
-    async open({ token = TEST_ADMIN_TOKEN, url, ...sync } = {}) {
-      const client = await openClient(url ?? running().url, token, sync);
+  const running = blockHandle(() => server, ['app', 'url'], 'the sync server');
+  return Object.assign(running, {
+    async open({ token = TEST_ADMIN_TOKEN, url, ...sync }: Parameters<SyncStage['open']>[0] = {}) {
+      const client = await openClient(url ?? running.url, token, sync);
       clients.push(client);
       return client;
     },
-  };
+  });
 }
 
 /** Resolves once the client listens to the server's change stream. */

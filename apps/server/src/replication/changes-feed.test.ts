@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { grantAccess } from '../auth/user-store.js';
 
 describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {

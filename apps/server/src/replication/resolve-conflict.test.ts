@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../context.js';
 import { jsonOf, listen, startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { ensureBootstrapAdmin, grantAccess } from '../auth/user-store.js';
 import { bearerAuth } from '../http/auth-middleware.js';
 import { changeHubFor } from './change-hub.js';

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { type Database, writeTransaction } from '../db/database.js';
 import type { DatabaseKind } from '../db/database.js';
 import { jsonOf, listen, startTestApp, type TestApp } from './test-app.js';
+import { blockHandle } from './block-handle.js';
 import { instanceSyncOf, type InstanceSync } from '../instance-sync/index.js';
 import { createPeerToken } from '../instance-sync/peer-auth/peer-token-store.js';
 import type { SyncScope } from '@wikisync/shared';
@@ -68,25 +69,9 @@ export function usePeers<const Syncs extends readonly Partial<Config['sync']>[]>
     await Promise.all(running.map((peer) => peer.close()));
     running = [];
   });
-  const handles = syncs.map((_, index): Peer => {
-    const peer = () => {
-      const started = running[index];
-      if (!started) throw new Error('a peer runs only in the hooks and tests of its describe block');
-      return started;
-    };
-    return {
-      get t() {
-        return peer().t;
-      },
-      get sync() {
-        return peer().sync;
-      },
-      get base() {
-        return peer().base;
-      },
-      close: () => peer().close(),
-    };
-  });
+  const handles = syncs.map((_, index) =>
+    blockHandle(() => running[index], ['t', 'sync', 'base', 'close'], `peer ${index + 1}`),
+  );
   return handles as { [Index in keyof Syncs]: Peer };
 }
 
@@ -184,21 +169,7 @@ export function useSeededRepository(
   beforeAll(async () => {
     seeded = await seedRepository(peer.t.database.db, name, tasks, documentsPerTask);
   });
-  const read = () => {
-    if (!seeded) throw new Error(`repository ${name} is seeded only for the tests of its describe block`);
-    return seeded;
-  };
-  return {
-    get id() {
-      return read().id;
-    },
-    get taskIds() {
-      return read().taskIds;
-    },
-    get documentIds() {
-      return read().documentIds;
-    },
-  };
+  return blockHandle(() => seeded, ['id', 'taskIds', 'documentIds'], `seeded repository ${name}`);
 }
 
 /** Starts a sync through the HTTP API and waits until its session has ended. */

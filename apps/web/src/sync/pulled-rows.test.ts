@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangesResponse, ReplicatedRepository } from '@wikisync/shared';
-import { replicatedRepository } from '@wikisync/shared/testing';
+import { repositoryDoc } from '@wikisync/shared/testing';
 import { checkPulledRow, pullCheckedBatch } from './pulled-rows';
 import type { WireDoc } from './sync-transport';
 
 const repository = (uid: string, overrides: Partial<ReplicatedRepository> = {}): WireDoc =>
-  replicatedRepository({ uid, id: 1, name: 'r', ...overrides });
+  repositoryDoc({ uid, id: 1, name: 'r', ...overrides });
 const deep = JSON.parse(`${'{"a":'.repeat(99)}{}${'}'.repeat(99)}`) as Record<string, unknown>;
 
 /** A feed of `rows`, one server_version each, served `limit` at a time. */

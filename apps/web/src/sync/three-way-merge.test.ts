@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { threeWayMerge } from './three-way-merge';
-import { replicatedTask } from '@wikisync/shared/testing';
+import { taskDoc } from '@wikisync/shared/testing';
 import type { DocState } from './conflict-schema';
 
-const base: DocState = replicatedTask({
+const base: DocState = taskDoc('r1', {
   uid: 't1',
   id: 7,
-  repository_uid: 'r1',
   title: 'base',
   outline: 'base outline',
   metadata: { a: 1 },

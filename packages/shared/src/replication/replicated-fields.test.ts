@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { jsonEqual, replicatedDocsEqual } from './replicated-fields.js';
 import { pushRequestSchema } from './push-request.js';
-import { replicatedTask } from '../testing/replicated-rows.js';
+import { taskDoc } from '../testing/replicated-docs.js';
 
-const task = replicatedTask({
+const task = taskDoc('r1', {
   uid: 't1',
   id: 1,
-  repository_uid: 'r1',
   title: 'a',
   metadata: { b: 1, a: [1, { y: 2, x: 1 }] },
 });
