@@ -1,19 +1,16 @@
 // A new user's first visit: sign in with a token, open a repository, read a document.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, useBrowser } from '../support/browser.js';
+import { useServerProcesses } from '../support/server-process.js';
 import { api } from '../support/api.js';
 
 describe('browsing in a real browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const [server] = useServerProcesses({});
+  const browser = useBrowser();
   let repositoryId: number;
   let documentId: number;
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
     const repository = await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
       name: 'handbook',
       description: 'How we work',
@@ -31,11 +28,6 @@ describe('browsing in a real browser', () => {
       content: '# Onboarding\n\nWelcome **aboard**.\n\n<img src=x onerror="document.title=\'pwned\'">',
     });
     documentId = document.id;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('signs in, lists repositories and renders a document as markdown with scripts inert', async () => {

@@ -3,10 +3,16 @@
 // made in the tab that does not replicate still reaches the server, both tabs show a change
 // made elsewhere, and when the replicating tab closes the other one takes over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signedInContext } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { screenshot, signedInContext, useBrowser } from '../support/browser.js';
+import { useServerProcesses } from '../support/server-process.js';
 import { api } from '../support/api.js';
+import {
+  documentContentOf,
+  editDocument,
+  serverDocumentContent,
+  syncStatusOf,
+} from '../support/document-page.js';
 
 interface Doc {
   id: number;
@@ -14,8 +20,8 @@ interface Doc {
 }
 
 describe('several tabs of one browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const [server] = useServerProcesses({});
+  const browser = useBrowser();
   let context: BrowserContext;
   let doc: Doc;
   let repositoryId: number;
@@ -23,8 +29,6 @@ describe('several tabs of one browser', () => {
   const pulls = new Map<Page, number>();
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
     repositoryId = (
       await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
         name: 'shared-notes',
@@ -40,8 +44,6 @@ describe('several tabs of one browser', () => {
 
   afterAll(async () => {
     await context?.close().catch(() => {});
-    await browser?.close();
-    await server?.dispose();
   });
 
   async function openTab(): Promise<Page> {
@@ -55,17 +57,7 @@ describe('several tabs of one browser', () => {
     return page;
   }
 
-  const contentOf = (page: Page) => page.textContent('[data-test="document-content"]');
-  const statusOf = (page: Page) => page.textContent('[data-test="sync-status"]');
-  const serverContent = async () =>
-    (await api<Doc>(server.url, server.adminToken, 'GET', `/api/documents/${doc.id}`)).content;
-
-  async function edit(page: Page, content: string) {
-    await page.click('[data-test="document-edit"]');
-    await page.fill('[data-test="markdown-input"]', content);
-    await page.click('[data-test="document-save"]');
-    await page.waitForSelector('[data-test="document-content"]');
-  }
+  const serverContent = () => serverDocumentContent(server, doc.id);
 
   /** Sets the server's copy through REST, as another client would, and counts each tab's pulls. */
   async function changeOnServerAndCountPulls(content: string, tabs: Page[]): Promise<number[]> {
@@ -73,7 +65,8 @@ describe('several tabs of one browser', () => {
     await api(server.url, server.adminToken, 'PATCH', `/api/documents/${doc.id}`, { content });
     // The page shows rendered markdown: look for the paragraph.
     const paragraph = content.split('\n').at(-1)!;
-    for (const tab of tabs) await expect.poll(() => contentOf(tab), { timeout: 30_000 }).toContain(paragraph);
+    for (const tab of tabs)
+      await expect.poll(() => documentContentOf(tab), { timeout: 30_000 }).toContain(paragraph);
     return tabs.map((tab, index) => (pulls.get(tab) ?? 0) - before[index]!);
   }
 
@@ -81,7 +74,7 @@ describe('several tabs of one browser', () => {
     const first = await openTab();
     const second = await openTab();
     for (const tab of [first, second])
-      await expect.poll(() => statusOf(tab), { timeout: 30_000 }).toBe('Synced');
+      await expect.poll(() => syncStatusOf(tab), { timeout: 30_000 }).toBe('Synced');
 
     const pulled = await changeOnServerAndCountPulls('# Shared\n\nedited by someone else', [first, second]);
     // One tab pulled the change; the other shows it from the shared replica without a request.
@@ -95,21 +88,23 @@ describe('several tabs of one browser', () => {
     const leader = tabs[pulled.findIndex((count) => count > 0)]!;
     const follower = tabs.find((tab) => tab !== leader)!;
 
-    await edit(follower, '# Shared\n\nwritten in the quiet tab');
+    await editDocument(follower, '# Shared\n\nwritten in the quiet tab');
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('written in the quiet tab');
-    await expect.poll(() => statusOf(follower), { timeout: 30_000 }).toBe('Synced');
-    await expect.poll(() => contentOf(leader), { timeout: 30_000 }).toContain('written in the quiet tab');
-    await expect.poll(() => statusOf(leader), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => syncStatusOf(follower), { timeout: 30_000 }).toBe('Synced');
+    await expect
+      .poll(() => documentContentOf(leader), { timeout: 30_000 })
+      .toContain('written in the quiet tab');
+    await expect.poll(() => syncStatusOf(leader), { timeout: 30_000 }).toBe('Synced');
 
     // The replicating tab goes away: the remaining one is elected and carries on both ways.
     await leader.close();
     pulls.delete(leader);
-    await edit(follower, '# Shared\n\nafter the other tab closed');
+    await editDocument(follower, '# Shared\n\nafter the other tab closed');
     await expect.poll(serverContent, { timeout: 60_000 }).toContain('after the other tab closed');
     const [pulledAfter] = await changeOnServerAndCountPulls('# Shared\n\nlast word from the server', [
       follower,
     ]);
     expect(pulledAfter).toBeGreaterThan(0);
-    await expect.poll(() => statusOf(follower), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => syncStatusOf(follower), { timeout: 30_000 }).toBe('Synced');
   });
 });

@@ -2,10 +2,16 @@
 // edits made offline survive a reload and reach the server and other browsers on reconnect;
 // a conflicting edit is shown in the dialog and resolved there; the indicator tells the truth.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signedInContext } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { screenshot, signedInContext, useBrowser } from '../support/browser.js';
+import { useServerProcesses } from '../support/server-process.js';
 import { api } from '../support/api.js';
+import {
+  documentContentOf,
+  editDocument,
+  serverDocumentContent,
+  syncStatusOf,
+} from '../support/document-page.js';
 
 interface Doc {
   id: number;
@@ -15,15 +21,13 @@ interface Doc {
 }
 
 describe('offline editing in a real browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const [server] = useServerProcesses({});
+  const browser = useBrowser();
   let repositoryId: number;
   let doc: Doc;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
     repositoryId = (
       await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
         name: 'field-notes',
@@ -41,8 +45,6 @@ describe('offline editing in a real browser', () => {
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await server?.dispose();
   });
 
   async function openDocument(): Promise<{ context: BrowserContext; page: Page }> {
@@ -55,19 +57,9 @@ describe('offline editing in a real browser', () => {
     return { context, page };
   }
 
-  const statusOf = (page: Page) => page.textContent('[data-test="sync-status"]');
   const expectStatus = (page: Page, status: string) =>
-    expect.poll(() => statusOf(page), { timeout: 30_000 }).toBe(status);
-  const contentOf = (page: Page) => page.textContent('[data-test="document-content"]');
-  const serverContent = async () =>
-    (await api<Doc>(server.url, server.adminToken, 'GET', `/api/documents/${doc.id}`)).content;
-
-  async function edit(page: Page, content: string) {
-    await page.click('[data-test="document-edit"]');
-    await page.fill('[data-test="markdown-input"]', content);
-    await page.click('[data-test="document-save"]');
-    await page.waitForSelector('[data-test="document-content"]');
-  }
+    expect.poll(() => syncStatusOf(page), { timeout: 30_000 }).toBe(status);
+  const serverContent = () => serverDocumentContent(server, doc.id);
 
   it('keeps an offline edit across a reload and delivers it on reconnect, live to another browser', async () => {
     const a = await openDocument();
@@ -78,13 +70,13 @@ describe('offline editing in a real browser', () => {
     // The server goes away too: Chromium's offline emulation does not cover requests a service
     // worker passes through, and a reload starts a page that may briefly believe it is online.
     await server.stop();
-    await edit(a.page, '# Notes\n\nwritten on a train');
+    await editDocument(a.page, '# Notes\n\nwritten on a train');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await screenshot(a.page, 'offline-pending');
 
     await a.page.reload();
     await a.page.waitForSelector('[data-test="document-content"]', { timeout: 30_000 });
-    expect(await contentOf(a.page)).toContain('written on a train');
+    expect(await documentContentOf(a.page)).toContain('written on a train');
     await expectStatus(a.page, 'Offline');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await server.start();
@@ -94,7 +86,7 @@ describe('offline editing in a real browser', () => {
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('written on a train');
     await expectStatus(a.page, 'Synced');
     // B never reloads: the change arrives through the live stream.
-    await expect.poll(() => contentOf(b.page), { timeout: 30_000 }).toContain('written on a train');
+    await expect.poll(() => documentContentOf(b.page), { timeout: 30_000 }).toContain('written on a train');
     await screenshot(b.page, 'document-live-update');
   });
 
@@ -104,8 +96,8 @@ describe('offline editing in a real browser', () => {
 
     await a.context.setOffline(true);
     await expectStatus(a.page, 'Offline');
-    await edit(a.page, '# Notes\n\nmine, from the offline browser');
-    await edit(b.page, '# Notes\n\ntheirs, saved while the other was offline');
+    await editDocument(a.page, '# Notes\n\nmine, from the offline browser');
+    await editDocument(b.page, '# Notes\n\ntheirs, saved while the other was offline');
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('theirs');
 
     await a.context.setOffline(false);
@@ -120,10 +112,10 @@ describe('offline editing in a real browser', () => {
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('mine, from the offline browser');
     await expect
-      .poll(() => contentOf(a.page), { timeout: 30_000 })
+      .poll(() => documentContentOf(a.page), { timeout: 30_000 })
       .toContain('mine, from the offline browser');
     await expect
-      .poll(() => contentOf(b.page), { timeout: 30_000 })
+      .poll(() => documentContentOf(b.page), { timeout: 30_000 })
       .toContain('mine, from the offline browser');
     await expectStatus(a.page, 'Synced');
 
@@ -142,7 +134,7 @@ describe('offline editing in a real browser', () => {
     const a = await openDocument();
     await a.context.setOffline(true);
     await expectStatus(a.page, 'Offline');
-    await edit(a.page, '# Notes\n\none');
+    await editDocument(a.page, '# Notes\n\none');
     await a.page.click('text=← Repository');
     await a.page.goBack();
     await a.page.waitForSelector('[data-test="document-content"]');

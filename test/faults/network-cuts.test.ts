@@ -4,11 +4,11 @@
 // network is healthy again, replication and instance sync must resume by themselves and
 // converge to the state a fault-free run gives: every write on the server and in every
 // replica, the receiver holding exactly the source's rows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { api } from '../support/api.js';
-import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { processDatabaseKind, useServerProcesses } from '../support/server-process.js';
 import { contents, local, useSyncServer, waitUntil } from '../support/sync-client.js';
 import { startChaosProxy } from './chaos-proxy.js';
 import { recordFigures, repositorySnapshot, seedLarge, sleep, SOAK, waitSession } from './fault-kit.js';
@@ -113,15 +113,8 @@ describe(`network cuts and delays on ${kind}`, () => {
   });
 
   describe('instance sync through a faulty network', () => {
-    let a: ServerProcess;
-    let b: ServerProcess;
     const env = { SYNC_SECRET_KEY: 'cuts-secret-key-0123456789abcdef', SYNC_RETRY_BASE_MS: '20' };
-    beforeAll(async () => {
-      [a, b] = await Promise.all([startServerProcess({ kind, env }), startServerProcess({ kind, env })]);
-    });
-    afterAll(async () => {
-      await Promise.all([a?.dispose(), b?.dispose()]);
-    });
+    const [a, b] = useServerProcesses({ kind, env }, { kind, env });
 
     it('re-runs a push cut many times until the receiver holds exactly the source rows', async () => {
       const proxy = await startChaosProxy(b.port, { maxDelayMs: 10 });

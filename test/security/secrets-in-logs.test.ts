@@ -5,11 +5,11 @@
 // secret appears in anything either process printed, and that the databases hold only
 // hashes of tokens and ciphertext of the target's secrets.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../apps/server/src/db/open-database.js';
 import { api } from '../support/api.js';
 import { freePort } from '../../apps/server/src/testing/server-process.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { useServerProcesses } from '../support/server-process.js';
 import { waitSession } from '../faults/fault-kit.js';
 
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
@@ -24,19 +24,14 @@ describe('secrets stay out of logs and out of the database in clear', () => {
     peerToken: '',
     userToken: '',
   };
-  let a: ServerProcess;
-  let b: ServerProcess;
+  const env = {
+    SYNC_SECRET_KEY: secrets.secretKey,
+    SYNC_RETRY_BASE_MS: '10',
+    SYNC_REQUEST_TIMEOUT_MS: '2000',
+  };
+  const [a, b] = useServerProcesses({ env, adminToken: secrets.adminA }, { env, adminToken: secrets.adminB });
 
   beforeAll(async () => {
-    const env = {
-      SYNC_SECRET_KEY: secrets.secretKey,
-      SYNC_RETRY_BASE_MS: '10',
-      SYNC_REQUEST_TIMEOUT_MS: '2000',
-    };
-    [a, b] = await Promise.all([
-      startServerProcess({ env, adminToken: secrets.adminA }),
-      startServerProcess({ env, adminToken: secrets.adminB }),
-    ]);
     // Tokens are made by the CLI, as an operator makes them; the embedded database has one
     // owner at a time, so B is stopped meanwhile.
     await b.stop();
@@ -55,9 +50,6 @@ describe('secrets stay out of logs and out of the database in clear', () => {
     await b.cli('user', 'create', 'reader');
     secrets.userToken = (await b.cli('token', 'create', 'reader')).trim();
     await b.start();
-  });
-  afterAll(async () => {
-    await Promise.all([a?.dispose(), b?.dispose()]);
   });
 
   it('prints none of them while working and failing, and stores only hashes and ciphertext', async () => {

@@ -1,10 +1,10 @@
 // The no-skip guarantee of the changes feed (see changes-feed.ts), under concurrent writers
 // on both databases. CONCURRENCY_ROUNDS=n multiplies the work for a deeper run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
 import { WRITE_LOCK_KEY } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-database.js';
+import { useTestDatabase, testDatabaseKinds } from '../testing/test-database.js';
 import { readChanges } from './changes-feed.js';
 
 const ADMIN: Principal = { userId: 0, userName: 'test', isAdmin: true, tokenId: null };
@@ -28,16 +28,14 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 class Rollback extends Error {}
 
 describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s', (kind) => {
-  let test: TestDatabase;
+  const test = useTestDatabase(kind);
   let repositoryId: number;
   beforeAll(async () => {
-    test = await createTestDatabase(kind);
     const [row] = await test.db.query<{ id: number }>(
       `INSERT INTO repositories (uid, name) VALUES ('feed-repo', 'r') RETURNING id`,
     );
     repositoryId = row!.id;
   });
-  afterAll(() => test.dispose());
 
   it('serves every committed row exactly once to a reader pulling with small limits', async () => {
     const seed = Number(process.env.CONCURRENCY_SEED ?? Date.now() % 1_000_000);

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(kind);
 
   const push = (collection: string, rows: unknown[]) =>
     t.request('POST', '/api/v1/sync/push', { body: { collection, rows } });
