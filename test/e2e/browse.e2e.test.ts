@@ -1,12 +1,10 @@
 // A new user's first visit: sign in with a token, open a repository, read a document.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, useBrowser } from '../support/browser.js';
-import { useServerProcesses } from '../support/server-process.js';
+import { screenshot, useAppInBrowser } from '../support/browser.js';
 import { api } from '../support/api.js';
 
 describe('browsing in a real browser', () => {
-  const [server] = useServerProcesses({});
-  const browser = useBrowser();
+  const { server, browser } = useAppInBrowser();
   let repositoryId: number;
   let documentId: number;
 

@@ -4,24 +4,13 @@
 // made elsewhere, and when the replicating tab closes the other one takes over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { screenshot, signedInContext, useBrowser } from '../support/browser.js';
-import { useServerProcesses } from '../support/server-process.js';
+import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
+import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
-import {
-  documentContentOf,
-  editDocument,
-  serverDocumentContent,
-  syncStatusOf,
-} from '../support/document-page.js';
-
-interface Doc {
-  id: number;
-  content: string;
-}
+import { contentOnServer, editDocument, shownContent, shownSyncStatus } from '../support/document-page.js';
 
 describe('several tabs of one browser', () => {
-  const [server] = useServerProcesses({});
-  const browser = useBrowser();
+  const { server, browser } = useAppInBrowser();
   let context: BrowserContext;
   let doc: Doc;
   let repositoryId: number;
@@ -57,7 +46,7 @@ describe('several tabs of one browser', () => {
     return page;
   }
 
-  const serverContent = () => serverDocumentContent(server, doc.id);
+  const serverContent = () => contentOnServer(server, doc.id);
 
   /** Sets the server's copy through REST, as another client would, and counts each tab's pulls. */
   async function changeOnServerAndCountPulls(content: string, tabs: Page[]): Promise<number[]> {
@@ -66,7 +55,7 @@ describe('several tabs of one browser', () => {
     // The page shows rendered markdown: look for the paragraph.
     const paragraph = content.split('\n').at(-1)!;
     for (const tab of tabs)
-      await expect.poll(() => documentContentOf(tab), { timeout: 30_000 }).toContain(paragraph);
+      await expect.poll(() => shownContent(tab), { timeout: 30_000 }).toContain(paragraph);
     return tabs.map((tab, index) => (pulls.get(tab) ?? 0) - before[index]!);
   }
 
@@ -74,7 +63,7 @@ describe('several tabs of one browser', () => {
     const first = await openTab();
     const second = await openTab();
     for (const tab of [first, second])
-      await expect.poll(() => syncStatusOf(tab), { timeout: 30_000 }).toBe('Synced');
+      await expect.poll(() => shownSyncStatus(tab), { timeout: 30_000 }).toBe('Synced');
 
     const pulled = await changeOnServerAndCountPulls('# Shared\n\nedited by someone else', [first, second]);
     // One tab pulled the change; the other shows it from the shared replica without a request.
@@ -90,11 +79,9 @@ describe('several tabs of one browser', () => {
 
     await editDocument(follower, '# Shared\n\nwritten in the quiet tab');
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('written in the quiet tab');
-    await expect.poll(() => syncStatusOf(follower), { timeout: 30_000 }).toBe('Synced');
-    await expect
-      .poll(() => documentContentOf(leader), { timeout: 30_000 })
-      .toContain('written in the quiet tab');
-    await expect.poll(() => syncStatusOf(leader), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => shownSyncStatus(follower), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => shownContent(leader), { timeout: 30_000 }).toContain('written in the quiet tab');
+    await expect.poll(() => shownSyncStatus(leader), { timeout: 30_000 }).toBe('Synced');
 
     // The replicating tab goes away: the remaining one is elected and carries on both ways.
     await leader.close();
@@ -105,6 +92,6 @@ describe('several tabs of one browser', () => {
       follower,
     ]);
     expect(pulledAfter).toBeGreaterThan(0);
-    await expect.poll(() => syncStatusOf(follower), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => shownSyncStatus(follower), { timeout: 30_000 }).toBe('Synced');
   });
 });

@@ -3,26 +3,13 @@
 // a conflicting edit is shown in the dialog and resolved there; the indicator tells the truth.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { screenshot, signedInContext, useBrowser } from '../support/browser.js';
-import { useServerProcesses } from '../support/server-process.js';
+import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
+import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
-import {
-  documentContentOf,
-  editDocument,
-  serverDocumentContent,
-  syncStatusOf,
-} from '../support/document-page.js';
-
-interface Doc {
-  id: number;
-  uid: string;
-  content: string;
-  title: string;
-}
+import { contentOnServer, editDocument, shownContent, shownSyncStatus } from '../support/document-page.js';
 
 describe('offline editing in a real browser', () => {
-  const [server] = useServerProcesses({});
-  const browser = useBrowser();
+  const { server, browser } = useAppInBrowser();
   let repositoryId: number;
   let doc: Doc;
   const contexts: BrowserContext[] = [];
@@ -58,8 +45,8 @@ describe('offline editing in a real browser', () => {
   }
 
   const expectStatus = (page: Page, status: string) =>
-    expect.poll(() => syncStatusOf(page), { timeout: 30_000 }).toBe(status);
-  const serverContent = () => serverDocumentContent(server, doc.id);
+    expect.poll(() => shownSyncStatus(page), { timeout: 30_000 }).toBe(status);
+  const serverContent = () => contentOnServer(server, doc.id);
 
   it('keeps an offline edit across a reload and delivers it on reconnect, live to another browser', async () => {
     const a = await openDocument();
@@ -76,7 +63,7 @@ describe('offline editing in a real browser', () => {
 
     await a.page.reload();
     await a.page.waitForSelector('[data-test="document-content"]', { timeout: 30_000 });
-    expect(await documentContentOf(a.page)).toContain('written on a train');
+    expect(await shownContent(a.page)).toContain('written on a train');
     await expectStatus(a.page, 'Offline');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await server.start();
@@ -86,7 +73,7 @@ describe('offline editing in a real browser', () => {
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('written on a train');
     await expectStatus(a.page, 'Synced');
     // B never reloads: the change arrives through the live stream.
-    await expect.poll(() => documentContentOf(b.page), { timeout: 30_000 }).toContain('written on a train');
+    await expect.poll(() => shownContent(b.page), { timeout: 30_000 }).toContain('written on a train');
     await screenshot(b.page, 'document-live-update');
   });
 
@@ -112,10 +99,10 @@ describe('offline editing in a real browser', () => {
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('mine, from the offline browser');
     await expect
-      .poll(() => documentContentOf(a.page), { timeout: 30_000 })
+      .poll(() => shownContent(a.page), { timeout: 30_000 })
       .toContain('mine, from the offline browser');
     await expect
-      .poll(() => documentContentOf(b.page), { timeout: 30_000 })
+      .poll(() => shownContent(b.page), { timeout: 30_000 })
       .toContain('mine, from the offline browser');
     await expectStatus(a.page, 'Synced');
 

@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
 import { useServerProcesses } from '../support/server-process.js';
 import { api } from '../support/api.js';
-import { editDocument, serverDocumentContent, syncStatusOf } from '../support/document-page.js';
+import { contentOnServer, editDocument, shownSyncStatus } from '../support/document-page.js';
 
 interface RunningChromium {
   process: ChildProcess;
@@ -85,7 +85,7 @@ describe('a browser killed with pending offline edits', () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  const serverContent = () => serverDocumentContent(server, doc.id);
+  const serverContent = () => contentOnServer(server, doc.id);
 
   const signIn = (context: BrowserContext) =>
     context.addInitScript((token) => {
@@ -107,10 +107,10 @@ describe('a browser killed with pending offline edits', () => {
     running.push(first);
     await signIn(first.context);
     const page = await openDocument(first.context);
-    await expect.poll(() => syncStatusOf(page), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => shownSyncStatus(page), { timeout: 30_000 }).toBe('Synced');
 
     await first.context.setOffline(true);
-    await expect.poll(() => syncStatusOf(page), { timeout: 30_000 }).toBe('Offline');
+    await expect.poll(() => shownSyncStatus(page), { timeout: 30_000 }).toBe('Offline');
     await editDocument(page, '# Survivor\n\nwritten before the crash');
     await expect.poll(() => page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await kill(first);

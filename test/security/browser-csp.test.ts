@@ -5,8 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, signedInContext, useBrowser } from '../support/browser.js';
-import { useServerProcesses } from '../support/server-process.js';
+import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
 import { api } from '../support/api.js';
 
 const HOSTILE_MARKDOWN = [
@@ -17,8 +16,7 @@ const HOSTILE_MARKDOWN = [
 ];
 
 describe('the web app under its Content-Security-Policy', () => {
-  const [server] = useServerProcesses({});
-  const browser = useBrowser();
+  const { server, browser } = useAppInBrowser();
   let images: Server;
   let imageHost: string;
   const imageHits: string[] = [];

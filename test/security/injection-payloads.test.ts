@@ -4,8 +4,8 @@
 // `window.__pwned` stays unset, no dialog opens, no element carries an event handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { signedInContext, useBrowser } from '../support/browser.js';
-import { useServerProcesses } from '../support/server-process.js';
+import { signedInContext, useAppInBrowser } from '../support/browser.js';
+import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
 import { readAll } from '../faults/fault-kit.js';
 
@@ -21,16 +21,8 @@ const PAYLOADS = [
   `$1 $$ \\x00 %s {{ 7*7 }} \${7*7}`,
 ];
 
-interface Doc {
-  id: number;
-  uid: string;
-  title: string;
-  content: string;
-}
-
 describe('injection payloads are stored verbatim and rendered inert', () => {
-  const [server] = useServerProcesses({});
-  const browser = useBrowser();
+  const { server, browser } = useAppInBrowser();
   let context: BrowserContext;
   let repositoryId: number;
   const docs: Doc[] = [];

@@ -60,30 +60,17 @@ describe('secrets stay out of logs and out of the database in clear', () => {
       url: 'https://example.com/logged',
     });
     await api(a.url, secrets.adminA, 'POST', '/api/tasks', { repository_id: repository.id, title: 'one' });
-    const target = `${b.url}/api/sync`;
-    await api(a.url, secrets.adminA, 'POST', '/api/sync/target-save', {
-      url: target,
-      token: secrets.peerToken,
-      signing_secret: secrets.signing,
-    });
-    const ok = await api<{ sync_id: string }>(a.url, secrets.adminA, 'POST', '/api/sync', {
-      target_server: target,
-      repository_id: repository.id,
-    });
-    expect((await waitSession(a.url, secrets.adminA, ok.sync_id)).status).toBe('completed');
-
+    /** Saves `target` with the signing peer token, pushes the repository to it, and waits for the end. */
+    const pushTo = async (target: string) => {
+      const save = { url: target, token: secrets.peerToken, signing_secret: secrets.signing };
+      await api(a.url, secrets.adminA, 'POST', '/api/sync/target-save', save);
+      const start = { target_server: target, repository_id: repository.id };
+      const started = await api<{ sync_id: string }>(a.url, secrets.adminA, 'POST', '/api/sync', start);
+      return (await waitSession(a.url, secrets.adminA, started.sync_id)).status;
+    };
+    expect(await pushTo(`${b.url}/api/sync`)).toBe('completed');
     // A saved target nobody listens on: the sync fails, and its error is logged.
-    const dead = `http://127.0.0.1:${await freePort()}/api/sync`;
-    await api(a.url, secrets.adminA, 'POST', '/api/sync/target-save', {
-      url: dead,
-      token: secrets.peerToken,
-      signing_secret: secrets.signing,
-    });
-    const failing = await api<{ sync_id: string }>(a.url, secrets.adminA, 'POST', '/api/sync', {
-      target_server: dead,
-      repository_id: repository.id,
-    });
-    expect((await waitSession(a.url, secrets.adminA, failing.sync_id)).status).toBe('failed');
+    expect(await pushTo(`http://127.0.0.1:${await freePort()}/api/sync`)).toBe('failed');
 
     const statuses: number[] = [];
     const call = async (url: string, init: RequestInit) => statuses.push((await fetch(url, init)).status);

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { useServerProcesses, type ServerProcessOptions } from './server-process.js';
 import {
   chromium,
   type Browser,
@@ -56,6 +57,15 @@ export function useBrowser(): ContextMaker {
       return browser.newContext(options);
     },
   };
+}
+
+/**
+ * The built app on a fresh server process, and a Chromium to open it in, for the describe
+ * block that calls it (see `useServerProcesses` and `useBrowser`).
+ */
+export function useAppInBrowser(options: ServerProcessOptions = {}) {
+  const [server] = useServerProcesses(options);
+  return { server, browser: useBrowser() };
 }
 
 /** A context whose pages are already signed in with `token`. */

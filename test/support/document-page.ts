@@ -3,8 +3,8 @@
 import type { Page } from 'playwright-core';
 import { api } from './api.js';
 
-export const documentContentOf = (page: Page) => page.textContent('[data-test="document-content"]');
-export const syncStatusOf = (page: Page) => page.textContent('[data-test="sync-status"]');
+export const shownContent = (page: Page) => page.textContent('[data-test="document-content"]');
+export const shownSyncStatus = (page: Page) => page.textContent('[data-test="sync-status"]');
 
 /** Replaces the shown document's text through the page's editor, and waits until it is shown. */
 export async function editDocument(page: Page, content: string): Promise<void> {
@@ -15,7 +15,7 @@ export async function editDocument(page: Page, content: string): Promise<void> {
 }
 
 /** The server's copy of a document's text, read through the REST API as its admin. */
-export async function serverDocumentContent(
+export async function contentOnServer(
   server: { url: string; adminToken: string },
   documentId: number,
 ): Promise<string> {
