@@ -1,20 +1,15 @@
 // A new user's first visit: sign in with a token, open a repository, read a document.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, useAppInBrowser } from '../support/browser.js';
 import { api } from '../support/api.js';
 
 describe('browsing in a real browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const { server, browser } = useAppInBrowser();
   let repositoryId: number;
   let documentId: number;
   let readerToken: string;
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
     const repository = await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
       name: 'handbook',
       description: 'How we work',
@@ -39,11 +34,6 @@ describe('browsing in a real browser', () => {
     await server.cli('grant', 'reader', String(repositoryId), 'read');
     readerToken = (await server.cli('token', 'create', 'reader')).trim();
     await server.start();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('signs in, lists repositories and renders a document as markdown with scripts inert', async () => {

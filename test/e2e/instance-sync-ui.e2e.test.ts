@@ -2,48 +2,16 @@
 // save the other server as a target, push a repository and watch the progress reach 100%,
 // push again after one edit (only that change travels), pull another repository back, and
 // find all three sessions in /sync/history.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signedInContext } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { api } from '../support/api.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, signedInContext, useBrowser } from '../support/browser.js';
+import { useServerProcesses } from '../support/server-process.js';
+import { api, seedPages } from '../support/api.js';
 
 describe('instance sync from the /sync pages', () => {
-  let a: ServerProcess;
-  let b: ServerProcess;
-  let browser: Browser;
   const env = { SYNC_SECRET_KEY: 'ui-test-secret-key-0123456789', SYNC_RETRY_BASE_MS: '10' };
-
-  async function seed(server: ServerProcess, name: string, pages: number) {
-    const call = <T>(method: string, path: string, body?: unknown) =>
-      api<T>(server.url, server.adminToken, method, path, body);
-    const repository = await call<{ id: number }>('POST', '/api/repositories', { name, status: 'completed' });
-    const documents: number[] = [];
-    for (let index = 1; index <= pages; index++) {
-      const task = await call<{ id: number }>('POST', '/api/tasks', {
-        repository_id: repository.id,
-        title: `${name} task ${index}`,
-        status: 'succeeded',
-      });
-      const document = await call<{ id: number }>('POST', '/api/documents', {
-        repository_id: repository.id,
-        task_id: task.id,
-        title: `${name} page ${index}`,
-        content: `# ${name} ${index}`,
-      });
-      documents.push(document.id);
-    }
-    return { id: repository.id, documents };
-  }
-
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([a?.dispose(), b?.dispose()]);
-  });
+  const [a, b] = useServerProcesses({ env }, { env });
+  const browser = useBrowser();
 
   async function startAndFinish(page: Page) {
     const progress = '[data-test="sync-progress"]';
@@ -63,8 +31,8 @@ describe('instance sync from the /sync pages', () => {
   }
 
   it('pushes, re-pushes one change, pulls back and lists the three sessions', async () => {
-    const alpha = await seed(a, 'alpha', 6);
-    await seed(b, 'beta', 3);
+    const alpha = await seedPages(a, 'alpha', 6, { status: 'completed' });
+    await seedPages(b, 'beta', 3, { status: 'completed' });
     const context = await signedInContext(browser, a.url, a.adminToken);
     const page = await context.newPage();
     await page.goto('/sync');

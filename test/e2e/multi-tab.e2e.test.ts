@@ -3,19 +3,14 @@
 // made in the tab that does not replicate still reaches the server, both tabs show a change
 // made elsewhere, and when the replicating tab closes the other one takes over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signedInContext } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
+import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
-
-interface Doc {
-  id: number;
-  content: string;
-}
+import { contentOnServer, editDocument, shownContent, shownSyncStatus } from '../support/document-page.js';
 
 describe('several tabs of one browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const { server, browser } = useAppInBrowser();
   let context: BrowserContext;
   let doc: Doc;
   let repositoryId: number;
@@ -23,8 +18,6 @@ describe('several tabs of one browser', () => {
   const pulls = new Map<Page, number>();
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
     repositoryId = (
       await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
         name: 'shared-notes',
@@ -40,8 +33,6 @@ describe('several tabs of one browser', () => {
 
   afterAll(async () => {
     await context?.close().catch(() => {});
-    await browser?.close();
-    await server?.dispose();
   });
 
   async function openTab(): Promise<Page> {
@@ -55,17 +46,7 @@ describe('several tabs of one browser', () => {
     return page;
   }
 
-  const contentOf = (page: Page) => page.textContent('[data-test="document-content"]');
-  const statusOf = (page: Page) => page.textContent('[data-test="sync-status"]');
-  const serverContent = async () =>
-    (await api<Doc>(server.url, server.adminToken, 'GET', `/api/documents/${doc.id}`)).content;
-
-  async function edit(page: Page, content: string) {
-    await page.click('[data-test="document-edit"]');
-    await page.fill('[data-test="markdown-input"]', content);
-    await page.click('[data-test="document-save"]');
-    await page.waitForSelector('[data-test="document-content"]');
-  }
+  const serverContent = () => contentOnServer(server, doc.id);
 
   /** Sets the server's copy through REST, as another client would, and counts each tab's pulls. */
   async function changeOnServerAndCountPulls(content: string, tabs: Page[]): Promise<number[]> {
@@ -73,7 +54,8 @@ describe('several tabs of one browser', () => {
     await api(server.url, server.adminToken, 'PATCH', `/api/documents/${doc.id}`, { content });
     // The page shows rendered markdown: look for the paragraph.
     const paragraph = content.split('\n').at(-1)!;
-    for (const tab of tabs) await expect.poll(() => contentOf(tab), { timeout: 30_000 }).toContain(paragraph);
+    for (const tab of tabs)
+      await expect.poll(() => shownContent(tab), { timeout: 30_000 }).toContain(paragraph);
     return tabs.map((tab, index) => (pulls.get(tab) ?? 0) - before[index]!);
   }
 
@@ -81,7 +63,7 @@ describe('several tabs of one browser', () => {
     const first = await openTab();
     const second = await openTab();
     for (const tab of [first, second])
-      await expect.poll(() => statusOf(tab), { timeout: 30_000 }).toBe('Synced');
+      await expect.poll(() => shownSyncStatus(tab), { timeout: 30_000 }).toBe('Synced');
 
     const pulled = await changeOnServerAndCountPulls('# Shared\n\nedited by someone else', [first, second]);
     // One tab pulled the change; the other shows it from the shared replica without a request.
@@ -95,21 +77,21 @@ describe('several tabs of one browser', () => {
     const leader = tabs[pulled.findIndex((count) => count > 0)]!;
     const follower = tabs.find((tab) => tab !== leader)!;
 
-    await edit(follower, '# Shared\n\nwritten in the quiet tab');
+    await editDocument(follower, '# Shared\n\nwritten in the quiet tab');
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('written in the quiet tab');
-    await expect.poll(() => statusOf(follower), { timeout: 30_000 }).toBe('Synced');
-    await expect.poll(() => contentOf(leader), { timeout: 30_000 }).toContain('written in the quiet tab');
-    await expect.poll(() => statusOf(leader), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => shownSyncStatus(follower), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => shownContent(leader), { timeout: 30_000 }).toContain('written in the quiet tab');
+    await expect.poll(() => shownSyncStatus(leader), { timeout: 30_000 }).toBe('Synced');
 
     // The replicating tab goes away: the remaining one is elected and carries on both ways.
     await leader.close();
     pulls.delete(leader);
-    await edit(follower, '# Shared\n\nafter the other tab closed');
+    await editDocument(follower, '# Shared\n\nafter the other tab closed');
     await expect.poll(serverContent, { timeout: 60_000 }).toContain('after the other tab closed');
     const [pulledAfter] = await changeOnServerAndCountPulls('# Shared\n\nlast word from the server', [
       follower,
     ]);
     expect(pulledAfter).toBeGreaterThan(0);
-    await expect.poll(() => statusOf(follower), { timeout: 30_000 }).toBe('Synced');
+    await expect.poll(() => shownSyncStatus(follower), { timeout: 30_000 }).toBe('Synced');
   });
 });

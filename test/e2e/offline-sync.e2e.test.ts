@@ -2,28 +2,19 @@
 // edits made offline survive a reload and reach the server and other browsers on reconnect;
 // a conflicting edit is shown in the dialog and resolved there; the indicator tells the truth.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signedInContext } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
+import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
-
-interface Doc {
-  id: number;
-  uid: string;
-  content: string;
-  title: string;
-}
+import { contentOnServer, editDocument, shownContent, shownSyncStatus } from '../support/document-page.js';
 
 describe('offline editing in a real browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const { server, browser } = useAppInBrowser();
   let repositoryId: number;
   let doc: Doc;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
     repositoryId = (
       await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
         name: 'field-notes',
@@ -41,8 +32,6 @@ describe('offline editing in a real browser', () => {
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await server?.dispose();
   });
 
   async function openDocument(): Promise<{ context: BrowserContext; page: Page }> {
@@ -55,19 +44,9 @@ describe('offline editing in a real browser', () => {
     return { context, page };
   }
 
-  const statusOf = (page: Page) => page.textContent('[data-test="sync-status"]');
   const expectStatus = (page: Page, status: string) =>
-    expect.poll(() => statusOf(page), { timeout: 30_000 }).toBe(status);
-  const contentOf = (page: Page) => page.textContent('[data-test="document-content"]');
-  const serverContent = async () =>
-    (await api<Doc>(server.url, server.adminToken, 'GET', `/api/documents/${doc.id}`)).content;
-
-  async function edit(page: Page, content: string) {
-    await page.click('[data-test="document-edit"]');
-    await page.fill('[data-test="markdown-input"]', content);
-    await page.click('[data-test="document-save"]');
-    await page.waitForSelector('[data-test="document-content"]');
-  }
+    expect.poll(() => shownSyncStatus(page), { timeout: 30_000 }).toBe(status);
+  const serverContent = () => contentOnServer(server, doc.id);
 
   it('keeps an offline edit across a reload and delivers it on reconnect, live to another browser', async () => {
     const a = await openDocument();
@@ -78,13 +57,13 @@ describe('offline editing in a real browser', () => {
     // The server goes away too: Chromium's offline emulation does not cover requests a service
     // worker passes through, and a reload starts a page that may briefly believe it is online.
     await server.stop();
-    await edit(a.page, '# Notes\n\nwritten on a train');
+    await editDocument(a.page, '# Notes\n\nwritten on a train');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await screenshot(a.page, 'offline-pending');
 
     await a.page.reload();
     await a.page.waitForSelector('[data-test="document-content"]', { timeout: 30_000 });
-    expect(await contentOf(a.page)).toContain('written on a train');
+    expect(await shownContent(a.page)).toContain('written on a train');
     await expectStatus(a.page, 'Offline');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await server.start();
@@ -94,7 +73,7 @@ describe('offline editing in a real browser', () => {
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('written on a train');
     await expectStatus(a.page, 'Synced');
     // B never reloads: the change arrives through the live stream.
-    await expect.poll(() => contentOf(b.page), { timeout: 30_000 }).toContain('written on a train');
+    await expect.poll(() => shownContent(b.page), { timeout: 30_000 }).toContain('written on a train');
     await screenshot(b.page, 'document-live-update');
   });
 
@@ -104,8 +83,8 @@ describe('offline editing in a real browser', () => {
 
     await a.context.setOffline(true);
     await expectStatus(a.page, 'Offline');
-    await edit(a.page, '# Notes\n\nmine, from the offline browser');
-    await edit(b.page, '# Notes\n\ntheirs, saved while the other was offline');
+    await editDocument(a.page, '# Notes\n\nmine, from the offline browser');
+    await editDocument(b.page, '# Notes\n\ntheirs, saved while the other was offline');
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('theirs');
 
     await a.context.setOffline(false);
@@ -120,10 +99,10 @@ describe('offline editing in a real browser', () => {
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('mine, from the offline browser');
     await expect
-      .poll(() => contentOf(a.page), { timeout: 30_000 })
+      .poll(() => shownContent(a.page), { timeout: 30_000 })
       .toContain('mine, from the offline browser');
     await expect
-      .poll(() => contentOf(b.page), { timeout: 30_000 })
+      .poll(() => shownContent(b.page), { timeout: 30_000 })
       .toContain('mine, from the offline browser');
     await expectStatus(a.page, 'Synced');
 
@@ -144,8 +123,8 @@ describe('offline editing in a real browser', () => {
 
     await a.context.setOffline(true);
     await expectStatus(a.page, 'Offline');
-    await edit(a.page, '# Notes, from the train\n\nmine');
-    await edit(b.page, '# Notes\n\ntheirs');
+    await editDocument(a.page, '# Notes, from the train\n\nmine');
+    await editDocument(b.page, '# Notes\n\ntheirs');
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('theirs');
 
     await a.context.setOffline(false);
@@ -162,14 +141,14 @@ describe('offline editing in a real browser', () => {
     await a.page.click('[data-test="apply-merge"]');
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(serverContent, { timeout: 30_000 }).toBe('# Notes, from the train\n\nmine\ntheirs');
-    await expect.poll(() => contentOf(b.page), { timeout: 30_000 }).toContain('from the train');
+    await expect.poll(() => shownContent(b.page), { timeout: 30_000 }).toContain('from the train');
   });
 
   it('shows offline, pending, syncing and synced at the right moments', async () => {
     const a = await openDocument();
     await a.context.setOffline(true);
     await expectStatus(a.page, 'Offline');
-    await edit(a.page, '# Notes\n\none');
+    await editDocument(a.page, '# Notes\n\none');
     await a.page.click('text=← Repository');
     await a.page.goBack();
     await a.page.waitForSelector('[data-test="document-content"]');

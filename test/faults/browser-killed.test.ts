@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { useServerProcesses } from '../support/server-process.js';
 import { api } from '../support/api.js';
+import { contentOnServer, editDocument, shownSyncStatus } from '../support/document-page.js';
 
 interface RunningChromium {
   process: ChildProcess;
@@ -60,14 +61,13 @@ async function kill(running: RunningChromium): Promise<void> {
 }
 
 describe('a browser killed with pending offline edits', () => {
-  let server: ServerProcess;
+  const [server] = useServerProcesses({});
   let profile: string;
   const running: RunningChromium[] = [];
   let repositoryId: number;
   let doc: { id: number; content: string };
 
   beforeAll(async () => {
-    server = await startServerProcess();
     profile = mkdtempSync(join(tmpdir(), 'wikisync-profile-'));
     repositoryId = (
       await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
@@ -82,13 +82,10 @@ describe('a browser killed with pending offline edits', () => {
   });
   afterAll(async () => {
     for (const each of running) await kill(each);
-    await server?.dispose();
     rmSync(profile, { recursive: true, force: true });
   });
 
-  const serverContent = async () =>
-    (await api<{ content: string }>(server.url, server.adminToken, 'GET', `/api/documents/${doc.id}`))
-      .content;
+  const serverContent = () => contentOnServer(server, doc.id);
 
   const signIn = (context: BrowserContext) =>
     context.addInitScript((token) => {
@@ -110,17 +107,11 @@ describe('a browser killed with pending offline edits', () => {
     running.push(first);
     await signIn(first.context);
     const page = await openDocument(first.context);
-    await expect
-      .poll(() => page.textContent('[data-test="sync-status"]'), { timeout: 30_000 })
-      .toBe('Synced');
+    await expect.poll(() => shownSyncStatus(page), { timeout: 30_000 }).toBe('Synced');
 
     await first.context.setOffline(true);
-    await expect
-      .poll(() => page.textContent('[data-test="sync-status"]'), { timeout: 30_000 })
-      .toBe('Offline');
-    await page.click('[data-test="document-edit"]');
-    await page.fill('[data-test="markdown-input"]', '# Survivor\n\nwritten before the crash');
-    await page.click('[data-test="document-save"]');
+    await expect.poll(() => shownSyncStatus(page), { timeout: 30_000 }).toBe('Offline');
+    await editDocument(page, '# Survivor\n\nwritten before the crash');
     await expect.poll(() => page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
     await kill(first);
     expect(await serverContent()).not.toContain('written before the crash');

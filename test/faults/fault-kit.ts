@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { api } from '../support/api.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 /** `SOAK=1` (pnpm test:soak) runs the full variants; the README's test command the short ones. */
 export const SOAK = process.env.SOAK === '1';

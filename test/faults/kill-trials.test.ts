@@ -5,8 +5,9 @@
 // (KILL_TRIALS=n overrides both).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { processDatabaseKind, useServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { recordFigures, repositorySnapshot, seedLarge, sleep, SOAK, waitSession } from './fault-kit.js';
+import type { Seeded } from './fault-kit.js';
 
 const TRIALS = Number(process.env.KILL_TRIALS ?? (SOAK ? 25 : 10));
 const DOCUMENTS = 1000;
@@ -30,8 +31,7 @@ interface Figures {
 }
 
 describe('instance sync survives SIGKILL of either server', () => {
-  let a: ServerProcess;
-  let b: ServerProcess;
+  const [a, b] = useServerProcesses({ env }, { env });
   let target: string;
   let pushMs = 1000;
   let killWindowMs = 1000;
@@ -41,7 +41,6 @@ describe('instance sync survives SIGKILL of either server', () => {
   };
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
     target = `${b.url}/api/sync`;
     await api(a.url, a.adminToken, 'POST', '/api/sync/target-save', { url: target, token: b.adminToken });
     // How long a push of this size takes here, to spread the kills over its whole length;
@@ -56,13 +55,13 @@ describe('instance sync survives SIGKILL of either server', () => {
     killWindowMs = pushMs;
   });
   afterAll(async () => {
-    recordFigures(`kill-trials-${a?.kind}`, {
-      kind: a?.kind,
+    const kind = processDatabaseKind();
+    recordFigures(`kill-trials-${kind}`, {
+      kind,
       documentsPerTrial: DOCUMENTS,
       pushMs,
       ...figures,
     });
-    await Promise.all([a?.dispose(), b?.dispose()]);
   });
 
   /** Starts a push, retrying while a session orphaned by a kill still blocks it. */
@@ -106,6 +105,16 @@ describe('instance sync survives SIGKILL of either server', () => {
     return copy.documents.length;
   }
 
+  /** Re-runs the push of `seeded` to its end, checks B holds exactly A's rows, and counts the trial. */
+  async function rerunAndCompare(seeded: Seeded, tally: Figures, midPush: boolean) {
+    const rerun = await waitSession(a.url, a.adminToken, await startPush(seeded.repositoryId));
+    expect(rerun).toMatchObject({ status: 'completed', error: null });
+    tally.documentsCompared += await expectSameRepository(seeded.name);
+    tally.trials++;
+    if (midPush) tally.killsMidPush++;
+    else tally.killsAfterEnd++;
+  }
+
   it(
     `receiver killed mid-push ${TRIALS} times: the re-run leaves exactly the source's rows`,
     async () => {
@@ -117,12 +126,7 @@ describe('instance sync survives SIGKILL of either server', () => {
         const interrupted = await waitSession(a.url, a.adminToken, syncId);
         expect(['failed', 'completed']).toContain(interrupted.status);
         await b.start();
-        const rerun = await waitSession(a.url, a.adminToken, await startPush(seeded.repositoryId));
-        expect(rerun).toMatchObject({ status: 'completed', error: null });
-        figures.receiver.documentsCompared += await expectSameRepository(seeded.name);
-        figures.receiver.trials++;
-        if (midPush) figures.receiver.killsMidPush++;
-        else figures.receiver.killsAfterEnd++;
+        await rerunAndCompare(seeded, figures.receiver, midPush);
       }
       // The trials only prove something if kills really land during pushes.
       expect(figures.receiver.killsMidPush).toBeGreaterThanOrEqual(TRIALS / 2);
@@ -140,12 +144,7 @@ describe('instance sync survives SIGKILL of either server', () => {
         const midPush = await killAtRandomPoint(syncId, a);
         await a.start();
         orphans.push(syncId);
-        const rerun = await waitSession(a.url, a.adminToken, await startPush(seeded.repositoryId));
-        expect(rerun).toMatchObject({ status: 'completed', error: null });
-        figures.initiator.documentsCompared += await expectSameRepository(seeded.name);
-        figures.initiator.trials++;
-        if (midPush) figures.initiator.killsMidPush++;
-        else figures.initiator.killsAfterEnd++;
+        await rerunAndCompare(seeded, figures.initiator, midPush);
       }
       // The killed runs' sessions must not stay "in progress" for ever: the restarted server
       // fails them as orphans (checked once at the end, so the trials need not wait for it).

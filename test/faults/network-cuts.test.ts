@@ -4,21 +4,12 @@
 // network is healthy again, replication and instance sync must resume by themselves and
 // converge to the state a fault-free run gives: every write on the server and in every
 // replica, the receiver holding exactly the source's rows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { api } from '../support/api.js';
-import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import {
-  contents,
-  local,
-  openClient,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from '../replication/sync-client.js';
+import { processDatabaseKind, useServerProcesses } from '../support/server-process.js';
+import { contents, local, useSyncServer, waitUntil } from '../support/sync-client.js';
 import { startChaosProxy } from './chaos-proxy.js';
 import { recordFigures, repositorySnapshot, seedLarge, sleep, SOAK, waitSession } from './fault-kit.js';
 
@@ -34,21 +25,13 @@ describe(`network cuts and delays on ${kind}`, () => {
   afterAll(() => recordFigures(`network-cuts-${kind}`, figures));
 
   describe('replication clients behind a faulty network', () => {
-    let server: SyncServer;
-    let clients: Client[] = [];
-    beforeAll(async () => {
-      server = await startSyncServer(kind);
-    });
-    afterAll(async () => {
-      await Promise.all(clients.map((client) => client.close()));
-      await server?.close();
-    });
+    const server = useSyncServer(kind, { per: 'block' });
 
     it('resumes and converges with no lost write', async () => {
       const proxy = await startChaosProxy(Number(new URL(server.url).port), { maxDelayMs: 25 });
-      const faulty = await Promise.all([1, 2].map(() => openClient(proxy.url, TEST_ADMIN_TOKEN)));
-      const control = await openClient(server.url, TEST_ADMIN_TOKEN);
-      clients = [...faulty, control];
+      const faulty = await Promise.all([1, 2].map(() => server.open({ url: proxy.url })));
+      const control = await server.open();
+      const clients = [...faulty, control];
 
       proxy.startCutting({ minMs: 100, maxMs: 400, limit: CUTS });
       const written = new Map<string, string>();
@@ -130,15 +113,8 @@ describe(`network cuts and delays on ${kind}`, () => {
   });
 
   describe('instance sync through a faulty network', () => {
-    let a: ServerProcess;
-    let b: ServerProcess;
     const env = { SYNC_SECRET_KEY: 'cuts-secret-key-0123456789abcdef', SYNC_RETRY_BASE_MS: '20' };
-    beforeAll(async () => {
-      [a, b] = await Promise.all([startServerProcess({ kind, env }), startServerProcess({ kind, env })]);
-    });
-    afterAll(async () => {
-      await Promise.all([a?.dispose(), b?.dispose()]);
-    });
+    const [a, b] = useServerProcesses({ kind, env }, { kind, env });
 
     it('re-runs a push cut many times until the receiver holds exactly the source rows', async () => {
       const proxy = await startChaosProxy(b.port, { maxDelayMs: 10 });

@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
 import type { Database } from '../../apps/server/src/db/database.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { api } from '../support/api.js';
+import { readSseMessages } from '../../apps/server/src/testing/sse-events.js';
 import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { recordFigures, repositorySnapshot, seedLarge, sleep, SOAK, waitSession } from './fault-kit.js';
 
@@ -66,15 +67,10 @@ describe.skipIf(kind !== 'postgres')('Postgres connections dropped under a runni
     });
     expect(response.status).toBe(200);
     const state = { changes: 0, ready: false };
-    void (async () => {
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        state.changes += value.split('event: change').length - 1;
-        if (value.includes('event: ready')) state.ready = true;
-      }
-    })().catch(() => {});
+    void readSseMessages(response, ({ event }) => {
+      if (event === 'change') state.changes++;
+      if (event === 'ready') state.ready = true;
+    }).catch(() => {});
     return { state, close: () => controller.abort() };
   }
 

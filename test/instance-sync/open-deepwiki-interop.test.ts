@@ -5,20 +5,14 @@
 // openDeepWiki and arrives equal. Our server runs in-process on each database kind; the peers
 // are real processes on loopback ports. PROTOCOL.md, "openDeepWiki's wire", says why each
 // assertion matters.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../apps/server/src/db/database.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { runSync, saveTarget, startPeer, type Peer } from '../../apps/server/src/testing/peer-test-kit.js';
-import {
-  OPEN_DEEPWIKI_SKIP_REASON,
-  openDeepWikiPeerBinary,
-  regenerateOpenDeepWikiDocument,
-  seedOpenDeepWikiRepository,
-  startOpenDeepWiki,
-  type OpenDeepWikiPeer,
-  type OpenDeepWikiRow,
-  type OpenDeepWikiSnapshot,
-} from '../support/open-deepwiki-peer.js';
+import { runSync, saveTarget, usePeers, type Peer } from '../../apps/server/src/testing/peer-test-kit.js';
+import { OPEN_DEEPWIKI_SKIP_REASON, openDeepWikiPeerBinary } from '../support/open-deepwiki-peer.js';
+import { useOpenDeepWikiPeers, type OpenDeepWikiPeer } from '../support/open-deepwiki-peer.js';
+import { regenerateOpenDeepWikiDocument, seedOpenDeepWikiRepository } from '../support/open-deepwiki-seed.js';
+import type { OpenDeepWikiRow, OpenDeepWikiSnapshot } from '../support/open-deepwiki-snapshot.js';
 
 interface OpenDeepWikiStatus {
   sync_id: string;
@@ -184,20 +178,14 @@ describe.skipIf(!openDeepWikiPeerBinary())(
   `real openDeepWiki peer (${OPEN_DEEPWIKI_SKIP_REASON} when skipped)`,
   () => {
     describe.each(testDatabaseKinds())('on %s', (kind) => {
-      let ours: Peer;
-      const peers: OpenDeepWikiPeer[] = [];
-      const openDeepWiki = async () => {
-        const peer = await startOpenDeepWiki();
-        peers.push(peer);
-        return peer;
-      };
+      // openDeepWiki sends no token: its address must be allowed, as an operator would set it.
+      const [ours] = usePeers(kind, { allowTokenlessFrom: ['127.0.0.1'] });
+      const openDeepWiki = useOpenDeepWikiPeers();
       let source: OpenDeepWikiPeer;
       let sourceRepositoryId: number;
       let pushedHere: number;
 
       beforeAll(async () => {
-        // openDeepWiki sends no token: its address must be allowed, as an operator would set it.
-        ours = await startPeer(kind, { allowTokenlessFrom: ['127.0.0.1'] });
         source = await openDeepWiki();
         const seeded = await seedOpenDeepWikiRepository(source, { repositoryId: 7, ...WIKI });
         sourceRepositoryId = seeded.repositoryId;
@@ -205,10 +193,6 @@ describe.skipIf(!openDeepWikiPeerBinary())(
         await regenerateOpenDeepWikiDocument(source, sourceRepositoryId, seeded.tasks[0]!.documentId, {
           content: '# 概述\n\n这是一个示例仓库（第二版）。',
         });
-      });
-      afterAll(async () => {
-        await Promise.all(peers.map((peer) => peer.stop()));
-        await ours?.close();
       });
 
       it('1. openDeepWiki pushes into us: 0 failed tasks, every row, link and usage arrives', async () => {

@@ -2,21 +2,18 @@
 // through its own receiver endpoints lands exactly as specified (ids it assigned, run_after,
 // usages, a regenerated document's version chain, Chinese text), and both ways of reading it
 // back — the SQLite snapshot and the peer's own pull-export — agree with the seed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_DEEPWIKI_SKIP_REASON, openDeepWikiPeerBinary } from '../support/open-deepwiki-peer.js';
+import { useOpenDeepWikiPeers, type OpenDeepWikiPeer } from '../support/open-deepwiki-peer.js';
 import {
-  OPEN_DEEPWIKI_SKIP_REASON,
   OPEN_DEEPWIKI_TIME,
   exportOpenDeepWikiRepository,
-  openDeepWikiPeerBinary,
   regenerateOpenDeepWikiDocument,
   seedOpenDeepWikiRepository,
-  startOpenDeepWiki,
-  type OpenDeepWikiPeer,
-  type OpenDeepWikiRow,
-  type OpenDeepWikiSnapshot,
   type RegeneratedOpenDeepWikiDocument,
   type SeededOpenDeepWikiRepository,
-} from '../support/open-deepwiki-peer.js';
+} from '../support/open-deepwiki-seed.js';
+import type { OpenDeepWikiRow, OpenDeepWikiSnapshot } from '../support/open-deepwiki-snapshot.js';
 
 const available = openDeepWikiPeerBinary() !== null;
 if (!available) console.warn(`open-deepwiki-peer-kit: ${OPEN_DEEPWIKI_SKIP_REASON}`);
@@ -24,6 +21,7 @@ if (!available) console.warn(`open-deepwiki-peer-kit: ${OPEN_DEEPWIKI_SKIP_REASO
 const byId = (rows: OpenDeepWikiRow[], id: number) => rows.find((row) => row.id === id);
 
 describe.skipIf(!available)('the openDeepWiki peer kit', () => {
+  const startPeer = useOpenDeepWikiPeers();
   let peer: OpenDeepWikiPeer;
   let seeded: SeededOpenDeepWikiRepository;
   let regenerated: RegeneratedOpenDeepWikiDocument;
@@ -31,7 +29,7 @@ describe.skipIf(!available)('the openDeepWiki peer kit', () => {
   let after: OpenDeepWikiSnapshot;
 
   beforeAll(async () => {
-    peer = await startOpenDeepWiki();
+    peer = await startPeer();
     seeded = await seedOpenDeepWikiRepository(peer, {
       repositoryId: 42,
       name: 'wiki-demo',
@@ -58,10 +56,6 @@ describe.skipIf(!available)('the openDeepWiki peer kit', () => {
       content: '文档内容（第二版）',
     });
     after = await peer.snapshot();
-  });
-
-  afterAll(async () => {
-    await peer?.stop();
   });
 
   it('answers ping with code OK and no data', async () => {

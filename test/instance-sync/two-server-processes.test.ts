@@ -2,9 +2,9 @@
 // databases, driven only through the HTTP API as an operator (or the /sync page) would:
 // save the other server as a target, push and watch progress reach 100%, push again after an
 // edit and see only that change travel, pull a different repository back, read the history.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../support/api.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { adminApi, seedPages } from '../support/api.js';
+import { useServerProcesses } from '../support/server-process.js';
 
 interface Status {
   status: string;
@@ -15,38 +15,12 @@ interface Status {
 }
 
 describe('instance sync between two server processes', () => {
-  let a: ServerProcess;
-  let b: ServerProcess;
   const env = { SYNC_SECRET_KEY: 'flow-test-secret-key-0123456789', SYNC_RETRY_BASE_MS: '10' };
-  const onA = <T>(method: string, path: string, body?: unknown) =>
-    api<T>(a.url, a.adminToken, method, path, body);
-  const onB = <T>(method: string, path: string, body?: unknown) =>
-    api<T>(b.url, b.adminToken, method, path, body);
-
-  async function seed(call: typeof onA, name: string, tasks: number) {
-    const repository = await call<{ id: number }>('POST', '/api/repositories', {
-      name,
-      url: `https://example.com/${name}`,
-    });
-    const documents: number[] = [];
-    for (let index = 1; index <= tasks; index++) {
-      const task = await call<{ id: number }>('POST', '/api/tasks', {
-        repository_id: repository.id,
-        title: `${name} task ${index}`,
-        status: 'succeeded',
-        sort_order: index,
-      });
-      const document = await call<{ id: number }>('POST', '/api/documents', {
-        repository_id: repository.id,
-        task_id: task.id,
-        title: `${name} page ${index}`,
-        content: `# ${name} ${index}\n`,
-      });
-      await call('PATCH', `/api/tasks/${task.id}`, { doc_id: document.id });
-      documents.push(document.id);
-    }
-    return { id: repository.id, documents };
-  }
+  const [a, b] = useServerProcesses({ env }, { env });
+  const onA = adminApi(a);
+  const onB = adminApi(b);
+  const seed = (server: typeof a, name: string, tasks: number) =>
+    seedPages(server, name, tasks, { url: `https://example.com/${name}` });
 
   async function watch(syncId: string): Promise<Status[]> {
     const seen: Status[] = [];
@@ -58,16 +32,9 @@ describe('instance sync between two server processes', () => {
     }
   }
 
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.dispose(), b?.dispose()]);
-  });
-
   it('pushes, pushes only a change, pulls another repository back, and lists all three sessions', async () => {
-    const alpha = await seed(onA, 'alpha', 12);
-    const beta = await seed(onB, 'beta', 3);
+    const alpha = await seed(a, 'alpha', 12);
+    const beta = await seed(b, 'beta', 3);
     const target = `${b.url}/api/sync`;
     await onA('POST', '/api/sync/target-save', { url: target, token: b.adminToken });
 

@@ -6,10 +6,10 @@
 // endpoint is reported, never asserted.
 // Short variant here; `pnpm test:soak` runs 100 clients for 60 s (LOAD_CLIENTS, LOAD_SECONDS).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { describe, expect, it } from 'vitest';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { api } from '../support/api.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { useServerProcesses } from '../support/server-process.js';
 import {
   recordFigures,
   repositorySnapshot,
@@ -33,20 +33,13 @@ const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 describe(`replication under load: ${CLIENTS} clients for ${SECONDS} s`, () => {
-  let a: ServerProcess;
-  let b: ServerProcess;
   // One admin token plays every client here, while MAX_STREAMS_PER_USER (16) is sized for one
   // person's devices; the per-process cap (MAX_STREAMS) still applies.
   const env = {
     SYNC_SECRET_KEY: 'load-secret-key-0123456789abcdef',
     MAX_STREAMS_PER_USER: String(CLIENTS + 10),
   };
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.dispose(), b?.dispose()]);
-  });
+  const [a, b] = useServerProcesses({ env }, { env });
 
   it(
     'serves every request without error or lost write while an instance sync runs',

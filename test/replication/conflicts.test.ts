@@ -1,41 +1,27 @@
 // Concurrent edits of one row: the client's conflict handler gets base, local and server,
 // merges what merges, records the rest in sync_conflicts, and the user resolves later.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { jsonOf, TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { jsonOf } from '../../apps/server/src/testing/test-app.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { ConflictMovedError } from '../../apps/web/src/sync/errors.js';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
-import {
-  contents,
-  local,
-  openClient,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from './sync-client.js';
+import { contents, local, useSyncServer, waitUntil, type Client } from '../support/sync-client.js';
 
 describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
-  let server: SyncServer;
-  let clients: Client[] = [];
+  const server = useSyncServer(kind, { per: 'block' });
   let a: Client;
   let b: Client;
   let repo: ReturnType<typeof repositoryDoc>;
   let task: ReturnType<typeof taskDoc>;
 
-  beforeAll(async () => {
-    server = await startSyncServer(kind);
-  });
-  afterAll(() => server.close());
   beforeEach(async () => {
     // Each test gets its own repository and clients; a fresh client pulls only what exists.
     repo = repositoryDoc({ name: 'conflicts' });
     task = taskDoc(repo.uid, { title: 'original', outline: 'original outline' });
-    a = await openClient(server.url, TEST_ADMIN_TOKEN);
-    b = await openClient(server.url, TEST_ADMIN_TOKEN);
-    clients.push(a, b);
+    a = await server.open();
+    b = await server.open();
     await a.replica.collections.repositories.insert(local(repo));
     await a.replica.collections.tasks.insert(local(task));
     await waitUntil(
@@ -43,10 +29,6 @@ describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
       'b has the task',
     );
     await b.sync.pause();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    clients = [];
   });
 
   const edit = async (client: Client, patch: Record<string, unknown>) => {
@@ -57,6 +39,12 @@ describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
     const docs = (await jsonOf(await server.app.request('GET', '/api/v1/sync/changes?collection=tasks'))).data
       .documents;
     return docs.find((doc: { uid: string }) => doc.uid === task.uid);
+  };
+  /** Waits until `client` has recorded one conflict, and returns it. */
+  const recordedConflict = async (client: Client, what: string) => {
+    await waitUntil(async () => (await firstValueFrom(client.sync.openConflicts$)).length === 1, what);
+    const [conflict] = await firstValueFrom(client.sync.openConflicts$);
+    return conflict!;
   };
 
   it('hands base, local and server to the handler, keeps the merge and records the clash', async () => {
@@ -69,11 +57,7 @@ describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
     });
     await b.sync.resume();
 
-    await waitUntil(
-      async () => (await firstValueFrom(b.sync.openConflicts$)).length === 1,
-      'b records the conflict',
-    );
-    const [conflict] = await firstValueFrom(b.sync.openConflicts$);
+    const conflict = await recordedConflict(b, 'b records the conflict');
     expect(conflict).toMatchObject({
       collection_name: 'tasks',
       uid: task.uid,
@@ -99,7 +83,7 @@ describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
 
     // Later, the user picks their own version: the server takes it and logs the decision.
     await b.sync.awaitInSync();
-    await b.sync.resolveConflict(conflict!.id, 'local');
+    await b.sync.resolveConflict(conflict.id, 'local');
     expect(await serverTask()).toMatchObject({ title: 'title from b', outline: 'outline from b' });
     await waitUntil(
       async () => (await contents(a, 'tasks')).find((doc) => doc.uid === task.uid)?.title === 'title from b',
@@ -131,19 +115,15 @@ describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
     await a.sync.awaitInSync();
     await edit(b, { title: 'b1' });
     await b.sync.resume();
-    await waitUntil(
-      async () => (await firstValueFrom(b.sync.openConflicts$)).length === 1,
-      'b records the conflict',
-    );
-    const [conflict] = await firstValueFrom(b.sync.openConflicts$);
+    const conflict = await recordedConflict(b, 'b records the conflict');
     await edit(a, { title: 'a2' });
     await a.sync.awaitInSync();
 
-    await expect(b.sync.resolveConflict(conflict!.id, 'local')).rejects.toBeInstanceOf(ConflictMovedError);
+    await expect(b.sync.resolveConflict(conflict.id, 'local')).rejects.toBeInstanceOf(ConflictMovedError);
     const [still] = await firstValueFrom(b.sync.openConflicts$);
-    expect(still).toMatchObject({ id: conflict!.id, server: { title: 'a2' }, kept: { title: 'a2' } });
+    expect(still).toMatchObject({ id: conflict.id, server: { title: 'a2' }, kept: { title: 'a2' } });
     expect((await serverTask()).title).toBe('a2');
-    await b.sync.resolveConflict(conflict!.id, 'merged', { ...still!.server, title: 'a2 + b1' });
+    await b.sync.resolveConflict(conflict.id, 'merged', { ...still!.server, title: 'a2 + b1' });
     expect((await serverTask()).title).toBe('a2 + b1');
   });
 
@@ -153,11 +133,7 @@ describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
     const onB = await b.replica.collections.tasks.findOne(task.uid).exec();
     await onB!.incrementalRemove();
     await b.sync.resume();
-    await waitUntil(
-      async () => (await firstValueFrom(b.sync.openConflicts$)).length === 1,
-      'b records the conflict',
-    );
-    const [conflict] = await firstValueFrom(b.sync.openConflicts$);
+    const conflict = await recordedConflict(b, 'b records the conflict');
     expect(conflict).toMatchObject({
       local: { _deleted: true },
       server: { title: 'still wanted', _deleted: false },
@@ -182,16 +158,11 @@ describe.each(testDatabaseKinds())('conflicting edits on %s', (kind) => {
       if (input.endsWith('/push')) pushes++;
       return fetch(input, init);
     };
-    const r = await openClient(server.url, reader.token, { fetch: countingFetch });
-    clients.push(r);
+    const r = await server.open({ token: reader.token, fetch: countingFetch });
     await waitUntil(async () => (await contents(r, 'tasks')).length === 1, 'the reader has the task');
     await edit(r, { title: 'reader was here' });
 
-    await waitUntil(
-      async () => (await firstValueFrom(r.sync.openConflicts$)).length === 1,
-      'the refusal is recorded',
-    );
-    const [conflict] = await firstValueFrom(r.sync.openConflicts$);
+    const conflict = await recordedConflict(r, 'the refusal is recorded');
     expect(conflict).toMatchObject({ local: { title: 'reader was here' }, server: { title: 'original' } });
     await waitUntil(
       async () => (await contents(r, 'tasks'))[0]?.title === 'original',

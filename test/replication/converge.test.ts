@@ -1,42 +1,19 @@
 // Two RxDB clients against one real server: writes on either side reach the other, live
 // (through the change stream), in all three collections, including deletes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
-import {
-  contents,
-  local,
-  openClient,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from './sync-client.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
+import { contents, local, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 
 describe.each(testDatabaseKinds())('two RxDB clients on %s', (kind) => {
-  let server: SyncServer;
-  let clients: Client[] = [];
-  beforeEach(async () => {
-    server = await startSyncServer(kind);
-  });
-  afterEach(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    clients = [];
-    await server.close();
-  });
+  const server = useSyncServer(kind);
 
   it('converge on all three collections, both ways and live', async () => {
     const user = await server.app.createUserWithToken('alice');
-    const a = await openClient(server.url, TEST_ADMIN_TOKEN);
-    const b = await openClient(server.url, user.token);
-    clients.push(a, b);
+    const a = await server.open();
+    const b = await server.open({ token: user.token });
     await Promise.all([a.sync.awaitInSync(), b.sync.awaitInSync()]);
-    await waitUntil(
-      async () => (await firstValueFrom(b.sync.streamConnected$)) === true,
-      'b listens to the stream',
-    );
+    await waitLive(b, 'b listens to the stream');
 
     // B (a plain user) creates a repository offline-first; the server grants B write on it.
     const repo = repositoryDoc({ name: 'from-b', metadata: { stars: 1 } });
@@ -86,9 +63,8 @@ describe.each(testDatabaseKinds())('two RxDB clients on %s', (kind) => {
   });
 
   it('propagate deletes as tombstones', async () => {
-    const a = await openClient(server.url, TEST_ADMIN_TOKEN);
-    const b = await openClient(server.url, TEST_ADMIN_TOKEN);
-    clients.push(a, b);
+    const a = await server.open();
+    const b = await server.open();
     const repo = repositoryDoc();
     const tasks = [taskDoc(repo.uid, { title: 'keep' }), taskDoc(repo.uid, { title: 'drop' })];
     await a.replica.collections.repositories.insert(local(repo));

@@ -4,14 +4,14 @@
 // the client that made it, unless the same client overwrote or deleted it before it could
 // be pushed. Nothing is lost silently.
 // PROPERTY_RUNS=n runs more cases (default 15 per database); PROPERTY_SEED replays a case.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { jsonOf } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
 import { toWireDoc } from '../../apps/web/src/sync/resolve-recorded-conflict.js';
-import { openClient, startSyncServer, waitUntil, type Client, type SyncServer } from './sync-client.js';
+import { openClient, useSyncServer, waitUntil, type Client } from '../support/sync-client.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 15);
 const CLIENTS = 3;
@@ -66,12 +66,8 @@ interface LocalEdit {
 }
 
 describe.each(testDatabaseKinds())('replication property on %s', (kind) => {
-  let server: SyncServer;
+  const server = useSyncServer(kind, { per: 'block' });
   let round = 0;
-  beforeAll(async () => {
-    server = await startSyncServer(kind);
-  });
-  afterAll(() => server.close());
 
   /** The server's tasks of one repository, as a reader with access sees them. */
   async function serverTasks(token: string) {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
-import { contents, local, openClient, startSyncServer, waitUntil } from './sync-client.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
+import { contents, local, openClient, startSyncServer, waitUntil } from '../support/sync-client.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 6);
 const CLIENTS = 3;

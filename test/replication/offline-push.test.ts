@@ -1,42 +1,22 @@
 // An edit made while the server is unreachable stays local, is counted as pending, and is
 // pushed once the server is back; the change stream reconnects on its own.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
-import {
-  contents,
-  local,
-  openClient,
-  startProxy,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from './sync-client.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
+import { contents, local, startProxy, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 
 describe.each(testDatabaseKinds())('offline edits on %s', (kind) => {
-  let server: SyncServer;
-  let clients: Client[] = [];
-  beforeEach(async () => {
-    server = await startSyncServer(kind);
-  });
-  afterEach(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    clients = [];
-    await server.close();
-  });
+  const server = useSyncServer(kind);
 
   it('pushes an edit made while the server was down once it is back', async () => {
     const proxy = await startProxy(Number(new URL(server.url).port));
-    const a = await openClient(proxy.url, TEST_ADMIN_TOKEN);
-    const b = await openClient(server.url, TEST_ADMIN_TOKEN);
-    clients.push(a, b);
+    const a = await server.open({ url: proxy.url });
+    const b = await server.open();
     const repo = repositoryDoc({ name: 'before' });
     await a.replica.collections.repositories.insert(local(repo));
     await a.sync.awaitInSync();
-    await waitUntil(async () => (await firstValueFrom(a.sync.streamConnected$)) === true, 'a is live');
+    await waitLive(a, 'a is live');
 
     await proxy.down();
     await waitUntil(
@@ -79,8 +59,7 @@ describe.each(testDatabaseKinds())('offline edits on %s', (kind) => {
   });
 
   it('queues edits while paused and pushes them on resume', async () => {
-    const a = await openClient(server.url, TEST_ADMIN_TOKEN);
-    clients.push(a);
+    const a = await server.open();
     await a.sync.awaitInSync();
     await a.sync.pause();
     const repo = repositoryDoc({ name: 'paused' });
@@ -102,7 +81,6 @@ describe.each(testDatabaseKinds())('offline edits on %s', (kind) => {
     await a.replica.collections.repositories.insert(local(repositoryDoc({ name: 'left behind' })));
     const started = Date.now();
     await a.close();
-    clients = [];
     // A hang check, not a speed check: generous so a loaded machine never trips it.
     expect(Date.now() - started).toBeLessThan(30_000);
   });

@@ -3,7 +3,6 @@
 // process memory.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstValueFrom } from 'rxjs';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
 import {
@@ -12,16 +11,8 @@ import {
   spawnServer,
   type ServerChild,
 } from '../../apps/server/src/testing/server-process.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
-import {
-  contents,
-  local,
-  openClient,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from './sync-client.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
+import { contents, local, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `tsx apps/server/src/main.ts` on the test database; resolves once it answers. */
@@ -45,34 +36,23 @@ describe.each(testDatabaseKinds())('a second server process on %s', (kind) => {
   // The embedded database belongs to the one process that opened it (PGlite is a single
   // in-process connection), so a second process cannot share it. Under PGlite the same
   // path (trigger → NOTIFY → LISTEN → SSE) is covered in-process by converge.test.ts.
+  // Skipping the block's one test also skips its hooks, so PGlite starts no server here.
   const shareable = kind === 'postgres';
-  let server: SyncServer;
+  const server = useSyncServer(kind, { per: 'block' });
   let second: { url: string; server: ServerChild } | undefined;
-  const clients: Client[] = [];
   beforeAll(async () => {
-    if (!shareable) return;
-    server = await startSyncServer(kind);
     second = await startSecondProcess(server.app.database.url!);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    if (second) await second.server.signal('SIGTERM');
-    if (shareable) await server.close();
+    await second?.server.signal('SIGTERM');
   });
 
   it.runIf(shareable)('delivers stream events to the clients of the other process', async () => {
-    const viaFirst = await openClient(server.url, TEST_ADMIN_TOKEN);
-    const viaSecond = await openClient(second!.url, TEST_ADMIN_TOKEN);
-    clients.push(viaFirst, viaSecond);
+    const viaFirst = await server.open();
+    const viaSecond = await server.open({ url: second!.url });
     await Promise.all([viaFirst.sync.awaitInSync(), viaSecond.sync.awaitInSync()]);
-    await waitUntil(
-      async () => (await firstValueFrom(viaSecond.sync.streamConnected$)) === true,
-      'second client is live',
-    );
-    await waitUntil(
-      async () => (await firstValueFrom(viaFirst.sync.streamConnected$)) === true,
-      'first client is live',
-    );
+    await waitLive(viaSecond, 'second client is live');
+    await waitLive(viaFirst, 'first client is live');
 
     // Only the stream can tell viaSecond to pull again: live replication does not poll.
     const repo = repositoryDoc({ name: 'through process one' });

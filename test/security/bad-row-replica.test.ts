@@ -4,34 +4,17 @@
 // directly (metadata nested 3,000 levels, metadata of 100 KB) between good rows, and a real
 // RxDB client over fake-indexeddb must still receive every good row, before and after them,
 // park each bad one with its reason, and keep replicating live.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import type { ReplicatedDoc } from '@wikisync/shared';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
-import {
-  contents,
-  openClient,
-  startSyncServer,
-  waitUntil,
-  type Client,
-  type SyncServer,
-} from '../replication/sync-client.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
+import { contents, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
 
 const nestedJson = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
 
 describe.each(testDatabaseKinds())('a replica with one bad row on the server, on %s', (kind) => {
-  let server: SyncServer;
-  let client: Client | undefined;
-  beforeEach(async () => {
-    server = await startSyncServer(kind);
-  });
-  afterEach(async () => {
-    await client?.close();
-    client = undefined;
-    await server.close();
-  });
+  const server = useSyncServer(kind);
 
   const push = async (collection: string, docs: ReplicatedDoc[]) => {
     const response = await server.app.request('POST', '/api/v1/sync/push', {
@@ -61,13 +44,13 @@ describe.each(testDatabaseKinds())('a replica with one bad row on the server, on
     await push('tasks', after);
 
     // Two rows a page: one page holds only bad rows, another a bad and a good one.
-    client = await openClient(server.url, TEST_ADMIN_TOKEN, { pullBatchSize: 2 });
-    const titles = async () => (await contents(client!, 'tasks')).map((task) => task.title).sort();
+    const client = await server.open({ pullBatchSize: 2 });
+    const titles = async () => (await contents(client, 'tasks')).map((task) => task.title).sort();
     await waitUntil(async () => (await titles()).length === 4, 'the good tasks arrive');
     expect(await titles()).toEqual(['after-1', 'after-2', 'after-3', 'before']);
 
     await waitUntil(
-      async () => (await firstValueFrom(client!.sync.skippedRows$)).length === 2,
+      async () => (await firstValueFrom(client.sync.skippedRows$)).length === 2,
       'both bad rows are parked',
     );
     const skipped = await firstValueFrom(client.sync.skippedRows$);
@@ -82,7 +65,7 @@ describe.each(testDatabaseKinds())('a replica with one bad row on the server, on
     expect(status.tasks.error).toBeNull();
 
     // Replication goes on: a row written later still arrives, live.
-    await waitUntil(async () => (await firstValueFrom(client!.sync.streamConnected$)) === true, 'stream');
+    await waitLive(client, 'stream');
     await push('tasks', [taskDoc(repository.uid, { title: 'live' })]);
     await waitUntil(async () => (await titles()).includes('live'), 'a later task arrives');
   });

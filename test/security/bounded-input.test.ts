@@ -3,11 +3,11 @@
 // JavaScript number holds exactly. Every write path must refuse them with a 4xx that names
 // the limit, write nothing, and never answer 500. (A bad row that is already stored is the
 // client's side: see bad-row-replica.test.ts.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_MAX_BYTES, METADATA_MAX_DEPTH } from '@wikisync/shared';
-import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import { jsonOf, useTestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 /** `{"a":{"a":…{}}}` with `levels` objects, built as text: a deep object would overflow here. */
 const nestedJson = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
@@ -15,18 +15,16 @@ const nested = (levels: number): Record<string, unknown> => JSON.parse(nestedJso
 const UNSAFE_ID = '9007199254740993';
 
 describe.each(testDatabaseKinds())('bounded input on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   const ids = { repository: 0, task: 0, document: 0 };
 
   beforeAll(async () => {
-    t = await startTestApp(kind);
     const created = async (path: string, body: unknown) =>
       (await jsonOf(await t.request('POST', path, { body }))).data.id as number;
     ids.repository = await created('/api/repositories', { name: 'bounded' });
     ids.task = await created('/api/tasks', { repository_id: ids.repository, title: 't' });
     ids.document = await created('/api/documents', { repository_id: ids.repository, title: 'd' });
   });
-  afterAll(() => t.close());
 
   async function expectRefused(response: Response, message: RegExp) {
     const body = await jsonOf(response);

@@ -5,9 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, signedInContext } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
 import { api } from '../support/api.js';
 
 const HOSTILE_MARKDOWN = [
@@ -18,17 +16,15 @@ const HOSTILE_MARKDOWN = [
 ];
 
 describe('the web app under its Content-Security-Policy', () => {
-  let server: ServerProcess;
+  const { server, browser } = useAppInBrowser();
   let images: Server;
   let imageHost: string;
   const imageHits: string[] = [];
-  let browser: Browser;
   let repositoryId: number;
   let documentId: number;
   let cleanDocumentId: number;
 
   beforeAll(async () => {
-    server = await startServerProcess();
     // Another origin serving an image: the "external host" a document points at.
     images = createServer((request, response) => {
       imageHits.push(request.url ?? '');
@@ -37,7 +33,6 @@ describe('the web app under its Content-Security-Policy', () => {
     });
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageHost = `127.0.0.1:${(images.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
     const token = server.adminToken;
     repositoryId = (
       await api<{ id: number }>(server.url, token, 'POST', '/api/repositories', {
@@ -62,9 +57,7 @@ describe('the web app under its Content-Security-Policy', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
     await new Promise((resolve) => images?.close(resolve));
-    await server?.dispose();
   });
 
   it('runs clean under the policy and keeps hostile markup and images in check', async () => {

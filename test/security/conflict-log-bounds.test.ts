@@ -2,14 +2,14 @@
 // takes entries only for rows the caller can read (404 otherwise), bounds the one state
 // nobody checks (`local`) to the row's own size plus 256 KiB, and deletes entries older
 // than CONFLICT_LOG_RETENTION_DAYS (hidden from lists until then).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
-import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import { jsonOf, useTestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc } from '@wikisync/shared/testing';
 
 describe.each(testDatabaseKinds())('conflict-log bounds on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind, { conflictLogRetentionDays: 90 });
   let reader: { userId: number; token: string };
   const repository = repositoryDoc({ name: 'logged' });
   const row = documentDoc(repository.uid, null, { title: 'small' });
@@ -31,7 +31,6 @@ describe.each(testDatabaseKinds())('conflict-log bounds on %s', (kind) => {
     });
 
   beforeAll(async () => {
-    t = await startTestApp(kind, { conflictLogRetentionDays: 90 });
     await t.request('POST', '/api/v1/sync/push', {
       body: {
         collection: 'repositories',
@@ -47,7 +46,6 @@ describe.each(testDatabaseKinds())('conflict-log bounds on %s', (kind) => {
     ]);
     await grantAccess(t.database.db, reader.userId, Number(repo!.id), 'read');
   });
-  afterAll(() => t.close());
 
   it('logs nothing for a made-up uid: 404', async () => {
     const madeUp = { ...row, uid: 'made-up-uid-4242', content: huge };

@@ -4,14 +4,14 @@
 // writer of one repository could attach another repository's document to its rows. The
 // refusal is the one push already gives a document whose task is elsewhere: 400, nothing of
 // the push written. A pointer to a row the server does not have yet stays allowed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicatedDoc } from '@wikisync/shared';
-import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import { jsonOf, useTestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 describe.each(testDatabaseKinds())('cross-repository references on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   const mine = repositoryDoc({ name: 'mine' });
   const theirs = repositoryDoc({ name: 'theirs' });
   const theirTask = taskDoc(theirs.uid);
@@ -34,7 +34,6 @@ describe.each(testDatabaseKinds())('cross-repository references on %s', (kind) =
   }
 
   beforeAll(async () => {
-    t = await startTestApp(kind);
     for (const [collection, docs] of [
       ['repositories', [mine, theirs]],
       ['tasks', [theirTask]],
@@ -43,7 +42,6 @@ describe.each(testDatabaseKinds())('cross-repository references on %s', (kind) =
       expect((await push(collection, [...docs])).status).toBe(200);
     }
   });
-  afterAll(() => t.close());
 
   it("refuses a task whose doc_uid names another repository's document", async () => {
     const good = taskDoc(mine.uid);

@@ -2,17 +2,17 @@
 // the same answer as a write to a row that does not exist at all (REST 404, replication a
 // missing reference or "does not exist for you"), while a row they can read but not write
 // keeps its 403. Each case compares the hidden row with a made-up one, ids blanked out.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { grantAccess } from '../../apps/server/src/auth/user-store.js';
-import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import { jsonOf, useTestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 const MADE_UP_ID = 987_654;
 const MADE_UP_UID = 'made-up-uid-0001';
 
 describe.each(testDatabaseKinds())('no existence leaks through writes on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let stranger: { userId: number; token: string };
   const hidden = {
     repository: repositoryDoc({ name: 'hidden' }),
@@ -40,7 +40,6 @@ describe.each(testDatabaseKinds())('no existence leaks through writes on %s', (k
     t.request(method, path, { body, token: stranger.token });
 
   beforeAll(async () => {
-    t = await startTestApp(kind);
     await push('repositories', [fresh(hidden.repository)]);
     await push('tasks', [fresh(hiddenTask)]);
     await push('documents', [fresh(hiddenDocument)]);
@@ -56,7 +55,6 @@ describe.each(testDatabaseKinds())('no existence leaks through writes on %s', (k
     readOnlyId = await idOf('repositories', readOnly.uid);
     await grantAccess(t.database.db, stranger.userId, readOnlyId, 'read');
   });
-  afterAll(() => t.close());
 
   it.each([
     ['PATCH', 'repositories', { name: 'x' }],

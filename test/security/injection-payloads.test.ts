@@ -3,9 +3,9 @@
 // database intact, and in real Chromium are shown as text while no script of theirs runs:
 // `window.__pwned` stays unset, no dialog opens, no element carries an event handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, signedInContext } from '../support/browser.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { signedInContext, useAppInBrowser } from '../support/browser.js';
+import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
 import { readAll } from '../faults/fault-kit.js';
 
@@ -21,16 +21,8 @@ const PAYLOADS = [
   `$1 $$ \\x00 %s {{ 7*7 }} \${7*7}`,
 ];
 
-interface Doc {
-  id: number;
-  uid: string;
-  title: string;
-  content: string;
-}
-
 describe('injection payloads are stored verbatim and rendered inert', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const { server, browser } = useAppInBrowser();
   let context: BrowserContext;
   let repositoryId: number;
   const docs: Doc[] = [];
@@ -39,8 +31,6 @@ describe('injection payloads are stored verbatim and rendered inert', () => {
     `${payload}\n\nAs code: \`${payload}\`\n\nend of payload ${index}`;
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
     repositoryId = (
       await api<{ id: number }>(server.url, server.adminToken, 'POST', '/api/repositories', {
         name: repositoryName,
@@ -59,8 +49,6 @@ describe('injection payloads are stored verbatim and rendered inert', () => {
   });
   afterAll(async () => {
     await context?.close().catch(() => {});
-    await browser?.close();
-    await server?.dispose();
   });
 
   it('serves every payload back verbatim through REST and replication, with the tables intact', async () => {

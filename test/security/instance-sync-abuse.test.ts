@@ -6,36 +6,25 @@
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYNC_HEADERS } from '@wikisync/shared';
-import { jsonOf, listen } from '../../apps/server/src/testing/test-app.js';
+import { jsonOf } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { signRequest } from '../../apps/server/src/instance-sync/peer-auth/request-signing.js';
-import {
-  callPeer as call,
-  createPeerTokenOn,
-  runSync,
-  saveTarget,
-  seedRepository,
-  startPeer,
-  type Peer,
-  type SeededRepository,
-} from '../../apps/server/src/testing/peer-test-kit.js';
+import { callPeer as call, createPeerTokenOn, runSync } from '../../apps/server/src/testing/peer-test-kit.js';
+import { saveTarget, usePeers, useSeededRepository } from '../../apps/server/src/testing/peer-test-kit.js';
+import { withStandInTarget } from '../../apps/server/src/testing/peer-test-kit.js';
+
+/** A stand-in peer's pull-export answer: `repository` with no tasks or documents. */
+const emptyExport = (repository: object, more: object) => ({
+  code: 'OK',
+  data: { repository, tasks: [], documents: [], ...more },
+});
 
 describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
-  let one: SeededRepository;
-  let two: SeededRepository;
-
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind, { maxResponseBytes: 64 * 1024 }), startPeer(kind)]);
-    one = await seedRepository(a.t.database.db, 'repo-one', 2, 1);
-    two = await seedRepository(a.t.database.db, 'repo-two', 2, 1);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-  });
+  const [a, b] = usePeers(kind, { maxResponseBytes: 64 * 1024 }, {});
+  const one = useSeededRepository(a, 'repo-one', 2);
+  const two = useSeededRepository(a, 'repo-two', 2);
 
   it('keeps a repository-1 initiate token away from repository 2: sessions, cancel, schedules, targets, remote lists', async () => {
     const bToken = await createPeerTokenOn(b, ['receive', 'export']);
@@ -83,10 +72,7 @@ describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
       });
       return new Response(stream, { headers: { 'content-type': 'application/json' } });
     });
-    const server = await listen(huge.fetch);
-    try {
-      const base = `${server.url}/api/sync`;
-      const targetId = await saveTarget(a, base);
+    await withStandInTarget(a, huge.fetch, async (_base, targetId) => {
       const before = process.memoryUsage().rss;
       const started = Date.now();
       const answer = await a.t.request('GET', `/api/sync/remote/repository-list?target_id=${targetId}`);
@@ -94,9 +80,7 @@ describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
       expect(answer.status).toBeGreaterThanOrEqual(500);
       expect((await jsonOf(answer)).error).toMatch(/grew past the 65536 bytes/);
       expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('stops a pull whose source never stops paging, and the next pull may start', async () => {
@@ -109,23 +93,12 @@ describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
           data: { instance_uid: 'endless-source', capabilities: { paged_export: true } },
         });
       exports++;
-      return c.json({
-        code: 'OK',
-        data: {
-          repository: { repository_id: 1, name: 'endless', uid: 'endless-repo' },
-          tasks: [],
-          documents: [],
-          next_cursor: 't:1',
-          total_tasks: 0,
-          total_documents: 0,
-          checkpoint: 1,
-        },
-      });
+      const repository = { repository_id: 1, name: 'endless', uid: 'endless-repo' };
+      return c.json(
+        emptyExport(repository, { next_cursor: 't:1', total_tasks: 0, total_documents: 0, checkpoint: 1 }),
+      );
     });
-    const server = await listen(endless.fetch);
-    try {
-      const base = `${server.url}/api/sync`;
-      await saveTarget(a, base);
+    await withStandInTarget(a, endless.fetch, async (base) => {
       const first = await runSync(a, '/api/sync/pull', { target_server: base, repository_id: 1 });
       expect(first.session.status).toBe('failed');
       expect(first.session.error).toMatch(/cursor "t:1".*cannot run for ever/);
@@ -135,9 +108,7 @@ describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
       });
       expect(second.status).toBe(200);
       await a.sync.initiator.waitFor((await jsonOf(second)).data.sync_id);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('lets an unscoped receive token create repositories but not take over a local one', async () => {
@@ -279,20 +250,10 @@ describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
 
     const source = new Hono().all('/api/sync/*', (c) => {
       if (c.req.path.endsWith('/ping')) return c.json({ code: 'OK' });
-      return c.json({
-        code: 'OK',
-        data: {
-          repository: { repository_id: 5, name: 'from-peer', url: 'data:text/html,<script>1</script>' },
-          tasks: [],
-          documents: [],
-          task_usages: [],
-        },
-      });
+      const repository = { repository_id: 5, name: 'from-peer', url: 'data:text/html,<script>1</script>' };
+      return c.json(emptyExport(repository, { task_usages: [] }));
     });
-    const server = await listen(source.fetch);
-    try {
-      const base = `${server.url}/api/sync`;
-      await saveTarget(a, base);
+    await withStandInTarget(a, source.fetch, async (base) => {
       const pulled = await runSync(a, '/api/sync/pull', { target_server: base, repository_id: 5 });
       expect(pulled.session.status).toBe('completed');
       const item = pulled.session.items.find((each: { entity: string }) => each.entity === 'repository');
@@ -301,8 +262,6 @@ describe.each(testDatabaseKinds())('instance sync abuse on %s', (kind) => {
         'from-peer',
       ]);
       expect(stored).toEqual({ url: '' });
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

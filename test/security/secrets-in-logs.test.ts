@@ -5,11 +5,11 @@
 // secret appears in anything either process printed, and that the databases hold only
 // hashes of tokens and ciphertext of the target's secrets.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../apps/server/src/db/open-database.js';
 import { api } from '../support/api.js';
 import { freePort } from '../../apps/server/src/testing/server-process.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { useServerProcesses } from '../support/server-process.js';
 import { waitSession } from '../faults/fault-kit.js';
 
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
@@ -24,19 +24,14 @@ describe('secrets stay out of logs and out of the database in clear', () => {
     peerToken: '',
     userToken: '',
   };
-  let a: ServerProcess;
-  let b: ServerProcess;
+  const env = {
+    SYNC_SECRET_KEY: secrets.secretKey,
+    SYNC_RETRY_BASE_MS: '10',
+    SYNC_REQUEST_TIMEOUT_MS: '2000',
+  };
+  const [a, b] = useServerProcesses({ env, adminToken: secrets.adminA }, { env, adminToken: secrets.adminB });
 
   beforeAll(async () => {
-    const env = {
-      SYNC_SECRET_KEY: secrets.secretKey,
-      SYNC_RETRY_BASE_MS: '10',
-      SYNC_REQUEST_TIMEOUT_MS: '2000',
-    };
-    [a, b] = await Promise.all([
-      startServerProcess({ env, adminToken: secrets.adminA }),
-      startServerProcess({ env, adminToken: secrets.adminB }),
-    ]);
     // Tokens are made by the CLI, as an operator makes them; the embedded database has one
     // owner at a time, so B is stopped meanwhile.
     await b.stop();
@@ -56,9 +51,6 @@ describe('secrets stay out of logs and out of the database in clear', () => {
     secrets.userToken = (await b.cli('token', 'create', 'reader')).trim();
     await b.start();
   });
-  afterAll(async () => {
-    await Promise.all([a?.dispose(), b?.dispose()]);
-  });
 
   it('prints none of them while working and failing, and stores only hashes and ciphertext', async () => {
     expect(secrets.peerToken).toMatch(/\S{20,}/);
@@ -68,30 +60,17 @@ describe('secrets stay out of logs and out of the database in clear', () => {
       url: 'https://example.com/logged',
     });
     await api(a.url, secrets.adminA, 'POST', '/api/tasks', { repository_id: repository.id, title: 'one' });
-    const target = `${b.url}/api/sync`;
-    await api(a.url, secrets.adminA, 'POST', '/api/sync/target-save', {
-      url: target,
-      token: secrets.peerToken,
-      signing_secret: secrets.signing,
-    });
-    const ok = await api<{ sync_id: string }>(a.url, secrets.adminA, 'POST', '/api/sync', {
-      target_server: target,
-      repository_id: repository.id,
-    });
-    expect((await waitSession(a.url, secrets.adminA, ok.sync_id)).status).toBe('completed');
-
+    /** Saves `target` with the signing peer token, pushes the repository to it, and waits for the end. */
+    const pushTo = async (target: string) => {
+      const save = { url: target, token: secrets.peerToken, signing_secret: secrets.signing };
+      await api(a.url, secrets.adminA, 'POST', '/api/sync/target-save', save);
+      const start = { target_server: target, repository_id: repository.id };
+      const started = await api<{ sync_id: string }>(a.url, secrets.adminA, 'POST', '/api/sync', start);
+      return (await waitSession(a.url, secrets.adminA, started.sync_id)).status;
+    };
+    expect(await pushTo(`${b.url}/api/sync`)).toBe('completed');
     // A saved target nobody listens on: the sync fails, and its error is logged.
-    const dead = `http://127.0.0.1:${await freePort()}/api/sync`;
-    await api(a.url, secrets.adminA, 'POST', '/api/sync/target-save', {
-      url: dead,
-      token: secrets.peerToken,
-      signing_secret: secrets.signing,
-    });
-    const failing = await api<{ sync_id: string }>(a.url, secrets.adminA, 'POST', '/api/sync', {
-      target_server: dead,
-      repository_id: repository.id,
-    });
-    expect((await waitSession(a.url, secrets.adminA, failing.sync_id)).status).toBe('failed');
+    expect(await pushTo(`http://127.0.0.1:${await freePort()}/api/sync`)).toBe('failed');
 
     const statuses: number[] = [];
     const call = async (url: string, init: RequestInit) => statuses.push((await fetch(url, init)).status);

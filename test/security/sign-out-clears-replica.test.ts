@@ -6,21 +6,19 @@
 // Runs the web app's own stores over Dexie on fake-indexeddb against a real server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import { IDBFactory } from 'fake-indexeddb';
 import { useAuthStore } from '../../apps/web/src/stores/auth.js';
 import { useSyncStore } from '../../apps/web/src/stores/sync.js';
 import { useSignOut } from '../../apps/web/src/composables/use-sign-out.js';
 import { localStoragePendingStore } from '../../apps/web/src/sync/browser-storage.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { jsonOf, TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { startSyncServer, waitUntil, type SyncServer } from '../replication/sync-client.js';
+import { freshTestStorage, useSyncServer, waitUntil } from '../support/sync-client.js';
 
 let sequence = 0;
 
 describe.each(testDatabaseKinds())('signing out on %s', (kind) => {
-  let server: SyncServer;
+  const server = useSyncServer(kind);
   let indexedDB: IDBFactory;
   let name: string;
   let questions: string[];
@@ -53,7 +51,6 @@ describe.each(testDatabaseKinds())('signing out on %s', (kind) => {
   };
 
   beforeEach(async () => {
-    server = await startSyncServer(kind);
     await server.app.request('POST', '/api/repositories', { body: { name: 'private notes' } });
     localStorage.clear();
     localStorage.setItem('wikisync.token', TEST_ADMIN_TOKEN);
@@ -71,8 +68,7 @@ describe.each(testDatabaseKinds())('signing out on %s', (kind) => {
     name = `signout-${++sequence}`;
     await sync.startSync({
       name,
-      // The flows run RxDB in dev-mode (sync-client.ts), which wants a validating storage.
-      storage: wrappedValidateAjvStorage({ storage: getRxStorageDexie({ indexedDB, IDBKeyRange }) }),
+      storage: freshTestStorage(indexedDB),
       pendingStore: localStoragePendingStore(name),
       getToken: () => auth.token,
       baseUrl: server.url,
@@ -84,7 +80,6 @@ describe.each(testDatabaseKinds())('signing out on %s', (kind) => {
 
   afterEach(async () => {
     await sync.stopSync();
-    await server.close();
   });
 
   it('deletes the replica from IndexedDB when nothing is pending, without asking', async () => {

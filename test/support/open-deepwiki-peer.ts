@@ -2,32 +2,21 @@
 // child process, so interoperability tests talk to the real thing instead of our reading of
 // it. The binary lives beside the clone (`../shared/peers/opendeepwiki/`), not in it: tests
 // that need it use `describe.skipIf(!openDeepWikiPeerBinary())` and say why with
-// OPEN_DEEPWIKI_SKIP_REASON.
-//
-// Seeding goes through the peer's own receiver endpoints, in the order and shape its own
-// sender uses (see docs/PROTOCOL.md, "openDeepWiki's wire, as its code really behaves"), so a
-// seeded peer holds exactly what an openDeepWiki that received a push would hold. `snapshot()`
-// reads its SQLite file directly: the peer runs with journal mode "delete", so the file is
-// current after every answered request, and a test can compare every row before and after.
+// OPEN_DEEPWIKI_SKIP_REASON. Seeding it is open-deepwiki-seed.ts; reading its database,
+// open-deepwiki-snapshot.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import initSqlJs from 'sql.js';
-import type { SqlJsStatic, SqlValue } from 'sql.js';
+import { afterAll } from 'vitest';
 import { freePort } from '../../apps/server/src/testing/server-process.js';
+import { readSnapshot, type OpenDeepWikiSnapshot } from './open-deepwiki-snapshot.js';
 
 /** Why the real-peer tests did not run, for `describe.skipIf(...)`'s readers. */
 export const OPEN_DEEPWIKI_SKIP_REASON =
   'the openDeepWiki peer binary (odw-sync-server) is absent: ../shared is not beside this clone ' +
   '(or OPENDEEPWIKI_PEER_BIN points nowhere), so the tests against a real openDeepWiki are skipped';
-
-/** A time as openDeepWiki writes it: nanoseconds and its server's +08:00 offset. */
-export const OPEN_DEEPWIKI_TIME = '2026-02-10T12:00:00.123456789+08:00';
-/** A plain UTC time, the other shape a peer meets. */
-export const UTC_TIME = '2026-02-10T04:30:00Z';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 3_000;
@@ -57,17 +46,6 @@ export function openDeepWikiPeerBinary(): string | null {
   }
 }
 
-/** One SQLite row as sql.js reads it: column name to value. */
-export type OpenDeepWikiRow = Record<string, SqlValue>;
-
-/** Every row of the synced tables, each ordered by id. */
-export interface OpenDeepWikiSnapshot {
-  repositories: OpenDeepWikiRow[];
-  tasks: OpenDeepWikiRow[];
-  documents: OpenDeepWikiRow[];
-  task_usages: OpenDeepWikiRow[];
-}
-
 export interface OpenDeepWikiAnswer {
   status: number;
   /** The parsed body; null when it is not JSON (gin's own 404 is plain text). */
@@ -88,39 +66,6 @@ export interface OpenDeepWikiPeer {
   post<T = unknown>(endpoint: string, body: unknown): Promise<T>;
   snapshot(): Promise<OpenDeepWikiSnapshot>;
   stop(): Promise<void>;
-}
-
-let sqlModule: Promise<SqlJsStatic> | null = null;
-
-function sqlJs(): Promise<SqlJsStatic> {
-  // Loading the wasm costs tens of milliseconds; every snapshot of every peer shares one.
-  if (!sqlModule) {
-    const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
-    sqlModule = initSqlJs({ locateFile: () => wasm });
-  }
-  return sqlModule;
-}
-
-async function readSnapshot(dbFile: string): Promise<OpenDeepWikiSnapshot> {
-  const SQL = await sqlJs();
-  const database = new SQL.Database(readFileSync(dbFile));
-  try {
-    const rowsOf = (table: string): OpenDeepWikiRow[] => {
-      const statement = database.prepare(`SELECT * FROM ${table} ORDER BY id`);
-      const rows: OpenDeepWikiRow[] = [];
-      while (statement.step()) rows.push(statement.getAsObject());
-      statement.free();
-      return rows;
-    };
-    return {
-      repositories: rowsOf('repositories'),
-      tasks: rowsOf('tasks'),
-      documents: rowsOf('documents'),
-      task_usages: rowsOf('task_usages'),
-    };
-  } finally {
-    database.close();
-  }
 }
 
 /** Starts a peer on a free loopback port with a fresh database; `stop()` removes both. */
@@ -205,218 +150,18 @@ export async function startOpenDeepWiki(): Promise<OpenDeepWikiPeer> {
   }
 }
 
-/** One row of a task's LLM token use. */
-export interface OpenDeepWikiUsageSpec {
-  apiKeyName: string;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens?: number;
-  reasoningTokens?: number;
-  /** RFC 3339; OPEN_DEEPWIKI_TIME when absent. */
-  createdAt?: string;
-}
-
-export interface OpenDeepWikiTaskSpec {
-  title: string;
-  /** The task's one document, seeded as version 1 and latest. */
-  document: { title: string; content: string; filename?: string };
-  usages?: OpenDeepWikiUsageSpec[];
-  /** Index, in the spec's `tasks`, of the task that must finish first. */
-  runAfter?: number;
-}
-
-export interface OpenDeepWikiRepositorySpec {
-  /** Taken by openDeepWiki as its own key, so it is also the repository's id there. */
-  repositoryId: number;
-  name: string;
-  tasks: OpenDeepWikiTaskSpec[];
-}
-
-/** The ids openDeepWiki assigned, in the order of the spec's tasks. */
-export interface SeededOpenDeepWikiRepository {
-  repositoryId: number;
-  tasks: { taskId: number; documentId: number }[];
-}
-
-/** A document as `pull-export` carries it, which is also the shape `document-create` takes. */
-export interface OpenDeepWikiExportedDocument {
-  document_id: number;
-  repository_id: number;
-  task_id: number;
-  title: string;
-  filename: string;
-  content: string;
-  sort_order: number;
-  version: number;
-  is_latest: boolean;
-  replaced_by: number;
-  created_at: string;
-  updated_at: string;
-}
-
-/** `pull-export`'s `data`, typed as far as the tests read it. */
-export interface OpenDeepWikiExport {
-  repository: { repository_id: number; name: string } & Record<string, unknown>;
-  tasks: ({ task_id: number; doc_id: number; run_after: number; title: string } & Record<string, unknown>)[];
-  documents: OpenDeepWikiExportedDocument[];
-  task_usages: ({ id: number; task_id: number; api_key_name: string } & Record<string, unknown>)[];
-}
-
-// Alternating the two time shapes makes a test meet both, row by row.
-const timeFor = (index: number) => (index % 2 === 0 ? OPEN_DEEPWIKI_TIME : UTC_TIME);
-
-function taskBody(repositoryId: number, spec: OpenDeepWikiTaskSpec, index: number) {
-  return {
-    task_id: 0,
-    repository_id: repositoryId,
-    doc_id: 0,
-    writer_name: 'DefaultWriter',
-    task_type: 'DocWrite',
-    title: spec.title,
-    outline: `${spec.title} outline`,
-    status: 'succeeded',
-    run_after: 0,
-    error_msg: '',
-    sort_order: index + 1,
-    started_at: timeFor(index),
-    completed_at: timeFor(index + 1),
-    created_at: timeFor(index),
-    updated_at: timeFor(index + 1),
+/**
+ * Registers the hook that stops, after the tests of the describe block that calls it, every
+ * peer started through the function it returns.
+ */
+export function useOpenDeepWikiPeers(): () => Promise<OpenDeepWikiPeer> {
+  const started: OpenDeepWikiPeer[] = [];
+  afterAll(async () => {
+    await Promise.all(started.splice(0).map((peer) => peer.stop()));
+  });
+  return async () => {
+    const peer = await startOpenDeepWiki();
+    started.push(peer);
+    return peer;
   };
-}
-
-/**
- * Creates a repository with its tasks, documents and usages through the peer's receiver
- * endpoints, in its own sender's order: repository-upsert, then per task task-create (id 0, so
- * the peer assigns it), document-create, task-update-docid, task-usage-create; `runAfter` last,
- * as a task-create re-sent with the task's id once every task has one.
- */
-export async function seedOpenDeepWikiRepository(
-  peer: OpenDeepWikiPeer,
-  spec: OpenDeepWikiRepositorySpec,
-): Promise<SeededOpenDeepWikiRepository> {
-  const repositoryId = spec.repositoryId;
-  await peer.post('repository-upsert', {
-    repository_id: repositoryId,
-    name: spec.name,
-    url: `https://github.com/example/${spec.name}`,
-    description: `${spec.name} description`,
-    clone_branch: 'main',
-    clone_commit_id: '0123456789abcdef0123456789abcdef01234567',
-    size_mb: 1.5,
-    status: 'completed',
-    error_msg: '',
-    created_at: OPEN_DEEPWIKI_TIME,
-    updated_at: UTC_TIME,
-  });
-  const tasks: SeededOpenDeepWikiRepository['tasks'] = [];
-  for (const [index, taskSpec] of spec.tasks.entries()) {
-    const { task_id: taskId } = await peer.post<{ task_id: number }>(
-      'task-create',
-      taskBody(repositoryId, taskSpec, index),
-    );
-    const { document_id: documentId } = await peer.post<{ document_id: number }>('document-create', {
-      document_id: 0,
-      repository_id: repositoryId,
-      task_id: taskId,
-      title: taskSpec.document.title,
-      filename: taskSpec.document.filename ?? `${String(index + 1).padStart(2, '0')}.md`,
-      content: taskSpec.document.content,
-      sort_order: index + 1,
-      version: 1,
-      is_latest: true,
-      replaced_by: 0,
-      created_at: timeFor(index),
-      updated_at: timeFor(index + 1),
-    });
-    await peer.post('task-update-docid', { task_id: taskId, document_id: documentId });
-    if (taskSpec.usages?.length) {
-      await peer.post('task-usage-create', {
-        task_id: taskId,
-        task_usages: taskSpec.usages.map((usage) => ({
-          id: 0,
-          task_id: taskId,
-          api_key_name: usage.apiKeyName,
-          prompt_tokens: usage.promptTokens,
-          completion_tokens: usage.completionTokens,
-          total_tokens: usage.promptTokens + usage.completionTokens,
-          cached_tokens: usage.cachedTokens ?? 0,
-          reasoning_tokens: usage.reasoningTokens ?? 0,
-          created_at: usage.createdAt ?? OPEN_DEEPWIKI_TIME,
-        })),
-      });
-    }
-    tasks.push({ taskId, documentId });
-  }
-  for (const [index, taskSpec] of spec.tasks.entries()) {
-    if (taskSpec.runAfter === undefined) continue;
-    const before = tasks[taskSpec.runAfter];
-    const own = tasks[index];
-    if (!before || !own) throw new Error(`task ${index}: runAfter ${taskSpec.runAfter} is not a task index`);
-    // task-create overwrites the whole row, so the re-send carries the doc_id it already has.
-    await peer.post('task-create', {
-      ...taskBody(repositoryId, taskSpec, index),
-      task_id: own.taskId,
-      doc_id: own.documentId,
-      run_after: before.taskId,
-    });
-  }
-  return { repositoryId, tasks };
-}
-
-/** Reads `pull-export` for a repository: the latest version of each document, and usages. */
-export function exportOpenDeepWikiRepository(
-  peer: OpenDeepWikiPeer,
-  repositoryId: number,
-): Promise<OpenDeepWikiExport> {
-  return peer.post<OpenDeepWikiExport>('pull-export', { repository_id: repositoryId });
-}
-
-export interface OpenDeepWikiRegeneration {
-  /** The new version's title and content; the old one's when absent. */
-  title?: string;
-  content?: string;
-  /** RFC 3339 creation time of the new version; UTC_TIME when absent. */
-  createdAt?: string;
-}
-
-export interface RegeneratedOpenDeepWikiDocument {
-  taskId: number;
-  /** The new, latest version's id (assigned by the peer). */
-  documentId: number;
-  /** The old version's id, now `is_latest: false, replaced_by: documentId`. */
-  replacedDocumentId: number;
-  version: number;
-}
-
-/**
- * Regenerates a task's latest document the way openDeepWiki does: a new version (old + 1,
- * latest) for the same task, the old one re-sent under its own id as no longer latest and
- * replaced by the new one, then the task pointed at the new one.
- */
-export async function regenerateOpenDeepWikiDocument(
-  peer: OpenDeepWikiPeer,
-  repositoryId: number,
-  documentId: number,
-  changes: OpenDeepWikiRegeneration = {},
-): Promise<RegeneratedOpenDeepWikiDocument> {
-  const exported = await exportOpenDeepWikiRepository(peer, repositoryId);
-  const old = exported.documents.find((document) => document.document_id === documentId);
-  if (!old) throw new Error(`document ${documentId} is not a latest document of repository ${repositoryId}`);
-  const createdAt = changes.createdAt ?? UTC_TIME;
-  const version = old.version + 1;
-  const { document_id: newId } = await peer.post<{ document_id: number }>('document-create', {
-    ...old,
-    document_id: 0,
-    title: changes.title ?? old.title,
-    content: changes.content ?? old.content,
-    version,
-    is_latest: true,
-    replaced_by: 0,
-    created_at: createdAt,
-    updated_at: createdAt,
-  });
-  await peer.post('document-create', { ...old, is_latest: false, replaced_by: newId });
-  await peer.post('task-update-docid', { task_id: old.task_id, document_id: newId });
-  return { taskId: old.task_id, documentId: newId, replacedDocumentId: documentId, version };
 }

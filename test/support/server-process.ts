@@ -1,11 +1,13 @@
 // Runs the built server (`apps/server/dist/main.js`) as a real child process, the way a user
 // starts it, on a fresh database: a new PostgreSQL database when the run targets Postgres,
 // otherwise a temporary embedded-database folder. It can be stopped, killed and restarted on
-// the same data and port, for offline and crash scenarios.
+// the same data and port, for offline and crash scenarios. `useServerProcesses` gives a
+// describe block its servers, started before its tests and disposed of after them.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import {
   createTestDatabase,
   testDatabaseKinds,
@@ -19,6 +21,7 @@ import {
   type ServerChild,
 } from '../../apps/server/src/testing/server-process.js';
 import type { DatabaseKind } from '../../apps/server/src/db/database.js';
+import { blockHandle } from '../../apps/server/src/testing/block-handle.js';
 
 // WIKISYNC_SERVER_DIST points at another build (e.g. a deliberately broken one, to show that
 // a suite fails when the guarantee it checks is gone).
@@ -55,9 +58,15 @@ export function processDatabaseKind(): DatabaseKind {
   return kinds.includes('postgres') && process.env.TEST_DB !== 'pglite' ? 'postgres' : 'pglite';
 }
 
-export async function startServerProcess(
-  options: { kind?: DatabaseKind; env?: Record<string, string>; adminToken?: string } = {},
-): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  /** Default: `processDatabaseKind()`. */
+  kind?: DatabaseKind;
+  /** Environment variables on top of the test defaults. */
+  env?: Record<string, string>;
+  adminToken?: string;
+}
+
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const kind = options.kind ?? processDatabaseKind();
   const port = await freePort();
   const adminToken = options.adminToken ?? 'e2e-admin-token';
@@ -124,4 +133,42 @@ export async function startServerProcess(
   }
   await handle.start();
   return handle;
+}
+
+const SERVER_PROCESS_KEYS = [
+  'url',
+  'port',
+  'kind',
+  'adminToken',
+  'output',
+  'pid',
+  'databaseUrl',
+  'dataDir',
+  'cli',
+  'start',
+  'stop',
+  'kill',
+  'dispose',
+] as const satisfies readonly (keyof ServerProcess)[];
+
+/**
+ * Registers the hooks that start one server process per entry of `options` for the
+ * describe block that calls it, all at once before its tests, and dispose of them after.
+ * Each handle reads its running process, so hooks and tests use it as a `ServerProcess`.
+ */
+export function useServerProcesses<const Options extends readonly ServerProcessOptions[]>(
+  ...options: Options
+): { [Index in keyof Options]: ServerProcess } {
+  let running: ServerProcess[] = [];
+  beforeAll(async () => {
+    running = await Promise.all(options.map((each) => startServerProcess(each)));
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((each) => each.dispose()));
+    running = [];
+  });
+  const handles = options.map((_, index): ServerProcess =>
+    blockHandle(() => running[index], SERVER_PROCESS_KEYS, `server process ${index + 1}`),
+  );
+  return handles as { [Index in keyof Options]: ServerProcess };
 }

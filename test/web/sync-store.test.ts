@@ -2,23 +2,19 @@
 // fake-indexeddb), as the pages and the sync indicator use it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { useSyncStore } from '../../apps/web/src/stores/sync.js';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { jsonOf, TEST_ADMIN_TOKEN } from '../../apps/server/src/testing/test-app.js';
-import { startSyncServer, waitUntil, type SyncServer } from '../replication/sync-client.js';
+import { freshTestStorage, useSyncServer, waitUntil } from '../support/sync-client.js';
 
 let sequence = 0;
 
 describe.each(testDatabaseKinds())('useSyncStore on %s', (kind) => {
-  let server: SyncServer;
+  const server = useSyncServer(kind);
   let store: ReturnType<typeof useSyncStore>;
   let repository: { id: number; uid: string };
 
   beforeEach(async () => {
-    server = await startSyncServer(kind);
     repository = (
       await jsonOf(await server.app.request('POST', '/api/repositories', { body: { name: 'store-test' } }))
     ).data;
@@ -26,10 +22,7 @@ describe.each(testDatabaseKinds())('useSyncStore on %s', (kind) => {
     store = useSyncStore();
     await store.startSync({
       name: `store-${++sequence}`,
-      // The flows run RxDB in dev-mode (sync-client.ts), which wants a validating storage.
-      storage: wrappedValidateAjvStorage({
-        storage: getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }),
-      }),
+      storage: freshTestStorage(),
       getToken: () => TEST_ADMIN_TOKEN,
       baseUrl: server.url,
       multiInstance: false,
@@ -39,7 +32,6 @@ describe.each(testDatabaseKinds())('useSyncStore on %s', (kind) => {
 
   afterEach(async () => {
     await store.stopSync();
-    await server.close();
   });
 
   const serverDocument = async (id: number) =>

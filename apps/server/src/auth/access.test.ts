@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 import { grantAccess, revokeToken } from './user-store.js';
 
 describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let visibleId: number;
   let hiddenId: number;
   let reader: { userId: number; token: string };
   beforeAll(async () => {
-    t = await startTestApp(kind);
     const create = async (name: string) =>
       (await jsonOf(await t.request('POST', '/api/repositories', { body: { name } }))).data.id as number;
     visibleId = await create('visible');
@@ -17,7 +16,6 @@ describe.each(testDatabaseKinds())('authentication and grants on %s', (kind) => 
     reader = await t.createUserWithToken('reader');
     await grantAccess(t.database.db, reader.userId, visibleId, 'read');
   });
-  afterAll(() => t.close());
 
   it('answers 401 without a token, with a malformed header and with an unknown token', async () => {
     for (const token of [null, 'nope']) {

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate, pendingMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { writeTransaction } from './database.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-database.js';
+import { useTestDatabase, testDatabaseKinds } from '../testing/test-database.js';
 
 describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase(kind);
-  });
-  afterAll(() => test.dispose());
+  const test = useTestDatabase(kind);
 
   it('applying them again is a no-op', async () => {
     const before = await test.db.query('SELECT version FROM schema_migrations ORDER BY version');

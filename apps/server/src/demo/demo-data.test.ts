@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { ensureBootstrapAdmin } from '../auth/user-store.js';
 import { loadDemoData } from './demo-data.js';
 
 describe('demo data', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite');
-  });
-  afterAll(() => t.close());
+  const t = useTestApp('pglite');
 
   it('loads repositories with tasks linked to their markdown documents, readable with the demo token', async () => {
     const loaded = await loadDemoData(t.database.db, await ensureBootstrapAdmin(t.database.db));

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 
 describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind, { maxBodyBytes: 64 * 1024 });
   let repositoryId: number;
   beforeAll(async () => {
-    t = await startTestApp(kind, { maxBodyBytes: 64 * 1024 });
     repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'r' } }))).data
       .id;
   });
-  afterAll(() => t.close());
 
   async function expectError(response: Response, status: number, message: RegExp) {
     expect(response.status).toBe(status);

@@ -1,23 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../testing/test-app.js';
+import { useWebDist } from '../testing/web-dist.js';
 
 describe('serving the built web app', () => {
-  let t: TestApp;
-  let dist: string;
-  beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'wikisync-web-'));
-    mkdirSync(join(dist, 'assets'));
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="app"></div>');
-    writeFileSync(join(dist, 'assets', 'app-123.js'), 'console.log(1)');
-    t = await startTestApp('pglite', { webDistDir: dist });
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dist, { recursive: true, force: true });
-  });
+  const t = useTestApp('pglite', { webDistDir: useWebDist('app-123.js') });
 
   it('serves index.html at / and at deep links (SPA fallback)', async () => {
     for (const path of ['/', '/repo/1/doc/2', '/sync/history']) {

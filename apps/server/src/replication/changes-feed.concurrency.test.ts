@@ -1,10 +1,10 @@
 // The no-skip guarantee of the changes feed (see changes-feed.ts), under concurrent writers
 // on both databases. CONCURRENCY_ROUNDS=n multiplies the work for a deeper run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
 import { WRITE_LOCK_KEY } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-database.js';
+import { useTestDatabase, testDatabaseKinds } from '../testing/test-database.js';
 import { readChanges } from './changes-feed.js';
 
 const ADMIN: Principal = { userId: 0, userName: 'test', isAdmin: true, tokenId: null };
@@ -25,19 +25,35 @@ function random(seed: number) {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A slow writer: runs `sql` in a transaction on `db` and holds that transaction open until
+ * `release()`. Resolves once the statement has run; `committed` settles when it ends.
+ */
+async function slowWriter(db: Database, sql: string, params?: unknown[]) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let written!: () => void;
+  const ready = new Promise<void>((resolve) => (written = resolve));
+  const committed = db.transaction(async (tx) => {
+    await tx.query(sql, params);
+    written();
+    await held;
+  });
+  await Promise.race([ready, committed]);
+  return { release, committed };
+}
+
 class Rollback extends Error {}
 
 describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s', (kind) => {
-  let test: TestDatabase;
+  const test = useTestDatabase(kind);
   let repositoryId: number;
   beforeAll(async () => {
-    test = await createTestDatabase(kind);
     const [row] = await test.db.query<{ id: number }>(
       `INSERT INTO repositories (uid, name) VALUES ('feed-repo', 'r') RETURNING id`,
     );
     repositoryId = row!.id;
   });
-  afterAll(() => test.dispose());
 
   it('serves every committed row exactly once to a reader pulling with small limits', async () => {
     const seed = Number(process.env.CONCURRENCY_SEED ?? Date.now() % 1_000_000);
@@ -127,18 +143,12 @@ describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s'
   it.runIf(kind === 'postgres')(
     'makes a later writer wait, so a smaller version is never overtaken',
     async () => {
-      const a = test.connect();
+      const first = await slowWriter(
+        test.connect(),
+        `INSERT INTO tasks (uid, repository_id) VALUES ('slow-41', $1)`,
+        [repositoryId],
+      );
       const b = test.connect();
-      let releaseA!: () => void;
-      const aHolds = new Promise<void>((resolve) => (releaseA = resolve));
-      let aInserted!: () => void;
-      const aReady = new Promise<void>((resolve) => (aInserted = resolve));
-      const first = a.transaction(async (tx) => {
-        await tx.query(`INSERT INTO tasks (uid, repository_id) VALUES ('slow-41', $1)`, [repositoryId]);
-        aInserted();
-        await aHolds;
-      });
-      await aReady;
       let secondDone = false;
       const second = b
         .transaction((tx) =>
@@ -149,8 +159,8 @@ describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s'
       expect(secondDone).toBe(false);
       const before = await test.db.query(`SELECT uid FROM tasks WHERE uid IN ('slow-41', 'fast-42')`);
       expect(before).toEqual([]);
-      releaseA();
-      await Promise.all([first, second]);
+      first.release();
+      await Promise.all([first.committed, second]);
       const order = await test.db.query<{ uid: string }>(
         `SELECT uid FROM tasks WHERE uid IN ('slow-41', 'fast-42') ORDER BY server_version`,
       );
@@ -166,23 +176,13 @@ describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s'
       await test.db.exec(
         `CREATE SEQUENCE naive_seq; CREATE TABLE naive (uid text, v bigint DEFAULT nextval('naive_seq'))`,
       );
-      const a = test.connect();
-      let releaseA!: () => void;
-      const aHolds = new Promise<void>((resolve) => (releaseA = resolve));
-      let aInserted!: () => void;
-      const aReady = new Promise<void>((resolve) => (aInserted = resolve));
-      const slow = a.transaction(async (tx) => {
-        await tx.query(`INSERT INTO naive (uid) VALUES ('slow')`);
-        aInserted();
-        await aHolds;
-      });
-      await aReady;
+      const slow = await slowWriter(test.connect(), `INSERT INTO naive (uid) VALUES ('slow')`);
       await test.db.query(`INSERT INTO naive (uid) VALUES ('fast')`);
       const firstRead = await test.db.query<{ uid: string; v: number }>(
         'SELECT uid, v FROM naive WHERE v > 0 ORDER BY v',
       );
-      releaseA();
-      await slow;
+      slow.release();
+      await slow.committed;
       const checkpoint = Math.max(...firstRead.map((row) => Number(row.v)));
       const secondRead = await test.db.query<{ uid: string }>(
         'SELECT uid FROM naive WHERE v > $1 ORDER BY v',

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { grantAccess } from '../auth/user-store.js';
 
 describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let reader: { userId: number; token: string };
   const visible = repositoryDoc({ name: 'visible' });
   const hidden = repositoryDoc({ name: 'hidden' });
@@ -19,7 +19,6 @@ describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {
   const repositoryId = async (uid: string) =>
     (await t.database.db.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [uid]))[0]!.id;
   beforeAll(async () => {
-    t = await startTestApp(kind);
     reader = await t.createUserWithToken('feed-reader');
     await push('repositories', [hidden, visible]);
     await grantAccess(t.database.db, reader.userId, await repositoryId(visible.uid), 'read');
@@ -34,7 +33,6 @@ describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {
     await push('documents', [documentDoc(visible.uid, null, { _deleted: false, title: 'gone' })]);
     await t.database.db.query(`UPDATE documents SET deleted = true WHERE title = 'gone'`);
   });
-  afterAll(() => t.close());
 
   const changes = async (query: string, token?: string) =>
     (await jsonOf(await t.request('GET', `/api/v1/sync/changes?${query}`, { token }))).data;

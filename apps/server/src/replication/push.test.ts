@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { documentDoc, repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { grantAccess } from '../auth/user-store.js';
 
 describe.each(testDatabaseKinds())('replication push on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind, { maxBodyBytes: 256 * 1024 });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(kind, { maxBodyBytes: 256 * 1024 });
 
   const push = (collection: string, rows: unknown[], token?: string) =>
     t.request('POST', '/api/v1/sync/push', { body: { collection, rows }, token });

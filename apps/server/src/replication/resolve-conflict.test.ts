@@ -1,19 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 
 describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(kind);
 
   const push = (collection: string, rows: unknown[]) =>
     t.request('POST', '/api/v1/sync/push', { body: { collection, rows } });
   const resolve = (body: unknown, token?: string) =>
     t.request('POST', '/api/v1/sync/resolve-conflict', { body, token });
+  /** A resolution of a conflict on `repo`, with `repo` as its base; `fields` adds the rest. */
+  const resolveRepository = (
+    repo: ReturnType<typeof repositoryDoc>,
+    resolution: string,
+    fields: Record<string, unknown> = {},
+    token?: string,
+  ) => resolve({ collection: 'repositories', uid: repo.uid, resolution, base: repo, ...fields }, token);
 
   it('applies the choice when the server row is still the base, and logs base, local, server and result', async () => {
     const repo = repositoryDoc();
@@ -106,13 +109,7 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
     await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
     const moved = { ...repo, name: 'moved' };
     await push('repositories', [{ assumed_master_state: repo, new_document_state: moved }]);
-    const response = await resolve({
-      collection: 'repositories',
-      uid: repo.uid,
-      resolution: 'local',
-      base: repo,
-      document: { ...repo, name: 'mine' },
-    });
+    const response = await resolveRepository(repo, 'local', { document: { ...repo, name: 'mine' } });
     expect(response.status).toBe(409);
     const body = await jsonOf(response);
     expect(body.code).toBe('CONFLICT');
@@ -126,43 +123,24 @@ describe.each(testDatabaseKinds())('conflict resolution on %s', (kind) => {
   it('keeps the server state for "server", still logging it, and checks its input', async () => {
     const repo = repositoryDoc({ name: 'keep' });
     await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
-    const kept = await resolve({
-      collection: 'repositories',
-      uid: repo.uid,
-      resolution: 'server',
-      base: repo,
-      local: { ...repo, name: 'lost' },
-    });
+    const kept = await resolveRepository(repo, 'server', { local: { ...repo, name: 'lost' } });
     expect((await jsonOf(kept)).data.document).toMatchObject({ name: 'keep' });
     const log = (await jsonOf(await t.request('GET', `/api/v1/sync/conflicts?uid=${repo.uid}`))).data.items;
     expect(log[0]).toMatchObject({ resolution: 'server', local: { name: 'lost' }, result: { name: 'keep' } });
 
-    const missingDoc = await resolve({
-      collection: 'repositories',
-      uid: repo.uid,
-      resolution: 'local',
-      base: repo,
-    });
+    const missingDoc = await resolveRepository(repo, 'local');
     expect(missingDoc.status).toBe(400);
     expect((await jsonOf(missingDoc)).error).toMatch(/document: required/);
-    const wrongUid = await resolve({
-      collection: 'repositories',
-      uid: 'other',
-      resolution: 'server',
-      base: repo,
-    });
+    const wrongUid = await resolveRepository(repo, 'server', { uid: 'other' });
     expect((await jsonOf(wrongUid)).error).toMatch(/base\.uid must be other/);
   });
 
   it("hides other users' repositories: 404 to resolve, nothing in their conflict list", async () => {
     const repo = repositoryDoc();
     await push('repositories', [{ assumed_master_state: null, new_document_state: repo }]);
-    await resolve({ collection: 'repositories', uid: repo.uid, resolution: 'server', base: repo });
+    await resolveRepository(repo, 'server');
     const stranger = await t.createUserWithToken('resolve-stranger');
-    const forbidden = await resolve(
-      { collection: 'repositories', uid: repo.uid, resolution: 'server', base: repo },
-      stranger.token,
-    );
+    const forbidden = await resolveRepository(repo, 'server', {}, stranger.token);
     expect(forbidden.status).toBe(404);
     const list = (await jsonOf(await t.request('GET', '/api/v1/sync/conflicts', { token: stranger.token })))
       .data.items;

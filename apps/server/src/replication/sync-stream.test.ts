@@ -3,16 +3,12 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../context.js';
 import { jsonOf, listen, startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
+import { readSseMessages } from '../testing/sse-events.js';
+import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { ensureBootstrapAdmin, grantAccess } from '../auth/user-store.js';
 import { bearerAuth } from '../http/auth-middleware.js';
 import { changeHubFor } from './change-hub.js';
 import { syncRoutes } from './sync-routes.js';
-
-interface SseMessage {
-  event: string;
-  data: string;
-}
 
 /** Opens the stream and collects what arrives: events, and heartbeat comments. */
 async function openStream(url: string, token: string) {
@@ -23,30 +19,14 @@ async function openStream(url: string, token: string) {
   });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const events: SseMessage[] = [];
+  const events: { event: string; data: string }[] = [];
   let comments = 0;
-  const reading = (async () => {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith(':')) comments++;
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event) events.push({ event, data: data ?? '' });
-        }
-      }
-    } catch {
-      // aborted by the test
-    }
-  })();
+  const reading = readSseMessages(response, ({ event, data, comment }) => {
+    if (comment) comments++;
+    if (event) events.push({ event, data: data ?? '' });
+  }).catch(() => {
+    // aborted by the test
+  });
   const waitFor = async (check: () => boolean, what: string, ms = 5000) => {
     const until = Date.now() + ms;
     while (!check()) {

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 
 describe.each(testDatabaseKinds())('repositories REST API on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(kind);
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(kind);
 
   it('creates, reads, updates, lists and deletes a repository', async () => {
     const created = await t.request('POST', '/api/repositories', {

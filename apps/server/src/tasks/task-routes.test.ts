@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../testing/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 
 describe.each(testDatabaseKinds())('tasks and documents REST API on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let repositoryId: number;
   beforeAll(async () => {
-    t = await startTestApp(kind);
     repositoryId = (await jsonOf(await t.request('POST', '/api/repositories', { body: { name: 'docs' } })))
       .data.id;
   });
-  afterAll(() => t.close());
 
   async function data(response: Response) {
     const body = await jsonOf(response);

@@ -1,9 +1,11 @@
 // Test helpers for instance sync: real servers on loopback ports over real test databases,
 // and a quick way to fill a repository with tasks and documents.
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../config.js';
 import { type Database, writeTransaction } from '../db/database.js';
 import type { DatabaseKind } from '../db/database.js';
 import { jsonOf, listen, startTestApp, type TestApp } from './test-app.js';
+import { blockHandle } from './block-handle.js';
 import { instanceSyncOf, type InstanceSync } from '../instance-sync/index.js';
 import { createPeerToken } from '../instance-sync/peer-auth/peer-token-store.js';
 import type { SyncScope } from '@wikisync/shared';
@@ -48,6 +50,53 @@ export async function startPeer(
       await t.close();
     },
   };
+}
+
+/**
+ * Registers the hooks that start one peer per entry of `syncs` (its sync settings) for the
+ * describe block that calls it: all at once before the block's tests, closed after them.
+ * Each handle reads its running peer, so hooks and tests use it as they would a `Peer`.
+ */
+export function usePeers<const Syncs extends readonly Partial<Config['sync']>[]>(
+  kind: DatabaseKind,
+  ...syncs: Syncs
+): { [Index in keyof Syncs]: Peer } {
+  let running: Peer[] = [];
+  beforeAll(async () => {
+    running = await Promise.all(syncs.map((sync) => startPeer(kind, sync)));
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((peer) => peer.close()));
+    running = [];
+  });
+  const handles = syncs.map((_, index) =>
+    blockHandle(() => running[index], ['t', 'sync', 'base', 'close'], `peer ${index + 1}`),
+  );
+  return handles as { [Index in keyof Syncs]: Peer };
+}
+
+/** Saves `to` as a target of `from` with a fresh peer token of `to`; returns the target's id. */
+export async function linkPeers(from: Peer, to: Peer): Promise<number> {
+  return saveTarget(from, to.base, { token: await createPeerTokenOn(to) });
+}
+
+/**
+ * Serves `fetch` (a stand-in for another server, usually a Hono app on /api/sync/*) on a
+ * loopback port, saves it as a target of `peer` and runs `use` with its base URL and target
+ * id; the stand-in is closed afterwards, whatever `use` does.
+ */
+export async function withStandInTarget(
+  peer: Peer,
+  fetch: (request: Request) => Response | Promise<Response>,
+  use: (base: string, targetId: number) => Promise<void>,
+): Promise<void> {
+  const server = await listen(fetch);
+  try {
+    const base = `${server.url}/api/sync`;
+    await use(base, await saveTarget(peer, base));
+  } finally {
+    await server.close();
+  }
 }
 
 /** Saves `base` as a target of `peer` (as an operator would) and returns its id. */
@@ -104,6 +153,23 @@ export async function seedRepository(
       documentIds: documentRows.map((row) => Number(row.id)).sort((a, b) => a - b),
     };
   });
+}
+
+/**
+ * Seeds a repository (see `seedRepository`) on `peer` before the tests of the describe block
+ * that calls it; the handle reads the seeded repository's ids in hooks and tests.
+ */
+export function useSeededRepository(
+  peer: Peer,
+  name: string,
+  tasks: number,
+  documentsPerTask = 1,
+): SeededRepository {
+  let seeded: SeededRepository | undefined;
+  beforeAll(async () => {
+    seeded = await seedRepository(peer.t.database.db, name, tasks, documentsPerTask);
+  });
+  return blockHandle(() => seeded, ['id', 'taskIds', 'documentIds'], `seeded repository ${name}`);
 }
 
 /** Starts a sync through the HTTP API and waits until its session has ended. */

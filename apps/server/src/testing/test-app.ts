@@ -2,12 +2,14 @@
 // `listen()`, over HTTP on a free loopback port for clients such as RxDB.
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseKind } from '../db/database.js';
 import { createApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createToken, createUser } from '../auth/user-store.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { instanceSyncOf } from '../instance-sync/index.js';
+import { blockHandle } from './block-handle.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
@@ -59,6 +61,23 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config
       await database.dispose();
     },
   };
+}
+
+/**
+ * Registers the hooks that start a test app (see `startTestApp`) before the tests of the
+ * describe block that calls it and close it after them; the handle reads the running app.
+ */
+export function useTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): TestApp {
+  let running: TestApp | undefined;
+  beforeAll(async () => {
+    running = await startTestApp(kind, overrides);
+  });
+  afterAll(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  const keys = ['database', 'config', 'app', 'request', 'createUserWithToken', 'close'] as const;
+  return blockHandle(() => running, keys, 'the test app');
 }
 
 /** Serves a Hono app on a free loopback port. */

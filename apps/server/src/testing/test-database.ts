@@ -4,10 +4,12 @@
 //   TEST_DATABASE_URL (or DATABASE_URL): a server where the test may create databases.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 import type { Database, DatabaseKind } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { openPglite } from '../db/pglite-database.js';
 import { openPostgres } from '../db/postgres-database.js';
+import { blockHandle } from './block-handle.js';
 
 export function postgresTestUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
@@ -75,4 +77,24 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
       await admin.end();
     },
   };
+}
+
+/**
+ * Registers the hooks that create a fresh, migrated database before the tests of the describe
+ * block that calls it and dispose of it after them; the handle reads that database.
+ */
+export function useTestDatabase(kind: DatabaseKind): TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database?.dispose();
+    database = undefined;
+  });
+  return blockHandle(
+    () => database,
+    ['kind', 'db', 'url', 'connect', 'dispose'] as const,
+    'the test database',
+  );
 }

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangesResponse } from '@wikisync/shared';
+import type { ChangesResponse, ReplicatedRepository } from '@wikisync/shared';
+import { repositoryDoc } from '@wikisync/shared/testing';
 import { checkPulledRow, pullCheckedBatch } from './pulled-rows';
 import type { WireDoc } from './sync-transport';
 
-const repository = (uid: string, overrides: Record<string, unknown> = {}): WireDoc => ({
-  uid,
-  id: 1,
-  name: 'r',
-  url: '',
-  description: '',
-  clone_branch: 'main',
-  clone_commit_id: '',
-  size_mb: 0,
-  status: 'pending',
-  error_msg: '',
-  metadata: {},
-  created_at: '2024-01-01T00:00:00.000Z',
-  updated_at: '2024-01-01T00:00:00.000Z',
-  _deleted: false,
-  ...overrides,
-});
+const repository = (uid: string, overrides: Partial<ReplicatedRepository> = {}): WireDoc =>
+  repositoryDoc({ uid, id: 1, name: 'r', ...overrides });
 const deep = JSON.parse(`${'{"a":'.repeat(99)}{}${'}'.repeat(99)}`) as Record<string, unknown>;
 
 /** A feed of `rows`, one server_version each, served `limit` at a time. */

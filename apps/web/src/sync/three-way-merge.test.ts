@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { threeWayMerge } from './three-way-merge';
+import { taskDoc } from '@wikisync/shared/testing';
 import type { DocState } from './conflict-schema';
 
-const base: DocState = {
+const base: DocState = taskDoc('r1', {
   uid: 't1',
   id: 7,
-  repository_uid: 'r1',
-  doc_uid: null,
-  writer_name: '',
-  task_type: '',
   title: 'base',
   outline: 'base outline',
-  status: 'pending',
-  run_after_uid: null,
-  error_msg: '',
-  sort_order: 0,
-  started_at: null,
-  completed_at: null,
   metadata: { a: 1 },
-  created_at: '2024-01-01T00:00:00.000Z',
-  updated_at: '2024-01-01T00:00:00.000Z',
-  _deleted: false,
-};
+});
 const at = (day: number) => `2024-01-0${day}T00:00:00.000Z`;
 
 describe('three-way merge of a conflict', () => {

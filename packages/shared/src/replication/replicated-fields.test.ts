@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { jsonEqual, replicatedDocsEqual } from './replicated-fields.js';
 import { pushRequestSchema } from './push-request.js';
+import { taskDoc } from '../testing/replicated-docs.js';
 
-const task = {
+const task = taskDoc('r1', {
   uid: 't1',
   id: 1,
-  repository_uid: 'r1',
-  doc_uid: null,
-  writer_name: '',
-  task_type: '',
   title: 'a',
-  outline: '',
-  status: 'pending',
-  run_after_uid: null,
-  error_msg: '',
-  sort_order: 0,
-  started_at: null,
-  completed_at: null,
   metadata: { b: 1, a: [1, { y: 2, x: 1 }] },
-  created_at: '2024-01-01T00:00:00.000Z',
-  updated_at: '2024-01-01T00:00:00.000Z',
-  _deleted: false,
-};
+});
 
 describe('replicated document equality', () => {
   it('ignores key order in JSON and the server-owned id, but no other field', () => {

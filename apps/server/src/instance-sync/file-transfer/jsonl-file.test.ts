@@ -2,21 +2,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { exportToFile, importFromFile } from './jsonl-file.js';
-import { repositoryContent, seedRepository, startPeer, type Peer } from '../../testing/peer-test-kit.js';
+import { repositoryContent, seedRepository, usePeers } from '../../testing/peer-test-kit.js';
 
 describe.each(testDatabaseKinds())('repository files on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
+  const [a, b] = usePeers(kind, {}, {});
   const dir = mkdtempSync(join(tmpdir(), 'wikisync-jsonl-'));
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind), startPeer(kind)]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-  });
 
   it('exports a repository and imports it elsewhere, updating one copy on a second import', async () => {
     const repo = await seedRepository(a.t.database.db, 'filed', 30, 40, 50);

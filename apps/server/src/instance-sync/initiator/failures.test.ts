@@ -1,20 +1,13 @@
 // What goes wrong in real life: one document the receiver refuses, a target that is down, an
 // operator cancelling, and a server that dies in the middle of a session.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { createApp } from '../../app.js';
 import { jsonOf, listen } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { instanceSyncOf } from '../index.js';
-import {
-  createPeerTokenOn,
-  runSync,
-  saveTarget,
-  seedRepository,
-  startPeer,
-  type Peer,
-  type SeededRepository,
-} from '../../testing/peer-test-kit.js';
+import { createPeerTokenOn, runSync, saveTarget, seedRepository } from '../../testing/peer-test-kit.js';
+import { usePeers, useSeededRepository, withStandInTarget } from '../../testing/peer-test-kit.js';
 
 /** A proxy in front of `upstream` that hides our capabilities (forcing the per-call flow) and can slow every call. */
 async function perCallProxy(upstream: string, delayMs: () => number) {
@@ -49,19 +42,20 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Pro
 }
 
 describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
-  let repo: SeededRepository;
+  const [a, b] = usePeers(kind, {}, {});
+  const repo = useSeededRepository(a, 'gamma', 12);
   let token: string;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind), startPeer(kind)]);
-    repo = await seedRepository(a.t.database.db, 'gamma', 12, 1);
     token = await createPeerTokenOn(b);
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-  });
+
+  /** Saves `proxy` (in front of B) as a target and starts pushing a repository through it. */
+  async function startPushThrough(proxy: { base: string }, repositoryId: number): Promise<string> {
+    await saveTarget(a, proxy.base, { token });
+    const body = { target_server: proxy.base, repository_id: repositoryId };
+    return (await jsonOf(await a.t.request('POST', '/api/sync', { body }))).data.sync_id;
+  }
 
   it('records a document the receiver refuses, retries it 3 times, and copies the rest', async () => {
     const attempts = new Map<string, number>();
@@ -94,10 +88,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
         });
       return c.json({ code: 'OK', data: body });
     });
-    const server = await listen(receiver.fetch);
-    try {
-      const base = `${server.url}/api/sync`;
-      await saveTarget(a, base);
+    await withStandInTarget(a, receiver.fetch, async (base) => {
       const { session } = await runSync(a, '/api/sync', { target_server: base, repository_id: repo.id });
       expect(session).toMatchObject({
         status: 'completed',
@@ -113,9 +104,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
       expect(failed[0]).toMatchObject({ entity: 'document', title: 'Task 3 doc 1' });
       expect(failed[0].error).toMatch(/answered 500 .*disk full/);
       expect([...attempts.values()]).toEqual([3]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('fails the session with a message naming an unreachable target and the cause', async () => {
@@ -132,22 +121,12 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
   it('cancels a running session cleanly', async () => {
     const proxy = await perCallProxy(b.base, () => 40);
     try {
-      await saveTarget(a, proxy.base, { token });
-      const started = (
-        await jsonOf(
-          await a.t.request('POST', '/api/sync', {
-            body: { target_server: proxy.base, repository_id: repo.id },
-          }),
-        )
-      ).data;
+      const syncId = await startPushThrough(proxy, repo.id);
       await waitUntil(
         async () =>
-          (await jsonOf(await a.t.request('GET', `/api/sync/status/${started.sync_id}`))).data
-            .completed_tasks >= 2,
+          (await jsonOf(await a.t.request('GET', `/api/sync/status/${syncId}`))).data.completed_tasks >= 2,
       );
-      const cancelled = await jsonOf(
-        await a.t.request('POST', `/api/sync/sessions/${started.sync_id}/cancel`),
-      );
+      const cancelled = await jsonOf(await a.t.request('POST', `/api/sync/sessions/${syncId}/cancel`));
       expect(cancelled.data).toMatchObject({ status: 'cancelled' });
       const callsAtCancel = proxy.calls.length;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -162,14 +141,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
     const fresh = await seedRepository(a.t.database.db, 'delta', 10, 2);
     const proxy = await perCallProxy(b.base, () => 30);
     try {
-      await saveTarget(a, proxy.base, { token });
-      const started = (
-        await jsonOf(
-          await a.t.request('POST', '/api/sync', {
-            body: { target_server: proxy.base, repository_id: fresh.id },
-          }),
-        )
-      ).data;
+      const syncId = await startPushThrough(proxy, fresh.id);
       await waitUntil(async () => proxy.calls.filter((call) => call === 'document-create').length >= 4);
       await a.sync.stop({ abandon: true }); // the server dies: nothing records the end
       await new Promise((resolve) => setTimeout(resolve, 1200)); // older than the stale limit (1 s in tests)
@@ -182,7 +154,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
             headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
             body: body === undefined ? undefined : JSON.stringify(body),
           });
-        const status = (await jsonOf(await request('GET', `/api/sync/status/${started.sync_id}`))).data;
+        const status = (await jsonOf(await request('GET', `/api/sync/status/${syncId}`))).data;
         expect(status.status).toBe('failed');
         expect(status.error).toMatch(/server stopped/);
 

@@ -1,33 +1,21 @@
 // Two real servers (two databases, two loopback ports): push, pull, selection, clear,
 // idempotent and incremental re-runs, and the history they leave.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../db/database.js';
 import { jsonOf } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
-import {
-  createPeerTokenOn,
-  repositoryContent,
-  runSync,
-  saveTarget,
-  seedRepository,
-  startPeer,
-  type Peer,
-  type SeededRepository,
-} from '../../testing/peer-test-kit.js';
+import { linkPeers, repositoryContent, runSync, seedRepository } from '../../testing/peer-test-kit.js';
+import { usePeers, useSeededRepository } from '../../testing/peer-test-kit.js';
 
 describe.each(testDatabaseKinds())('instance sync between two servers on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
-  let repo: SeededRepository;
-  let bOwn: SeededRepository;
+  const [a, b] = usePeers(kind, {}, {});
+  // B has a repository of its own first, so A's ids collide with B's numbers.
+  const bOwn = useSeededRepository(b, 'b-own', 3);
+  const repo = useSeededRepository(a, 'alpha', 20, 2);
   let remoteRepositoryId: number;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind), startPeer(kind)]);
-    // B has a repository of its own first, so A's ids collide with B's numbers.
-    bOwn = await seedRepository(b.t.database.db, 'b-own', 3, 1);
-    repo = await seedRepository(a.t.database.db, 'alpha', 20, 2);
-    await saveTarget(a, b.base, { token: await createPeerTokenOn(b) });
+    await linkPeers(a, b);
     // Document versions: the first document of task 1 was replaced by the second.
     await writeTransaction(a.t.database.db, (tx) =>
       tx.query(
@@ -35,9 +23,6 @@ describe.each(testDatabaseKinds())('instance sync between two servers on %s', (k
         [repo.documentIds[0], repo.documentIds[1]],
       ),
     );
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
   });
 
   it('pushes a repository, reaches 100%, and never touches an unrelated row with the same number', async () => {

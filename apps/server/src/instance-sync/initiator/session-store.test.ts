@@ -1,20 +1,18 @@
 // Session bookkeeping: retention, and telling a dead server's sessions from live ones.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../testing/test-database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase, testDatabaseKinds } from '../../testing/test-database.js';
 import { createSession, failOrphanedSessions, getSession, purgeOldSessions } from './session-store.js';
 import { addItems } from './session-items.js';
 
 describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let targetId: number;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     const [target] = await database.db.query<{ id: number }>(
       `INSERT INTO sync_targets (url) VALUES ('http://peer/api/sync') RETURNING id`,
     );
     targetId = Number(target!.id);
   });
-  afterAll(() => database.dispose());
 
   const newSession = (repositoryId: number) =>
     createSession(database.db, {

@@ -1,35 +1,17 @@
 // Security of /api/sync: peer tokens and their scopes, request signing and replays, the
 // target allowlist, and tokenless peers only where the operator allows them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYNC_HEADERS } from '@wikisync/shared';
 import { jsonOf } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { signRequest } from './request-signing.js';
-import {
-  callPeer as call,
-  createPeerTokenOn,
-  runSync,
-  saveTarget,
-  seedRepository,
-  startPeer,
-  type Peer,
-  type SeededRepository,
-} from '../../testing/peer-test-kit.js';
+import { callPeer as call, createPeerTokenOn, runSync, saveTarget } from '../../testing/peer-test-kit.js';
+import { usePeers, useSeededRepository } from '../../testing/peer-test-kit.js';
 
 describe.each(testDatabaseKinds())('instance sync security on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
-  let repo: SeededRepository;
-  let other: SeededRepository;
-
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind), startPeer(kind, { allowTokenlessFrom: ['127.0.0.0/8'] })]);
-    repo = await seedRepository(a.t.database.db, 'secure', 3, 1);
-    other = await seedRepository(a.t.database.db, 'other', 2, 1);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-  });
+  const [a, b] = usePeers(kind, {}, { allowTokenlessFrom: ['127.0.0.0/8'] });
+  const repo = useSeededRepository(a, 'secure', 3);
+  const other = useSeededRepository(a, 'other', 2);
 
   it('refuses every endpoint without a token, and user tokens altogether', async () => {
     for (const endpoint of ['/ping', '/repository-list', '/sessions', '/target-list']) {

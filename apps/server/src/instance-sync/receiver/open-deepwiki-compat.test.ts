@@ -1,10 +1,10 @@
 // openDeepWiki's sender's request bodies, hand-written, into our receiver (no token, tokenless
 // peers allowed): what the real peer cannot send us, such as malformed bodies. Every flow with
 // the real openDeepWiki, in both directions, is in test/instance-sync/open-deepwiki-interop.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonOf } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
-import { createPeerTokenOn, startPeer, type Peer } from '../../testing/peer-test-kit.js';
+import { createPeerTokenOn, usePeers } from '../../testing/peer-test-kit.js';
 
 async function post(base: string, endpoint: string, body: unknown, token?: string) {
   const response = await fetch(`${base}/${endpoint}`, {
@@ -67,11 +67,7 @@ function openDeepWikiSequence(title: string) {
 }
 
 describe.each(testDatabaseKinds())('openDeepWiki compatibility on %s', (kind) => {
-  let ours: Peer;
-  beforeAll(async () => {
-    ours = await startPeer(kind, { allowTokenlessFrom: ['127.0.0.1'] });
-  });
-  afterAll(() => ours?.close());
+  const [ours] = usePeers(kind, { allowTokenlessFrom: ['127.0.0.1'] });
 
   async function sendLikeOpenDeepWiki(title: string, token?: string) {
     const sequence = openDeepWikiSequence(title);

@@ -2,15 +2,15 @@
 // does not reach on its own: both forms of task-usage-create, nanosecond times with an
 // offset and Go's zero time, references sent before their target, what our export looks
 // like to a Go decoder, and the browser origins that may read the two lists.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startTestApp, type TestApp } from '../../testing/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, useTestApp } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { fastSyncConfig } from '../../testing/peer-test-kit.js';
 
 const PAGE = 'https://wiki.example.com';
 
 describe.each(testDatabaseKinds())('openDeepWiki wire details on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind, { sync: fastSyncConfig({ corsOrigins: [PAGE] }) });
   let localRepositoryId: number;
   // Sent with the admin token: app.request() has no socket address for the tokenless rule,
   // which the interop suite exercises with the real peer.
@@ -20,12 +20,10 @@ describe.each(testDatabaseKinds())('openDeepWiki wire details on %s', (kind) => 
   };
 
   beforeAll(async () => {
-    t = await startTestApp(kind, { sync: fastSyncConfig({ corsOrigins: [PAGE] }) });
     const upserted = await send('repository-upsert', { repository_id: 40, name: '仓库' });
     expect(upserted.status).toBe(200);
     localRepositoryId = upserted.json.data.repository_id;
   });
-  afterAll(() => t.close());
 
   it('reads nanosecond times with any offset, and Go zero time as none', async () => {
     const task = await send('task-create', {

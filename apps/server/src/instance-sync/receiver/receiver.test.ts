@@ -1,14 +1,14 @@
 // The receiver's batch endpoint: one bad row fails alone, references resolve through the
 // sender's ids, gzip bodies decode, and links land once their rows have arrived.
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_HEADERS } from '@wikisync/shared';
-import { jsonOf, startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../../testing/test-app.js';
+import { jsonOf, useTestApp, TEST_ADMIN_TOKEN } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { fastSyncConfig } from '../../testing/peer-test-kit.js';
 
 describe.each(testDatabaseKinds())('batch-upsert receiver on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind, { sync: fastSyncConfig() });
   const send = (endpoint: string, body: unknown, instance = 'sender-one') =>
     t.app.request(`/api/sync/${endpoint}`, {
       method: 'POST',
@@ -21,10 +21,8 @@ describe.each(testDatabaseKinds())('batch-upsert receiver on %s', (kind) => {
     });
 
   beforeAll(async () => {
-    t = await startTestApp(kind, { sync: fastSyncConfig() });
     expect((await send('repository-upsert', { repository_id: 5, name: 'batched' })).status).toBe(200);
   });
-  afterAll(() => t.close());
 
   it('stores good rows and reports each bad row with its reason', async () => {
     const answer = await jsonOf(

@@ -1,10 +1,10 @@
 // Row staging and apply as a table, on the embedded and the real database: each case sends
 // batches of task rows from one peer into one repository and names what the last batch did
 // to each row. Further tests cover the stage itself and what a deleted document leaves behind.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RowResult } from '@wikisync/shared';
 import { type Queryable, writeTransaction } from '../../db/database.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../testing/test-database.js';
+import { useTestDatabase, testDatabaseKinds } from '../../testing/test-database.js';
 import { applyRows } from './row-apply.js';
 import { DOCUMENT_TABLE, stageRows, TASK_TABLE, type IncomingRow } from './row-stage.js';
 
@@ -41,7 +41,7 @@ function taskRow(sent: Sent): IncomingRow {
 }
 
 describe.each(testDatabaseKinds())('row staging and apply on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let home: number;
   let elsewhere: number;
 
@@ -55,10 +55,6 @@ describe.each(testDatabaseKinds())('row staging and apply on %s', (kind) => {
       )[0]!.id,
     );
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(() => database.dispose());
   beforeEach(async () => {
     await database.db.exec(
       'DELETE FROM sync_id_map; DELETE FROM documents; DELETE FROM tasks; DELETE FROM repositories;',

@@ -1,16 +1,9 @@
 // Scheduled sync: cron checks, the API, runs the scheduler starts, and no overlapping runs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { checkCron } from './schedule-store.js';
-import {
-  createPeerTokenOn,
-  saveTarget,
-  seedRepository,
-  startPeer,
-  type Peer,
-  type SeededRepository,
-} from '../../testing/peer-test-kit.js';
+import { linkPeers, seedRepository, usePeers, useSeededRepository } from '../../testing/peer-test-kit.js';
 
 describe('cron expressions', () => {
   it('accepts 5-field expressions and refuses bad ones and anything more often than a minute', () => {
@@ -23,18 +16,12 @@ describe('cron expressions', () => {
 });
 
 describe.each(testDatabaseKinds())('scheduled sync on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
-  let repo: SeededRepository;
+  const [a, b] = usePeers(kind, { schedulerEnabled: true }, {});
+  const repo = useSeededRepository(a, 'scheduled', 4);
   let targetId: number;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind, { schedulerEnabled: true }), startPeer(kind)]);
-    repo = await seedRepository(a.t.database.db, 'scheduled', 4, 1);
-    targetId = await saveTarget(a, b.base, { token: await createPeerTokenOn(b) });
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
+    targetId = await linkPeers(a, b);
   });
 
   it('creates, lists and removes schedules through the API, refusing bad cron with a message', async () => {

