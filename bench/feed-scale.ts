@@ -14,13 +14,17 @@ import type { Row, Table } from './lib/table.js';
 import type { Suite } from './suites.js';
 
 const REPOSITORIES = 100;
+/** How much each run does: `--quick`, or the full run. */
+const SIZES = {
+  quick: { total: 100_000, samples: 15 },
+  full: { total: 1_000_000, samples: 40 },
+};
 
 export const feedScale: Suite = {
   name: 'feed-scale',
   description: 'time of one changes page at the start, middle and end of a large feed',
   async run({ quick }) {
-    const total = quick ? 100_000 : 1_000_000;
-    const samples = quick ? 15 : 40;
+    const { total, samples } = SIZES[quick ? 'quick' : 'full'];
     const database = await createBenchDatabase('feed');
     const db = openPostgres({ url: database.url, maxConnections: 4 });
     try {
