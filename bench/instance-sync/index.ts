@@ -8,7 +8,7 @@ import { formatMiB, peakRssMiB } from '../lib/memory.js';
 import { api, startBenchServer, type BenchServer } from '../lib/server-process.js';
 import { editDocuments, seedGeneratedRepository } from '../lib/generated-repository.js';
 import type { Row, Table } from '../lib/table.js';
-import type { Suite } from '../suites.js';
+import { defineSuite } from '../lib/suite.js';
 import { dumpIntoFreshDatabase } from './pg-dump-baseline.js';
 import { pushPerCallLikeOpenDeepWiki } from './per-call-driver.js';
 import { runPush } from './run-push.js';
@@ -20,20 +20,14 @@ async function documentsOn(server: BenchServer): Promise<number> {
   return Number(row!.n);
 }
 
-/** How much each run does: `--quick`, or the full run. */
-const SIZES = {
+export const instanceSync = defineSuite({
+  name: 'instance-sync',
+  description: 'push A→B between two server processes vs pg_dump | psql and the per-call protocol',
   // The per-call baseline costs the same per document however many there are (no batching,
   // one commit per call), so it is measured over a part of the repository and compared as
   // documents per second; the whole would take minutes.
-  quick: { tasks: 1_000, perCallTasks: 200 },
-  full: { tasks: 10_000, perCallTasks: 1_000 },
-};
-
-export const instanceSync: Suite = {
-  name: 'instance-sync',
-  description: 'push A→B between two server processes vs pg_dump | psql and the per-call protocol',
-  async run({ quick }) {
-    const { tasks, perCallTasks } = SIZES[quick ? 'quick' : 'full'];
+  sizes: { quick: { tasks: 1_000, perCallTasks: 200 }, full: { tasks: 10_000, perCallTasks: 1_000 } },
+  async run({ tasks, perCallTasks }) {
     const servers: BenchServer[] = [];
     try {
       const a = await startBenchServer('a');
@@ -163,4 +157,4 @@ export const instanceSync: Suite = {
       for (const server of servers.reverse()) await server.dispose();
     }
   },
-};
+});

@@ -5,22 +5,19 @@
 // (live-propagation.ts); fan-out of one write to many stream clients (fan-out.ts).
 import { seedGeneratedRepository } from '../lib/generated-repository.js';
 import { startBenchServer } from '../lib/server-process.js';
-import type { Suite } from '../suites.js';
+import { defineSuite } from '../lib/suite.js';
 import { measureFanOut } from './fan-out.js';
 import { measureInitialSync } from './initial-sync.js';
 import { measureLivePropagation } from './live-propagation.js';
 
-/** How much each run does: `--quick`, or the full run. */
-const SIZES = {
-  quick: { tasks: 1_000, edits: 100, samples: 20, streamClients: 100 },
-  full: { tasks: 10_000, edits: 1_000, samples: 200, streamClients: 1_000 },
-};
-
-export const replication: Suite = {
+export const replication = defineSuite({
   name: 'replication',
   description: 'RxDB initial sync vs bulk insert, offline push, live propagation, stream fan-out',
-  async run({ quick }) {
-    const { tasks, edits, samples, streamClients } = SIZES[quick ? 'quick' : 'full'];
+  sizes: {
+    quick: { tasks: 1_000, edits: 100, samples: 20, streamClients: 100 },
+    full: { tasks: 10_000, edits: 1_000, samples: 200, streamClients: 1_000 },
+  },
+  async run({ tasks, edits, samples, streamClients }) {
     // The offline edits run on their own smaller replica: what they measure (1,000 edits pushed
     // after reconnect) does not depend on the replica's size, and fake-indexeddb slows down more
     // than linearly with it (1,000 edits on the 21,500-row replica did not finish in 2 min).
@@ -39,4 +36,4 @@ export const replication: Suite = {
       await live.dispose();
     }
   },
-};
+});
