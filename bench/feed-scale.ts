@@ -11,16 +11,15 @@ import { createBenchDatabase } from './lib/bench-database.js';
 import { median } from './lib/timing.js';
 import { peakRssMiB } from './lib/memory.js';
 import type { Row, Table } from './lib/table.js';
-import type { Suite } from './suites.js';
+import { defineSuite } from './lib/suite.js';
 
 const REPOSITORIES = 100;
 
-export const feedScale: Suite = {
+export const feedScale = defineSuite({
   name: 'feed-scale',
   description: 'time of one changes page at the start, middle and end of a large feed',
-  async run({ quick }) {
-    const total = quick ? 100_000 : 1_000_000;
-    const samples = quick ? 15 : 40;
+  sizes: { quick: { total: 100_000, samples: 15 }, full: { total: 1_000_000, samples: 40 } },
+  async run({ total, samples }) {
     const database = await createBenchDatabase('feed');
     const db = openPostgres({ url: database.url, maxConnections: 4 });
     try {
@@ -146,4 +145,4 @@ export const feedScale: Suite = {
       await database.drop();
     }
   },
-};
+});

@@ -52,7 +52,7 @@ for (const suite of SUITES) {
   if (only && !only.has(suite.name)) continue;
   console.log(`\n… ${suite.name}: ${suite.description}`);
   try {
-    for (const table of await suite.run({ quick })) {
+    for (const table of await suite.run(quick ? suite.sizes.quick : suite.sizes.full)) {
       tables.push(table);
       console.log(`\n${renderTable(table)}\n`);
     }

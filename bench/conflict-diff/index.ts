@@ -7,7 +7,7 @@ import { mergeText } from '../../apps/web/src/sync/text-merge.js';
 import { diffLines as lcsDiffLines } from './lcs-line-diff.js';
 import { median } from '../lib/timing.js';
 import type { Row, Table } from '../lib/table.js';
-import type { Suite } from '../suites.js';
+import { defineSuite } from '../lib/suite.js';
 
 const document = (length: number) => Array.from({ length }, (_, i) => `Line ${i}: some text of the guide.`);
 /** The document with two one-line edits, near its start and its end. */
@@ -27,17 +27,17 @@ function timeMs(work: () => unknown, samples: number): number {
 const changedLines = (changes: { kind: string }[]) =>
   changes.filter((change) => change.kind !== 'same').length;
 
-export const conflictDiff: Suite = {
+export const conflictDiff = defineSuite({
   name: 'conflict-diff',
   description: 'line diff and line merge of one long document, as the conflict dialog and handler do them',
-  async run({ quick }) {
-    const samples = quick ? 5 : 20;
+  sizes: { quick: { samples: 5, baselineSamples: 2 }, full: { samples: 20, baselineSamples: 5 } },
+  async run({ samples, baselineSamples }) {
     const rows: Row[] = [];
     for (const length of [1_500, 3_000]) {
       const before = document(length).join('\n');
       const after = twoEdits(document(length)).join('\n');
       const ours = timeMs(() => diffLines(before, after), samples);
-      const baseline = timeMs(() => lcsDiffLines(before, after), quick ? 2 : 5);
+      const baseline = timeMs(() => lcsDiffLines(before, after), baselineSamples);
       rows.push({
         measure: `line diff, ${length.toLocaleString('en')} lines, two edits`,
         ours,
@@ -78,4 +78,4 @@ export const conflictDiff: Suite = {
     };
     return [table];
   },
-};
+});

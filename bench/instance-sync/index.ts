@@ -3,37 +3,31 @@
 // documents, then the seed's own small case. Baselines in the same run: (a) pg_dump | psql
 // of the same tables, the floor for moving the bytes; (b) openDeepWiki's per-document
 // protocol, 3 sequential calls per document over one connection, into a third server.
-import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
-import { peakRssMiB } from '../lib/memory.js';
+import { withConnection } from '../lib/bench-database.js';
+import { formatMiB, peakRssMiB } from '../lib/memory.js';
 import { api, startBenchServer, type BenchServer } from '../lib/server-process.js';
 import { editDocuments, seedGeneratedRepository } from '../lib/generated-repository.js';
 import type { Row, Table } from '../lib/table.js';
-import type { Suite } from '../suites.js';
+import { defineSuite } from '../lib/suite.js';
 import { dumpIntoFreshDatabase } from './pg-dump-baseline.js';
 import { pushPerCallLikeOpenDeepWiki } from './per-call-driver.js';
 import { runPush } from './run-push.js';
 
 async function documentsOn(server: BenchServer): Promise<number> {
-  const db = openPostgres({ url: server.database.url, maxConnections: 1 });
-  try {
-    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE NOT deleted');
-    return Number(row!.n);
-  } finally {
-    await db.close();
-  }
+  const [row] = await withConnection(server.database.url, (db) =>
+    db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE NOT deleted'),
+  );
+  return Number(row!.n);
 }
 
-const mib = (value: number | null) => (value === null ? '?' : `${value.toFixed(0)} MiB`);
-
-export const instanceSync: Suite = {
+export const instanceSync = defineSuite({
   name: 'instance-sync',
   description: 'push A→B between two server processes vs pg_dump | psql and the per-call protocol',
-  async run({ quick }) {
-    const tasks = quick ? 1_000 : 10_000;
-    // The per-call baseline costs the same per document however many there are (no batching,
-    // one commit per call), so it is measured over a part of the repository and compared as
-    // documents per second; the whole would take minutes.
-    const perCallTasks = quick ? 200 : 1_000;
+  // The per-call baseline costs the same per document however many there are (no batching,
+  // one commit per call), so it is measured over a part of the repository and compared as
+  // documents per second; the whole would take minutes.
+  sizes: { quick: { tasks: 1_000, perCallTasks: 200 }, full: { tasks: 10_000, perCallTasks: 1_000 } },
+  async run({ tasks, perCallTasks }) {
     const servers: BenchServer[] = [];
     try {
       const a = await startBenchServer('a');
@@ -155,7 +149,7 @@ export const instanceSync: Suite = {
           `Whole pull-export: ${(exportBytes / 1024 / 1024).toFixed(1)} MiB of JSON in ${(exportMs / 1000).toFixed(2)} s.`,
           `(a) copied the same ${dump.documents.toLocaleString('en')} document rows (plus tasks and repository) in ${(dump.ms / 1000).toFixed(2)} s; ratio ${(full.ms / dump.ms).toFixed(2)}×.`,
           `(b) per-call: ${perCall.calls.toLocaleString('en')} sequential calls for ${perCall.documents.toLocaleString('en')} documents of ${perCall.tasks.toLocaleString('en')} tasks in ${(perCall.ms / 1000).toFixed(1)} s${perCall.tasks < repository.tasks ? ` (the first ${perCall.tasks.toLocaleString('en')} tasks of the repository)` : ''}; our full push took ${(full.ms / 1000).toFixed(2)} s for ${repository.documentRows.toLocaleString('en')}.`,
-          `Peak RSS: server A (sender) ${mib(a.peakRss())}, server B (receiver) ${mib(b.peakRss())}, per-call receiver ${mib(p.peakRss())}, pg_dump ${mib(dump.pgDumpPeakMiB)}, psql ${mib(dump.psqlPeakMiB)}, bench process ${mib(peakRssMiB())}. PostgreSQL's own backends are shared and not counted.`,
+          `Peak RSS: server A (sender) ${formatMiB(a.peakRss())}, server B (receiver) ${formatMiB(b.peakRss())}, per-call receiver ${formatMiB(p.peakRss())}, pg_dump ${formatMiB(dump.pgDumpPeakMiB)}, psql ${formatMiB(dump.psqlPeakMiB)}, bench process ${formatMiB(peakRssMiB())}. PostgreSQL's own backends are shared and not counted.`,
         ],
       };
       return [table];
@@ -163,4 +157,4 @@ export const instanceSync: Suite = {
       for (const server of servers.reverse()) await server.dispose();
     }
   },
-};
+});

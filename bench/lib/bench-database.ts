@@ -2,6 +2,8 @@
 // each suite gets fresh databases, dropped afterwards.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import type { Database } from '../../apps/server/src/db/database.js';
+import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
 
 export function benchAdminUrl(): string {
   return (
@@ -33,4 +35,14 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
       await again.end();
     },
   };
+}
+
+/** Runs `use` with a one-connection pool on the database at `url`, closed afterwards. */
+export async function withConnection<T>(url: string, use: (db: Database) => Promise<T>): Promise<T> {
+  const db = openPostgres({ url, maxConnections: 1 });
+  try {
+    return await use(db);
+  } finally {
+    await db.close();
+  }
 }

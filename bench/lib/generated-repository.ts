@@ -3,8 +3,8 @@
 // task 1–2 older versions of its document (so 10% of documents have 2–3 versions), chained by
 // replaced_by_uid as the product writes them. Written straight into the database, set-based,
 // so seeding is not part of any figure.
-import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
 import { writeTransaction } from '../../apps/server/src/db/database.js';
+import { withConnection } from './bench-database.js';
 
 export interface GeneratedRepository {
   id: number;
@@ -21,9 +21,8 @@ export async function seedGeneratedRepository(
   name: string,
   tasks: number,
 ): Promise<GeneratedRepository> {
-  const db = openPostgres({ url: databaseUrl, maxConnections: 1 });
-  try {
-    return await writeTransaction(db, async (tx) => {
+  return withConnection(databaseUrl, (db) =>
+    writeTransaction(db, async (tx) => {
       const [repository] = await tx.query<{ id: number }>(
         `INSERT INTO repositories (uid, name, url, status) VALUES ($1, $1, 'https://example.com/' || $1, 'ready') RETURNING id`,
         [name],
@@ -57,10 +56,8 @@ export async function seedGeneratedRepository(
         [id],
       );
       return { id, tasks, documentRows: Number(stats!.rows), contentBytes: Number(stats!.bytes) };
-    });
-  } finally {
-    await db.close();
-  }
+    }),
+  );
 }
 
 /** Edits `percent`% of the repository's current documents, as an author would. */
@@ -69,18 +66,15 @@ export async function editDocuments(
   repositoryId: number,
   percent: number,
 ): Promise<number> {
-  const db = openPostgres({ url: databaseUrl, maxConnections: 1 });
-  try {
-    const every = Math.round(100 / percent);
-    const edited = await writeTransaction(db, (tx) =>
+  const every = Math.round(100 / percent);
+  const edited = await withConnection(databaseUrl, (db) =>
+    writeTransaction(db, (tx) =>
       tx.query(
         `UPDATE documents SET content = content || E'\n\nEdited.', updated_at = now()
           WHERE repository_id = $1 AND is_latest AND sort_order % $2 = 0 RETURNING id`,
         [repositoryId, every],
       ),
-    );
-    return edited.length;
-  } finally {
-    await db.close();
-  }
+    ),
+  );
+  return edited.length;
 }

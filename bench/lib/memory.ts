@@ -74,3 +74,7 @@ export function treePeakRssMiB(rootPid: number): { total: number; processes: num
   }
   return { total, processes };
 }
+
+/** A figure in MiB for a table's notes; '?' when it could not be read. */
+export const formatMiB = (value: number | null | undefined) =>
+  value === null || value === undefined ? '?' : `${value.toFixed(0)} MiB`;

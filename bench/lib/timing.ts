@@ -14,3 +14,7 @@ export function percentile(samples: number[], p: number): number {
 export function median(samples: number[]): number {
   return percentile(samples, 50);
 }
+
+/** Logs the step a long benchmark is at, with the time, so a slow run shows where it is. */
+export const logPhase = (what: string) =>
+  console.log(`  · ${new Date().toISOString().slice(11, 19)} ${what}`);

@@ -1,6 +1,7 @@
 // A new user's first visit: sign in with a token, open a repository, read a document.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, useAppInBrowser } from '../support/browser.js';
+import { screenshot } from '../support/browser.js';
+import { useAppInBrowser } from '../support/app-in-browser.js';
 import { api } from '../support/api.js';
 
 describe('browsing in a real browser', () => {

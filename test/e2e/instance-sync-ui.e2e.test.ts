@@ -4,7 +4,8 @@
 // find all three sessions in /sync/history.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, signedInContext, useBrowser } from '../support/browser.js';
+import { screenshot, signedInContext } from '../support/browser.js';
+import { useBrowser } from '../support/app-in-browser.js';
 import { useServerProcesses } from '../support/server-process.js';
 import { api, seedPages } from '../support/api.js';
 

@@ -3,7 +3,8 @@
 // a conflicting edit is shown in the dialog and resolved there; the indicator tells the truth.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
+import { screenshot, signedInContext } from '../support/browser.js';
+import { useAppInBrowser } from '../support/app-in-browser.js';
 import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
 import { contentOnServer, editDocument, shownContent, shownSyncStatus } from '../support/document-page.js';

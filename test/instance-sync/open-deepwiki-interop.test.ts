@@ -11,7 +11,8 @@ import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.j
 import { runSync, saveTarget, usePeers, type Peer } from '../../apps/server/src/testing/peer-test-kit.js';
 import { OPEN_DEEPWIKI_SKIP_REASON, openDeepWikiPeerBinary } from '../support/open-deepwiki-peer.js';
 import { useOpenDeepWikiPeers, type OpenDeepWikiPeer } from '../support/open-deepwiki-peer.js';
-import { regenerateOpenDeepWikiDocument, seedOpenDeepWikiRepository } from '../support/open-deepwiki-seed.js';
+import { pageSpec, regenerateOpenDeepWikiDocument } from '../support/open-deepwiki-seed.js';
+import { seedOpenDeepWikiRepository } from '../support/open-deepwiki-seed.js';
 import type { OpenDeepWikiRow, OpenDeepWikiSnapshot } from '../support/open-deepwiki-snapshot.js';
 
 interface OpenDeepWikiStatus {
@@ -155,22 +156,18 @@ const WIKI = {
   name: '知识库-示例',
   tasks: [
     // The first task waits for the last: openDeepWiki sends run_after before that task exists here.
-    {
-      title: '概述',
-      document: { title: '概述', content: '# 概述\n\n这是一个示例仓库。' },
+    pageSpec('概述', '# 概述\n\n这是一个示例仓库。', {
       usages: [
         { apiKeyName: 'deepseek', promptTokens: 1200, completionTokens: 800, cachedTokens: 100 },
         { apiKeyName: 'qwen', promptTokens: 300, completionTokens: 90, reasoningTokens: 40 },
       ],
       runAfter: 2,
-    },
-    {
-      title: '架构',
-      document: { title: '架构', content: '## 架构\n\n服务端与客户端。' },
+    }),
+    pageSpec('架构', '## 架构\n\n服务端与客户端。', {
       usages: [{ apiKeyName: 'deepseek', promptTokens: 50, completionTokens: 25 }],
       runAfter: 0,
-    },
-    { title: '接口', document: { title: '接口', content: '## 接口\n\n`GET /api`' } },
+    }),
+    pageSpec('接口', '## 接口\n\n`GET /api`'),
   ],
 };
 
@@ -295,7 +292,7 @@ describe.skipIf(!openDeepWikiPeerBinary())(
         await seedOpenDeepWikiRepository(target, {
           repositoryId: 51,
           name: '另一个仓库',
-          tasks: [{ title: '说明', document: { title: '说明', content: '别动我' } }],
+          tasks: [pageSpec('说明', '别动我')],
         });
         const before = await target.snapshot();
         expect(before.tasks.map((task) => task.id)).toContain(1);
@@ -337,7 +334,7 @@ describe.skipIf(!openDeepWikiPeerBinary())(
         await seedOpenDeepWikiRepository(clash, {
           repositoryId: pushedHere,
           name: '占用此编号的仓库',
-          tasks: [{ title: '占位', document: { title: '占位', content: '不能被覆盖' } }],
+          tasks: [pageSpec('占位', '不能被覆盖')],
         });
         const untouched = await clash.snapshot();
         await saveTarget(ours, clash.base);

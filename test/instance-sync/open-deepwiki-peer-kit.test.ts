@@ -8,6 +8,7 @@ import { useOpenDeepWikiPeers, type OpenDeepWikiPeer } from '../support/open-dee
 import {
   OPEN_DEEPWIKI_TIME,
   exportOpenDeepWikiRepository,
+  pageSpec,
   regenerateOpenDeepWikiDocument,
   seedOpenDeepWikiRepository,
   type RegeneratedOpenDeepWikiDocument,
@@ -34,9 +35,7 @@ describe.skipIf(!available)('the openDeepWiki peer kit', () => {
       repositoryId: 42,
       name: 'wiki-demo',
       tasks: [
-        {
-          title: '概述',
-          document: { title: '概述', content: '文档内容' },
+        pageSpec('概述', '文档内容', {
           usages: [
             { apiKeyName: 'primary', promptTokens: 1200, completionTokens: 300, cachedTokens: 100 },
             {
@@ -47,7 +46,7 @@ describe.skipIf(!available)('the openDeepWiki peer kit', () => {
               createdAt: '2026-02-10T05:00:00Z',
             },
           ],
-        },
+        }),
         { title: 'Architecture', document: { title: '架构', content: '# 架构\n\n模块说明' }, runAfter: 0 },
       ],
     });

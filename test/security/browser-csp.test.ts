@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, signedInContext, useAppInBrowser } from '../support/browser.js';
+import { screenshot, signedInContext } from '../support/browser.js';
+import { useAppInBrowser } from '../support/app-in-browser.js';
 import { api } from '../support/api.js';
 
 const HOSTILE_MARKDOWN = [

@@ -4,7 +4,8 @@
 // `window.__pwned` stays unset, no dialog opens, no element carries an event handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { signedInContext, useAppInBrowser } from '../support/browser.js';
+import { signedInContext } from '../support/browser.js';
+import { useAppInBrowser } from '../support/app-in-browser.js';
 import type { Document as Doc } from '@wikisync/shared';
 import { api } from '../support/api.js';
 import { readAll } from '../faults/fault-kit.js';

@@ -1,8 +1,8 @@
 // Real headless Chromium (Debian's package) driven by playwright-core; no browser download.
+// Free of vitest, so the benchmarks launch the same browser; the tests' hooks that launch
+// it for a describe block are in app-in-browser.ts.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
-import { useServerProcesses, type ServerProcessOptions } from './server-process.js';
 import {
   chromium,
   type Browser,
@@ -36,36 +36,6 @@ export async function launchBrowser(): Promise<Browser> {
 /** The part of a browser the tests use: a fresh context (profile) at a time. */
 export interface ContextMaker {
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
-}
-
-/**
- * Registers the hooks that launch a Chromium for the describe block that calls it, before
- * its tests, and close it (with every context it opened) after them.
- */
-export function useBrowser(): ContextMaker {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
-  return {
-    newContext(options) {
-      if (!browser) throw new Error('the browser runs only in the hooks and tests of its describe block');
-      return browser.newContext(options);
-    },
-  };
-}
-
-/**
- * The built app on a fresh server process, and a Chromium to open it in, for the describe
- * block that calls it (see `useServerProcesses` and `useBrowser`).
- */
-export function useAppInBrowser(options: ServerProcessOptions = {}) {
-  const [server] = useServerProcesses(options);
-  return { server, browser: useBrowser() };
 }
 
 /** A context whose pages are already signed in with `token`. */

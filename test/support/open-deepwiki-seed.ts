@@ -29,6 +29,15 @@ export interface OpenDeepWikiTaskSpec {
   runAfter?: number;
 }
 
+/** A task and its one document under the same title, as openDeepWiki's writers leave most. */
+export function pageSpec(
+  title: string,
+  content: string,
+  more: Omit<Partial<OpenDeepWikiTaskSpec>, 'title' | 'document'> = {},
+): OpenDeepWikiTaskSpec {
+  return { title, document: { title, content }, ...more };
+}
+
 export interface OpenDeepWikiRepositorySpec {
   /** Taken by openDeepWiki as its own key, so it is also the repository's id there. */
   repositoryId: number;
