@@ -1,4 +1,5 @@
 import type { Table } from './lib/table.js';
+import { concurrentPush } from './concurrent-push.js';
 import { feedScale } from './feed-scale.js';
 import { instanceSync } from './instance-sync/index.js';
 import { replication } from './replication/index.js';
@@ -9,4 +10,4 @@ export interface Suite {
   run(options: { quick: boolean }): Promise<Table[]>;
 }
 
-export const SUITES: Suite[] = [instanceSync, replication, feedScale];
+export const SUITES: Suite[] = [instanceSync, replication, feedScale, concurrentPush];
