@@ -1,6 +1,7 @@
 // Documents: the SQL behind the REST API.
 import type { Document, DocumentCreate, DocumentUpdate, Page } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { lockRepository, lockRepositoryOf } from '../db/repository-locks.js';
 import { isoTime, numberOrNull } from '../db/row.js';
 import { buildAssignments } from '../db/sql.js';
 import { randomUid } from '../db/uid.js';
@@ -139,6 +140,7 @@ export async function createDocument(
   input: DocumentCreate,
 ): Promise<Document> {
   return writeTransaction(db, async (tx) => {
+    await lockRepository(tx, input.repository_id);
     await requireWritableRepository(tx, principal, input.repository_id);
     const replacedByUid = await checkReferences(tx, input.repository_id, input);
     const uid = input.uid ?? randomUid();
@@ -175,6 +177,7 @@ export async function updateDocument(
   patch: DocumentUpdate,
 ): Promise<Document> {
   return writeTransaction(db, async (tx) => {
+    await lockRepositoryOf(tx, 'documents', id);
     const document = await findLiveDocument(tx, id);
     await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     const replacedByUid = await checkReferences(tx, document.repository_id, patch);
@@ -187,6 +190,7 @@ export async function updateDocument(
 
 export async function deleteDocument(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
+    await lockRepositoryOf(tx, 'documents', id);
     const document = await findLiveDocument(tx, id);
     await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     await tx.query('UPDATE tasks SET doc_uid = NULL, updated_at = now() WHERE doc_uid = $1 AND NOT deleted', [

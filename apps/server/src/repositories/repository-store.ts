@@ -2,6 +2,7 @@
 import type { Page, Repository, RepositoryCreate, RepositoryUpdate } from '@wikisync/shared';
 import { randomUid } from '../db/uid.js';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { lockRepository } from '../db/repository-locks.js';
 import { isoTime } from '../db/row.js';
 import { buildAssignments } from '../db/sql.js';
 import type { Principal } from '../auth/principal.js';
@@ -139,6 +140,7 @@ export async function updateRepository(
   patch: RepositoryUpdate,
 ): Promise<Repository> {
   return writeTransaction(db, async (tx) => {
+    await lockRepository(tx, id);
     await requireWritableRepository(tx, principal, id);
     const set = buildAssignments(patch, UPDATABLE, 2);
     const rows = await tx.query(
@@ -152,6 +154,7 @@ export async function updateRepository(
 /** Deletes leave tombstones (replicas must learn of them), for the repository and its contents. */
 export async function deleteRepository(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
+    await lockRepository(tx, id);
     await requireWritableRepository(tx, principal, id);
     await tombstoneRepositoryContents(tx, id);
     await tx.query('UPDATE repositories SET deleted = true, updated_at = now() WHERE id = $1', [id]);

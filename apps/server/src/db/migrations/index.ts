@@ -3,6 +3,7 @@ import { replicationSchema } from './002-replication.js';
 import { instanceSyncSchema } from './003-instance-sync.js';
 import { conflictLogRetentionSchema } from './004-conflict-log-retention.js';
 import { taskReferencesAndUsagesSchema } from './005-task-references-and-usages.js';
+import { concurrentWritersSchema } from './006-concurrent-writers.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'instance-sync', sql: instanceSyncSchema },
   { version: 4, name: 'conflict-log-retention', sql: conflictLogRetentionSchema },
   { version: 5, name: 'task-references-and-usages', sql: taskReferencesAndUsagesSchema },
+  { version: 6, name: 'concurrent-writers', sql: concurrentWritersSchema },
 ];

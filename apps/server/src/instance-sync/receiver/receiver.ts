@@ -12,6 +12,7 @@ import {
 } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
+import { lockRepository, lockRepositoryOf } from '../../db/repository-locks.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { isMappedLocal, lookupMapped, saveMappings } from '../wire/id-map.js';
 import { applyRows, type AppliedRow } from './row-apply.js';
@@ -84,6 +85,7 @@ export async function upsertRepository(
       if (owner[0]) {
         localId = Number(owner[0].id);
         requireRepository(caller, localId);
+        await lockRepository(tx, localId);
         if (!(await mayAdoptRepository(tx, caller, localId)))
           throw new ForbiddenError(
             `Repository uid "${input.uid}" names a repository that already exists on this server and was not received from you; ` +
@@ -112,6 +114,7 @@ export async function upsertRepository(
       return { repository_id: createdId, name: input.name, result: 'created', url_emptied };
     }
     requireRepository(caller, localId);
+    await lockRepository(tx, localId);
     const changed = await tx.query(
       `UPDATE repositories SET ${REPOSITORY_FIELDS.map((field, index) => `${field} = $${index + 2}`).join(', ')},
               deleted = false, updated_at = COALESCE($11::timestamptz, now())
@@ -148,6 +151,8 @@ export async function resolveRepository(
       `Repository ${remoteRepositoryId} of this peer (send repository-upsert for it first)`,
     );
   requireRepository(caller, localId);
+  // A receive reads the repository's mapped rows to decide what to write: it has them to itself.
+  await lockRepository(tx, localId);
   return localId;
 }
 
@@ -277,6 +282,7 @@ export async function updateTaskDocId(
 
 /** Our task `taskId`, when this peer wrote it here (the receiver's ids, as task-update-docid). */
 async function requirePeerTask(tx: Queryable, caller: SyncCaller, taskId: number): Promise<void> {
+  await lockRepositoryOf(tx, 'tasks', taskId);
   const rows = await tx.query<{ repository_id: number }>(
     'SELECT repository_id FROM tasks WHERE id = $1 AND NOT deleted',
     [taskId],
