@@ -9,6 +9,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../tes
 import { repositoryDoc, taskDoc } from '../testing/replicated-docs.js';
 import { pushRows } from './push.js';
 import { loadStoredDocs } from './replicated-rows.js';
+import { lockRepository } from '../db/repository-locks.js';
 
 const ADMIN: Principal = { userId: 0, userName: 'test', isAdmin: true, tokenId: null };
 const PUSHERS = 12;
@@ -77,4 +78,42 @@ describe.each(testDatabaseKinds())('concurrent pushes on %s', (kind) => {
       expect(conflicts).toEqual(stored.title === mine ? [] : [stored]);
     }
   });
+
+  it.runIf(kind === 'postgres')(
+    'waits for a writer that has the repository to itself, and only in that repository',
+    async () => {
+      const other = repositoryDoc({ name: 'elsewhere' });
+      await pushRows(test.db, ADMIN, {
+        collection: 'repositories',
+        rows: [{ assumed_master_state: null, new_document_state: other }],
+      });
+      const [row] = await test.db.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [
+        repository.uid,
+      ]);
+      const events: string[] = [];
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      // As a REST write holds it: exclusively, for the whole transaction.
+      const exclusive = connections[0]!.transaction(async (tx) => {
+        await lockRepository(tx, row!.id);
+        locked();
+        await holding;
+        events.push('exclusive writer ended');
+      });
+      await isLocked;
+      const push = (db: Database, repositoryUid: string) =>
+        pushRows(db, ADMIN, {
+          collection: 'tasks',
+          rows: [{ assumed_master_state: null, new_document_state: taskDoc(repositoryUid) }],
+        });
+      const blocked = push(connections[1]!, repository.uid).then(() => events.push('push into it'));
+      await push(connections[2]!, other.uid);
+      events.push('push elsewhere');
+      release();
+      await Promise.all([exclusive, blocked]);
+      expect(events).toEqual(['push elsewhere', 'exclusive writer ended', 'push into it']);
+    },
+  );
 });

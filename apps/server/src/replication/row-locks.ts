@@ -18,50 +18,43 @@ import { LockMode, lockRepositories } from '../db/repository-locks.js';
 import { textList } from '../db/sql-lists.js';
 import { loadStoredDocs, type StoredDoc } from './replicated-rows.js';
 
-/** uid → id of the repository a row is in (for a repository row: its own id). */
-async function repositoriesOfRows(
+interface Placement {
+  /** uid → the repository the row is in now (a repository row: its own id). */
+  current: Map<string, number>;
+  /** uid → the repository its new state names by `repository_uid` (unknown uids left out). */
+  target: Map<string, number>;
+}
+
+/** Both maps in one round trip, without locks: the first guess of what to lock. */
+async function placementOf(
   tx: Queryable,
   collection: CollectionName,
   uids: readonly string[],
-  lock: boolean,
-): Promise<Map<string, number>> {
-  const column = collection === 'repositories' ? 'x.id' : 'x.repository_id';
-  // ORDER BY uid: two pushes lock their common rows in the same order.
-  const rows = await tx.query<{ uid: string; repository_id: number }>(
-    `SELECT x.uid, ${column} AS repository_id
-       FROM ${collection} x JOIN ${textList('$1')} wanted ON wanted.value = x.uid
-      ORDER BY x.uid ${lock ? 'FOR UPDATE OF x' : ''}`,
-    [{ v: uids }],
-  );
-  return new Map(rows.map((row) => [row.uid, Number(row.repository_id)]));
-}
-
-/** The repositories a row wants to be in, by `repository_uid` (unknown uids are left out). */
-async function targetRepositories(
-  tx: Queryable,
-  collection: CollectionName,
   docs: readonly ReplicatedDoc[],
-): Promise<Map<string, number>> {
-  if (collection === 'repositories') return new Map();
-  const uids = [...new Set(docs.map((doc) => (doc as { repository_uid: string }).repository_uid))];
-  const rows = await tx.query<{ uid: string; id: number }>(
-    `SELECT r.uid, r.id FROM repositories r JOIN ${textList('$1')} wanted ON wanted.value = r.uid`,
-    [{ v: uids }],
+): Promise<Placement> {
+  const column = collection === 'repositories' ? 'x.id' : 'x.repository_id';
+  const targetUid = (doc: ReplicatedDoc) => (doc as { repository_uid?: string }).repository_uid;
+  const rows = await tx.query<{ kind: 'current' | 'target'; uid: string; repository_id: number }>(
+    `SELECT 'current' AS kind, x.uid, ${column} AS repository_id
+       FROM ${collection} x JOIN ${textList('$1')} wanted ON wanted.value = x.uid
+     UNION ALL
+     SELECT 'target', r.uid, r.id FROM repositories r JOIN ${textList('$2')} wanted ON wanted.value = r.uid`,
+    [{ v: uids }, { v: collection === 'repositories' ? [] : docs.map(targetUid) }],
   );
-  const byUid = new Map(rows.map((row) => [row.uid, Number(row.id)]));
-  const targets = new Map<string, number>();
-  for (const doc of docs) {
-    const id = byUid.get((doc as { repository_uid: string }).repository_uid);
-    if (id !== undefined) targets.set(doc.uid, id);
+  const current = new Map<string, number>();
+  const repositoryByUid = new Map<string, number>();
+  for (const row of rows) {
+    (row.kind === 'current' ? current : repositoryByUid).set(row.uid, Number(row.repository_id));
   }
-  return targets;
+  const target = new Map<string, number>();
+  for (const doc of docs) {
+    const id = repositoryByUid.get(targetUid(doc) ?? '');
+    if (id !== undefined) target.set(doc.uid, id);
+  }
+  return { current, target };
 }
 
-function neededLocks(
-  collection: CollectionName,
-  current: Map<string, number>,
-  targets: Map<string, number>,
-): Map<number, LockMode> {
+function neededLocks(collection: CollectionName, { current, target }: Placement): Map<number, LockMode> {
   const needed = new Map<number, LockMode>();
   const need = (id: number, mode: LockMode) => {
     if (needed.get(id) !== LockMode.Exclusive) needed.set(id, mode);
@@ -70,14 +63,24 @@ function neededLocks(
     for (const id of current.values()) need(id, LockMode.Exclusive);
     return needed;
   }
-  for (const uid of new Set([...current.keys(), ...targets.keys()])) {
+  for (const uid of new Set([...current.keys(), ...target.keys()])) {
     const from = current.get(uid);
-    const to = targets.get(uid);
+    const to = target.get(uid);
     const moving = from !== undefined && to !== undefined && from !== to;
     for (const id of [from, to])
       if (id !== undefined) need(id, moving ? LockMode.Exclusive : LockMode.Shared);
   }
   return needed;
+}
+
+/** The locks of `needed` that `held` does not cover (an exclusive lock covers a shared one). */
+function notHeld(needed: Map<number, LockMode>, held: Map<number, LockMode>): Map<number, LockMode> {
+  const missing = new Map<number, LockMode>();
+  for (const [id, mode] of needed) {
+    if (held.get(id) === LockMode.Exclusive || (held.has(id) && mode === LockMode.Shared)) continue;
+    missing.set(id, mode);
+  }
+  return missing;
 }
 
 /**
@@ -90,22 +93,16 @@ export async function lockReplicatedRows<C extends CollectionName>(
   uids: readonly string[],
   docs: readonly ReplicatedDoc[],
 ): Promise<Map<string, StoredDoc<ReplicatedDocByCollection[C]>>> {
-  const targets = await targetRepositories(tx, collection, docs);
+  const placement = await placementOf(tx, collection, uids, docs);
   const held = new Map<number, LockMode>();
-  let current = await repositoriesOfRows(tx, collection, uids, false);
-  let underLock = false;
-  // Until a read under the locks needs no lock not yet held (normally the second round).
+  let missing = neededLocks(collection, placement);
+  // Until a read under the locks needs no lock not yet held (normally at once).
   for (;;) {
-    const missing = new Map<number, LockMode>();
-    for (const [id, mode] of neededLocks(collection, current, targets)) {
-      if (held.get(id) === LockMode.Exclusive || (held.has(id) && mode === LockMode.Shared)) continue;
-      missing.set(id, mode);
-    }
-    if (missing.size === 0 && underLock) break;
     await lockRepositories(tx, missing);
     for (const [id, mode] of missing) held.set(id, mode);
-    current = await repositoriesOfRows(tx, collection, uids, true);
-    underLock = true;
+    const stored = await loadStoredDocs(tx, collection, uids, { lock: true });
+    placement.current = new Map([...stored].map(([uid, row]) => [uid, row.repositoryId]));
+    missing = notHeld(neededLocks(collection, placement), held);
+    if (missing.size === 0) return stored;
   }
-  return loadStoredDocs(tx, collection, uids);
 }
