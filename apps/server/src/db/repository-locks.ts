@@ -28,12 +28,19 @@ const REPOSITORY_LOCK_CLASS = 7_319_002;
 export const LockMode = { Shared: 'shared', Exclusive: 'exclusive' } as const;
 export type LockMode = (typeof LockMode)[keyof typeof LockMode];
 
+/**
+ * The SQL call that takes one repository lock, for statements that lock as they read (the
+ * caller sorts by id: in a target list with ORDER BY, a volatile call runs after the sort).
+ */
+export function repositoryLockSql(mode: LockMode, idSql: string): string {
+  const fn = mode === LockMode.Exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
+  return `${fn}(${REPOSITORY_LOCK_CLASS}, ((${idSql})::bigint % 2147483647)::int4)`;
+}
+
 /** Takes the locks of `modes` (repository id → mode) in id order. */
 export async function lockRepositories(tx: Queryable, modes: ReadonlyMap<number, LockMode>): Promise<void> {
   for (const id of [...modes.keys()].sort((a, b) => a - b)) {
-    const fn =
-      modes.get(id) === LockMode.Exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
-    await tx.query(`SELECT ${fn}($1::int4, ($2::bigint % 2147483647)::int4)`, [REPOSITORY_LOCK_CLASS, id]);
+    await tx.query(`SELECT ${repositoryLockSql(modes.get(id)!, '$1')}`, [id]);
   }
 }
 

@@ -14,7 +14,7 @@
 // push again, which then finds the row.
 import type { CollectionName, ReplicatedDoc, ReplicatedDocByCollection } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
-import { LockMode, lockRepositories } from '../db/repository-locks.js';
+import { LockMode, lockRepositories, repositoryLockSql } from '../db/repository-locks.js';
 import { textList } from '../db/sql-lists.js';
 import { loadStoredDocs, type StoredDoc } from './replicated-rows.js';
 
@@ -25,7 +25,11 @@ interface Placement {
   target: Map<string, number>;
 }
 
-/** Both maps in one round trip, without locks: the first guess of what to lock. */
+/**
+ * Both maps in one round trip: the first guess of what to lock. The repositories the rows
+ * name are locked shared as they are read (in id order), which is all a push needs when no
+ * row changes repository.
+ */
 async function placementOf(
   tx: Queryable,
   collection: CollectionName,
@@ -38,7 +42,10 @@ async function placementOf(
     `SELECT 'current' AS kind, x.uid, ${column} AS repository_id
        FROM ${collection} x JOIN ${textList('$1')} wanted ON wanted.value = x.uid
      UNION ALL
-     SELECT 'target', r.uid, r.id FROM repositories r JOIN ${textList('$2')} wanted ON wanted.value = r.uid`,
+     SELECT 'target', t.uid, t.id
+       FROM (SELECT r.uid, r.id, ${repositoryLockSql(LockMode.Shared, 'r.id')} AS locked
+               FROM repositories r JOIN ${textList('$2')} wanted ON wanted.value = r.uid
+              ORDER BY r.id) t`,
     [{ v: uids }, { v: collection === 'repositories' ? [] : docs.map(targetUid) }],
   );
   const current = new Map<string, number>();
@@ -94,8 +101,8 @@ export async function lockReplicatedRows<C extends CollectionName>(
   docs: readonly ReplicatedDoc[],
 ): Promise<Map<string, StoredDoc<ReplicatedDocByCollection[C]>>> {
   const placement = await placementOf(tx, collection, uids, docs);
-  const held = new Map<number, LockMode>();
-  let missing = neededLocks(collection, placement);
+  const held = new Map([...placement.target.values()].map((id) => [id, LockMode.Shared as LockMode]));
+  let missing = notHeld(neededLocks(collection, placement), held);
   // Until a read under the locks needs no lock not yet held (normally at once).
   for (;;) {
     await lockRepositories(tx, missing);
