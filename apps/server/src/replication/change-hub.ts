@@ -9,8 +9,9 @@
 // A change is announced only once the changes feed can serve it, i.e. below the version
 // horizon (changes-feed.ts): a write that commits while an older writer is still open would
 // otherwise make every client pull, find nothing, and wait for a next event that, if the older
-// writer rolls back, never comes. Such changes are held and the horizon is read again, sooner
-// at first and then less often, until it has passed them.
+// writer rolls back, never comes. Such changes are held, and looked at again with every
+// fan-out and on a timer: soon while they are young (writers are usually short), less often
+// once they have waited long (a long writer is still open).
 import { collectionNameSchema, type CollectionName, type StreamChangeEvent } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import { idList } from '../db/sql-lists.js';
@@ -34,8 +35,8 @@ interface Subscriber {
 /** Upper bound on how long a revoked or expired token keeps an open stream. */
 export const TOKEN_CHECK_MS = 1000;
 
-/** First and longest wait before the horizon is read again for held changes. */
-const HELD_RECHECK_MS = { first: 10, longest: 250 };
+/** Shortest and longest wait before the horizon is read again for held changes. */
+const HELD_RECHECK_MS = { shortest: 10, longest: 250 };
 
 function parseNotification(payload: string): Notification | null {
   try {
@@ -59,8 +60,9 @@ export class ChangeHub {
   private tokenTimer: ReturnType<typeof setInterval> | null = null;
   /** Changes committed above the version horizon, announced once it passes them. */
   private held: Notification[] = [];
+  /** When the changes held now were first held (0: none held). */
+  private heldSince = 0;
   private heldTimer: ReturnType<typeof setTimeout> | null = null;
-  private heldRecheckMs = HELD_RECHECK_MS.first;
 
   constructor(
     private readonly db: Database,
@@ -171,8 +173,9 @@ export class ChangeHub {
   }
 
   private async flush(): Promise<void> {
-    const batch = this.pending;
+    const batch = [...this.held, ...this.pending];
     this.pending = [];
+    this.held = [];
     if (batch.length === 0 || this.subscribers.size === 0) return;
     // No change is announced to a token that stopped being valid since the last check.
     await this.dropInvalidTokens();
@@ -199,19 +202,20 @@ export class ChangeHub {
   /** Keeps `changes` for a later fan-out, when the horizon is read again. */
   private hold(changes: Notification[]): void {
     if (changes.length === 0) {
-      if (this.held.length === 0) this.heldRecheckMs = HELD_RECHECK_MS.first;
+      this.heldSince = 0;
       return;
     }
+    const now = Date.now();
+    if (this.heldSince === 0) this.heldSince = now;
     this.held.push(...changes);
     if (this.heldTimer) return;
+    const waited = now - this.heldSince;
+    const delay = Math.min(HELD_RECHECK_MS.longest, Math.max(HELD_RECHECK_MS.shortest, waited / 2));
     this.heldTimer = setTimeout(() => {
       this.heldTimer = null;
-      const again = this.held;
-      this.held = [];
-      this.enqueue(again);
-    }, this.heldRecheckMs);
+      if (this.held.length > 0) this.enqueue([]);
+    }, delay);
     this.heldTimer.unref?.();
-    this.heldRecheckMs = Math.min(this.heldRecheckMs * 2, HELD_RECHECK_MS.longest);
   }
 
   /** `userId:repositoryId` pairs among this batch that have a grant (read or write). */
