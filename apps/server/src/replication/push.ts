@@ -52,7 +52,7 @@ export async function pushRows(
 
   return writeTransaction(db, async (tx) => {
     const check = accessChecker(tx, principal);
-    const stored = await lockReplicatedRows(
+    const { stored, repositoryIds } = await lockReplicatedRows(
       tx,
       collection,
       [...seen],
@@ -70,6 +70,7 @@ export async function pushRows(
       writing.map((row) => row.new_document_state),
       async (repositoryId) => (await check(repositoryId)) !== null,
       (uid) => stored.get(uid)?.doc,
+      repositoryIds,
     );
     const conflicts: ReplicatedDoc[] = [];
     for (const row of rows) {

@@ -41,7 +41,12 @@ export async function resolveConflict(
   return writeTransaction(db, async (tx) => {
     const check = accessChecker(tx, principal);
     // The row stays locked from this compare to the write below.
-    const stored = await lockReplicatedRows(tx, collection, [uid], document ? [document] : []);
+    const { stored, repositoryIds } = await lockReplicatedRows(
+      tx,
+      collection,
+      [uid],
+      document ? [document] : [],
+    );
     const hidden = (await hiddenRows(check, stored)).has(uid);
     const current = hidden ? undefined : stored.get(uid);
     const writes =
@@ -73,6 +78,7 @@ export async function resolveConflict(
           [document],
           async (id) => (await check(id)) !== null,
           () => current?.doc,
+          repositoryIds,
         )
       )(document);
       const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], uid);

@@ -23,6 +23,15 @@ interface Placement {
   current: Map<string, number>;
   /** uid → the repository its new state names by `repository_uid` (unknown uids left out). */
   target: Map<string, number>;
+  /** `repository_uid` → id, for the repositories the new states name that exist. */
+  repositoryIds: Map<string, number>;
+}
+
+export interface LockedRows<C extends CollectionName> {
+  /** The rows' current state, read under the locks (as `loadStoredDocs`). */
+  stored: Map<string, StoredDoc<ReplicatedDocByCollection[C]>>;
+  /** `repository_uid` → id of the repositories `docs` name (for `resolveOwners`). */
+  repositoryIds: ReadonlyMap<string, number>;
 }
 
 /**
@@ -58,7 +67,7 @@ async function placementOf(
     const id = repositoryByUid.get(targetUid(doc) ?? '');
     if (id !== undefined) target.set(doc.uid, id);
   }
-  return { current, target };
+  return { current, target, repositoryIds: repositoryByUid };
 }
 
 function neededLocks(collection: CollectionName, { current, target }: Placement): Map<number, LockMode> {
@@ -92,14 +101,14 @@ function notHeld(needed: Map<number, LockMode>, held: Map<number, LockMode>): Ma
 
 /**
  * Locks what writing `docs` over the rows `uids` needs, then returns those rows' current
- * state (as `loadStoredDocs`), read under the locks.
+ * state, read under the locks, and the repositories the docs name.
  */
 export async function lockReplicatedRows<C extends CollectionName>(
   tx: Queryable,
   collection: C,
   uids: readonly string[],
   docs: readonly ReplicatedDoc[],
-): Promise<Map<string, StoredDoc<ReplicatedDocByCollection[C]>>> {
+): Promise<LockedRows<C>> {
   const placement = await placementOf(tx, collection, uids, docs);
   const held = new Map([...placement.target.values()].map((id) => [id, LockMode.Shared as LockMode]));
   let missing = notHeld(neededLocks(collection, placement), held);
@@ -110,6 +119,6 @@ export async function lockReplicatedRows<C extends CollectionName>(
     const stored = await loadStoredDocs(tx, collection, uids, { lock: true });
     placement.current = new Map([...stored].map(([uid, row]) => [uid, row.repositoryId]));
     missing = notHeld(neededLocks(collection, placement), held);
-    if (missing.size === 0) return stored;
+    if (missing.size === 0) return { stored, repositoryIds: placement.repositoryIds };
   }
 }
