@@ -5,6 +5,7 @@ import { openPostgres } from '../apps/server/src/db/postgres-database.js';
 import { migrate } from '../apps/server/src/db/migrate.js';
 import { writeTransaction } from '../apps/server/src/db/database.js';
 import { readChanges } from '../apps/server/src/replication/changes-feed.js';
+import { versionHorizon } from '../apps/server/src/db/version-horizon.js';
 import { COLLECTION_SQL } from '../apps/server/src/replication/replicated-rows.js';
 import type { Principal } from '../apps/server/src/auth/principal.js';
 import { createBenchDatabase } from './lib/bench-database.js';
@@ -109,8 +110,11 @@ export const feedScale = defineSuite({
       async function planOf(principal: Principal) {
         const { middle } = await positionsFor(principal);
         const condition = principal.isAdmin ? 'true' : visible;
+        // As readChanges asks: above the checkpoint and below the version horizon.
+        const horizon = await versionHorizon(db);
         const plan = await db.query<{ 'QUERY PLAN': string }>(
-          `EXPLAIN ${COLLECTION_SQL.documents.select} WHERE x.server_version > ${middle} AND ${condition}
+          `EXPLAIN ${COLLECTION_SQL.documents.select}
+            WHERE x.server_version > ${middle} AND x.server_version < ${horizon} AND ${condition}
             ORDER BY x.server_version LIMIT 100`,
         );
         return plan.map((line) => line['QUERY PLAN']);

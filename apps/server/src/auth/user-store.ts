@@ -1,5 +1,6 @@
 // Users, tokens and per-repository grants. The SQL for identity and access lives here.
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
+import { lockRepository } from '../db/repository-locks.js';
 import { isoTime, isoTimeOrNull } from '../db/row.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { Access, Principal } from './principal.js';
@@ -92,6 +93,7 @@ export async function grantAccess(
   access: Access,
 ): Promise<void> {
   await writeTransaction(db, async (tx) => {
+    await lockRepository(tx, repositoryId);
     const repo = await tx.query('SELECT 1 FROM repositories WHERE id = $1 AND NOT deleted', [repositoryId]);
     if (repo.length === 0) throw new NotFoundError(`Repository ${repositoryId}`);
     const existing = await tx.query(

@@ -26,28 +26,43 @@ export interface Database extends Queryable {
 }
 
 /**
- * Key of the transaction-scoped advisory lock that serialises writers of the replicated
- * tables. See `migrations/001-initial-schema.ts` for why versions must be assigned under it.
+ * Key of the advisory lock under which every writer drew its version before migration 007.
+ * Nothing takes it any more except migration 007, which waits on it for the last writers of
+ * the old scheme; migration 001's SQL names it, so it stays.
  */
 export const WRITE_LOCK_KEY = 7_319_001;
 
+/** How often a write transaction is tried when it lost a race to a concurrent writer. */
+const WRITE_ATTEMPTS = 5;
+
 /**
- * A transaction for writes to repositories, tasks or documents. It takes the version lock
- * first, before any row lock, so writers queue on one lock instead of deadlocking with the
- * trigger that takes the same lock after a row is already locked.
+ * SQLSTATEs that mean "another transaction got there first": a deadlock between row or
+ * repository locks (40P01), or a row with the same unique key inserted by a concurrent writer
+ * after this one looked and found none (23505). A new attempt reads the state that won.
  */
-export function writeTransaction<T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await takeWriteLock(tx);
-    return work(tx);
-  });
+const RETRYABLE_CODES = new Set(['40P01', '23505']);
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
 }
 
 /**
- * Takes the version lock inside a transaction opened with `db.transaction`, for work that
- * prepares first without it (e.g. staging rows in a temporary table, which locks no row of a
- * replicated table). Nothing before it may write to repositories, tasks or documents.
+ * A transaction for writes to repositories, tasks or documents. Writers run side by side: the
+ * changes feed needs no lock (migration 007 and `replication/changes-feed.ts` say why), and
+ * what a writer must keep to itself it locks itself, with `lockRepositories` (a repository's
+ * rows) and row locks. Losing a race to a concurrent writer (see RETRYABLE_CODES) rolls back
+ * and runs `work` again on a fresh transaction, so `work` must leave nothing behind outside
+ * the database before it returns.
  */
-export async function takeWriteLock(tx: Queryable): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+export async function writeTransaction<T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      if (attempt >= WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+      // A little jitter, so that two writers that collided do not collide again in step.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
 }

@@ -8,6 +8,7 @@ import {
 } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { restStoreColumns } from '../db/field-rows.js';
+import { lockRepository, lockRepositoryOf } from '../db/repository-locks.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
@@ -115,6 +116,7 @@ export async function createDocument(
   input: DocumentCreate,
 ): Promise<Document> {
   return writeTransaction(db, async (tx) => {
+    await lockRepository(tx, input.repository_id);
     await requireWritableRepository(tx, principal, input.repository_id);
     const replacedByUid = await checkReferences(tx, input.repository_id, input);
     const uid = input.uid ?? randomUid();
@@ -138,6 +140,7 @@ export async function updateDocument(
   patch: DocumentUpdate,
 ): Promise<Document> {
   return writeTransaction(db, async (tx) => {
+    await lockRepositoryOf(tx, 'documents', id);
     const document = await findLiveDocument(tx, id);
     await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     const replacedByUid = await checkReferences(tx, document.repository_id, patch);
@@ -150,6 +153,7 @@ export async function updateDocument(
 
 export async function deleteDocument(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
+    await lockRepositoryOf(tx, 'documents', id);
     const document = await findLiveDocument(tx, id);
     await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
     await tx.query('UPDATE tasks SET doc_uid = NULL, updated_at = now() WHERE doc_uid = $1 AND NOT deleted', [

@@ -6,11 +6,18 @@
 // A stream outlives the request that authenticated it, so the hub also re-checks the tokens
 // of its subscribers (one query for all of them) every second and before each fan-out, and
 // ends the stream of a token that was revoked or has expired.
+// A change is announced only once the changes feed can serve it, i.e. below the version
+// horizon (changes-feed.ts): a write that commits while an older writer is still open would
+// otherwise make every client pull, find nothing, and wait for a next event that, if the older
+// writer rolls back, never comes. Such changes are held, and looked at again with every
+// fan-out and on a timer: soon while they are young (writers are usually short), less often
+// once they have waited long (a long writer is still open).
 import { collectionNameSchema, type CollectionName, type StreamChangeEvent } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import { idList } from '../db/sql-lists.js';
 import type { Principal } from '../auth/principal.js';
 import { REPLICATION_CHANNEL } from '../db/migrations/002-replication.js';
+import { versionHorizon } from '../db/version-horizon.js';
 
 interface Notification {
   collection: CollectionName;
@@ -27,6 +34,9 @@ interface Subscriber {
 
 /** Upper bound on how long a revoked or expired token keeps an open stream. */
 export const TOKEN_CHECK_MS = 1000;
+
+/** Shortest and longest wait before the horizon is read again for held changes. */
+const HELD_RECHECK_MS = { shortest: 10, longest: 250 };
 
 function parseNotification(payload: string): Notification | null {
   try {
@@ -48,6 +58,11 @@ export class ChangeHub {
   /** Serialises LISTEN / UNLISTEN so that quick subscribe-unsubscribe pairs cannot race. */
   private lifecycle: Promise<void> = Promise.resolve();
   private tokenTimer: ReturnType<typeof setInterval> | null = null;
+  /** Changes committed above the version horizon, announced once it passes them. */
+  private held: Notification[] = [];
+  /** When the changes held now were first held (0: none held). */
+  private heldSince = 0;
+  private heldTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -138,8 +153,11 @@ export class ChangeHub {
 
   private receive(payload: string): void {
     const notification = parseNotification(payload);
-    if (!notification) return;
-    this.pending.push(notification);
+    if (notification) this.enqueue([notification]);
+  }
+
+  private enqueue(notifications: Notification[]): void {
+    this.pending.push(...notifications);
     if (this.flushing) return;
     this.flushing = true;
     setImmediate(() => this.drain());
@@ -155,17 +173,22 @@ export class ChangeHub {
   }
 
   private async flush(): Promise<void> {
-    const batch = this.pending;
+    const batch = [...this.held, ...this.pending];
     this.pending = [];
+    this.held = [];
     if (batch.length === 0 || this.subscribers.size === 0) return;
     // No change is announced to a token that stopped being valid since the last check.
     await this.dropInvalidTokens();
     const subscribers = [...this.subscribers];
     if (subscribers.length === 0) return;
-    const readable = await this.readableGrants(subscribers, batch);
+    const horizon = await versionHorizon(this.db);
+    const ready = batch.filter((change) => change.version < horizon);
+    this.hold(batch.filter((change) => change.version >= horizon));
+    if (ready.length === 0) return;
+    const readable = await this.readableGrants(subscribers, ready);
     for (const subscriber of subscribers) {
       const latest = new Map<CollectionName, number>();
-      for (const change of batch) {
+      for (const change of ready) {
         const { isAdmin, userId } = subscriber.principal;
         if (!isAdmin && !readable.has(`${userId}:${change.repositoryId}`)) continue;
         latest.set(change.collection, Math.max(latest.get(change.collection) ?? 0, change.version));
@@ -174,6 +197,25 @@ export class ChangeHub {
         subscriber.onChange({ collection, checkpoint: { server_version: version } });
       }
     }
+  }
+
+  /** Keeps `changes` for a later fan-out, when the horizon is read again. */
+  private hold(changes: Notification[]): void {
+    if (changes.length === 0) {
+      this.heldSince = 0;
+      return;
+    }
+    const now = Date.now();
+    if (this.heldSince === 0) this.heldSince = now;
+    this.held.push(...changes);
+    if (this.heldTimer) return;
+    const waited = now - this.heldSince;
+    const delay = Math.min(HELD_RECHECK_MS.longest, Math.max(HELD_RECHECK_MS.shortest, waited / 2));
+    this.heldTimer = setTimeout(() => {
+      this.heldTimer = null;
+      if (this.held.length > 0) this.enqueue([]);
+    }, delay);
+    this.heldTimer.unref?.();
   }
 
   /** `userId:repositoryId` pairs among this batch that have a grant (read or write). */

@@ -1,10 +1,10 @@
 // The no-skip guarantee of the changes feed (see changes-feed.ts), under concurrent writers
 // on both databases. CONCURRENCY_ROUNDS=n multiplies the work for a deeper run.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Queryable } from '../db/database.js';
 import { WRITE_LOCK_KEY } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
-import { useTestDatabase, testDatabaseKinds } from '../testing/test-database.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-database.js';
 import { readChanges } from './changes-feed.js';
 
 const ADMIN: Principal = { userId: 0, userName: 'test', isAdmin: true, tokenId: null };
@@ -25,35 +25,19 @@ function random(seed: number) {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * A slow writer: runs `sql` in a transaction on `db` and holds that transaction open until
- * `release()`. Resolves once the statement has run; `committed` settles when it ends.
- */
-async function slowWriter(db: Database, sql: string, params?: unknown[]) {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let written!: () => void;
-  const ready = new Promise<void>((resolve) => (written = resolve));
-  const committed = db.transaction(async (tx) => {
-    await tx.query(sql, params);
-    written();
-    await held;
-  });
-  await Promise.race([ready, committed]);
-  return { release, committed };
-}
-
 class Rollback extends Error {}
 
 describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s', (kind) => {
-  const test = useTestDatabase(kind);
+  let test: TestDatabase;
   let repositoryId: number;
   beforeAll(async () => {
+    test = await createTestDatabase(kind);
     const [row] = await test.db.query<{ id: number }>(
       `INSERT INTO repositories (uid, name) VALUES ('feed-repo', 'r') RETURNING id`,
     );
     repositoryId = row!.id;
   });
+  afterAll(() => test.dispose());
 
   it('serves every committed row exactly once to a reader pulling with small limits', async () => {
     const seed = Number(process.env.CONCURRENCY_SEED ?? Date.now() % 1_000_000);
@@ -73,8 +57,9 @@ describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s'
         const uids: string[] = [];
         try {
           await writerDb.transaction(async (tx) => {
-            // Half the transactions take the version lock up front (writeTransaction), half
-            // leave it to the trigger at their first row, so they start in any order.
+            // Half the transactions take the pre-006 version lock up front (now taken by no
+            // one else, so they queue only among themselves), half go straight to their rows:
+            // they start and commit in any order, none of them known to the feed.
             if (lockFirst) await tx.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
             else if (next() < 0.5) await pause(next() * 3);
             for (let j = 0; j < rows; j++) {
@@ -140,32 +125,146 @@ describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s'
     expect(seen.size, context).toBe(committed.size);
   });
 
+  /** Pulls from `checkpoint` until a short page; returns the uids served and the new checkpoint. */
+  async function drain(db: Database, checkpoint: number, limit = 5) {
+    const uids: string[] = [];
+    for (;;) {
+      const page = await readChanges(db, ADMIN, { collection: 'tasks', checkpoint, limit });
+      uids.push(...page.documents.map((doc) => doc.uid));
+      checkpoint = page.checkpoint.server_version;
+      if (!page.has_more) return { uids, checkpoint };
+    }
+  }
+
   it.runIf(kind === 'postgres')(
-    'makes a later writer wait, so a smaller version is never overtaken',
+    'lets a later writer commit while an earlier one is open, and serves it only after the earlier ends',
     async () => {
-      const first = await slowWriter(
-        test.connect(),
-        `INSERT INTO tasks (uid, repository_id) VALUES ('slow-41', $1)`,
-        [repositoryId],
-      );
+      const { checkpoint: start } = await drain(test.db, 0, 1000);
+      const a = test.connect();
       const b = test.connect();
-      let secondDone = false;
-      const second = b
-        .transaction((tx) =>
-          tx.query(`INSERT INTO tasks (uid, repository_id) VALUES ('fast-42', $1)`, [repositoryId]),
-        )
-        .then(() => (secondDone = true));
-      await pause(300);
-      expect(secondDone).toBe(false);
-      const before = await test.db.query(`SELECT uid FROM tasks WHERE uid IN ('slow-41', 'fast-42')`);
-      expect(before).toEqual([]);
-      first.release();
-      await Promise.all([first.committed, second]);
-      const order = await test.db.query<{ uid: string }>(
-        `SELECT uid FROM tasks WHERE uid IN ('slow-41', 'fast-42') ORDER BY server_version`,
+      let releaseA!: () => void;
+      const aHolds = new Promise<void>((resolve) => (releaseA = resolve));
+      let aInserted!: () => void;
+      const aReady = new Promise<void>((resolve) => (aInserted = resolve));
+      const first = a.transaction(async (tx) => {
+        await tx.query(`INSERT INTO tasks (uid, repository_id) VALUES ('slow-41', $1)`, [repositoryId]);
+        aInserted();
+        await aHolds;
+      });
+      await aReady;
+      // Commits while the first writer still holds its transaction: nobody waits for it.
+      await b.transaction((tx) =>
+        tx.query(`INSERT INTO tasks (uid, repository_id) VALUES ('fast-42', $1)`, [repositoryId]),
       );
-      expect(order.map((row) => row.uid)).toEqual(['slow-41', 'fast-42']);
+      const whileOpen = await drain(test.db, start);
+      expect(whileOpen.uids).toEqual([]);
+      expect(whileOpen.checkpoint).toBe(start);
+      releaseA();
+      await first;
+      const after = await drain(test.db, whileOpen.checkpoint);
+      expect(after.uids).toEqual(['slow-41', 'fast-42']);
     },
+  );
+
+  it.runIf(kind === 'postgres')(
+    'serves every row exactly once while writers hold transactions open for seconds, and others do not wait',
+    async () => {
+      // Two long writers each write a row, then hold their transaction open until every short
+      // writer has finished and two seconds have passed, then write again and commit (one rolls
+      // back). Six short writers commit transaction after transaction meanwhile. If a short
+      // commit waited for a long transaction, the short writers could not finish first: the
+      // long writers give up waiting after 30 s, and the event order below fails.
+      const { checkpoint: start } = await drain(test.db, 0, 1000);
+      const events: string[] = [];
+      const committed = new Set<string>();
+      const rolledBack = new Set<string>();
+      const versions = new Map<string, number>();
+      let shortsFinished!: () => void;
+      const shortsDone = new Promise<void>((resolve) => (shortsFinished = resolve));
+      const insert = async (db: Queryable, uid: string) => {
+        const [row] = await db.query<{ server_version: number }>(
+          `INSERT INTO tasks (uid, repository_id) VALUES ($1, $2) RETURNING server_version`,
+          [uid, repositoryId],
+        );
+        versions.set(uid, Number(row!.server_version));
+      };
+
+      const long = async (w: number, commit: boolean) => {
+        const uids = [`long${w}-first`, `long${w}-last`];
+        try {
+          await test.connect().transaction(async (tx) => {
+            await insert(tx, uids[0]!);
+            events.push(`long${w} open`);
+            await Promise.race([Promise.all([shortsDone, pause(2000)]), pause(30_000)]);
+            await insert(tx, uids[1]!);
+            if (!commit) throw new Rollback();
+          });
+          for (const uid of uids) committed.add(uid);
+        } catch (error) {
+          if (!(error instanceof Rollback)) throw error;
+          for (const uid of uids) rolledBack.add(uid);
+        }
+        events.push(`long${w} ended`);
+      };
+      const short = async (w: number) => {
+        const db = test.connect();
+        for (let i = 0; i < 20; i++) {
+          const uids = [0, 1, 2].map((r) => `short${w}-t${i}-r${r}`);
+          await db.transaction(async (tx) => {
+            for (const uid of uids) await insert(tx, uid);
+          });
+          for (const uid of uids) committed.add(uid);
+        }
+        events.push(`short${w} done`);
+      };
+
+      const seen = new Map<string, number>();
+      let checkpoint = start;
+      let reading = true;
+      const reader = (async () => {
+        const db = test.connect();
+        const next = random(7);
+        while (reading) {
+          const page = await readChanges(db, ADMIN, {
+            collection: 'tasks',
+            checkpoint,
+            limit: 1 + Math.floor(next() * 9),
+          });
+          for (const doc of page.documents) seen.set(doc.uid, (seen.get(doc.uid) ?? 0) + 1);
+          checkpoint = page.checkpoint.server_version;
+          if (!page.has_more) await pause(1);
+        }
+      })();
+
+      const longs = Promise.all([long(0, true), long(1, false)]);
+      while (!(events.includes('long0 open') && events.includes('long1 open'))) await pause(1);
+      await Promise.all([0, 1, 2, 3, 4, 5].map((w) => short(w)));
+      // Every short row is committed, above the first row of a long writer still open: a feed
+      // serving what is committed would serve them now and skip the long rows later.
+      const during = await drain(test.connect(), start);
+      expect(during.uids.filter((uid) => uid.startsWith('short'))).toEqual([]);
+      shortsFinished();
+      await longs;
+      reading = false;
+      await reader;
+      const rest = await drain(test.db, checkpoint);
+      for (const uid of rest.uids) seen.set(uid, (seen.get(uid) ?? 0) + 1);
+
+      // Parallelism, by the order of events: every short writer finished while both long
+      // transactions were still open.
+      const lastShort = Math.max(...[0, 1, 2, 3, 4, 5].map((w) => events.indexOf(`short${w} done`)));
+      expect(lastShort).toBeLessThan(events.indexOf('long0 ended'));
+      expect(lastShort).toBeLessThan(events.indexOf('long1 ended'));
+      // The short writers' versions are above the long writers' first ones: the interleaving
+      // that a feed serving "everything committed" would skip.
+      expect(versions.get('short5-t19-r2')!).toBeGreaterThan(versions.get('long0-first')!);
+      // And the reader got every committed row exactly once, and no rolled-back one.
+      expect([...committed].filter((uid) => !seen.has(uid))).toEqual([]);
+      expect([...rolledBack].filter((uid) => seen.has(uid))).toEqual([]);
+      expect([...seen].filter(([, count]) => count !== 1)).toEqual([]);
+      expect(seen.size).toBe(committed.size);
+    },
+    60_000,
   );
 
   it.runIf(kind === 'postgres')(
@@ -176,13 +275,23 @@ describe.each(testDatabaseKinds())('changes feed under concurrent writers on %s'
       await test.db.exec(
         `CREATE SEQUENCE naive_seq; CREATE TABLE naive (uid text, v bigint DEFAULT nextval('naive_seq'))`,
       );
-      const slow = await slowWriter(test.connect(), `INSERT INTO naive (uid) VALUES ('slow')`);
+      const a = test.connect();
+      let releaseA!: () => void;
+      const aHolds = new Promise<void>((resolve) => (releaseA = resolve));
+      let aInserted!: () => void;
+      const aReady = new Promise<void>((resolve) => (aInserted = resolve));
+      const slow = a.transaction(async (tx) => {
+        await tx.query(`INSERT INTO naive (uid) VALUES ('slow')`);
+        aInserted();
+        await aHolds;
+      });
+      await aReady;
       await test.db.query(`INSERT INTO naive (uid) VALUES ('fast')`);
       const firstRead = await test.db.query<{ uid: string; v: number }>(
         'SELECT uid, v FROM naive WHERE v > 0 ORDER BY v',
       );
-      slow.release();
-      await slow.committed;
+      releaseA();
+      await slow;
       const checkpoint = Math.max(...firstRead.map((row) => Number(row.v)));
       const secondRead = await test.db.query<{ uid: string }>(
         'SELECT uid FROM naive WHERE v > $1 ORDER BY v',

@@ -7,32 +7,58 @@
  * A reader that has served version 42 asks next for `server_version > 42`. That is only
  * safe if no row with a version ≤ 42 can become visible afterwards. Sequences alone do not
  * give this: a transaction can draw 41, stall, and commit after another has drawn and
- * committed 42.
+ * committed 42. Writers are not serialised (any number commit side by side), so the feed
+ * serves only versions below the *version horizon* H of migration 007:
  *
- * Versions are therefore assigned under one transaction-scoped advisory lock
- * (`WRITE_LOCK_KEY`, taken by `writeTransaction` up front and again by the stamping
- * trigger of migration 001). Postgres releases transaction locks only after the commit is
- * visible to new snapshots, so a writer draws its first version only once every earlier
- * writer has committed or rolled back. Hence, for any two committed versions a < b, the
- * transaction that wrote a became visible no later than the one that wrote b. A single
- * SELECT runs on one snapshot; if that snapshot sees version b it also sees every a < b,
- * and a version drawn after the snapshot is larger than anything it saw. So a batch is a
- * gap-free prefix of everything that will ever be committed above the checkpoint (gaps in
- * the numbers are rolled-back draws, which never appear), and the next batch continues
- * exactly where this one ended. `changes-feed.concurrency.test.ts` checks this with eight
- * concurrent writers on both databases.
+ * - A writer W registers before its first draw: it reads f_W, the smallest version not yet
+ *   drawn, then takes a shared advisory lock whose key carries f_W. Every version W draws
+ *   comes later, so it is ≥ f_W. PostgreSQL releases the lock only after W's commit (or
+ *   rollback) is visible to new snapshots.
+ * - The reader reads N, the smallest version not yet drawn (time t1), then the floors of
+ *   all registrations held in this database (pg_locks, time t2 > t1), and takes
+ *   H = min(N, those floors). Only then does it run the page's SELECT, whose snapshot S is
+ *   taken at t3 > t2, and it serves rows of S with checkpoint < version < H.
  *
- * The price is that writers of replicated tables are serialised; the alternative (serving
- * only versions below the oldest in-flight transaction) costs a scan of in-flight xids on
- * every read and does not work the same way on PGlite.
+ * Claim: every version v < H that is ever committed is visible in S. Let W commit v < H.
+ * Then f_W ≤ v < H ≤ N. If W registered before t2 and still held its lock at t2, its floor
+ * was read, so H ≤ f_W ≤ v: impossible. If it registered before t2 and had released the
+ * lock by then, its commit was visible before t2 < t3, so S sees it. If it registered after
+ * t2, it drew v after t1, so v ≥ N ≥ H: impossible. (pg_locks is read under all of the lock
+ * table's partition locks, so a registration is either before that read or after it.)
+ *
+ * So a page, being the versions of S between the checkpoint and H in order and cut by LIMIT,
+ * is a gap-free prefix of everything that will ever be committed above the checkpoint, and the
+ * next page, which starts above the last version served (< H), misses nothing. Gaps in the
+ * numbers are rolled-back draws, which never appear. Nothing here uses transaction ids, so
+ * xid wraparound does not enter, and transactions that stamp no replicated row (readers,
+ * other tables, other databases of the cluster) never hold the horizon back.
+ *
+ * On PGlite the same SQL runs on a single backend, and the client library runs one
+ * transaction at a time: a query issued while a transaction is open waits until it ends. The
+ * reader therefore never overlaps a writer, finds no registration, and H = N: everything drawn
+ * so far is settled. The proof above holds there unchanged; it just never has to exclude
+ * anything.
+ *
+ * `changes-feed.concurrency.test.ts` checks all this with eight concurrent writers on both
+ * databases (half of them without any app-level lock, as hand-written SQL would be), and on
+ * PostgreSQL with writers that hold their transactions open for seconds while others commit.
+ *
+ * The price: each read costs one more query (the sequence and pg_locks, microseconds); a row
+ * committed while an older writer is still open is served only once that writer ends, so a
+ * long write transaction delays delivery (never other writers); and such a page can be short
+ * while rows above H exist (has_more false). The client pulls again on its next change event,
+ * and the change hub announces a change only once it is below the horizon
+ * (`change-hub.ts`). Call this with a database handle (or a READ COMMITTED transaction): in a
+ * REPEATABLE READ transaction the snapshot would predate the horizon.
  *
  * Permissions are a condition in the WHERE clause, before LIMIT, so a batch is short only
- * when nothing more is readable: RxDB stops pulling on a short batch.
+ * when nothing more is readable now: RxDB stops pulling on a short batch.
  */
 import type { ChangesResponse, CollectionName, ReplicatedDocByCollection } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition } from '../auth/access.js';
+import { versionHorizon } from '../db/version-horizon.js';
 import { COLLECTION_SQL, toReplicatedDoc } from './replicated-rows.js';
 
 export async function readChanges<C extends CollectionName>(
@@ -41,13 +67,15 @@ export async function readChanges<C extends CollectionName>(
   query: { collection: C; checkpoint: number; limit: number },
 ): Promise<ChangesResponse<ReplicatedDocByCollection[C]>> {
   const sql = COLLECTION_SQL[query.collection];
-  const visible = readableRepositoryCondition(principal, sql.repositoryColumn, 3);
+  const visible = readableRepositoryCondition(principal, sql.repositoryColumn, 4);
+  // First the horizon, then the rows: the rows' snapshot must be the later one.
+  const horizon = await versionHorizon(db);
   const rows = await db.query(
     `${sql.select}
-      WHERE x.server_version > $1 AND ${visible.sql}
+      WHERE x.server_version > $1 AND x.server_version < $3 AND ${visible.sql}
       ORDER BY x.server_version
       LIMIT $2`,
-    [query.checkpoint, query.limit, ...visible.params],
+    [query.checkpoint, query.limit, horizon, ...visible.params],
   );
   const last = rows.at(-1);
   return {

@@ -49,6 +49,8 @@ async function idsByUid(
 /**
  * Looks up the owners of `docs` in one query per table. Throws MissingReferencesError,
  * naming every missing (or, with `canRead`, unreadable) uid, before anything is written.
+ * `knownRepositories` (uid → id, as found by the caller in this transaction) saves the
+ * repositories' query; a uid it lacks counts as missing.
  */
 export async function resolveOwners(
   db: Queryable,
@@ -56,13 +58,21 @@ export async function resolveOwners(
   docs: readonly ReplicatedDoc[],
   canRead: (repositoryId: number) => Promise<boolean> = async () => true,
   storedDocOf: StoredDocLookup = () => undefined,
+  knownRepositories?: ReadonlyMap<string, number>,
 ): Promise<OwnerResolver> {
   if (collection === 'repositories') return () => ({ repositoryId: null, taskId: null });
   const repositoryUids = new Set(docs.map((doc) => field(doc, 'repository_uid')!));
   const taskUids = new Set(
     collection === 'documents' ? docs.map((doc) => field(doc, 'task_uid')).filter((uid) => uid !== null) : [],
   );
-  const repositories = await idsByUid(db, 'repositories', repositoryUids);
+  const repositories = knownRepositories
+    ? new Map(
+        [...repositoryUids].flatMap((uid) => {
+          const id = knownRepositories.get(uid);
+          return id === undefined ? [] : [[uid, { id, repositoryId: id }] as const];
+        }),
+      )
+    : await idsByUid(db, 'repositories', repositoryUids);
   const tasks = await idsByUid(db, 'tasks', taskUids);
   for (const found of [repositories, tasks]) {
     for (const [uid, owner] of [...found]) if (!(await canRead(owner.repositoryId))) found.delete(uid);

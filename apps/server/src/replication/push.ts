@@ -1,5 +1,6 @@
 // `POST /api/v1/sync/push`: compare-and-set per row, all rows in one write transaction, so a
-// push is applied whole or (on a missing owner or a forbidden repository) not at all.
+// push is applied whole or (on a missing owner or a forbidden repository) not at all. Pushes
+// run side by side; each compares and sets rows it holds locked (row-locks.ts).
 //
 // For each row, against the server's current state S:
 //   no S, live new state      → insert (a new repository grants its non-admin creator write)
@@ -21,7 +22,7 @@ import { replicatedDocsEqual, type PushRequest, type ReplicatedDoc } from '@wiki
 import { type Database, writeTransaction } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { BadRequestError } from '../errors.js';
-import { loadStoredDocs } from './replicated-rows.js';
+import { lockReplicatedRows } from './row-locks.js';
 import { resolveOwners } from './owner-lookup.js';
 import { accessChecker, applyReplicatedWrite, hiddenRows, writeAccess } from './apply-write.js';
 
@@ -51,7 +52,12 @@ export async function pushRows(
 
   return writeTransaction(db, async (tx) => {
     const check = accessChecker(tx, principal);
-    const stored = await loadStoredDocs(tx, collection, [...seen]);
+    const { stored, repositoryIds } = await lockReplicatedRows(
+      tx,
+      collection,
+      [...seen],
+      rows.map((row) => row.new_document_state),
+    );
     const hidden = await hiddenRows(check, stored);
     // Rows that would write nothing need no owners: a tombstone for a row the server never had.
     const writing = rows.filter((row) => {
@@ -64,6 +70,7 @@ export async function pushRows(
       writing.map((row) => row.new_document_state),
       async (repositoryId) => (await check(repositoryId)) !== null,
       (uid) => stored.get(uid)?.doc,
+      repositoryIds,
     );
     const conflicts: ReplicatedDoc[] = [];
     for (const row of rows) {

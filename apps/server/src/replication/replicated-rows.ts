@@ -76,17 +76,22 @@ export interface StoredDoc<Doc extends ReplicatedDoc = ReplicatedDoc> {
   serverVersion: number;
 }
 
-/** The current server rows (tombstones included) with these uids, by uid. */
+/**
+ * The current server rows (tombstones included) with these uids, by uid. With `lock`, the rows
+ * stay locked (FOR UPDATE, in uid order) until the transaction ends.
+ */
 export async function loadStoredDocs<C extends CollectionName>(
   db: Queryable,
   collection: C,
   uids: readonly string[],
+  options: { lock?: boolean } = {},
 ): Promise<Map<string, StoredDoc<ReplicatedDocByCollection[C]>>> {
   const found = new Map<string, StoredDoc<ReplicatedDocByCollection[C]>>();
   if (uids.length === 0) return found;
   const rows = await db.query(
     `${COLLECTION_SQL[collection].select}
-       JOIN ${textList('$1')} wanted ON wanted.value = x.uid`,
+       JOIN ${textList('$1')} wanted ON wanted.value = x.uid
+       ${options.lock ? 'ORDER BY x.uid FOR UPDATE OF x' : ''}`,
     [{ v: uids }],
   );
   for (const row of rows) {

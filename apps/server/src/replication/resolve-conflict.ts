@@ -12,6 +12,7 @@ import { type Database, writeTransaction } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { loadStoredDocs } from './replicated-rows.js';
+import { lockReplicatedRows } from './row-locks.js';
 import { resolveOwners } from './owner-lookup.js';
 import { accessChecker, applyReplicatedWrite, hiddenRows, writeAccess } from './apply-write.js';
 import { logResolution } from './conflict-log.js';
@@ -39,7 +40,13 @@ export async function resolveConflict(
 
   return writeTransaction(db, async (tx) => {
     const check = accessChecker(tx, principal);
-    const stored = await loadStoredDocs(tx, collection, [uid]);
+    // The row stays locked from this compare to the write below.
+    const { stored, repositoryIds } = await lockReplicatedRows(
+      tx,
+      collection,
+      [uid],
+      document ? [document] : [],
+    );
     const hidden = (await hiddenRows(check, stored)).has(uid);
     const current = hidden ? undefined : stored.get(uid);
     const writes =
@@ -71,6 +78,7 @@ export async function resolveConflict(
           [document],
           async (id) => (await check(id)) !== null,
           () => current?.doc,
+          repositoryIds,
         )
       )(document);
       const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], uid);

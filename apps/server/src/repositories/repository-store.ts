@@ -9,6 +9,7 @@ import {
 import { randomUid } from '../db/uid.js';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { restStoreColumns } from '../db/field-rows.js';
+import { lockRepository } from '../db/repository-locks.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead, requireWrite } from '../auth/access.js';
@@ -104,6 +105,7 @@ export async function updateRepository(
   patch: RepositoryUpdate,
 ): Promise<Repository> {
   return writeTransaction(db, async (tx) => {
+    await lockRepository(tx, id);
     await requireWritableRepository(tx, principal, id);
     const set = buildAssignments(patch, STORE.update, 2);
     const rows = await tx.query(
@@ -117,6 +119,7 @@ export async function updateRepository(
 /** Deletes leave tombstones (replicas must learn of them), for the repository and its contents. */
 export async function deleteRepository(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
+    await lockRepository(tx, id);
     await requireWritableRepository(tx, principal, id);
     await tombstoneRepositoryContents(tx, id);
     await tx.query('UPDATE repositories SET deleted = true, updated_at = now() WHERE id = $1', [id]);

@@ -13,8 +13,11 @@
 // Rows that are already tombstones are left alone, so their `updated_at` keeps recording
 // when they were deleted.
 import type { Queryable } from '../db/database.js';
+import { lockRepository } from '../db/repository-locks.js';
 
 export async function tombstoneRepositoryContents(tx: Queryable, repositoryId: number): Promise<void> {
+  // Every row of the repository changes: no other writer of it may decide on the old state.
+  await lockRepository(tx, repositoryId);
   await tx.query(
     'UPDATE documents SET deleted = true, updated_at = now() WHERE repository_id = $1 AND NOT deleted',
     [repositoryId],

@@ -2,6 +2,7 @@
 import { TASK_FIELDS, type Page, type Task, type TaskCreate, type TaskUpdate } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { restStoreColumns } from '../db/field-rows.js';
+import { lockRepository, lockRepositoryOf } from '../db/repository-locks.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
@@ -87,6 +88,7 @@ async function resolveReferenceUid(
 
 export async function createTask(db: Database, principal: Principal, input: TaskCreate): Promise<Task> {
   return writeTransaction(db, async (tx) => {
+    await lockRepository(tx, input.repository_id);
     await requireWritableRepository(tx, principal, input.repository_id);
     const docUid = await resolveReferenceUid(tx, input.repository_id, 'doc_id', input.doc_id);
     const runAfterUid = await resolveReferenceUid(
@@ -117,6 +119,7 @@ export async function updateTask(
   patch: TaskUpdate,
 ): Promise<Task> {
   return writeTransaction(db, async (tx) => {
+    await lockRepositoryOf(tx, 'tasks', id);
     const task = await findLiveTask(tx, id);
     await requireWritableRepository(tx, principal, task.repository_id, `Task ${id}`);
     const { doc_id: docId, run_after_id: runAfterId, ...rest } = patch;
@@ -133,6 +136,7 @@ export async function updateTask(
 /** A deleted task leaves a tombstone; its documents stay, still pointing at it. */
 export async function deleteTask(db: Database, principal: Principal, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
+    await lockRepositoryOf(tx, 'tasks', id);
     const task = await findLiveTask(tx, id);
     await requireWritableRepository(tx, principal, task.repository_id, `Task ${id}`);
     await tx.query('UPDATE tasks SET deleted = true, updated_at = now() WHERE id = $1', [id]);

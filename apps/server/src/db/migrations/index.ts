@@ -4,6 +4,7 @@ import { instanceSyncSchema } from './003-instance-sync.js';
 import { conflictLogRetentionSchema } from './004-conflict-log-retention.js';
 import { taskReferencesAndUsagesSchema } from './005-task-references-and-usages.js';
 import { conflictLogHunksSchema } from './006-conflict-log-hunks.js';
+import { concurrentWritersSchema } from './007-concurrent-writers.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'conflict-log-retention', sql: conflictLogRetentionSchema },
   { version: 5, name: 'task-references-and-usages', sql: taskReferencesAndUsagesSchema },
   { version: 6, name: 'conflict-log-hunks', sql: conflictLogHunksSchema },
+  { version: 7, name: 'concurrent-writers', sql: concurrentWritersSchema },
 ];

@@ -1,6 +1,6 @@
 // `batch-upsert` (ours): tasks, then documents, then links, every id the sender's and
 // resolved through the sender's mapping. Rows are checked one by one and staged before the
-// version lock is taken (see row-apply.ts), then written set-based in a savepoint; if that
+// repository lock is taken (see row-apply.ts), then written set-based in a savepoint; if that
 // fails, row by row, so one bad row fails alone.
 import {
   batchDocumentRowSchema,
@@ -11,7 +11,7 @@ import {
   type BatchRowOutcome,
   type BatchUpsertResponse,
 } from '@wikisync/shared';
-import { type Database, type Queryable, takeWriteLock } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { describeIssues } from '../../http/validate.js';
 import { lookupMapped } from '../wire/id-map.js';
 import { applyRows, type AppliedRow } from './row-apply.js';
@@ -126,7 +126,7 @@ export async function applyBatch(
       DOCUMENT_TABLE,
       candidates.map((candidate) => candidate.incoming),
     );
-    await takeWriteLock(tx);
+    // Locks the repository (receiver.ts): staging above holds no lock any writer waits for.
     const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
     const appliedTasks = await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks);
     for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));

@@ -8,6 +8,7 @@ import {
   type BatchRowOutcome,
 } from '@wikisync/shared';
 import { type Database, writeTransaction } from '../../db/database.js';
+import { lockRepository } from '../../db/repository-locks.js';
 import { parseWith } from '../../http/validate.js';
 import { clearLocalRepository, upsertRepository } from './receiver.js';
 import { applyBatch } from './batch-receiver.js';
@@ -108,6 +109,7 @@ export class LocalImport {
    */
   async keepReplacedVersions(): Promise<{ id: number; title: string }[]> {
     return writeTransaction(this.db, async (tx) => {
+      await lockRepository(tx, this.localRepositoryId);
       const mapped = await tx.query<{ remote_id: number; local_id: number }>(
         `SELECT m.remote_id, m.local_id FROM sync_id_map m JOIN documents d ON d.id = m.local_id
           WHERE m.peer_key = $1 AND m.entity = 'document' AND d.repository_id = $2 AND NOT d.deleted AND d.is_latest`,

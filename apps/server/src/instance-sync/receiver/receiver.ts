@@ -7,6 +7,7 @@ import { REPOSITORY_FIELDS, safeHttpUrlOrEmpty, type RepositoryUpsertRequest } f
 import { type Database, type Queryable, writeTransaction } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
 import { instanceSyncValueColumns } from '../../db/field-rows.js';
+import { lockRepository } from '../../db/repository-locks.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { isMappedLocal, lookupMapped, saveMappings } from '../wire/id-map.js';
 import { tombstoneRepositoryContents } from '../../repositories/repository-tombstones.js';
@@ -67,6 +68,7 @@ export async function upsertRepository(
       if (owner[0]) {
         localId = Number(owner[0].id);
         requireRepository(caller, localId);
+        await lockRepository(tx, localId);
         if (!(await mayAdoptRepository(tx, caller, localId)))
           throw new ForbiddenError(
             `Repository uid "${input.uid}" names a repository that already exists on this server and was not received from you; ` +
@@ -96,6 +98,7 @@ export async function upsertRepository(
     }
     requireRepository(caller, localId);
     const placeholders = upsertPlaceholders(3);
+    await lockRepository(tx, localId);
     const changed = await tx.query(
       `UPDATE repositories SET ${UPSERT_COLUMNS.map((field, index) => `${field} = ${placeholders[index]}`).join(', ')},
               deleted = false, updated_at = COALESCE($2::timestamptz, now())
@@ -132,6 +135,8 @@ export async function resolveRepository(
       `Repository ${remoteRepositoryId} of this peer (send repository-upsert for it first)`,
     );
   requireRepository(caller, localId);
+  // A receive reads the repository's mapped rows to decide what to write: it has them to itself.
+  await lockRepository(tx, localId);
   return localId;
 }
 

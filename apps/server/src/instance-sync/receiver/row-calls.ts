@@ -4,6 +4,7 @@
 // a row alike; the sender's ids are mapped through its identity (id-map.ts).
 import type { DocumentCreateRequest, TaskCreateRequest, TaskUsageCreateRequest } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../../db/database.js';
+import { lockRepositoryOf } from '../../db/repository-locks.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { isMappedLocal } from '../wire/id-map.js';
 import { applyRows, type AppliedRow } from './row-apply.js';
@@ -121,6 +122,7 @@ export async function updateTaskDocId(
 
 /** Our task `taskId`, when this peer wrote it here (the receiver's ids, as task-update-docid). */
 async function requirePeerTask(tx: Queryable, caller: SyncCaller, taskId: number): Promise<void> {
+  await lockRepositoryOf(tx, 'tasks', taskId);
   const rows = await tx.query<{ repository_id: number }>(
     'SELECT repository_id FROM tasks WHERE id = $1 AND NOT deleted',
     [taskId],

@@ -1,10 +1,10 @@
 // The stage rows from another server travel through to SQL: a temporary table of the
 // connection that `stageRows` fills from one JSON parameter, and the table specs that say
-// which columns a synced task or document has. Staging needs no version lock, so a batch
+// which columns a synced task or document has. Staging needs no repository lock, so a batch
 // receiver stages its megabytes before taking it, and the writes under the lock (row-apply.ts)
-// only read the stage (the lock serialises every writer; parsing JSON while holding it made
-// the receiver's writes the bottleneck of a push). Which columns a synced task or document
-// has comes from the field tables (packages/shared/src/model/fields).
+// only read the stage (the lock keeps the repository's other writers waiting; parsing JSON
+// while holding it made the receiver's writes the bottleneck of a push). Which columns a synced
+// task or document has comes from the field tables (packages/shared/src/model/fields).
 import { columnOf, DOCUMENT_FIELDS, fieldEntries, TASK_FIELDS, type FieldTable } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { isInstanceSyncValue, sqlTypeOf, type SqlType } from '../../db/field-rows.js';

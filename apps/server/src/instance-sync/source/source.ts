@@ -6,6 +6,7 @@ import { idList } from '../../db/sql-lists.js';
 import type { PullExportResponse } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { isoTime } from '../../db/row.js';
+import { versionHorizon } from '../../db/version-horizon.js';
 import { NotFoundError } from '../../errors.js';
 import { mayTouchRepository, requireRepository, type SyncCaller } from '../peer-auth/sync-caller.js';
 import {
@@ -76,11 +77,18 @@ async function usagesOf(db: Queryable, tasks: readonly Record<string, unknown>[]
   return ids.flatMap((id) => (usages.get(id) ?? []).map((usage) => usageWireRow(id, usage)));
 }
 
-/** The newest committed version: rows that commit later always get a larger one. */
+/**
+ * The checkpoint of a copy that starts now: the newest version below the version horizon
+ * (db/version-horizon.ts), so every row that commits later gets a larger one. Read before
+ * the copy's rows, whose snapshots are then later than the horizon.
+ */
 export async function currentVersion(db: Queryable): Promise<number> {
+  const horizon = await versionHorizon(db);
   const rows = await db.query<{ version: number | null }>(
-    `SELECT GREATEST((SELECT max(server_version) FROM repositories), (SELECT max(server_version) FROM tasks),
-                     (SELECT max(server_version) FROM documents)) AS version`,
+    `SELECT GREATEST((SELECT max(server_version) FROM repositories WHERE server_version < $1),
+                     (SELECT max(server_version) FROM tasks WHERE server_version < $1),
+                     (SELECT max(server_version) FROM documents WHERE server_version < $1)) AS version`,
+    [horizon],
   );
   return Number(rows[0]?.version ?? 0);
 }

@@ -1,0 +1,68 @@
+// The change hub announces a write only once the changes feed can serve it (below the version
+// horizon), and still announces it when the older writer that held it back rolls back and so
+// sends no notification of its own. PostgreSQL only: on PGlite a write cannot commit while
+// another transaction is open, so nothing is ever held.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamChangeEvent } from '@wikisync/shared';
+import type { Principal } from '../auth/principal.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-database.js';
+import { ChangeHub } from './change-hub.js';
+import { readChanges } from './changes-feed.js';
+
+const ADMIN: Principal = { userId: 0, userName: 'test', isAdmin: true, tokenId: null };
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class Rollback extends Error {}
+
+describe.runIf(testDatabaseKinds().includes('postgres'))('change hub and the version horizon', () => {
+  let test: TestDatabase;
+  let repositoryId: number;
+  beforeAll(async () => {
+    test = await createTestDatabase('postgres');
+    const [row] = await test.db.query<{ id: number }>(
+      `INSERT INTO repositories (uid, name) VALUES ('hub-repo', 'r') RETURNING id`,
+    );
+    repositoryId = row!.id;
+  });
+  afterAll(() => test.dispose());
+
+  it('holds a change committed behind an open writer until that writer ends, even by rollback', async () => {
+    const hub = new ChangeHub(test.db);
+    const events: string[] = [];
+    const changes: StreamChangeEvent[] = [];
+    const unsubscribe = await hub.subscribe(ADMIN, (event) => {
+      events.push('change');
+      changes.push(event);
+    });
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const long = test
+      .connect()
+      .transaction(async (tx) => {
+        await tx.query(`INSERT INTO tasks (uid, repository_id) VALUES ('held-back', $1)`, [repositoryId]);
+        opened();
+        await holding;
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+        events.push('long ended');
+      });
+    await open;
+    await test.db.query(`INSERT INTO tasks (uid, repository_id) VALUES ('behind', $1)`, [repositoryId]);
+    // Time for the notification to arrive: a hub that announced at once would do so now.
+    await pause(300);
+    release();
+    await long;
+    for (let i = 0; i < 500 && changes.length === 0; i++) await pause(10);
+    await unsubscribe();
+
+    expect(events).toEqual(['long ended', 'change']);
+    // And the change it announces is one the feed serves by then.
+    const page = await readChanges(test.db, ADMIN, { collection: 'tasks', checkpoint: 0, limit: 10 });
+    expect(page.documents.map((doc) => doc.uid)).toEqual(['behind']);
+    expect(changes).toEqual([{ collection: 'tasks', checkpoint: page.checkpoint }]);
+  });
+});
