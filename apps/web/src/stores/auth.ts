@@ -32,11 +32,17 @@ export const useAuthStore = defineStore('auth', () => {
     localStorage.setItem(`${STORAGE_KEY}.admin`, String(me.is_admin));
   }
 
-  /** Asks the server who the token belongs to now (rights change); offline keeps what is known. */
+  /**
+   * Asks the server whether the user is still an administrator (rights change); offline keeps
+   * what is known. The name is left as signed in: it names the replica, and switching it here
+   * would leave the open replica behind.
+   */
   async function refresh(): Promise<void> {
     if (token.value === null) return;
     try {
-      remember(await api.me());
+      const me = await api.me();
+      isAdmin.value = me.is_admin;
+      localStorage.setItem(`${STORAGE_KEY}.admin`, String(me.is_admin));
     } catch {
       // Offline or refused: the stored answer stands; a refused token shows up on the next call.
     }
