@@ -9,20 +9,25 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const serverDir = fileURLToPath(new URL('../apps/server/', import.meta.url));
 
+// Relative paths such as DATA_DIR are taken from where `npm start` was typed (npm's INIT_CWD).
+const env = {
+  ...process.env,
+  WIKISYNC_START_DIR: process.env.WIKISYNC_START_DIR || process.env.INIT_CWD || process.cwd(),
+};
+
 function step(args, cwd = root) {
-  const result = spawnSync(process.execPath, args, { cwd, stdio: 'inherit', env: process.env });
+  const result = spawnSync(process.execPath, args, { cwd, stdio: 'inherit', env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
 step(['scripts/pnpm.mjs', 'install', '--frozen-lockfile']);
 step(['scripts/pnpm.mjs', 'build']);
-// Paths such as DATA_DIR are resolved against apps/server, as the README says.
 step(['dist/cli.js', 'seed', '--if-empty'], serverDir);
 
 const server = spawn(process.execPath, ['dist/main.js'], {
   cwd: serverDir,
   stdio: 'inherit',
-  env: process.env,
+  env,
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => server.kill(signal));

@@ -13,6 +13,7 @@ import {
 } from '../../apps/server/src/testing/server-process.js';
 import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { contents, local, useSyncServer, waitLive, waitUntil } from '../support/sync-client.js';
+import { useServerProcesses } from '../support/server-process.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `tsx apps/server/src/main.ts` on the test database; resolves once it answers. */
@@ -74,5 +75,30 @@ describe.each(testDatabaseKinds())('a second server process on %s', (kind) => {
       uid: doc.uid,
       title: 'through process two',
     });
+  });
+});
+
+describe('a second process on the embedded database', () => {
+  // The CLI used to open the folder a running server had open: it printed a token "shown
+  // only once" that the server then refused, and risked the folder itself.
+  const [server] = useServerProcesses({ kind: 'pglite' });
+
+  it('is refused with a message naming the holder, and gets in once the holder is gone', async () => {
+    await expect(server.cli('user', 'create', 'bob')).rejects.toThrow(
+      new RegExp(
+        `in use by the server on port ${server.port} \\(process ${server.pid()}.*stop that process first`,
+        's',
+      ),
+    );
+    // Killed, the server leaves its lock behind; the next process sees that its holder is gone.
+    await server.kill();
+    expect(await server.cli('user', 'create', 'bob')).toContain('bob');
+    await server.start();
+    const answer = await fetch(`${server.url}/api/repositories`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(answer.status).toBe(200);
+    // And the server, back, holds it again.
+    await expect(server.cli('token', 'create', 'bob')).rejects.toThrow(/in use by the server/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, loadConfig } from './config.js';
+import { CONFIG_VARIABLES, DEFAULT_DATA_DIR, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
 describe('loadConfig', () => {
@@ -9,6 +9,25 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toMatch(/[/\\]data$/);
+  });
+
+  it('keeps the embedded database in apps/server/data unless told, and takes relative paths from where the command ran', () => {
+    expect(loadConfig({}).dataDir).toBe(DEFAULT_DATA_DIR);
+    expect(DEFAULT_DATA_DIR).toMatch(/apps[/\\]server[/\\]data$/);
+    // npm and pnpm run scripts inside the package; INIT_CWD is where the person typed it.
+    expect(loadConfig({ DATA_DIR: 'wiki-data', INIT_CWD: '/srv/wiki' }).dataDir).toBe('/srv/wiki/wiki-data');
+    // The launcher's record wins: pnpm overwrites INIT_CWD with its own folder.
+    expect(
+      loadConfig({
+        DATA_DIR: './apps/server/data',
+        INIT_CWD: '/repo/apps/server',
+        WIKISYNC_START_DIR: '/repo',
+      }).dataDir,
+    ).toBe('/repo/apps/server/data');
+    expect(loadConfig({ DATA_DIR: '/var/lib/wikisync', INIT_CWD: '/srv/wiki' }).dataDir).toBe(
+      '/var/lib/wikisync',
+    );
+    expect(loadConfig({ WEB_DIST_DIR: 'web', INIT_CWD: '/srv/wiki' }).webDistDir).toBe('/srv/wiki/web');
   });
 
   it('reads every documented variable', () => {

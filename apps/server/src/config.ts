@@ -1,6 +1,7 @@
 // Server configuration, read from the environment once at start and validated, so that a
 // bad value stops the server with a message naming the variable instead of failing later.
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -17,7 +18,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  DATA_DIR: z.string().min(1, 'must not be empty').optional(),
   ADMIN_TOKEN: z
     .string()
     .min(1, 'must not be empty when set')
@@ -127,6 +128,23 @@ export interface SyncConfig {
   staleSessionMs: number;
 }
 
+/**
+ * The embedded database when DATA_DIR is not set: `apps/server/data`, the same folder for
+ * `npm start`, the CLI and `pnpm dev` wherever they are started from (this file is
+ * `src/config.ts` or bundled into `dist/*.js`, one level below the package either way).
+ */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+
+/**
+ * Where a relative path in the settings is taken from: the directory the person ran the
+ * command in. npm and pnpm run package scripts inside the package's folder, so the process's
+ * own cwd is not that: npm and pnpm record it as INIT_CWD, and our launcher keeps npm's
+ * (pnpm would overwrite it with its own) as WIKISYNC_START_DIR.
+ */
+function startDirectory(env: Record<string, string | undefined>): string {
+  return env.WIKISYNC_START_DIR || env.INIT_CWD || process.cwd();
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "not set": `DATABASE_URL= pnpm start` selects the embedded database.
   const present = Object.fromEntries(
@@ -147,10 +165,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: value.PORT,
     host: value.HOST,
     databaseUrl: value.DATABASE_URL,
-    dataDir: value.DATA_DIR === 'memory://' ? value.DATA_DIR : resolve(value.DATA_DIR),
+    dataDir:
+      value.DATA_DIR === undefined
+        ? DEFAULT_DATA_DIR
+        : value.DATA_DIR.startsWith('memory://')
+          ? value.DATA_DIR
+          : resolve(startDirectory(env), value.DATA_DIR),
     adminToken: value.ADMIN_TOKEN,
     maxBodyBytes: value.MAX_BODY_BYTES,
-    webDistDir: value.WEB_DIST_DIR,
+    webDistDir: value.WEB_DIST_DIR && resolve(startDirectory(env), value.WEB_DIST_DIR),
     databasePoolSize: value.DATABASE_POOL_SIZE,
     trustProxy: value.TRUST_PROXY === 'on',
     maxStreamsPerUser: value.MAX_STREAMS_PER_USER,

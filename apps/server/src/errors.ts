@@ -123,6 +123,22 @@ export class ConfigError extends Error {
   }
 }
 
+/** The embedded database's directory is held by another process (db/data-dir-lock.ts). */
+export class DataDirLockedError extends ConfigError {
+  constructor(dataDir: string, holder: { pid: number; role: string; since: string } | null) {
+    const who = holder
+      ? `${holder.role} (process ${holder.pid}, since ${holder.since})`
+      : 'another process that is starting';
+    super(
+      `The embedded database in ${dataDir} is in use by ${who}. Only one process may open it at a ` +
+        'time: stop that process first (Ctrl+C in its terminal), then run this again. To run the ' +
+        'CLI beside a running server, use PostgreSQL (DATABASE_URL), which any number of ' +
+        'processes share.',
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
 /**
  * A call to another server failed after its retries, or its answer was not what the endpoint
  * promises; names the peer and the cause. Answered 502: the peer failed, not our caller.

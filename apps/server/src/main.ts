@@ -19,7 +19,7 @@ function defaultWebDist(): string | undefined {
 async function main() {
   const config = loadConfig();
   config.webDistDir ??= defaultWebDist();
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, `the server on port ${config.port}`);
   const app = await createApp({ db, config });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;

@@ -25,7 +25,8 @@ export const ADMIN_USAGE = `Commands:
   revoke-grant <user> <repository-id>       take that access away
   seed [--if-empty]                         load demo repositories, tasks and documents
 
-The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default ./data).`;
+The database comes from DATABASE_URL, or the embedded one in DATA_DIR (default apps/server/data),
+which one process opens at a time: stop the server before running these on it.`;
 
 /** Runs an admin command; anything that is not one is a UsageError (sync commands go elsewhere). */
 export async function runAdminCommand(db: Database, argv: string[]): Promise<void> {

@@ -21,7 +21,7 @@ async function main() {
     return;
   }
   const config = loadConfig();
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, `the CLI (wikisync ${argv.slice(0, 2).join(' ')})`);
   try {
     await (SYNC_COMMANDS.has(argv[0] ?? '') ? runSyncCli(db, config, argv) : runAdminCommand(db, argv));
   } finally {

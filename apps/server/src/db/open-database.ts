@@ -4,13 +4,17 @@ import { migrate } from './migrate.js';
 import { openPglite } from './pglite-database.js';
 import { openPostgres } from './postgres-database.js';
 
-/** Opens the configured backend and brings its schema up to date. */
+/**
+ * Opens the configured backend and brings its schema up to date. `role` names this process
+ * to another that finds the embedded database taken ("the server on port 3000").
+ */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+  role?: string,
 ): Promise<Database> {
   const db = config.databaseUrl
     ? openPostgres({ url: config.databaseUrl, maxConnections: config.databasePoolSize })
-    : await openPglite(config.dataDir);
+    : await openPglite(config.dataDir, role);
   try {
     await migrate(db);
   } catch (error) {

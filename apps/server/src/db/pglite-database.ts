@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
   return {
@@ -44,14 +45,23 @@ function initDataDirInChild(dataDir: string): void {
 /**
  * Opens the embedded database. `dataDir` is a folder, or `memory://` for a throwaway one.
  * PGlite is a single connection: a query issued while a transaction is open waits for it,
- * which gives the same isolation the server's pool gives.
+ * which gives the same isolation the server's pool gives. A folder is locked for this process
+ * until `close` (data-dir-lock.ts); `role` says who holds it, for the message another gets.
  */
-export async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) {
-    mkdirSync(dataDir, { recursive: true });
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) initDataDirInChild(dataDir);
+export async function openPglite(dataDir: string, role = 'a wikisync process'): Promise<Database> {
+  let unlock = () => {};
+  let pg: PGlite;
+  try {
+    if (!dataDir.startsWith('memory://')) {
+      mkdirSync(dataDir, { recursive: true });
+      unlock = lockDataDir(dataDir, role);
+      if (!existsSync(join(dataDir, 'PG_VERSION'))) initDataDirInChild(dataDir);
+    }
+    pg = await PGlite.create(dataDir, { startParams: START_PARAMS });
+  } catch (error) {
+    unlock();
+    throw error;
   }
-  const pg = await PGlite.create(dataDir, { startParams: START_PARAMS });
   const base = queryable(pg);
   return {
     kind: 'pglite',
@@ -64,7 +74,11 @@ export async function openPglite(dataDir: string): Promise<Database> {
       return () => unsubscribe();
     },
     async close() {
-      await pg.close();
+      try {
+        await pg.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
