@@ -22,6 +22,7 @@ import {
 } from '../../apps/server/src/testing/server-process.js';
 import type { DatabaseKind } from '../../apps/server/src/db/database.js';
 import { blockHandle } from '../../apps/server/src/testing/block-handle.js';
+import { fillDataDir } from '../../apps/server/src/testing/pglite-template.js';
 
 // WIKISYNC_SERVER_DIST points at another build (e.g. a deliberately broken one, to show that
 // a suite fails when the guarantee it checks is gone).
@@ -79,6 +80,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     env.DATABASE_URL = database.url!;
   } else {
     dataDir = mkdtempSync(join(tmpdir(), 'wikisync-e2e-'));
+    // A migrated database to start on, as on a second start: initdb per server is slow.
+    await fillDataDir(dataDir);
     env.DATA_DIR = dataDir;
   }
 

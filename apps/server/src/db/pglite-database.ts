@@ -42,13 +42,22 @@ function initDataDirInChild(dataDir: string): void {
   }
 }
 
+export interface PgliteDatabase extends Database {
+  /** The whole data directory as a tar image, which `openPglite`'s `image` starts from. */
+  dumpImage(): Promise<Blob>;
+}
+
 /**
  * Opens the embedded database. `dataDir` is a folder, or `memory://` for a throwaway one.
  * PGlite is a single connection: a query issued while a transaction is open waits for it,
  * which gives the same isolation the server's pool gives. A folder is locked for this process
  * until `close` (data-dir-lock.ts); `role` says who holds it, for the message another gets.
  */
-export async function openPglite(dataDir: string, role = 'a wikisync process'): Promise<Database> {
+export async function openPglite(
+  dataDir: string,
+  role = 'a wikisync process',
+  options: { /** An image from `dumpDataDir`, for a new memory:// database. */ image?: Blob } = {},
+): Promise<PgliteDatabase> {
   let unlock = () => {};
   let pg: PGlite;
   try {
@@ -57,7 +66,7 @@ export async function openPglite(dataDir: string, role = 'a wikisync process'): 
       unlock = lockDataDir(dataDir, role);
       if (!existsSync(join(dataDir, 'PG_VERSION'))) initDataDirInChild(dataDir);
     }
-    pg = await PGlite.create(dataDir, { startParams: START_PARAMS });
+    pg = await PGlite.create(dataDir, { startParams: START_PARAMS, loadDataDir: options.image });
   } catch (error) {
     unlock();
     throw error;
@@ -73,6 +82,7 @@ export async function openPglite(dataDir: string, role = 'a wikisync process'): 
       const unsubscribe = await pg.listen(channel, handler);
       return () => unsubscribe();
     },
+    dumpImage: () => pg.dumpDataDir('none'),
     async close() {
       try {
         await pg.close();

@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll } from 'vitest';
 import type { Database, DatabaseKind } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import { openPglite } from '../db/pglite-database.js';
+import { openMigratedPglite } from './pglite-template.js';
 import { openPostgres } from '../db/postgres-database.js';
 import { blockHandle } from './block-handle.js';
 
@@ -39,8 +39,7 @@ export interface TestDatabase {
 /** A fresh, migrated database of the given kind. */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    const db = await openPglite('memory://');
-    await migrate(db);
+    const db = await openMigratedPglite();
     return {
       kind,
       db,
