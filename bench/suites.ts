@@ -2,7 +2,15 @@ import type { Suite } from './lib/suite.js';
 import { conflictDiff } from './conflict-diff/index.js';
 import { concurrentPush } from './concurrent-push.js';
 import { feedScale } from './feed-scale.js';
+import { idleMemory } from './idle-memory.js';
 import { instanceSync } from './instance-sync/index.js';
 import { replication } from './replication/index.js';
 
-export const SUITES: Suite[] = [instanceSync, replication, feedScale, conflictDiff, concurrentPush];
+export const SUITES: Suite[] = [
+  instanceSync,
+  replication,
+  feedScale,
+  conflictDiff,
+  concurrentPush,
+  idleMemory,
+];

@@ -46,6 +46,18 @@ export function childrenPeakRssMiB(name: RegExp): { total: number; processes: nu
 
 /** Sum of the peak RSS of a process and all its descendants (an upper bound of the tree's peak). */
 export function treePeakRssMiB(rootPid: number): { total: number; processes: number } {
+  return treeRssMiB(rootPid, peakRssMiB);
+}
+
+/** Sum of the resident memory now of a process and all its descendants. */
+export function treeCurrentRssMiB(rootPid: number): { total: number; processes: number } {
+  return treeRssMiB(rootPid, currentRssMiB);
+}
+
+function treeRssMiB(
+  rootPid: number,
+  read: (pid: number) => number | null,
+): { total: number; processes: number } {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -67,9 +79,9 @@ export function treePeakRssMiB(rootPid: number): { total: number; processes: num
   let processes = 0;
   for (const pid of parentOf.keys()) {
     if (!inTree(pid)) continue;
-    const peak = peakRssMiB(pid);
-    if (peak === null) continue;
-    total += peak;
+    const rss = read(pid);
+    if (rss === null) continue;
+    total += rss;
     processes++;
   }
   return { total, processes };
