@@ -5,6 +5,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { ok, PROTOCOL_VERSION, type Health } from '@wikisync/shared';
 import type { AppDeps, AppEnv } from './context.js';
 import { ensureBootstrapAdmin } from './auth/user-store.js';
+import { adminRoutes } from './auth/admin-routes.js';
+import { signInRoutes, signOutRoutes } from './auth/auth-routes.js';
+import { applyAdminPassword } from './auth/sessions.js';
 import { bearerAuth } from './http/auth-middleware.js';
 import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
 import { handleError, notFoundResponse } from './http/error-handler.js';
@@ -16,7 +19,7 @@ import { MIGRATIONS } from './db/migrations/index.js';
 import { repositoryRoutes } from './repositories/repository-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
-import { createInstanceSync, registerInstanceSync } from './instance-sync/index.js';
+import { createInstanceSync, registerInstanceSync, secretBoxFor } from './instance-sync/index.js';
 import { syncRoutes } from './replication/sync-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
@@ -24,6 +27,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const admin = config.adminToken
     ? { token: config.adminToken, principal: await ensureBootstrapAdmin(db) }
     : undefined;
+  if (config.adminPassword) await applyAdminPassword(db, config.adminPassword);
 
   const app = new Hono<AppEnv>();
   app.onError(handleError);
@@ -68,6 +72,18 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   registerInstanceSync(app, instanceSync);
   app.route('/api/sync', instanceSync.routes);
 
+  // Password sign-in is public; its body is a name and a password, so a small limit suffices.
+  app.use(
+    '/api/auth/sign-in',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: () => {
+        throw new PayloadTooLargeError(16 * 1024);
+      },
+    }),
+  );
+  app.route('/api/auth', signInRoutes(db, trustProxy));
+
   const api = new Hono<AppEnv>();
   api.use(
     '*',
@@ -83,6 +99,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     const principal = c.get('principal');
     return c.json(ok({ id: principal.userId, name: principal.userName, is_admin: principal.isAdmin }));
   });
+  api.route('/auth', signOutRoutes(db));
+  api.route('/admin', adminRoutes(db, secretBoxFor(config)));
   api.route('/repositories', repositoryRoutes(deps));
   api.route('/tasks', taskRoutes(deps));
   api.route('/documents', documentRoutes(deps));

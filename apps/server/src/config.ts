@@ -24,6 +24,11 @@ const envSchema = z.object({
     .min(1, 'must not be empty when set')
     .regex(/^\S+$/, 'must not contain spaces')
     .optional(),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .max(200, 'must be at most 200 characters')
+    .optional(),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -89,6 +94,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   adminToken: string | undefined;
+  /** Sets the password of user "admin" at start (created if missing). */
+  adminPassword: string | undefined;
   maxBodyBytes: number;
   /** The built web app to serve at `/`, if any. */
   webDistDir: string | undefined;
@@ -154,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const secret = name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' || name === 'SYNC_SECRET_KEY';
+      const secret = ['ADMIN_TOKEN', 'ADMIN_PASSWORD', 'DATABASE_URL', 'SYNC_SECRET_KEY'].includes(name);
       const got = secret ? '' : ` (got ${JSON.stringify(present[name])})`;
       return `${name} ${issue.message}${got}`;
     });
@@ -172,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? value.DATA_DIR
           : resolve(startDirectory(env), value.DATA_DIR),
     adminToken: value.ADMIN_TOKEN,
+    adminPassword: value.ADMIN_PASSWORD,
     maxBodyBytes: value.MAX_BODY_BYTES,
     webDistDir: value.WEB_DIST_DIR && resolve(startDirectory(env), value.WEB_DIST_DIR),
     databasePoolSize: value.DATABASE_POOL_SIZE,

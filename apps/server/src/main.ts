@@ -25,9 +25,11 @@ async function main() {
     const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
     console.log(`[wikisync] listening on http://localhost:${info.port} (${where})`);
     if (!config.webDistDir) console.log('[wikisync] web app not built; run `pnpm build` to serve it at /');
-    if (!config.adminToken) {
+    if (!config.adminToken && !config.adminPassword) {
       console.log(
-        '[wikisync] sign in with a token from `pnpm cli token create <user>`, or start with ADMIN_TOKEN set',
+        '[wikisync] to sign in as "admin" with a password, start with ADMIN_PASSWORD=<at least 8 characters> ' +
+          '(or stop the server and run `npm run cli -- user password admin`); scripts use tokens from ' +
+          '`npm run cli -- token create <user>`',
       );
     }
   });

@@ -17,6 +17,7 @@ export * from './model/fields/field-tables.js';
 export * from './rest/list-query.js';
 export * from './rest/page.js';
 export * from './rest/health.js';
+export * from './rest/auth.js';
 export * from './replication/collection-name.js';
 export * from './replication/checkpoint.js';
 export * from './replication/replicated-repository.js';

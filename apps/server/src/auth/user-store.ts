@@ -19,7 +19,8 @@ export async function findPrincipalByToken(db: Queryable, token: string): Promis
   const rows = await db.query<{ token_id: number; user_id: number; name: string; is_admin: boolean }>(
     `SELECT t.id AS token_id, u.id AS user_id, u.name, u.is_admin
        FROM api_tokens t JOIN users u ON u.id = t.user_id
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())`,
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+        AND u.disabled_at IS NULL`,
     [hashToken(token)],
   );
   const row = rows[0];

@@ -13,12 +13,17 @@ import {
   revokeAccess,
   revokeToken,
 } from '../auth/user-store.js';
+import { setPassword } from '../auth/sessions.js';
+import { updateUser } from '../auth/user-admin-store.js';
 import { hasAnyRepository, loadDemoData } from '../demo/demo-data.js';
+import { readNewPassword } from './read-password.js';
 import { positiveId, required, runAction, UsageError } from './arguments.js';
 
 export const ADMIN_USAGE = `Commands:
   migrate                                   apply database migrations
   user create <name> [--admin]              create a user
+  user password <name>                      set a user's password (prompted, or piped on stdin)
+  user disable|enable <name>                refuse or accept again every token of a user
   token create <user> [--name N] [--days D] create a bearer token (printed once)
   token revoke <token-id>                   revoke a token at once
   grant <user> <repository-id> <read|write> give a user access to a repository
@@ -47,12 +52,32 @@ export async function runAdminCommand(db: Database, argv: string[]): Promise<voi
       console.log(result.applied.length ? `applied ${result.applied.join(', ')}` : 'database is up to date');
       return;
     }
-    case 'user': {
-      if (sub !== 'create') throw new UsageError('expected "user create <name>"');
-      const user = await createUser(db, required(rest[0], 'user name'), values.admin);
-      console.log(`created user ${user.name} (id ${user.id}${user.is_admin ? ', admin' : ''})`);
-      return;
-    }
+    case 'user':
+      return runAction(
+        sub,
+        {
+          create: async () => {
+            const user = await createUser(db, required(rest[0], 'user name'), values.admin);
+            console.log(`created user ${user.name} (id ${user.id}${user.is_admin ? ', admin' : ''})`);
+          },
+          password: async () => {
+            const user = await findUser(db, required(rest[0], 'user name'));
+            await setPassword(db, user.id, await readNewPassword(user.name));
+            console.log(`password of ${user.name} set; their earlier sign-ins are ended`);
+          },
+          disable: async () => {
+            const user = await findUser(db, required(rest[0], 'user name'));
+            await updateUser(db, user.id, { disabled: true });
+            console.log(`${user.name} is disabled: none of their tokens is accepted`);
+          },
+          enable: async () => {
+            const user = await findUser(db, required(rest[0], 'user name'));
+            await updateUser(db, user.id, { disabled: false });
+            console.log(`${user.name} is enabled`);
+          },
+        },
+        '"user create|password|disable|enable <name>"',
+      );
     case 'token':
       return runAction(
         sub,

@@ -33,13 +33,16 @@ export class AuthFailureLimiter {
     return entry !== undefined && entry.count >= this.maxFailures;
   }
 
-  /** Throws 429 while `key` is over the limit; call it only for a failed attempt. */
-  check(key: string): void {
+  /**
+   * Throws 429 while `key` is over the limit. `what` names the key in the message and `hint`
+   * what to check; for tokens, call it only for a failed attempt.
+   */
+  check(key: string, what = 'from this address', hint = 'check the token you send'): void {
     const entry = this.current(key);
     if (entry && entry.count >= this.maxFailures) {
       const retryAfter = Math.ceil((entry.windowStart + this.windowMs - this.now()) / 1000);
       throw new TooManyRequestsError(
-        `Too many failed sign-ins from this address; wait ${retryAfter} s and check the token you send.`,
+        `Too many failed sign-ins ${what}; wait ${retryAfter} s and ${hint}.`,
         retryAfter,
       );
     }

@@ -5,6 +5,7 @@ import { conflictLogRetentionSchema } from './004-conflict-log-retention.js';
 import { taskReferencesAndUsagesSchema } from './005-task-references-and-usages.js';
 import { conflictLogHunksSchema } from './006-conflict-log-hunks.js';
 import { concurrentWritersSchema } from './007-concurrent-writers.js';
+import { passwordsAndSessionsSchema } from './008-passwords-and-sessions.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'task-references-and-usages', sql: taskReferencesAndUsagesSchema },
   { version: 6, name: 'conflict-log-hunks', sql: conflictLogHunksSchema },
   { version: 7, name: 'concurrent-writers', sql: concurrentWritersSchema },
+  { version: 8, name: 'passwords-and-sessions', sql: passwordsAndSessionsSchema },
 ];
