@@ -46,7 +46,7 @@ describe('planning the editor save', () => {
     });
   });
 
-  it('records the person\'s version where both changed the same line, keeping the other side meanwhile', () => {
+  it("records the person's version where both changed the same line, keeping the other side meanwhile", () => {
     const current = { ...base, content: lines('one', 'two, theirs', 'three', 'four') };
     const edits = { content: lines('one', 'two, mine', 'three', 'four') };
     const plan = planEditorSave(base, edits, current, NOW);
@@ -86,7 +86,10 @@ describe('saving on a replica', () => {
   it('merges into the row as it is now and records a collision for the dialog', async () => {
     const open = await openReplica();
     const row = await open.collections.documents.findOne('d1').exec();
-    await row!.incrementalPatch({ title: 'Renamed elsewhere', content: lines('one', 'two, theirs', 'three', 'four') });
+    await row!.incrementalPatch({
+      title: 'Renamed elsewhere',
+      content: lines('one', 'two, theirs', 'three', 'four'),
+    });
 
     const result = await saveEditedDocument(open, 'd1', base, {
       title: 'Guide',

@@ -31,10 +31,9 @@ export const editorState = (doc: Record<string, unknown>): DocState =>
 /** The fields of `edits` that differ from what the editor opened with. */
 export function changedFields(base: DocState, edits: EditorFields): EditorFields {
   return Object.fromEntries(
-    EDITOR_FIELDS.filter((field) => edits[field] !== undefined && edits[field] !== base[field]).map((field) => [
-      field,
-      edits[field],
-    ]),
+    EDITOR_FIELDS.filter((field) => edits[field] !== undefined && edits[field] !== base[field]).map(
+      (field) => [field, edits[field]],
+    ),
   );
 }
 
