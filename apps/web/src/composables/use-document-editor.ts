@@ -5,6 +5,7 @@
 // latest text), so leaving the page or reloading the tab loses nothing; opening the document
 // again offers the draft back. Saving or cancelling clears it.
 import { computed, ref, watch, type Ref } from 'vue';
+import { replicatedDocsEqual } from '@wikisync/shared';
 import { useSyncStore } from '../stores/sync';
 import type { DocumentDoc } from '../sync';
 import type { DocState } from '../sync/conflict-schema';
@@ -22,8 +23,18 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
   /** After a save: whether part of it collided and waits in the conflict dialog. */
   const outcome = ref<'saved' | 'conflicted' | null>(null);
   const error = ref<string | null>(null);
+  /** When the unsaved text was last kept in this browser (shown, so people can trust it). */
+  const draftKeptAt = ref<string | null>(null);
 
   const fields = (): EditorFields => ({ title: title.value, content: content.value });
+  /** The document moved since the editor opened (a pull, another tab): Save will merge. */
+  const movedElsewhere = computed(
+    () =>
+      editing.value &&
+      base.value !== null &&
+      document.value !== null &&
+      !replicatedDocsEqual('documents', base.value, editorState(document.value)),
+  );
   const changed = computed(() =>
     base.value ? Object.keys(changedFields(base.value, fields())).length > 0 : false,
   );
@@ -38,16 +49,18 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
       queued = false;
       const opened = base.value;
       if (!editing.value || !opened) return;
-      await (
-        changed.value
-          ? sync.storeEditorDraft({
-              uid: opened.uid,
-              fields: fields(),
-              base: opened,
-              saved_at: new Date().toISOString(),
-            })
-          : sync.clearEditorDraft(opened.uid)
-      ).catch(() => {}); // a replica closing on sign-out; the text is still on screen
+      try {
+        if (changed.value) {
+          const savedAt = new Date().toISOString();
+          await sync.storeEditorDraft({ uid: opened.uid, fields: fields(), base: opened, saved_at: savedAt });
+          draftKeptAt.value = savedAt;
+        } else {
+          await sync.clearEditorDraft(opened.uid);
+          draftKeptAt.value = null;
+        }
+      } catch {
+        // A replica closing on sign-out; the text is still on screen.
+      }
     });
   }
   watch([title, content], () => editing.value && writeDraft());
@@ -58,6 +71,7 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
     content.value = values.content ?? String(from.content ?? '');
     outcome.value = null;
     error.value = null;
+    draftKeptAt.value = null;
     editing.value = true;
   }
 
@@ -129,6 +143,8 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
     title,
     content,
     changed,
+    movedElsewhere,
+    draftKeptAt,
     offeredDraft,
     outcome,
     error,
