@@ -87,6 +87,8 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
     () => document.value?.uid,
     async (uid) => {
       offeredDraft.value = null;
+      // The page moved to another document while editing: that text is in its draft already.
+      if (uid && editing.value && base.value && base.value.uid !== uid) editing.value = false;
       if (!uid) return;
       const draft = await sync.loadEditorDraft(uid).catch(() => null);
       if (draft && document.value?.uid === uid && !editing.value) offeredDraft.value = draft;
