@@ -134,6 +134,15 @@ describe('editing while the document changes elsewhere, in a real browser', () =
       .poll(serverDocument, { timeout: 30_000 })
       .toMatchObject({ content: expect.stringContaining('first paragraph, mine') });
     await waiting.waitFor({ state: 'detached' });
+    // Resolved like any replication conflict: it is in the server's log.
+    const log = await api<{ items?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>>(
+      server.url,
+      server.adminToken,
+      'GET',
+      '/api/v1/sync/conflicts',
+    );
+    const entries = Array.isArray(log) ? log : (log.items ?? []);
+    expect(entries.find((entry) => entry.uid === doc.uid)).toMatchObject({ resolution: 'local' });
   });
 
   it('offers unsaved text back after a reload', async () => {
