@@ -14,6 +14,7 @@ export * from './model/fields/repository-fields.js';
 export * from './model/fields/task-fields.js';
 export * from './model/fields/document-fields.js';
 export * from './model/fields/field-tables.js';
+export * from './model/fields/field-labels.js';
 export * from './rest/list-query.js';
 export * from './rest/page.js';
 export * from './rest/health.js';

@@ -19,6 +19,8 @@ import {
   type SyncOptions,
 } from '../sync';
 import * as localWrites from '../sync/local-writes';
+import * as editorDrafts from '../sync/editor-drafts';
+import { saveEditedDocument } from '../sync/editor-save';
 import { deriveSyncStatus, latestSync } from './sync-status';
 
 export type { DocState };
@@ -40,6 +42,12 @@ export interface StartSyncOptions {
 export type WatchableQuery = { $: Observable<unknown> };
 type JsonDocument = { toMutableJSON(): unknown };
 
+/** The open conflicts in recorded order, except that the one asked for comes first. */
+function requestedFirst(conflicts: SyncConflictDoc[], id: string | null): SyncConflictDoc[] {
+  const requested = conflicts.find((conflict) => conflict.id === id);
+  return requested ? [requested, ...conflicts.filter((conflict) => conflict !== requested)] : conflicts;
+}
+
 export const useSyncStore = defineStore('sync', () => {
   const online = ref(true);
   const started = ref(false);
@@ -53,6 +61,8 @@ export const useSyncStore = defineStore('sync', () => {
   let subscriptions: Subscription[] = [];
   let opening: Promise<void> | null = null;
   let pendingStore: StartSyncOptions['pendingStore'];
+  /** The conflict the person asked to see (from its document's page): the dialog shows it first. */
+  let requestedConflict: string | null = null;
 
   const syncStatus = computed(() =>
     deriveSyncStatus({
@@ -94,7 +104,7 @@ export const useSyncStore = defineStore('sync', () => {
         controller.pendingCount$.subscribe((value) => (pendingChanges.value = value)),
         controller.streamConnected$.subscribe((value) => (streamConnected.value = value)),
         controller.openConflicts$.subscribe((value) => {
-          conflicts.value = value;
+          conflicts.value = requestedFirst(value, requestedConflict);
           // A new conflict opens the dialog by itself; replication of the rest goes on.
           if (value.length > seenConflicts) conflictDialogOpen.value = true;
           if (value.length === 0) conflictDialogOpen.value = false;
@@ -128,6 +138,13 @@ export const useSyncStore = defineStore('sync', () => {
   ): Promise<void> {
     if (!controller) throw new Error('Sync has not started yet.');
     await controller.resolveConflict(conflictId, resolution, merged, hunks);
+  }
+
+  /** Opens the dialog on conflict `id`, as the "Resolve…" button of a document page asks. */
+  function openConflict(id: string): void {
+    requestedConflict = id;
+    conflicts.value = requestedFirst(conflicts.value, id);
+    conflictDialogOpen.value = true;
   }
 
   async function awaitInSync(): Promise<void> {
@@ -193,6 +210,14 @@ export const useSyncStore = defineStore('sync', () => {
   const createDocument = onReplica(localWrites.createDocument);
   const updateDocument = onReplica(localWrites.updateDocument);
   const deleteDocument = onReplica(localWrites.deleteDocument);
+  const saveDocumentEdit = onReplica(saveEditedDocument);
+  const onDatabase =
+    <A extends unknown[], R>(act: (database: Replica['database'], ...args: A) => R) =>
+    (...args: A): R =>
+      act(openReplica().database, ...args);
+  const loadEditorDraft = onDatabase(editorDrafts.loadEditorDraft);
+  const storeEditorDraft = onDatabase(editorDrafts.storeEditorDraft);
+  const clearEditorDraft = onDatabase(editorDrafts.clearEditorDraft);
 
   return {
     syncStatus,
@@ -212,6 +237,11 @@ export const useSyncStore = defineStore('sync', () => {
     createDocument,
     updateDocument,
     deleteDocument,
+    saveDocumentEdit,
+    loadEditorDraft,
+    storeEditorDraft,
+    clearEditorDraft,
+    openConflict,
     /** Only for tests that inspect the replica directly; the app goes through the above. */
     replicaForTests: openReplica,
     startSync,

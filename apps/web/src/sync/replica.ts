@@ -64,7 +64,8 @@ addRxPlugin(RxDBMigrationSchemaPlugin);
 
 let conflictSequence = 0;
 
-async function recordConflict(
+/** Records a conflict for the dialog; the server's log gets it when the person resolves it. */
+export async function recordConflict(
   conflicts: RxCollection<SyncConflictDoc>,
   report: ConflictReport,
 ): Promise<void> {

@@ -18,6 +18,7 @@ export const DOCUMENT_FIELDS = defineFields({
   /** The task that wrote it. */
   task_id: {
     type: REFERENCE,
+    label: 'Written by task',
     nullable: true,
     references: { entity: 'tasks', by: 'id' },
     default: null,
@@ -27,14 +28,15 @@ export const DOCUMENT_FIELDS = defineFields({
   },
   title: { type: SHORT_TEXT, create: 'non-empty', instanceSyncDefault: '', ...EVERY_WIRE },
   filename: { type: SHORT_TEXT, default: '', ...EVERY_WIRE },
-  content: { type: LONG_TEXT, default: '', ...EVERY_WIRE },
+  content: { type: LONG_TEXT, label: 'Text', default: '', ...EVERY_WIRE },
   language: { type: SHORT_TEXT, default: '', ...EVERY_WIRE },
   sort_order: { type: INT32, default: 0, ...EVERY_WIRE },
   version: { type: VERSION, default: 1, ...EVERY_WIRE },
-  is_latest: { type: BOOLEAN, default: true, ...EVERY_WIRE },
+  is_latest: { type: BOOLEAN, label: 'Latest version', default: true, ...EVERY_WIRE },
   /** The newer version of this document, a pointer: either version may arrive first. */
   replaced_by: {
     type: REFERENCE,
+    label: 'Newer version',
     nullable: true,
     references: { entity: 'documents', by: 'uid' },
     default: null,

@@ -24,6 +24,8 @@ export type InstanceSyncPlace = 'row' | 'message';
 
 export interface FieldSpec {
   readonly type: FieldType;
+  /** What people read for it (conflict dialog, forms) where its name, humanised, reads badly. */
+  readonly label?: string;
   /** Null is a value (an unset time, a reference to nothing). */
   readonly nullable?: boolean;
   /**

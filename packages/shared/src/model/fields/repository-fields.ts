@@ -21,12 +21,12 @@ export const REPOSITORY_FIELDS = defineFields({
   id: serverIdField('repository_id'),
   uid: UID_FIELD,
   name: { type: NAME, ...EVERY_WIRE },
-  url: { type: LINK, default: '', ...EVERY_WIRE },
+  url: { type: LINK, label: 'URL', default: '', ...EVERY_WIRE },
   description: { type: MEDIUM_TEXT, default: '', ...EVERY_WIRE },
   // A peer that names no branch leaves it unknown rather than claiming `main`.
   clone_branch: { type: SHORT_TEXT, default: 'main', instanceSyncDefault: '', ...EVERY_WIRE },
-  clone_commit_id: { type: SHORT_TEXT, default: '', ...EVERY_WIRE },
-  size_mb: { type: SIZE, default: 0, ...EVERY_WIRE },
+  clone_commit_id: { type: SHORT_TEXT, label: 'Clone commit', default: '', ...EVERY_WIRE },
+  size_mb: { type: SIZE, label: 'Size (MB)', default: 0, ...EVERY_WIRE },
   // What a peer sends without a status has been cloned already.
   status: {
     type: enumType(REPOSITORY_STATUSES, REPOSITORY_STATUS_ALIASES),
@@ -34,7 +34,7 @@ export const REPOSITORY_FIELDS = defineFields({
     instanceSyncDefault: 'ready',
     ...EVERY_WIRE,
   },
-  error_msg: { type: MEDIUM_TEXT, default: '', ...EVERY_WIRE },
+  error_msg: { type: MEDIUM_TEXT, label: 'Error message', default: '', ...EVERY_WIRE },
   metadata: { type: METADATA, default: {}, ...EVERY_WIRE },
   created_at: STAMP_FIELD,
   updated_at: STAMP_FIELD,

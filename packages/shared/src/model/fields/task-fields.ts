@@ -40,6 +40,7 @@ export const TASK_FIELDS = defineFields({
   /** The task's current document. */
   doc_id: {
     type: REFERENCE,
+    label: 'Current document',
     nullable: true,
     references: { entity: 'documents', by: 'uid' },
     default: null,
@@ -47,8 +48,8 @@ export const TASK_FIELDS = defineFields({
     replication: 'doc_uid',
     instanceSync: 'message',
   },
-  writer_name: { type: SHORT_TEXT, default: '', ...EVERY_WIRE },
-  task_type: { type: SHORT_TEXT, default: '', ...EVERY_WIRE },
+  writer_name: { type: SHORT_TEXT, label: 'Writer', default: '', ...EVERY_WIRE },
+  task_type: { type: SHORT_TEXT, label: 'Type', default: '', ...EVERY_WIRE },
   title: { type: SHORT_TEXT, create: 'non-empty', instanceSyncDefault: '', ...EVERY_WIRE },
   outline: { type: LONG_TEXT, default: '', ...EVERY_WIRE },
   // What a peer sends without a status is finished work it copies.
@@ -61,6 +62,7 @@ export const TASK_FIELDS = defineFields({
   /** The task that must finish first (PROTOCOL.md: a reference, not a time). */
   run_after_id: {
     type: REFERENCE,
+    label: 'Runs after',
     nullable: true,
     references: { entity: 'tasks', by: 'uid' },
     default: null,
@@ -69,7 +71,7 @@ export const TASK_FIELDS = defineFields({
     instanceSync: { name: 'run_after', in: 'row' },
     instanceSyncSchema: runAfterSchema,
   },
-  error_msg: { type: MEDIUM_TEXT, default: '', ...EVERY_WIRE },
+  error_msg: { type: MEDIUM_TEXT, label: 'Error message', default: '', ...EVERY_WIRE },
   sort_order: { type: INT32, default: 0, ...EVERY_WIRE },
   started_at: { type: TIMESTAMP, nullable: true, default: null, ...EVERY_WIRE },
   completed_at: { type: TIMESTAMP, nullable: true, default: null, ...EVERY_WIRE },
