@@ -9,6 +9,7 @@ import InstanceSyncPage from './pages/instance-sync/InstanceSyncPage.vue';
 import InstanceSyncHistoryPage from './pages/instance-sync/InstanceSyncHistoryPage.vue';
 import InstanceSyncSessionPage from './pages/instance-sync/InstanceSyncSessionPage.vue';
 import SignInPage from './pages/SignInPage.vue';
+import AdminPage from './pages/AdminPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
 
 const routes: RouteRecordRaw[] = [
@@ -41,6 +42,7 @@ const routes: RouteRecordRaw[] = [
     props: true,
     meta: { adminOnly: true },
   },
+  { path: '/admin', name: 'admin', component: AdminPage, meta: { adminOnly: true } },
   {
     path: '/sign-in',
     name: 'sign-in',

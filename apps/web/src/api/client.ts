@@ -1,6 +1,6 @@
 // The REST client: adds the bearer token, unwraps `{code, data}` and turns `{code, error}`
 // into an ApiError that carries the server's message for the UI to show.
-import type { Document, Page, Repository, Task } from '@wikisync/shared';
+import type { Document, Page, Repository, SignInResponse, Task } from '@wikisync/shared';
 import { fetchEnvelope } from './envelope';
 
 export class ApiError extends Error {
@@ -37,6 +37,9 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
   return {
     request,
     me: () => request<{ id: number; name: string; is_admin: boolean }>('GET', '/api/me'),
+    signIn: (name: string, password: string) =>
+      request<SignInResponse>('POST', '/api/auth/sign-in', { name, password }),
+    signOut: () => request<{ signed_out: boolean }>('POST', '/api/auth/sign-out'),
     listRepositories: (limit = 200, offset = 0) =>
       request<Page<Repository>>('GET', `/api/repositories?limit=${limit}&offset=${offset}`),
     getRepository: (id: number) => request<Repository>('GET', `/api/repositories/${id}`),

@@ -24,6 +24,7 @@ export function useSignOut(confirm: (question: string) => boolean = (question) =
     const pending = sync.pendingChanges;
     if (pending > 0 && !confirm(discardEditsQuestion(pending))) return false;
     await sync.stopSync({ discardReplica: true });
+    await auth.endSession();
     auth.signOut();
     return true;
   };

@@ -25,6 +25,25 @@ export const useAuthStore = defineStore('auth', () => {
     remember(me);
   }
 
+  /** Name and password: the server answers with a session token, kept like a pasted one. */
+  async function signInWithPassword(name: string, password: string): Promise<void> {
+    const session = await createApiClient(() => null).signIn(name.trim(), password);
+    token.value = session.token;
+    localStorage.setItem(STORAGE_KEY, session.token);
+    remember(session.user);
+  }
+
+  /**
+   * Ends the session on the server, so the token is worthless even if a copy of it remains.
+   * Offline (or a pasted API token, which the server leaves alone) it only forgets it here; a
+   * session then expires by itself.
+   */
+  async function endSession(): Promise<void> {
+    if (token.value === null) return;
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 3_000));
+    await Promise.race([api.signOut().catch(() => {}), timeout]);
+  }
+
   function remember(me: { name: string; is_admin: boolean }) {
     userName.value = me.name;
     isAdmin.value = me.is_admin;
@@ -57,5 +76,16 @@ export const useAuthStore = defineStore('auth', () => {
     localStorage.removeItem(`${STORAGE_KEY}.admin`);
   }
 
-  return { token, userName, isAdmin, signedIn, api, signIn, signOut, refresh };
+  return {
+    token,
+    userName,
+    isAdmin,
+    signedIn,
+    api,
+    signIn,
+    signInWithPassword,
+    endSession,
+    signOut,
+    refresh,
+  };
 });
