@@ -18,6 +18,12 @@ import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
 import { createInstanceSync, registerInstanceSync } from './instance-sync/index.js';
 import { syncRoutes } from './replication/sync-routes.js';
+import { processLogger } from './ops/logger.js';
+import { requestIds, requestLog } from './ops/request-log.js';
+import { createMetrics, httpMetrics, registerMetrics } from './ops/metrics.js';
+import { responseCompression } from './ops/compression.js';
+import { metricsRoutes } from './ops/metrics-routes.js';
+import { apiDescriptionRoutes } from './api-description/api-description-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const { db, config } = deps;
@@ -25,9 +31,17 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     ? { token: config.adminToken, principal: await ensureBootstrapAdmin(db) }
     : undefined;
 
+  const logger = deps.logger ?? processLogger();
+  const metrics = createMetrics(db, config);
+  const routeDeps = { ...deps, metrics };
+
   const app = new Hono<AppEnv>();
+  registerMetrics(app, metrics);
   app.onError(handleError);
   app.notFound(notFoundResponse);
+  // Outermost first: every answer, errors and 404s included, has an id, a log line and a count.
+  app.use('*', requestIds(), requestLog(logger), httpMetrics(metrics));
+  app.use('*', responseCompression());
   app.use('*', securityHeaders());
 
   app.get('/health', async (c) => {
@@ -59,6 +73,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   // alternating between them.
   const limiter = new AuthFailureLimiter();
   const { trustProxy } = config;
+  const auth = bearerAuth({ db, admin, limiter, trustProxy });
+  app.route('/metrics', metricsRoutes(metrics, auth));
 
   // Instance sync has its own authentication (peer tokens, signing, tokenless peers), so it is
   // mounted before /api and its bearer middleware; it counts its refused credentials in the
@@ -78,7 +94,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
       },
     }),
   );
-  api.use('*', bearerAuth({ db, admin, limiter, trustProxy }));
+  app.route('/api', apiDescriptionRoutes());
+  api.use('*', auth);
   api.get('/me', (c) => {
     const principal = c.get('principal');
     return c.json(ok({ id: principal.userId, name: principal.userName, is_admin: principal.isAdmin }));
@@ -86,7 +103,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   api.route('/repositories', repositoryRoutes(deps));
   api.route('/tasks', taskRoutes(deps));
   api.route('/documents', documentRoutes(deps));
-  api.route('/v1/sync', syncRoutes(deps));
+  api.route('/v1/sync', syncRoutes(routeDeps));
   app.route('/api', api);
 
   if (config.webDistDir) mountWebApp(app, config.webDistDir);
