@@ -76,10 +76,10 @@ export async function startTestApp(
  * Registers the hooks that start a test app (see `startTestApp`) before the tests of the
  * describe block that calls it and close it after them; the handle reads the running app.
  */
-export function useTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): TestApp {
+export function useTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}, logger?: Logger): TestApp {
   let running: TestApp | undefined;
   beforeAll(async () => {
-    running = await startTestApp(kind, overrides);
+    running = await startTestApp(kind, overrides, logger);
   });
   afterAll(async () => {
     await running?.close();
