@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/open-database.js';
 import { createApp } from './app.js';
@@ -48,11 +49,11 @@ async function main() {
   server.on('error', failed(config.port, 'PORT'));
   // Metrics without a token, on a port of their own that only a scraper should reach.
   const metrics = metricsOf(app);
+  const metricsApp = metrics && new Hono().get('/metrics', () => metricsResponse(metrics));
   const metricsServer =
-    config.metricsPort && metrics
-      ? serve(
-          { fetch: () => metricsResponse(metrics), port: config.metricsPort, hostname: config.host },
-          (info) => logger.info({ port: info.port }, `metrics on http://localhost:${info.port}/metrics`),
+    config.metricsPort && metricsApp
+      ? serve({ fetch: metricsApp.fetch, port: config.metricsPort, hostname: config.host }, (info) =>
+          logger.info({ port: info.port }, `metrics on http://localhost:${info.port}/metrics`),
         )
       : undefined;
   metricsServer?.on('error', failed(config.metricsPort ?? 0, 'METRICS_PORT'));

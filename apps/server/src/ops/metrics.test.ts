@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { repositoryDoc } from '@wikisync/shared/testing';
 import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
+import { useWebDist } from '../testing/web-dist.js';
 
 /** The value of one sample line of the exposition, e.g. `name{label="x"} 3`; 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -76,5 +77,22 @@ describe.each(testDatabaseKinds())('GET /metrics on %s', (kind) => {
     expect(refused.status).toBe(403);
     expect((await jsonOf(refused)).error).toMatch(/admin/);
     expect((await t.request('GET', '/metrics', { token: null })).status).toBe(401);
+  });
+});
+
+describe('route labels with the web app mounted', () => {
+  const t = useTestApp('pglite', { webDistDir: useWebDist('app-1.js') });
+
+  it('names the route that answered, not the fallback that matches every path', async () => {
+    await t.request('GET', '/health');
+    await t.request('GET', '/api/tasks/1', { token: 'not-a-token' });
+    await t.request('GET', '/repo/1/doc/2');
+    await t.request('GET', '/api/nothing-here');
+    const text = await (await t.request('GET', '/metrics')).text();
+    const name = 'wikisync_http_requests_total';
+    expect(sample(text, name, { route: '/health', status: '200' })).toBe(1);
+    expect(sample(text, name, { route: '/api/tasks/:id', status: '401' })).toBe(1);
+    expect(sample(text, name, { route: '/*', status: '200' })).toBe(1);
+    expect(sample(text, name, { route: 'unmatched', status: '404' })).toBe(1);
   });
 });

@@ -79,10 +79,18 @@ export function createMetrics(db: Database, config: Config): AppMetrics {
   return metrics;
 }
 
-/** The pattern of the route that answered (its last handler that is not middleware). */
+/**
+ * The pattern of the route that answered. Hono leaves `routeIndex` at the last handler that
+ * ran: the route's own handler, or a middleware that ended the request (auth refusing a
+ * token), in which case the route it guarded is named. Not the last matched route: the web
+ * app's fallback (`GET *`) matches every path.
+ */
 export function routeLabel(c: Context): string {
-  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL');
-  return handlers.at(-1)?.path ?? 'unmatched';
+  const routes = matchedRoutes(c);
+  const answered = routes.slice(Math.max(0, c.req.routeIndex)).find((route) => route.method !== 'ALL');
+  const path = answered?.path ?? 'unmatched';
+  // A 404 that fell through to a catch-all is not a route of its own.
+  return c.res.status === 404 && (path === '*' || path === '/*') ? 'unmatched' : path;
 }
 
 /** Counts and times every request; placed outermost, so errors and 404s are counted too. */
@@ -92,7 +100,7 @@ export function httpMetrics(metrics: AppMetrics): MiddlewareHandler {
     try {
       await next();
     } finally {
-      const route = c.res.status === 404 && routeLabel(c) === '*' ? 'unmatched' : routeLabel(c);
+      const route = routeLabel(c);
       stop({ method: c.req.method, route });
       metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     }
