@@ -18,6 +18,19 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const SECRET_KEYS = ['authorization', 'token', 'password', 'secret', 'signing_secret', 'admin_token'];
 const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
+/** On a terminal: one short line per request ("GET /api/me 200 12.5 ms admin"), the rest as pino-pretty shows it. */
+const READABLE = {
+  colorize: true,
+  sync: true,
+  translateTime: 'SYS:HH:MM:ss',
+  ignore: 'pid,hostname,app,req_id,method,path,status,duration_ms,user,port,database',
+  messageFormat: (line: Record<string, unknown>, messageKey: string) => {
+    if (line[messageKey] !== 'request') return String(line[messageKey]);
+    const user = (line.user as { name?: string } | undefined)?.name ?? '-';
+    return `${String(line.method)} ${String(line.path)} ${String(line.status)} ${String(line.duration_ms)} ms ${user}`;
+  },
+};
+
 export interface LoggerOptions {
   level: LogLevel;
   /** Readable lines instead of JSON; default: when stdout is a terminal. */
@@ -38,11 +51,7 @@ export function createLogger({
   };
   // pino-pretty as a stream in this thread, not as a worker transport: the bundled server
   // then needs no module resolution at run time, and lines are not lost on process.exit.
-  if (readable && !destination)
-    return pino(
-      options,
-      pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' }),
-    );
+  if (readable && !destination) return pino(options, pretty(READABLE));
   return destination ? pino(options, destination) : pino(options);
 }
 
