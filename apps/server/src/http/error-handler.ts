@@ -82,6 +82,6 @@ export function notFoundResponse(c: Context) {
   return errorResponse(
     c,
     ERROR_CODES.NOT_FOUND,
-    `No endpoint ${c.req.method} ${c.req.path}; see PROTOCOL.md for the API.`,
+    `No endpoint ${c.req.method} ${c.req.path}; /api/docs on this server lists every endpoint.`,
   );
 }
