@@ -20,9 +20,8 @@ import { createInstanceSync, registerInstanceSync } from './instance-sync/index.
 import { syncRoutes } from './replication/sync-routes.js';
 import { processLogger } from './ops/logger.js';
 import { requestIds, requestLog } from './ops/request-log.js';
-import { createMetrics, httpMetrics, registerMetrics } from './ops/metrics.js';
+import { createMetrics, httpMetrics, metricsRoutes, registerMetrics } from './ops/metrics.js';
 import { responseCompression } from './ops/compression.js';
-import { metricsRoutes } from './ops/metrics-routes.js';
 import { apiDescriptionRoutes } from './api-description/api-description-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {

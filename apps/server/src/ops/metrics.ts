@@ -6,12 +6,14 @@
 // The database pool is reported only as far as the driver tells: postgres.js exposes no count
 // of busy connections, so only the configured maximum is given, and nothing for the embedded
 // database, which has one connection inside the process.
-import type { Context, MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SYNC_SESSION_STATUSES } from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import type { Config } from '../config.js';
+import type { AppEnv } from '../context.js';
+import { ForbiddenError } from '../errors.js';
 
 export interface AppMetrics {
   registry: Registry;
@@ -111,6 +113,20 @@ export function httpMetrics(metrics: AppMetrics): MiddlewareHandler {
 export async function metricsResponse(metrics: AppMetrics): Promise<Response> {
   return new Response(await metrics.registry.metrics(), {
     headers: { 'content-type': metrics.registry.contentType },
+  });
+}
+
+/**
+ * GET /metrics on the main port: admins only. The figures name routes, stream and session
+ * counts and traffic volumes, which an outsider has no business reading; a scraper gets a
+ * token of an admin user, or reads them on METRICS_PORT (main.ts), which serves nothing else
+ * and belongs on a private network.
+ */
+export function metricsRoutes(metrics: AppMetrics, auth: MiddlewareHandler<AppEnv>) {
+  return new Hono<AppEnv>().get('/', auth, async (c) => {
+    if (!c.get('principal').isAdmin)
+      throw new ForbiddenError('Only an admin may read /metrics; use an admin token or METRICS_PORT.');
+    return metricsResponse(metrics);
   });
 }
 
