@@ -2,6 +2,7 @@
 // itself trips no CSP rule (service worker and RxDB included), a repository's http(s) URL
 // is a link, a document can neither restyle the app nor draw a form, an external image
 // loads only after its host is asked for, and sign-out leaves no replica rows in IndexedDB.
+// The API docs page (/api/docs) renders styled under its own, stricter policy.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,5 +162,25 @@ describe('the web app under its Content-Security-Policy', () => {
     });
     expect(rowsLeft).toBe(0);
     await context.close();
+  });
+
+  it('shows the API docs page styled under its own policy, with nothing refused', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+      });
+      const response = await page.goto(`${server.url}/api/docs`);
+      expect(response?.status()).toBe(200);
+      await expect.poll(() => page.locator('h3').count()).toBeGreaterThan(40);
+      // The inline stylesheet applied: its hash is allowed, and the page needs nothing else.
+      const width = await page.evaluate(() => getComputedStyle(document.body).maxWidth);
+      expect(width).not.toBe('none');
+      expect(refused).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -2,8 +2,9 @@
 // a peer token with a signing secret, a saved target holding both, and a user token. The
 // test provokes failures around each of them (wrong and unsigned calls, a sync to a dead
 // target, a revoked token, malformed bodies that carry a secret) and then requires that no
-// secret appears in anything either process printed, and that the databases hold only
-// hashes of tokens and ciphertext of the target's secrets.
+// secret appears in anything either process printed (JSON log lines: one access line per
+// request, with a request id, and the errors), not even one sent in a query string, and that
+// the databases hold only hashes of tokens and ciphertext of the target's secrets.
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../apps/server/src/db/open-database.js';
@@ -79,6 +80,10 @@ describe('secrets stay out of logs and out of the database in clear', () => {
     await call(`${b.url}/api/sync/ping`, { headers: { authorization: `Bearer ${secrets.wrongGuess}` } });
     await call(`${b.url}/api/sync/ping`, { headers: { authorization: `Bearer ${secrets.userToken}` } });
     await call(`${b.url}/api/repositories`, { headers: { authorization: `Bearer ${secrets.wrongGuess}` } });
+    // Tokens in a query string, as a careless client or a pasted link sends them.
+    await call(`${b.url}/api/repositories?token=${secrets.userToken}&access_token=${secrets.adminB}`, {
+      headers: { authorization: `Bearer ${secrets.adminB}` },
+    });
     // Malformed and invalid bodies that carry secrets, which an error message could echo.
     for (const body of [
       `{"name": "${secrets.userToken}"`,
@@ -96,11 +101,33 @@ describe('secrets stay out of logs and out of the database in clear', () => {
     expect(await b.cli('token', 'revoke', '1')).toContain('token revoked');
     await b.start();
     await call(`${b.url}/api/repositories`, { headers: { authorization: `Bearer ${secrets.userToken}` } });
-    expect(statuses).toEqual([401, 401, 403, 401, 400, 400, 401]);
+    expect(statuses).toEqual([401, 401, 403, 401, 400, 400, 400, 401]);
 
+    // A line reaches us through the process's stdout pipe a moment after its answer.
+    const lastLine = `"path":"/api/repositories","status":401`;
+    for (let i = 0; i < 50 && b.output().split(lastLine).length < 3; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const logs = a.output() + b.output();
-    // The capture works: both processes' startup and the failed sync's error were printed.
-    expect(logs).toContain('[wikisync] listening');
+    // The capture works: both processes' startup and every request of the test were logged,
+    // as JSON lines (stdout is not a terminal) with a request id.
+    const lines = logs
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // A started once, B at each of its three starts.
+    expect(lines.filter((line) => String(line.msg).startsWith('listening on'))).toHaveLength(4);
+    const access = lines.filter((line) => line.msg === 'request');
+    expect(
+      access.every((line) => typeof line.req_id === 'string' && typeof line.duration_ms === 'number'),
+    ).toBe(true);
+    const repositoryCalls = access
+      .filter((line) => line.path === '/api/repositories')
+      .map((line) => line.status);
+    // A's create, then B's: a bad token, a token in the query, two bad bodies, a revoked token.
+    expect(repositoryCalls).toEqual([201, 401, 400, 400, 400, 401]);
+    expect(
+      access.some((line) => line.path === '/api/sync/batch-upsert' || line.path === '/api/sync/ping'),
+    ).toBe(true);
     for (const [name, value] of Object.entries(secrets)) {
       expect(logs.includes(value), `${name} appears in the server logs`).toBe(false);
     }

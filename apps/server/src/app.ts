@@ -21,6 +21,11 @@ import { taskRoutes } from './tasks/task-routes.js';
 import { documentRoutes } from './documents/document-routes.js';
 import { createInstanceSync, registerInstanceSync, secretBoxFor } from './instance-sync/index.js';
 import { syncRoutes } from './replication/sync-routes.js';
+import { processLogger } from './ops/logger.js';
+import { requestIds, requestLog } from './ops/request-log.js';
+import { createMetrics, httpMetrics, metricsRoutes, registerMetrics } from './ops/metrics.js';
+import { responseCompression } from './ops/compression.js';
+import { apiDescriptionRoutes } from './api-description/api-description-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const { db, config } = deps;
@@ -29,9 +34,17 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     : undefined;
   if (config.adminPassword) await applyAdminPassword(db, config.adminPassword);
 
+  const logger = deps.logger ?? processLogger();
+  const metrics = createMetrics(db, config);
+  const routeDeps = { ...deps, metrics };
+
   const app = new Hono<AppEnv>();
+  registerMetrics(app, metrics);
   app.onError(handleError);
   app.notFound(notFoundResponse);
+  // Outermost first: every answer, errors and 404s included, has an id, a log line and a count.
+  app.use('*', requestIds(), requestLog(logger), httpMetrics(metrics));
+  app.use('*', responseCompression());
   app.use('*', securityHeaders());
 
   app.get('/health', async (c) => {
@@ -63,6 +76,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   // alternating between them.
   const limiter = new AuthFailureLimiter();
   const { trustProxy } = config;
+  const auth = bearerAuth({ db, admin, limiter, trustProxy });
+  app.route('/metrics', metricsRoutes(metrics, auth));
 
   // Instance sync has its own authentication (peer tokens, signing, tokenless peers), so it is
   // mounted before /api and its bearer middleware; it counts its refused credentials in the
@@ -94,7 +109,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
       },
     }),
   );
-  api.use('*', bearerAuth({ db, admin, limiter, trustProxy }));
+  app.route('/api', apiDescriptionRoutes());
+  api.use('*', auth);
   api.get('/me', (c) => {
     const principal = c.get('principal');
     return c.json(ok({ id: principal.userId, name: principal.userName, is_admin: principal.isAdmin }));
@@ -104,7 +120,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   api.route('/repositories', repositoryRoutes(deps));
   api.route('/tasks', taskRoutes(deps));
   api.route('/documents', documentRoutes(deps));
-  api.route('/v1/sync', syncRoutes(deps));
+  api.route('/v1/sync', syncRoutes(routeDeps));
   app.route('/api', api);
 
   if (config.webDistDir) mountWebApp(app, config.webDistDir);

@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     ).toMatchObject({ trustProxy: true, maxStreamsPerUser: 4, maxStreams: 50, conflictLogRetentionDays: 7 });
   });
 
+  it('logs at info and serves metrics only on the main port unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ logLevel: 'info', metricsPort: undefined });
+    expect(loadConfig({ LOG_LEVEL: 'warn', METRICS_PORT: '9464' })).toMatchObject({
+      logLevel: 'warn',
+      metricsPort: 9464,
+    });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
   });
@@ -74,6 +82,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be "on" or "off" \(got "yes"\)/],
     [{ MAX_STREAMS_PER_USER: '0' }, /MAX_STREAMS_PER_USER must be at least 1/],
     [{ CONFLICT_LOG_RETENTION_DAYS: '-1' }, /CONFLICT_LOG_RETENTION_DAYS must be more than 0/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    [{ METRICS_PORT: '0' }, /METRICS_PORT must be between 1 and 65535/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './ops/logger.js';
 
 const portSchema = z.coerce
   .number({ message: 'must be a number' })
@@ -82,6 +83,8 @@ const envSchema = z.object({
   SYNC_COMPRESSION: z.enum(['auto', 'on', 'off']).default('auto'),
   SYNC_SCHEDULER: z.enum(['on', 'off']).default('on'),
   SYNC_STALE_SESSION_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  METRICS_PORT: portSchema.optional(),
 });
 
 /** Every environment variable the server reads (`.env.example` lists each with its default). */
@@ -110,6 +113,10 @@ export interface Config {
   maxStreams: number;
   /** Conflict-log entries older than this are deleted. */
   conflictLogRetentionDays: number;
+  /** Least severe log line printed: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: LogLevel;
+  /** A second port serving only GET /metrics without a token (for a scraper on a private network). */
+  metricsPort: number | undefined;
   /** Instance sync (docs/instance-sync.md). */
   sync: SyncConfig;
 }
@@ -187,6 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxStreamsPerUser: value.MAX_STREAMS_PER_USER,
     maxStreams: value.MAX_STREAMS,
     conflictLogRetentionDays: value.CONFLICT_LOG_RETENTION_DAYS,
+    logLevel: value.LOG_LEVEL,
+    metricsPort: value.METRICS_PORT,
     sync: {
       retentionDays: value.SYNC_RETENTION_DAYS,
       allowTokenlessFrom: (value.SYNC_ALLOW_TOKENLESS_FROM ?? '')

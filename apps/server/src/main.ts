@@ -2,11 +2,14 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/open-database.js';
 import { createApp } from './app.js';
 import { ConfigError } from './errors.js';
 import { instanceSyncOf } from './instance-sync/index.js';
+import { createLogger, processLogger, setProcessLogger } from './ops/logger.js';
+import { metricsOf, metricsResponse } from './ops/metrics.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -18,38 +21,54 @@ function defaultWebDist(): string | undefined {
 
 async function main() {
   const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  setProcessLogger(logger);
   config.webDistDir ??= defaultWebDist();
   const db = await openDatabase(config, `the server on port ${config.port}`);
-  const app = await createApp({ db, config });
+  const app = await createApp({ db, config, logger });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
-    console.log(`[wikisync] listening on http://localhost:${info.port} (${where})`);
-    if (!config.webDistDir) console.log('[wikisync] web app not built; run `pnpm build` to serve it at /');
+    logger.info(
+      { port: info.port, database: db.kind },
+      `listening on http://localhost:${info.port} (${where})`,
+    );
+    if (!config.webDistDir) logger.warn('web app not built; run `pnpm build` to serve it at /');
     if (!config.adminToken && !config.adminPassword) {
-      console.log(
-        '[wikisync] to sign in as "admin" with a password, start with ADMIN_PASSWORD=<at least 8 characters> ' +
+      logger.info(
+        'to sign in as "admin" with a password, start with ADMIN_PASSWORD=<at least 8 characters> ' +
           '(or stop the server and run `npm run cli -- user password admin`); scripts use tokens from ' +
           '`npm run cli -- token create <user>`',
       );
     }
   });
-  server.on('error', (error: NodeJS.ErrnoException) => {
+  const failed = (port: number, variable: string) => (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
       const why = error.code === 'EADDRINUSE' ? 'is already in use' : 'may not be opened by this user';
-      console.error(
-        `[wikisync] port ${config.port} ${why}; stop what holds it, or start with PORT=<another port>.`,
-      );
+      logger.fatal(`port ${port} ${why}; stop what holds it, or start with ${variable}=<another port>.`);
     } else {
-      console.error('[wikisync] the HTTP server failed:', error.message);
+      logger.fatal({ err: error }, 'the HTTP server failed');
     }
     process.exit(1);
-  });
+  };
+  server.on('error', failed(config.port, 'PORT'));
+  // Metrics without a token, on a port of their own that only a scraper should reach.
+  const metrics = metricsOf(app);
+  const metricsApp = metrics && new Hono().get('/metrics', () => metricsResponse(metrics));
+  const metricsServer =
+    config.metricsPort && metricsApp
+      ? serve({ fetch: metricsApp.fetch, port: config.metricsPort, hostname: config.host }, (info) =>
+          logger.info({ port: info.port }, `metrics on http://localhost:${info.port}/metrics`),
+        )
+      : undefined;
+  metricsServer?.on('error', failed(config.metricsPort ?? 0, 'METRICS_PORT'));
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     // New connections are refused at once; requests in flight get SHUTDOWN_GRACE_MS to
     // finish, then the rest (live streams, whose clients reconnect elsewhere) are cut.
+    logger.info('stopping: finishing requests in flight');
+    metricsServer?.close();
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     const httpServer = server as unknown as {
       closeIdleConnections?: () => void;
@@ -70,9 +89,9 @@ async function main() {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
-    console.error(`[wikisync] ${error.message}`);
+    processLogger().fatal(error.message);
   } else {
-    console.error('[wikisync] failed to start:', error);
+    processLogger().fatal({ err: error }, 'failed to start');
   }
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '@wikisync/shared';
+import { processLogger, type Logger } from '../ops/logger.js';
 import { AppError, ConflictError, ServiceUnavailableError, TooManyRequestsError } from '../errors.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
@@ -65,7 +66,11 @@ export function handleError(error: Error, c: Context) {
   }
   const inputProblem = databaseInputError(error);
   if (inputProblem) return errorResponse(c, ERROR_CODES.BAD_REQUEST, inputProblem);
-  console.error(`[wikisync] ${c.req.method} ${c.req.path} failed:`, error);
+  const logger = (c.var as { logger?: Logger }).logger ?? processLogger();
+  logger.error(
+    { err: error, method: c.req.method, path: c.req.path },
+    'request failed with an unexpected error',
+  );
   return errorResponse(
     c,
     ERROR_CODES.INTERNAL_ERROR,
@@ -77,6 +82,6 @@ export function notFoundResponse(c: Context) {
   return errorResponse(
     c,
     ERROR_CODES.NOT_FOUND,
-    `No endpoint ${c.req.method} ${c.req.path}; see PROTOCOL.md for the API.`,
+    `No endpoint ${c.req.method} ${c.req.path}; /api/docs on this server lists every endpoint.`,
   );
 }

@@ -79,7 +79,7 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
     await expectError(
       await t.request('GET', '/api/nothing-here'),
       404,
-      /No endpoint GET \/api\/nothing-here/,
+      /No endpoint GET \/api\/nothing-here; \/api\/docs on this server lists every endpoint/,
     );
   });
 

@@ -18,6 +18,7 @@ import { idList } from '../db/sql-lists.js';
 import type { Principal } from '../auth/principal.js';
 import { REPLICATION_CHANNEL } from '../db/migrations/002-replication.js';
 import { versionHorizon } from '../db/version-horizon.js';
+import { processLogger } from '../ops/logger.js';
 
 interface Notification {
   collection: CollectionName;
@@ -101,7 +102,7 @@ export class ChangeHub {
     if (this.subscribers.size > 0 && !this.tokenTimer) {
       this.tokenTimer = setInterval(() => {
         this.dropInvalidTokens().catch((error: unknown) =>
-          console.error('[wikisync] change stream token check failed:', error),
+          processLogger().error({ err: error }, 'change stream token check failed'),
         );
       }, this.tokenCheckMs);
       this.tokenTimer.unref?.();
@@ -165,7 +166,7 @@ export class ChangeHub {
 
   private drain(): void {
     this.flush()
-      .catch((error: unknown) => console.error('[wikisync] change stream fan-out failed:', error))
+      .catch((error: unknown) => processLogger().error({ err: error }, 'change stream fan-out failed'))
       .finally(() => {
         if (this.pending.length > 0) setImmediate(() => this.drain());
         else this.flushing = false;

@@ -29,18 +29,22 @@ export interface SyncRouteOptions {
 }
 
 export function syncRoutes(
-  { db, config }: AppDeps,
+  { db, config, metrics }: AppDeps,
   { heartbeatMs = STREAM_HEARTBEAT_MS - 1000 }: SyncRouteOptions = {},
 ) {
   const hub = changeHubFor(db);
   const slots = new StreamSlots(config.maxStreamsPerUser, config.maxStreams);
   return new Hono<AppEnv>()
-    .get('/changes', async (c) =>
-      c.json(ok(await readChanges(db, c.get('principal'), readQuery(c, changesQuerySchema)))),
-    )
+    .get('/changes', async (c) => {
+      const changes = await readChanges(db, c.get('principal'), readQuery(c, changesQuerySchema));
+      metrics?.rowsPulled.inc(changes.documents.length);
+      return c.json(ok(changes));
+    })
     .post('/push', async (c) => {
       const request = await readJson(c, pushRequestSchema);
-      return c.json(ok({ conflicts: await pushRows(db, c.get('principal'), request) }));
+      const conflicts = await pushRows(db, c.get('principal'), request);
+      metrics?.rowsPushed.inc(request.rows.length);
+      return c.json(ok({ conflicts }));
     })
     .post('/resolve-conflict', async (c) => {
       const request = await readJson(c, resolveConflictRequestSchema);
@@ -64,11 +68,13 @@ export function syncRoutes(
     .get('/stream', (c) => {
       const principal = c.get('principal');
       const release = slots.take(principal.userId);
+      metrics?.openStreams.inc();
       return streamSSE(c, async (stream) => {
         try {
           await serveChangeStream(stream, hub, principal, heartbeatMs);
         } finally {
           release();
+          metrics?.openStreams.dec();
         }
       });
     });

@@ -10,6 +10,7 @@ import { createToken, createUser } from '../auth/user-store.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { instanceSyncOf } from '../instance-sync/index.js';
 import { blockHandle } from './block-handle.js';
+import { silentLogger, type Logger } from '../ops/logger.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
@@ -28,7 +29,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): Promise<TestApp> {
+/**
+ * `logger` receives the app's request and error lines; by default they are dropped, as a suite
+ * builds many apps and makes thousands of requests.
+ */
+export async function startTestApp(
+  kind: DatabaseKind,
+  overrides: Partial<Config> = {},
+  logger: Logger = silentLogger(),
+): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config: Config = {
     ...loadConfig({}),
@@ -36,7 +45,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config
     webDistDir: undefined,
     ...overrides,
   };
-  const app = await createApp({ db: database.db, config });
+  const app = await createApp({ db: database.db, config, logger });
   return {
     database,
     config,
@@ -67,10 +76,10 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<Config
  * Registers the hooks that start a test app (see `startTestApp`) before the tests of the
  * describe block that calls it and close it after them; the handle reads the running app.
  */
-export function useTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}): TestApp {
+export function useTestApp(kind: DatabaseKind, overrides: Partial<Config> = {}, logger?: Logger): TestApp {
   let running: TestApp | undefined;
   beforeAll(async () => {
-    running = await startTestApp(kind, overrides);
+    running = await startTestApp(kind, overrides, logger);
   });
   afterAll(async () => {
     await running?.close();

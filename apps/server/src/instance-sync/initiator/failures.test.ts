@@ -6,6 +6,7 @@ import { createApp } from '../../app.js';
 import { jsonOf, listen } from '../../testing/test-app.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { instanceSyncOf } from '../index.js';
+import { silentLogger } from '../../ops/logger.js';
 import { createPeerTokenOn, runSync, saveTarget, seedRepository } from '../../testing/peer-test-kit.js';
 import { usePeers, useSeededRepository, withStandInTarget } from '../../testing/peer-test-kit.js';
 
@@ -146,7 +147,7 @@ describe.each(testDatabaseKinds())('instance sync failures on %s', (kind) => {
       await a.sync.stop({ abandon: true }); // the server dies: nothing records the end
       await new Promise((resolve) => setTimeout(resolve, 1200)); // older than the stale limit (1 s in tests)
 
-      const restarted = await createApp({ db: a.t.database.db, config: a.t.config });
+      const restarted = await createApp({ db: a.t.database.db, config: a.t.config, logger: silentLogger() });
       try {
         const request = (method: string, path: string, body?: unknown) =>
           restarted.request(path, {

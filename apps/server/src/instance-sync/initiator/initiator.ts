@@ -22,6 +22,7 @@ import {
 import { instanceUid } from '../peer-auth/instance-identity.js';
 import type { SecretBox } from '../peer-auth/secret-box.js';
 import { requireRepository, requireScope, type SyncCaller } from '../peer-auth/sync-caller.js';
+import { processLogger } from '../../ops/logger.js';
 
 export interface StartOptions {
   target: { url: string } | { id: number };
@@ -246,7 +247,7 @@ export class Initiator {
         this.running.delete(sessionId);
       }
     })().catch((error: unknown) => {
-      console.error(`[wikisync] sync session ${sessionId} could not record its end:`, error);
+      processLogger().error({ err: error, sync_id: sessionId }, 'sync session could not record its end');
     });
     this.running.set(sessionId, entry);
   }

@@ -9,6 +9,7 @@ import { AppError, ConflictError } from '../../errors.js';
 import { claimRun, listSchedules, recordRun } from './schedule-store.js';
 import type { Initiator } from '../initiator/initiator.js';
 import { importingCaller } from '../receiver/local-import.js';
+import { processLogger } from '../../ops/logger.js';
 
 export class Scheduler {
   private jobs = new Map<number, { cron: string; job: Cron }>();
@@ -66,7 +67,7 @@ export class Scheduler {
       // The previous run is still going: skipping keeps runs from overlapping.
       if (error instanceof ConflictError) return null;
       const message = error instanceof AppError ? error.message : String(error);
-      console.error(`[wikisync] schedule ${schedule.id} could not start: ${message}`);
+      processLogger().error({ schedule_id: schedule.id }, `schedule could not start: ${message}`);
       return null;
     }
   }
