@@ -5,6 +5,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { documentDoc, repositoryDoc } from '@wikisync/shared/testing';
 import { createReplica, type Replica } from './replica';
+import { ParkedPushes } from './parked-pushes';
 
 const open: Replica[] = [];
 afterEach(async () => {
@@ -64,6 +65,14 @@ describe('ParkedPushes', () => {
     expect(replica.parkedPushes.isUnsentNewRow('documents', refused.uid)).toBe(true);
     await replica.parkedPushes.confirmSent('documents', [refused.uid]);
     expect(replica.parkedPushes.isUnsentNewRow('documents', refused.uid)).toBe(false);
+  });
+
+  it('is seen by every reader of the replica, as the tabs of one browser are', async () => {
+    const replica = await openReplica(new IDBFactory());
+    const otherTab = new ParkedPushes(replica.database);
+    await replica.parkedPushes.park([entry]);
+    await expect.poll(() => otherTab.rows.map((row) => row.uid)).toEqual([refused.uid]);
+    expect(otherTab.isUnsentNewRow('documents', refused.uid)).toBe(true);
   });
 
   it('Discard drops only the one entry', async () => {

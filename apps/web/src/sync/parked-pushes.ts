@@ -64,6 +64,16 @@ export class ParkedPushes {
         this.subject.next(doc?.get('rows') ?? []);
       })
       .catch(() => {}); // a replica closed while starting; nothing to show
+    // Only the leader tab pushes and parks; the other tabs of the browser see its entries
+    // through the shared local document. (It ends when the database closes.)
+    database.getLocal$<ParkedPushesData>(PARKED_PUSHES_DOCUMENT).subscribe({
+      next: (doc) => {
+        if (!doc) return;
+        this.newRows = new Set(doc.get('new_rows') ?? []);
+        this.subject.next(doc.get('rows') ?? []);
+      },
+      error: () => {},
+    });
   }
 
   /** Parked edits, oldest first. */
