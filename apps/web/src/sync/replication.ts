@@ -23,7 +23,7 @@ import { resolveRecordedConflict } from './resolve-recorded-conflict';
 import { OnlineGate } from './online-gate';
 import { pullCheckedBatch } from './pulled-rows';
 import { SkippedRows } from './skipped-rows';
-import { pushIsolatingRefusals } from './push-isolation';
+import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
 import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
 import {
   DEFAULT_PULL_BATCH_SIZE,
@@ -156,7 +156,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             parked.isUnsentNewRow(collection, (row.newDocumentState as WireDoc).uid)
               ? null
               : ((row.assumedMasterState ?? null) as WireDoc | null);
-          let result: Awaited<ReturnType<typeof pushIsolatingRefusals<(typeof rows)[number], WireDoc>>>;
+          let result: IsolatedPush<(typeof rows)[number], WireDoc>;
           try {
             result = await pushIsolatingRefusals(
               rows,
