@@ -48,6 +48,7 @@ describe('offline editing in a real browser', () => {
   const expectStatus = (page: Page, status: string) =>
     expect.poll(() => shownSyncStatus(page), { timeout: 30_000 }).toBe(status);
   const serverContent = () => contentOnServer(server, doc.id);
+  const notOnServer = 'Saved here, not yet on the server';
 
   it('keeps an offline edit across a reload and delivers it on reconnect, live to another browser', async () => {
     const a = await openDocument();
@@ -60,6 +61,8 @@ describe('offline editing in a real browser', () => {
     await server.stop();
     await editDocument(a.page, '# Notes\n\nwritten on a train');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
+    // The document itself says that this edit is not on the server yet.
+    await expect.poll(() => a.page.textContent('[data-test="not-on-server"]')).toBe(notOnServer);
     await screenshot(a.page, 'offline-pending');
 
     await a.page.reload();
@@ -67,12 +70,24 @@ describe('offline editing in a real browser', () => {
     expect(await shownContent(a.page)).toContain('written on a train');
     await expectStatus(a.page, 'Offline');
     await expect.poll(() => a.page.textContent('[data-test="sync-pending"]')).toBe('1 pending');
+    await expect.poll(() => a.page.textContent('[data-test="not-on-server"]')).toBe(notOnServer);
+    // So does its row on the repository page, and only its row.
+    await a.page.click('text=← Repository');
+    const rowMarker = a.page.locator(`li:has-text("${doc.title}") [data-test="not-on-server"]`);
+    await expect.poll(() => rowMarker.getAttribute('aria-label'), { timeout: 30_000 }).toBe(notOnServer);
+    expect(await a.page.locator('[data-test="not-on-server"]').count()).toBe(1);
+    await a.page.goBack();
+    await a.page.waitForSelector('[data-test="document-content"]', { timeout: 30_000 });
     await server.start();
     expect(await serverContent()).not.toContain('written on a train');
 
     await a.context.setOffline(false);
     await expect.poll(serverContent, { timeout: 30_000 }).toContain('written on a train');
     await expectStatus(a.page, 'Synced');
+    // Confirmed by the server: the marker goes.
+    await expect
+      .poll(() => a.page.locator('[data-test="not-on-server"]').count(), { timeout: 30_000 })
+      .toBe(0);
     // B never reloads: the change arrives through the live stream.
     await expect.poll(() => shownContent(b.page), { timeout: 30_000 }).toContain('written on a train');
     await screenshot(b.page, 'document-live-update');

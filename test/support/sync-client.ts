@@ -32,8 +32,11 @@ export interface SyncServer {
   close(): Promise<void>;
 }
 
-export async function startSyncServer(kind: DatabaseKind): Promise<SyncServer> {
-  const app = await startTestApp(kind);
+export async function startSyncServer(
+  kind: DatabaseKind,
+  config: Parameters<typeof startTestApp>[1] = {},
+): Promise<SyncServer> {
+  const app = await startTestApp(kind, config);
   const server = await listen(app.app.fetch);
   return {
     app,
@@ -111,11 +114,14 @@ export interface SyncStage {
  * (`per: 'block'`). Clients opened through the stage are closed after each test, before
  * the server.
  */
-export function useSyncServer(kind: DatabaseKind, options: { per?: 'test' | 'block' } = {}): SyncStage {
+export function useSyncServer(
+  kind: DatabaseKind,
+  options: { per?: 'test' | 'block'; config?: Parameters<typeof startTestApp>[1] } = {},
+): SyncStage {
   let server: SyncServer | undefined;
   let clients: Client[] = [];
   const start = async () => {
-    server = await startSyncServer(kind);
+    server = await startSyncServer(kind, options.config);
   };
   const stop = async () => {
     await server?.close();

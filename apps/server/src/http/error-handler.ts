@@ -6,7 +6,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '@wikisync/shared';
 import { processLogger, type Logger } from '../ops/logger.js';
-import { AppError, ConflictError, ServiceUnavailableError, TooManyRequestsError } from '../errors.js';
+import {
+  AppError,
+  ConflictError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from '../errors.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
@@ -53,6 +59,9 @@ export function handleError(error: Error, c: Context) {
   ) {
     c.header('Retry-After', String(error.retryAfterSeconds));
   }
+  // A body refused unread leaves the rest of it on the connection: close it, and say so, or a
+  // client that reuses the connection loses its next request ("other side closed").
+  if (error instanceof PayloadTooLargeError) c.header('Connection', 'close');
   if (error instanceof AppError) return errorResponse(c, error.code, error.message);
   if (error instanceof HTTPException) {
     const status = error.status;

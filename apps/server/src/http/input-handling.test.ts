@@ -71,7 +71,10 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
 
   it('answers 413 to a body over the limit and writes nothing', async () => {
     const huge = { name: 'big', description: 'x'.repeat(70 * 1024) };
-    await expectError(await t.request('POST', '/api/repositories', { body: huge }), 413, /larger than/);
+    const response = await t.request('POST', '/api/repositories', { body: huge });
+    // The unread rest of the body is on the connection: a client must not send on it again.
+    expect(response.headers.get('connection')).toBe('close');
+    await expectError(response, 413, /larger than/);
     expect(await t.database.db.query("SELECT 1 FROM repositories WHERE name = 'big'")).toEqual([]);
   });
 

@@ -21,9 +21,10 @@ import {
 import * as localWrites from '../sync/local-writes';
 import * as editorDrafts from '../sync/editor-drafts';
 import { saveEditedDocument } from '../sync/editor-save';
+import type { ParkedPush } from '../sync/parked-pushes';
 import { deriveSyncStatus, latestSync } from './sync-status';
 
-export type { DocState };
+export type { DocState, ParkedPush };
 
 export interface StartSyncOptions {
   /** IndexedDB database name (see `replicaName`). */
@@ -54,6 +55,10 @@ export const useSyncStore = defineStore('sync', () => {
   const collections = ref<Partial<Record<CollectionName, CollectionSyncStatus>>>({});
   const pendingChanges = ref(0);
   const conflicts = ref<SyncConflictDoc[]>([]);
+  /** Edits the server refused for good, waiting for the person (parked-pushes.ts). */
+  const parkedPushes = ref<ParkedPush[]>([]);
+  /** `collection:uid` of rows with edits the server has not confirmed yet. */
+  const pendingKeys = shallowRef<ReadonlySet<string>>(new Set());
   const streamConnected = ref(false);
   const conflictDialogOpen = ref(false);
   const replicaRef = shallowRef<Replica | null>(null);
@@ -70,7 +75,7 @@ export const useSyncStore = defineStore('sync', () => {
       online: online.value,
       collections: collections.value,
       pendingChanges: pendingChanges.value,
-      openConflicts: conflicts.value.length,
+      openConflicts: conflicts.value.length + parkedPushes.value.length,
     }),
   );
   const lastSyncAt = computed(() => latestSync(collections.value));
@@ -99,15 +104,24 @@ export const useSyncStore = defineStore('sync', () => {
         waitForLeadership: options.multiInstance ?? true,
       });
       let seenConflicts = 0;
+      let seenParked = 0;
       subscriptions = [
         controller.status$.subscribe((value) => (collections.value = value)),
         controller.pendingCount$.subscribe((value) => (pendingChanges.value = value)),
         controller.streamConnected$.subscribe((value) => (streamConnected.value = value)),
+        controller.pendingKeys$.subscribe((value) => (pendingKeys.value = value)),
+        controller.parkedPushes$.subscribe((value) => {
+          parkedPushes.value = value;
+          // A newly refused edit opens the review by itself, as a new conflict does.
+          if (value.length > seenParked) conflictDialogOpen.value = true;
+          if (value.length === 0 && conflicts.value.length === 0) conflictDialogOpen.value = false;
+          seenParked = value.length;
+        }),
         controller.openConflicts$.subscribe((value) => {
           conflicts.value = requestedFirst(value, requestedConflict);
           // A new conflict opens the dialog by itself; replication of the rest goes on.
           if (value.length > seenConflicts) conflictDialogOpen.value = true;
-          if (value.length === 0) conflictDialogOpen.value = false;
+          if (value.length === 0 && parkedPushes.value.length === 0) conflictDialogOpen.value = false;
           seenConflicts = value.length;
         }),
       ];
@@ -147,6 +161,27 @@ export const useSyncStore = defineStore('sync', () => {
     conflictDialogOpen.value = true;
   }
 
+  /** Sends a refused edit again, with `changes` (e.g. a shortened text); refused again, it is parked again. */
+  async function retryParked(
+    collection: CollectionName,
+    uid: string,
+    changes?: Record<string, unknown>,
+  ): Promise<void> {
+    if (!controller) throw new Error('Sync has not started yet.');
+    await controller.retryParked(collection, uid, changes);
+  }
+
+  /** Drops a refused edit for good (the caller has asked the person). */
+  async function discardParked(collection: CollectionName, uid: string): Promise<void> {
+    if (!controller) throw new Error('Sync has not started yet.');
+    await controller.discardParked(collection, uid);
+  }
+
+  /** Whether the row has an edit saved here that the server has not confirmed yet. */
+  function isPending(collection: CollectionName, uid: string): boolean {
+    return pendingKeys.value.has(`${collection}:${uid}`);
+  }
+
   async function awaitInSync(): Promise<void> {
     await controller?.awaitInSync();
   }
@@ -174,6 +209,8 @@ export const useSyncStore = defineStore('sync', () => {
     started.value = false;
     collections.value = {};
     conflicts.value = [];
+    parkedPushes.value = [];
+    pendingKeys.value = new Set();
     pendingChanges.value = 0;
   }
 
@@ -223,7 +260,9 @@ export const useSyncStore = defineStore('sync', () => {
     syncStatus,
     lastSyncAt,
     pendingChanges,
+    pendingKeys,
     conflicts,
+    parkedPushes,
     lastError,
     collections,
     online,
@@ -248,6 +287,9 @@ export const useSyncStore = defineStore('sync', () => {
     setOnline,
     resync,
     resolveConflict,
+    retryParked,
+    discardParked,
+    isPending,
     awaitInSync,
     stopSync,
   };

@@ -3,7 +3,8 @@
 // So it merges what merges (three-way-merge.ts, line by line for long texts), records real conflicts with base, local and
 // server states in `sync_conflicts`, and returns the merge (server-wins where both changed),
 // which RxDB writes locally and pushes. Nothing the user wrote is dropped silently: it is
-// either in the merge that goes to the server, or in a recorded conflict.
+// either in the merge that goes to the server, or in a recorded conflict, or (refused for
+// good) parked with the server's reason (parked-pushes.ts).
 import type { RxConflictHandler } from 'rxdb/plugins/core';
 import { replicatedDocsEqual, type CollectionName, type ConflictHunk } from '@wikisync/shared';
 import { threeWayMerge } from './three-way-merge';
@@ -37,12 +38,17 @@ export function docsEqual(
 export function createConflictHandler(
   collection: CollectionName,
   report: (conflict: ConflictReport) => Promise<void>,
+  /** True for a local state the server refused for good and that is parked with its reason. */
+  isParked: (state: Record<string, unknown>) => boolean = () => false,
 ): RxConflictHandler<Record<string, unknown>> {
   return {
     isEqual: (a, b) => docsEqual(collection, a, b),
     async resolve(input) {
       const local = input.newDocumentState as DocState;
       const server = input.realMasterState as DocState;
+      // The push handler answered a parked refusal with the server's state: show that state,
+      // merging the refused edit back in would only send it to be refused again.
+      if (isParked(local)) return input.realMasterState;
       const base = (input.assumedMasterState ?? null) as DocState | null;
       const merged = threeWayMerge(collection, base, local, server);
       if (merged.conflictingFields.length > 0) {

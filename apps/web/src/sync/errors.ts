@@ -30,3 +30,25 @@ export class ConflictNotFoundError extends Error {
     this.name = 'ConflictNotFoundError';
   }
 }
+
+/**
+ * Push failures the server will answer the same way however often they are sent: a body over
+ * its limit (413), an owner row it does not have (409), rows it finds invalid (400, 422) or a
+ * write it forbids (403). Retrying such a batch would block its collection for good, so its bad
+ * rows are parked instead (parked-pushes.ts). Everything else (no answer, 401, 408, 429, 5xx)
+ * may pass later and is retried.
+ */
+const PERMANENT_PUSH_STATUSES = new Set([400, 403, 409, 413, 422]);
+
+export function isPermanentPushRefusal(error: unknown): error is SyncHttpError {
+  return error instanceof SyncHttpError && PERMANENT_PUSH_STATUSES.has(error.status);
+}
+
+/** The owner rows a 409 says the server lacks (MissingReferencesError's `data.missing`). */
+export function missingOwners(error: SyncHttpError): { repositories: string[]; tasks: string[] } {
+  const missing = (error.data as { missing?: { repositories?: unknown; tasks?: unknown } } | undefined)
+    ?.missing;
+  const list = (value: unknown) =>
+    Array.isArray(value) ? value.filter((uid): uid is string => typeof uid === 'string') : [];
+  return { repositories: list(missing?.repositories), tasks: list(missing?.tasks) };
+}

@@ -135,4 +135,20 @@ describe('PendingTracker', () => {
     expect(count()).toBe(1);
     tracker.stop();
   });
+
+  it('lists the rows still waiting, for a marker on each', () => {
+    const memory = memoryStore(['tasks:t1']);
+    const { tracker } = track([{ write: [doc('r1'), doc('r2')] }, { settle: [doc('r2')] }], memory.store);
+    const seen: string[][] = [];
+    tracker.keys$.subscribe((keys) => seen.push([...keys].sort()));
+    expect(seen.at(-1)).toEqual(['repositories:r1', 'tasks:t1']);
+    expect(tracker.has('repositories', 'r1')).toBe(true);
+    expect(tracker.has('repositories', 'r2')).toBe(false);
+    tracker.settleAll('repositories');
+    expect(seen.at(-1)).toEqual(['tasks:t1']);
+    // Settling what is not pending publishes no new set.
+    tracker.settle('repositories', [doc('r9')], new Set());
+    expect(seen).toHaveLength(2);
+    tracker.stop();
+  });
 });

@@ -5,6 +5,9 @@
 // then merges it into the next push or records it in sync_conflicts).
 // With a PendingStore the keys outlive the page: an edit made offline still counts after a
 // reload, and tabs of one browser share one count (only the leader tab pushes and settles).
+// The keys themselves (`keys$`) let a page mark each row that is not on the server yet: RxDB
+// 17 has `awaitDocumentPushed` for one document state, but no list of what is still waiting,
+// and this set already has to be right for the count.
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import type { RxCollection } from 'rxdb/plugins/core';
 import type { CollectionName } from '@wikisync/shared';
@@ -23,13 +26,17 @@ export class PendingTracker {
   private readonly pending = new Map<string, Record<string, unknown> | null>();
   private readonly subscriptions: Subscription[] = [];
   private readonly count = new BehaviorSubject(0);
+  private readonly keys = new BehaviorSubject<ReadonlySet<string>>(new Set());
   private readonly unsubscribeStore: (() => void) | null = null;
   readonly count$: Observable<number> = this.count.asObservable();
+  /** The pending rows as `collection:uid` keys; a new set on every change. */
+  readonly keys$: Observable<ReadonlySet<string>> = this.keys.asObservable();
 
   constructor(private readonly store?: PendingStore) {
     if (!store) return;
     for (const key of store.load()) this.pending.set(key, null);
     this.count.next(this.pending.size);
+    this.keys.next(new Set(this.pending.keys()));
     this.unsubscribeStore = store.subscribe((keys) => {
       const wanted = new Set(keys);
       for (const key of [...this.pending.keys()]) if (!wanted.has(key)) this.pending.delete(key);
@@ -78,14 +85,22 @@ export class PendingTracker {
     this.publish();
   }
 
+  has(collection: CollectionName, uid: string): boolean {
+    return this.pending.has(`${collection}:${uid}`);
+  }
+
   private publish(save = true): void {
     if (save) this.store?.save([...this.pending.keys()]);
     if (this.count.value !== this.pending.size) this.count.next(this.pending.size);
+    const keys = this.keys.value;
+    if (keys.size !== this.pending.size || [...this.pending.keys()].some((key) => !keys.has(key)))
+      this.keys.next(new Set(this.pending.keys()));
   }
 
   stop(): void {
     this.unsubscribeStore?.();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.count.complete();
+    this.keys.complete();
   }
 }

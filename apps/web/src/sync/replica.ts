@@ -1,6 +1,7 @@
 // The local database: the three replicated collections plus the local-only
-// `sync_conflicts` (and local documents, see skipped-rows.ts). Storage is injected: IndexedDB (Dexie) in the browser, Dexie over
-// fake-indexeddb in Node tests. Production code never loads RxDB's dev-mode.
+// `sync_conflicts` (and local documents, see skipped-rows.ts and parked-pushes.ts). Storage
+// is injected: IndexedDB (Dexie) in the browser, Dexie over fake-indexeddb in Node tests.
+// Production code never loads RxDB's dev-mode.
 import {
   addRxPlugin,
   createRxDatabase,
@@ -27,6 +28,7 @@ import {
   type SyncConflictDoc,
 } from './conflict-schema';
 import { createConflictHandler, type ConflictReport } from './conflict-handler';
+import { ParkedPushes } from './parked-pushes';
 
 // Local documents hold the replica's small local-only state (skipped-rows.ts) without
 // spending one of the 13 collections the free RxDB allows.
@@ -53,6 +55,8 @@ export interface ReplicaOptions {
 export interface Replica {
   readonly database: ReplicaDatabase;
   readonly collections: ReplicaCollections;
+  /** Local edits the server refused for good; the conflict handlers consult it. */
+  readonly parkedPushes: ParkedPushes;
   collection(name: CollectionName): RxCollection<Record<string, unknown>>;
   close(): Promise<void>;
   /** Closes the replica and deletes all its data from this browser (sign-out). */
@@ -99,22 +103,24 @@ export async function createReplica({
     closeDuplicates: true,
     localDocuments: true,
   });
+  let parkedPushes: ParkedPushes;
   try {
     const { sync_conflicts: conflicts } = await database.addCollections({
       sync_conflicts: { schema: syncConflictSchema, migrationStrategies: syncConflictMigrations },
     });
     const report = (conflict: ConflictReport) => recordConflict(conflicts, conflict);
+    parkedPushes = new ParkedPushes(database);
+    const parked = parkedPushes;
+    const handler = (collection: CollectionName) =>
+      createConflictHandler(collection, report, (state) => parked.isParked(collection, state));
     await database.addCollections({
-      repositories: {
-        schema: repositorySchema,
-        conflictHandler: createConflictHandler('repositories', report),
-      },
+      repositories: { schema: repositorySchema, conflictHandler: handler('repositories') },
       tasks: {
         schema: taskSchema,
         migrationStrategies: taskMigrations,
-        conflictHandler: createConflictHandler('tasks', report),
+        conflictHandler: handler('tasks'),
       },
-      documents: { schema: documentSchema, conflictHandler: createConflictHandler('documents', report) },
+      documents: { schema: documentSchema, conflictHandler: handler('documents') },
     });
   } catch (error) {
     await database.close();
@@ -124,6 +130,7 @@ export async function createReplica({
   return {
     database,
     collections,
+    parkedPushes,
     collection: (collectionName) =>
       collections[collectionName] as unknown as RxCollection<Record<string, unknown>>,
     close: async () => {

@@ -23,6 +23,8 @@ import { resolveRecordedConflict } from './resolve-recorded-conflict';
 import { OnlineGate } from './online-gate';
 import { pullCheckedBatch } from './pulled-rows';
 import { SkippedRows } from './skipped-rows';
+import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
+import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -49,6 +51,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   });
   const pending = new PendingTracker(options.pendingStore);
   const skipped = new SkippedRows(replica.database);
+  const parked = replica.parkedPushes;
   const gate = new OnlineGate();
   // Before any replication starts: an idle, "healthy" start while offline must not count as
   // having settled the pending edits of an earlier session.
@@ -104,6 +107,19 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     ]),
   ) as Record<CollectionName, PageReadAhead<Awaited<ReturnType<typeof transport.changes>>>>;
   const forgetReadAhead = () => Object.values(readAhead).forEach((pages) => pages.clear());
+  /**
+   * A 409 for an owner row this replica still has to push (a new task's document, sent
+   * before the tasks' push) passes once that push is through: not a refusal for good.
+   */
+  const refusedForGood = (error: unknown) => {
+    if (!isPermanentPushRefusal(error)) return false;
+    if (error.status !== 409) return true;
+    const missing = missingOwners(error);
+    return ![
+      ...missing.repositories.map((uid) => pending.has('repositories', uid)),
+      ...missing.tasks.map((uid) => pending.has('tasks', uid)),
+    ].some(Boolean);
+  };
   for (const collection of REPLICATION_COLLECTIONS) {
     const rxCollection = replica.collection(collection);
     pending.watch(collection, rxCollection);
@@ -135,23 +151,60 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         handler: async (rows) => {
           await gate.pass();
           const sent = rows.map((row) => row.newDocumentState as WireDoc);
-          let data: Awaited<ReturnType<typeof transport.push>>;
+          // RxDB's base for a refused new row is the refused state, never on the server.
+          const baseOf = (row: (typeof rows)[number]) =>
+            parked.isUnsentNewRow(collection, (row.newDocumentState as WireDoc).uid)
+              ? null
+              : ((row.assumedMasterState ?? null) as WireDoc | null);
+          let result: IsolatedPush<(typeof rows)[number], WireDoc>;
           try {
-            data = await transport.push(
-              collection,
-              rows.map((row) => ({
-                assumed_master_state: (row.assumedMasterState ?? null) as WireDoc | null,
-                new_document_state: row.newDocumentState as WireDoc,
-              })),
+            result = await pushIsolatingRefusals(
+              rows,
+              async (batch) =>
+                (
+                  await transport.push(
+                    collection,
+                    batch.map((row) => ({
+                      assumed_master_state: baseOf(row),
+                      new_document_state: row.newDocumentState as WireDoc,
+                    })),
+                  )
+                ).conflicts,
+              refusedForGood,
             );
           } catch (error) {
             pushFailing.add(collection);
             throw error;
           }
+          // Parked before returning: the conflict handler asks `isParked` as soon as we do.
+          await parked.park(
+            result.refused.map(({ row, error }) => ({
+              collection_name: collection,
+              uid: (row.newDocumentState as WireDoc).uid,
+              state: row.newDocumentState as WireDoc,
+              server_had_row: baseOf(row) !== null,
+              code: (error as SyncHttpError).code,
+              reason: (error as SyncHttpError).message,
+            })),
+          );
           pushFailing.delete(collection);
-          pending.settle(collection, sent, new Set(data.conflicts.map((doc) => doc.uid)));
+          const refusedUids = new Set([
+            ...result.conflicts.map((doc) => doc.uid),
+            ...result.refused.map(({ row }) => (row.newDocumentState as WireDoc).uid),
+          ]);
+          await parked.confirmSent(
+            collection,
+            sent.map((doc) => doc.uid).filter((uid) => !refusedUids.has(uid)),
+          );
+          pending.settle(collection, sent, refusedUids);
           succeeded(collection);
-          return data.conflicts;
+          // A refused row the server has goes back to the server's state (parked-pushes.ts):
+          // answered as a conflict with the last state RxDB knows there.
+          const reverted = result.refused.flatMap(({ row }) => {
+            const base = baseOf(row);
+            return base ? [base] : [];
+          });
+          return [...result.conflicts, ...reverted];
         },
       },
     });
@@ -214,6 +267,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     paused$: gate.paused$.pipe(distinctUntilChanged()),
     openConflicts$,
     skippedRows$: skipped.rows$,
+    parkedPushes$: replica.parkedPushes.rows$,
+    pendingKeys$: pending.keys$,
+    retryParked: (collection, uid, changes) => replica.parkedPushes.retry(collection, uid, changes),
+    discardParked: (collection, uid) => replica.parkedPushes.discard(collection, uid),
     async pause() {
       gate.setOnline(false);
       forgetReadAhead();

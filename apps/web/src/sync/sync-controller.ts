@@ -8,6 +8,7 @@ import type { DocState, SyncConflictDoc } from './conflict-schema';
 import type { FetchLike, SyncTransport } from './sync-transport';
 import type { PendingStore } from './pending-tracker';
 import type { SkippedRow } from './skipped-rows';
+import type { ParkedPush } from './parked-pushes';
 
 /**
  * Rows per pull request. A first sync is mostly per-request work (a round trip, two RxDB bulk
@@ -63,6 +64,14 @@ export interface SyncController {
   readonly openConflicts$: Observable<SyncConflictDoc[]>;
   /** Server rows this replica could not store (see pulled-rows.ts), oldest first. */
   readonly skippedRows$: Observable<SkippedRow[]>;
+  /** Local edits the server refused for good (parked-pushes.ts), oldest first. */
+  readonly parkedPushes$: Observable<ParkedPush[]>;
+  /** Rows with local edits the server has not confirmed yet, as `collection:uid` keys. */
+  readonly pendingKeys$: Observable<ReadonlySet<string>>;
+  /** Writes a parked edit back, with `changes` (e.g. a shortened text), so it is pushed again. */
+  retryParked(collection: CollectionName, uid: string, changes?: Record<string, unknown>): Promise<void>;
+  /** Drops a parked edit for good. */
+  discardParked(collection: CollectionName, uid: string): Promise<void>;
   /**
    * Stop talking to the server (going offline); local writes keep working and queue.
    * While paused, `awaitInSync()` waits for resume.
