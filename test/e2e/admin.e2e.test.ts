@@ -49,7 +49,7 @@ describe('the admin page in a real browser', () => {
     await page.click('[data-test="create-peer-token-submit"]');
     const peerToken = (await page.locator('[data-test="shown-once-secret"]').textContent())!.trim();
     expect(peerToken).toMatch(/^wst_/);
-    expect(await page.textContent('[data-test="admin-peer-tokens"]')).toContain('mirror');
+    await expect.poll(() => page.textContent('[data-test="admin-peer-tokens"]')).toContain('mirror');
     // The token shown works for a peer.
     const ping = await fetch(`${server.url}/api/sync/ping`, {
       headers: { authorization: `Bearer ${peerToken}` },
