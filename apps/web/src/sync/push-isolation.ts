@@ -29,7 +29,7 @@ export interface IsolatedPush<Row, Conflict> {
 export async function pushIsolatingRefusals<Row, Conflict>(
   rows: readonly Row[],
   send: (batch: Row[]) => Promise<Conflict[]>,
-  isPermanent: (error: unknown, batch: readonly Row[]) => boolean,
+  isPermanent: (error: unknown, batch: readonly Row[]) => boolean | Promise<boolean>,
 ): Promise<IsolatedPush<Row, Conflict>> {
   const conflicts: Conflict[] = [];
   const refused: RefusedPush<Row>[] = [];
@@ -38,7 +38,7 @@ export async function pushIsolatingRefusals<Row, Conflict>(
     try {
       conflicts.push(...(await send(batch)));
     } catch (error) {
-      if (!isPermanent(error, batch)) throw error;
+      if (!(await isPermanent(error, batch))) throw error;
       if (batch.length === 1) {
         refused.push({ row: batch[0]!, error });
         return;

@@ -108,17 +108,27 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   ) as Record<CollectionName, PageReadAhead<Awaited<ReturnType<typeof transport.changes>>>>;
   const forgetReadAhead = () => Object.values(readAhead).forEach((pages) => pages.clear());
   /**
-   * A 409 for an owner row this replica still has to push (a new task's document, sent
-   * before the tasks' push) passes once that push is through: not a refusal for good.
+   * A 409 for an owner row this replica has (a new task's document, sent before or while the
+   * tasks' push goes) passes once that owner's push is through: not a refusal for good. The
+   * owner may have been pushed and settled while the refused batch was on its way, so "still
+   * pending" alone is not enough: an owner present here and not itself parked is on its way.
+   * Only an owner this replica lacks (or holds deleted, or holds refused) makes it final.
    */
-  const refusedForGood = (error: unknown) => {
+  const ownerOnItsWay = async (collection: 'repositories' | 'tasks', uid: string) => {
+    if (pending.has(collection, uid)) return true;
+    if (parked.find(collection, uid)) return false;
+    const row = await replica.collection(collection).findOne(uid).exec();
+    return row !== null && !row.deleted;
+  };
+  const refusedForGood = async (error: unknown) => {
     if (!isPermanentPushRefusal(error)) return false;
     if (error.status !== 409) return true;
     const missing = missingOwners(error);
-    return ![
-      ...missing.repositories.map((uid) => pending.has('repositories', uid)),
-      ...missing.tasks.map((uid) => pending.has('tasks', uid)),
-    ].some(Boolean);
+    const onTheirWay = await Promise.all([
+      ...missing.repositories.map((uid) => ownerOnItsWay('repositories', uid)),
+      ...missing.tasks.map((uid) => ownerOnItsWay('tasks', uid)),
+    ]);
+    return !onTheirWay.some(Boolean);
   };
   for (const collection of REPLICATION_COLLECTIONS) {
     const rxCollection = replica.collection(collection);
