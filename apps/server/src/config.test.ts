@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, DEFAULT_DATA_DIR, loadConfig } from './config.js';
+import { CONFIG_VARIABLES, defaultDataDir, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
 describe('loadConfig', () => {
@@ -12,8 +12,8 @@ describe('loadConfig', () => {
   });
 
   it('keeps the embedded database in apps/server/data unless told, and takes relative paths from where the command ran', () => {
-    expect(loadConfig({}).dataDir).toBe(DEFAULT_DATA_DIR);
-    expect(DEFAULT_DATA_DIR).toMatch(/apps[/\\]server[/\\]data$/);
+    expect(loadConfig({}).dataDir).toBe(defaultDataDir());
+    expect(defaultDataDir()).toMatch(/apps[/\\]server[/\\]data$/);
     // npm and pnpm run scripts inside the package; INIT_CWD is where the person typed it.
     expect(loadConfig({ DATA_DIR: 'wiki-data', INIT_CWD: '/srv/wiki' }).dataDir).toBe('/srv/wiki/wiki-data');
     // The launcher's record wins: pnpm overwrites INIT_CWD with its own folder.

@@ -147,7 +147,11 @@ export interface SyncConfig {
  * `npm start`, the CLI and `pnpm dev` wherever they are started from (this file is
  * `src/config.ts` or bundled into `dist/*.js`, one level below the package either way).
  */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+export function defaultDataDir(): string {
+  const url = new URL('../data', import.meta.url);
+  // Bundled for a test environment that is not Node's own (jsdom), the module has no file URL.
+  return url.protocol === 'file:' ? fileURLToPath(url) : resolve('data');
+}
 
 /**
  * Where a relative path in the settings is taken from: the directory the person ran the
@@ -181,7 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: value.DATABASE_URL,
     dataDir:
       value.DATA_DIR === undefined
-        ? DEFAULT_DATA_DIR
+        ? defaultDataDir()
         : value.DATA_DIR.startsWith('memory://')
           ? value.DATA_DIR
           : resolve(startDirectory(env), value.DATA_DIR),

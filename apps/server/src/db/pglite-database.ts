@@ -22,7 +22,7 @@ function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
  * is far more than one embedded process needs, and WASM memory once grown never shrinks. Only
  * this one setting is changed; replacing the whole postgresql.conf also reset TimeZone.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+export const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /**
  * Creates a new data directory in a child process. initdb grows the WASM heap to ~800 MB, and

@@ -3,7 +3,7 @@
 // and a run opens ~45 embedded databases plus a temporary folder per server process.
 //
 // The image is built once per machine and kept in the temp folder under a key of what shapes
-// it (PGlite's build, the start parameters' source, every migration's SQL), so a changed
+// it (PGlite's build, the start parameters, every migration's SQL), so a changed
 // migration builds a new one. Vitest workers may build it at the same time: each writes its
 // own file and renames it into place, and every copy is the same.
 import { createHash } from 'node:crypto';
@@ -14,14 +14,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '../db/migrate.js';
 import { MIGRATIONS } from '../db/migrations/index.js';
-import { openPglite, type PgliteDatabase } from '../db/pglite-database.js';
+import { openPglite, START_PARAMS, type PgliteDatabase } from '../db/pglite-database.js';
 
 function imageKey(): string {
   const hash = createHash('sha256');
   const pglite = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
   hash.update(pglite);
   hash.update(readFileSync(pglite));
-  hash.update(readFileSync(fileURLToPath(new URL('../db/pglite-database.ts', import.meta.url))));
+  hash.update(START_PARAMS.join(' '));
   for (const migration of MIGRATIONS) hash.update(`${migration.version}\0${migration.sql}\0`);
   return hash.digest('hex').slice(0, 16);
 }
@@ -61,6 +61,13 @@ export function migratedImage(): Promise<{ path: string; blob: Blob }> {
 
 /** A fresh, migrated in-memory embedded database, started from the image. */
 export async function openMigratedPglite(): Promise<PgliteDatabase> {
+  // A jsdom test environment replaces Node's Blob with one PGlite cannot read images from:
+  // there the database starts the slow way.
+  if ('window' in globalThis) {
+    const db = await openPglite('memory://');
+    await migrate(db);
+    return db;
+  }
   return openPglite('memory://', undefined, { image: (await migratedImage()).blob });
 }
 
