@@ -4,6 +4,7 @@
 // written to a local draft as it is typed (coalesced: at most one write in flight, then the
 // latest text), so leaving the page or reloading the tab loses nothing; opening the document
 // again offers the draft back. Saving or cancelling clears it.
+import { errorMessage } from '../i18n/error-message';
 import { computed, ref, watch, type Ref } from 'vue';
 import { replicatedDocsEqual } from '@wikisync/shared';
 import { useSyncStore } from '../stores/sync';
@@ -127,7 +128,7 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
       await finish(opened.uid);
       outcome.value = conflicted ? 'conflicted' : 'saved';
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
     }
   }
 

@@ -4,6 +4,7 @@
 //
 // The wizard lives as long as one visit of the page (useInstanceSyncWizard): leaving /sync
 // and coming back starts from a fresh form, and polling of a running session stops.
+import { errorMessage } from '../i18n/error-message';
 import { computed, onScopeDispose, ref, watch } from 'vue';
 import { defineStore, getActivePinia } from 'pinia';
 import type {
@@ -61,7 +62,7 @@ export const useInstanceSyncWizardStore = defineStore('instance-sync-wizard', ()
     try {
       return await work();
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
       return undefined;
     }
   }
