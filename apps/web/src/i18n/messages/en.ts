@@ -460,6 +460,23 @@ const en = {
       other: 'Fix it, then send it again, or discard this version.',
     },
   },
+  fields: {
+    title: 'Title',
+    content: 'Text',
+    name: 'Name',
+    description: 'Description',
+    status: 'Status',
+    filename: 'File name',
+    url: 'URL',
+    outline: 'Outline',
+    sort_order: 'Order',
+    version: 'Version',
+    task_type: 'Type',
+    clone_branch: 'Branch',
+    created_at: 'Created',
+    updated_at: 'Updated',
+    _deleted: 'Deleted',
+  },
 };
 
 export type Messages = typeof en;

@@ -457,6 +457,23 @@ const zhCN: Messages = {
       other: '请修正后再发送，或丢弃这个版本。',
     },
   },
+  fields: {
+    title: '标题',
+    content: '正文',
+    name: '名称',
+    description: '描述',
+    status: '状态',
+    filename: '文件名',
+    url: '地址',
+    outline: '大纲',
+    sort_order: '排序',
+    version: '版本',
+    task_type: '类型',
+    clone_branch: '分支',
+    created_at: '创建时间',
+    updated_at: '更新时间',
+    _deleted: '已删除',
+  },
 };
 
 export default zhCN;
