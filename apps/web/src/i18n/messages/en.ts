@@ -344,7 +344,7 @@ const en = {
     },
     progress: {
       title: 'Sync progress',
-      currentTask: 'Current task',
+      currentTask: 'Current task:',
       failed: '{n} failed',
     },
     schedules: {

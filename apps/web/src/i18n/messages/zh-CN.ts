@@ -310,7 +310,7 @@ const zhCN: Messages = {
     selectedOf: '（已选 {selected} / {total}）',
     clearTarget: '先清空目标服务器上的数据',
     clearLocal: '先清空本地副本',
-    start: { push: '开始同步（推送）', pull: '开始同步（拉取）' },
+    start: { push: '开始同步', pull: '开始同步' },
     sessionDetails: '查看本次同步详情',
     pickTargetAndRepository: '请先选择目标服务器和仓库。',
     selectDocument: '请至少选择一篇文档。',
@@ -342,7 +342,7 @@ const zhCN: Messages = {
     },
     progress: {
       title: '同步进度',
-      currentTask: '当前任务',
+      currentTask: '当前任务：',
       failed: '{n} 项失败',
     },
     schedules: {
