@@ -4,7 +4,7 @@
 // the server's text stays as the detail, since it names the field to fix. English keeps the
 // server's own text: it is English already and more precise than a sentence per code.
 import { ApiError } from '../api/client';
-import { SyncHttpError } from '../sync/errors';
+import { ConflictMovedError, ConflictNotFoundError, SyncHttpError } from '../sync/errors';
 import { currentLocale, t } from './index';
 
 /** Codes whose meaning needs no detail from the server. */
@@ -37,6 +37,8 @@ export function errorMessage(caught: unknown): string {
   if (caught instanceof ApiError || caught instanceof SyncHttpError) {
     return describeFailure(caught.code, caught.message);
   }
+  if (caught instanceof ConflictMovedError) return t('errors.conflictMoved');
+  if (caught instanceof ConflictNotFoundError) return t('errors.conflictGone');
   if (caught instanceof Error && caught.message) return caught.message;
   return t('errors.unknown');
 }

@@ -28,7 +28,7 @@ const en = {
     syncHistory: 'Sync history',
     admin: 'Admin',
     signOut: 'Sign out',
-    language: 'Language',
+    language: 'Language / 语言',
   },
   signIn: {
     title: 'Sign in',
@@ -98,6 +98,7 @@ const en = {
     meta: '{filename} · version {version} · updated {time}',
     notUploaded: ' · not uploaded yet',
     confirmDelete: 'Delete "{title}"?',
+    confirmDiscard: 'Discard your unsaved changes to this document?',
   },
   editor: {
     content: 'Content (markdown)',
@@ -146,6 +147,9 @@ const en = {
   },
   errors: {
     unknown: 'Something went wrong; try again.',
+    conflictMoved:
+      'The server row changed since this conflict was recorded; review the new server state and choose again.',
+    conflictGone: 'This conflict is no longer open; it may have been resolved already.',
     codes: {
       NETWORK: 'The server cannot be reached; check your connection.',
       UNAUTHORIZED: 'You are not signed in, or your sign-in has expired: sign in again.',

@@ -29,7 +29,7 @@ const zhCN: Messages = {
     syncHistory: '同步记录',
     admin: '管理',
     signOut: '退出登录',
-    language: '界面语言',
+    language: '语言 / Language',
   },
   signIn: {
     title: '登录',
@@ -74,7 +74,7 @@ const zhCN: Messages = {
   },
   task: {
     after: '在“{title}”之后',
-    tokens: '{count} 个 token',
+    tokens: '{count} 个 Token',
     titleOf: '任务“{title}”的标题',
     statusOf: '任务“{title}”的状态',
     saveLabel: '保存任务“{title}”',
@@ -98,6 +98,7 @@ const zhCN: Messages = {
     meta: '{filename} · 第 {version} 版 · 更新于 {time}',
     notUploaded: ' · 尚未上传',
     confirmDelete: '删除“{title}”？',
+    confirmDiscard: '放弃对这篇文档未保存的修改？',
   },
   editor: {
     content: '内容（Markdown）',
@@ -146,6 +147,8 @@ const zhCN: Messages = {
   },
   errors: {
     unknown: '出了点问题，请重试。',
+    conflictMoved: '记录冲突之后服务器上的数据又有变化，请查看服务器的最新版本后重新选择。',
+    conflictGone: '这个冲突已不存在，可能已经被处理了。',
     codes: {
       NETWORK: '无法连接服务器，请检查网络连接。',
       UNAUTHORIZED: '你尚未登录或登录已失效，请重新登录。',
