@@ -24,8 +24,6 @@ export const i18n = createI18n({
   fallbackLocale: 'en',
   messages: { en, 'zh-CN': zhCN },
   // Dates and numbers go through toLocaleString with `currentLocale()`; no formats to register.
-  missingWarn: false,
-  fallbackWarn: false,
 });
 
 export const t = i18n.global.t;
