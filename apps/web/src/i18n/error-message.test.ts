@@ -41,3 +41,20 @@ describe('errorMessage', () => {
     expect(errorMessage('thrown string')).toBe('出了点问题，请重试。');
   });
 });
+
+describe('errorMessage with a meaning of its own for a code', () => {
+  it('says the credentials are wrong on the sign-in form, in Chinese', () => {
+    chinese();
+    const error = new ApiError(401, 'UNAUTHORIZED', 'The name or the password is wrong.');
+    expect(errorMessage(error, { UNAUTHORIZED: 'signIn.wrongPassword' })).toBe(
+      '用户名或密码错误，请检查后重试。',
+    );
+  });
+
+  it("keeps the server's English sentence in English", () => {
+    const error = new ApiError(401, 'UNAUTHORIZED', 'The name or the password is wrong.');
+    expect(errorMessage(error, { UNAUTHORIZED: 'signIn.wrongPassword' })).toBe(
+      'The name or the password is wrong.',
+    );
+  });
+});

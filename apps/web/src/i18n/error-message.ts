@@ -25,17 +25,27 @@ const SELF_EXPLAINING = new Set([
 /** Codes whose server text names what to fix: shown after a translated lead-in. */
 const WITH_DETAIL = new Set(['VALIDATION_FAILED', 'BAD_REQUEST', 'CONFLICT', 'HTTP_ERROR']);
 
-export function describeFailure(code: string, serverText: string): string {
+/**
+ * `meaning` says what a code means where it is answered, e.g. on the sign-in form UNAUTHORIZED
+ * is "the name or the password is wrong", not "your sign-in has expired".
+ */
+export function describeFailure(
+  code: string,
+  serverText: string,
+  meaning: Partial<Record<string, string>> = {},
+): string {
   if (currentLocale() === 'en' && serverText) return serverText;
+  const own = meaning[code];
+  if (own) return t(own);
   if (SELF_EXPLAINING.has(code)) return t(`errors.codes.${code}`);
   if (WITH_DETAIL.has(code)) return t(`errors.codes.${code}`, { detail: serverText });
   return serverText || t('errors.unknown');
 }
 
-/** The message for anything a `catch` received. */
-export function errorMessage(caught: unknown): string {
+/** The message for anything a `catch` received; `meaning` maps codes to message keys. */
+export function errorMessage(caught: unknown, meaning: Partial<Record<string, string>> = {}): string {
   if (caught instanceof ApiError || caught instanceof SyncHttpError) {
-    return describeFailure(caught.code, caught.message);
+    return describeFailure(caught.code, caught.message, meaning);
   }
   if (caught instanceof ConflictMovedError) return t('errors.conflictMoved');
   if (caught instanceof ConflictNotFoundError) return t('errors.conflictGone');

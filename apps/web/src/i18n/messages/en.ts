@@ -47,6 +47,8 @@ const en = {
     accessToken: 'Access token',
     needToken: 'Paste your access token.',
     submitToken: 'Sign in with the token',
+    wrongPassword: 'The name or the password is wrong; check both and try again.',
+    badToken: 'The token is unknown, expired or revoked.',
   },
   signOut: {
     discardEdits: '1 edit is not yet on the server. | {n} edits are not yet on the server.',

@@ -47,6 +47,8 @@ const zhCN: Messages = {
     accessToken: '访问令牌',
     needToken: '请粘贴访问令牌。',
     submitToken: '用令牌登录',
+    wrongPassword: '用户名或密码错误，请检查后重试。',
+    badToken: '令牌无效、已过期或已被吊销。',
   },
   signOut: {
     discardEdits: '有 1 处修改尚未上传到服务器。 | 有 {n} 处修改尚未上传到服务器。',
@@ -134,7 +136,7 @@ const zhCN: Messages = {
     unknown: '未知',
   },
   time: {
-    never: '从未同步',
+    never: '从未',
     justNow: '刚刚',
     secondsAgo: '{n} 秒前',
     minutesAgo: '{n} 分钟前',
