@@ -30,6 +30,7 @@ export default defineConfig({
           name: 'web',
           root: './apps/web',
           include: ['src/**/*.test.ts'],
+          setupFiles: ['./src/i18n/test-setup.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },

@@ -5,11 +5,14 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppRouter } from './router';
+import { applyDocumentLanguage, i18n } from './i18n';
 import './styles.css';
 
 const app = createApp(App);
 app.use(createPinia());
+app.use(i18n);
 app.use(createAppRouter());
+applyDocumentLanguage();
 app.mount('#app');
 
 // The service worker keeps the app shell for offline starts; development serves from Vite.

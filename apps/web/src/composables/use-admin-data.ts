@@ -1,5 +1,6 @@
 // What the admin page's panels share: the admin API, and the users and repositories they
 // offer in their pickers, reloaded after a change so every panel shows the same state.
+import { errorMessage } from '../i18n/error-message';
 import { onMounted, ref } from 'vue';
 import type { AdminUser, Repository } from '@wikisync/shared';
 import { createAdminClient } from '../api/admin-client';
@@ -32,7 +33,7 @@ export function useAdminData() {
       users.value = userList;
       repositories.value = repositoryList;
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
     }
   });
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../i18n/error-message';
 import { ref } from 'vue';
 
 /**
@@ -14,7 +15,7 @@ export function useBusyAction() {
     try {
       await action();
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
     } finally {
       busy.value = false;
     }

@@ -4,6 +4,8 @@
 // written to a local draft as it is typed (coalesced: at most one write in flight, then the
 // latest text), so leaving the page or reloading the tab loses nothing; opening the document
 // again offers the draft back. Saving or cancelling clears it.
+import { t } from '../i18n';
+import { errorMessage } from '../i18n/error-message';
 import { computed, ref, watch, type Ref } from 'vue';
 import { replicatedDocsEqual } from '@wikisync/shared';
 import { useSyncStore } from '../stores/sync';
@@ -127,7 +129,7 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
       await finish(opened.uid);
       outcome.value = conflicted ? 'conflicted' : 'saved';
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
     }
   }
 
@@ -135,7 +137,7 @@ export function useDocumentEditor(document: Ref<DocumentDoc | null>) {
   async function cancel(confirmDiscard: (question: string) => boolean): Promise<boolean> {
     const opened = base.value;
     if (!opened) return true;
-    if (changed.value && !confirmDiscard('Discard your unsaved changes to this document?')) return false;
+    if (changed.value && !confirmDiscard(t('document.confirmDiscard'))) return false;
     await finish(opened.uid);
     return true;
   }

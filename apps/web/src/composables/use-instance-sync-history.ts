@@ -1,5 +1,6 @@
 // The /sync/history page's list: one page of instance-sync sessions, newest first, filtered
 // by direction. Changing the filter goes back to the first page; either change reloads.
+import { errorMessage } from '../i18n/error-message';
 import { onMounted, ref, watch } from 'vue';
 import type { SyncDirection, SyncSession } from '@wikisync/shared';
 import { useAuthStore } from '../stores/auth';
@@ -27,7 +28,7 @@ export function useInstanceSyncHistory() {
       sessions.value = page.items;
       total.value = page.total;
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
     }
   }
 

@@ -1,5 +1,6 @@
 // Follows one instance-sync session: its status twice a second and its items every second,
 // until it ends. The status endpoint is the one openDeepWiki clients poll too.
+import { errorMessage } from '../i18n/error-message';
 import { onScopeDispose, ref } from 'vue';
 import type { InstanceSyncStatus, SyncSessionDetail } from '@wikisync/shared';
 import type { InstanceSyncClient } from '../api/instance-sync-client';
@@ -24,7 +25,7 @@ export function useInstanceSyncProgress(client: InstanceSyncClient) {
       error.value = null;
       if (finished) return stop();
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
     }
     timer = setTimeout(() => void poll(syncId), 500);
   }

@@ -1,5 +1,6 @@
 // One instance-sync session with its items, for /sync/history/:sessionId. A running session
 // keeps changing, so it is read again every second until it ends.
+import { errorMessage } from '../i18n/error-message';
 import { onBeforeUnmount, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
 import type { SyncSessionDetail } from '@wikisync/shared';
 import { useAuthStore } from '../stores/auth';
@@ -17,7 +18,7 @@ export function useInstanceSyncSession(sessionId: MaybeRefOrGetter<string>) {
       error.value = null;
       if (session.value.status === 'in_progress') timer = setTimeout(() => void load(id), 1000);
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
     }
   }
 

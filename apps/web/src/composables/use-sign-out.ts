@@ -1,16 +1,13 @@
 // Signing out deletes the offline replica from this browser: on a shared computer the next
 // person must not find the last one's repositories and documents in IndexedDB. Edits that
 // have not reached the server would be lost with it, so then the person is asked first.
+import { t } from '../i18n';
 import { useAuthStore } from '../stores/auth';
 import { useSyncStore } from '../stores/sync';
 
 /** The question asked before unsynced edits are discarded; OK signs out, Cancel stays. */
 export function discardEditsQuestion(pending: number): string {
-  const edits = pending === 1 ? '1 edit is' : `${pending} edits are`;
-  return (
-    `${edits} not yet on the server.\n\n` +
-    'OK: sign out and discard them.\nCancel: stay signed in (they are sent once the server is reachable).'
-  );
+  return `${t('signOut.discardEdits', { n: pending }, pending)}\n\n${t('signOut.discardChoices')}`;
 }
 
 /**

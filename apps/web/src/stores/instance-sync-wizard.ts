@@ -4,6 +4,8 @@
 //
 // The wizard lives as long as one visit of the page (useInstanceSyncWizard): leaving /sync
 // and coming back starts from a fresh form, and polling of a running session stops.
+import { errorMessage } from '../i18n/error-message';
+import { t } from '../i18n';
 import { computed, onScopeDispose, ref, watch } from 'vue';
 import { defineStore, getActivePinia } from 'pinia';
 import type {
@@ -41,7 +43,7 @@ export const useInstanceSyncWizardStore = defineStore('instance-sync-wizard', ()
   const target = computed(() => targets.value.find((each) => each.id === targetId.value) ?? null);
   const remoteOrigin = computed(() => target.value?.url.replace(/\/api\/sync$/, '') ?? '');
   const clearLabel = computed(() =>
-    direction.value === 'push' ? 'Clear the target first' : 'Clear the local copy first',
+    t(direction.value === 'push' ? 'instanceSync.clearTarget' : 'instanceSync.clearLocal'),
   );
   const repositorySchedules = computed(() =>
     schedules.value.filter(
@@ -61,7 +63,7 @@ export const useInstanceSyncWizardStore = defineStore('instance-sync-wizard', ()
     try {
       return await work();
     } catch (caught) {
-      error.value = (caught as Error).message;
+      error.value = errorMessage(caught);
       return undefined;
     }
   }
@@ -141,19 +143,19 @@ export const useInstanceSyncWizardStore = defineStore('instance-sync-wizard', ()
   /** `confirm` asks the operator before a clearing copy deletes anything. */
   async function start(confirm: (message: string) => boolean) {
     if (!target.value || repositoryId.value === null) {
-      error.value = 'Pick a target server and a repository first.';
+      error.value = t('instanceSync.pickTargetAndRepository');
       return;
     }
     if (selectedDocuments.value.length === 0) {
-      error.value = 'Select at least one document.';
+      error.value = t('instanceSync.selectDocument');
       return;
     }
     if (
       clearFirst.value &&
       !confirm(
         direction.value === 'push'
-          ? `This deletes the repository's tasks and documents on ${target.value.url} before copying. Continue?`
-          : "This deletes this repository's local tasks and documents before copying. Continue?",
+          ? t('instanceSync.confirmClearTarget', { url: target.value.url })
+          : t('instanceSync.confirmClearLocal'),
       )
     ) {
       return;
