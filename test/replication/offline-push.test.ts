@@ -33,6 +33,8 @@ describe.each(testDatabaseKinds())('offline edits on %s', (kind) => {
       'a reports the failure',
     );
     expect(await firstValueFrom(a.sync.pendingCount$)).toBe(2);
+    // The failure carries its code, so the indicator can say it in the reader's language.
+    expect((await firstValueFrom(a.sync.status$)).repositories.errorCode).toBe('NETWORK');
     const onServer = await server.app.database.db.query('SELECT name FROM repositories WHERE uid = $1', [
       repo.uid,
     ]);
@@ -54,6 +56,7 @@ describe.each(testDatabaseKinds())('offline edits on %s', (kind) => {
     );
     const status = await firstValueFrom(a.sync.status$);
     expect(status.repositories.error).toBeNull();
+    expect(status.repositories.errorCode).toBeNull();
     expect(status.tasks.lastSyncedAt).not.toBeNull();
     await proxy.down();
   });

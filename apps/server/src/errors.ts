@@ -1,20 +1,39 @@
 // Every failure the server can explain to a caller is one of these named classes. They carry
 // a wire `code` and a message that says what went wrong and what to do; `http/error-handler.ts`
 // turns them into responses, and nothing below the routes knows about HTTP.
-import { ERROR_CODES, type ErrorCode } from '@wikisync/shared';
+import {
+  ERROR_CODES,
+  ERROR_REASONS,
+  type ErrorCode,
+  type ErrorParams,
+  type ErrorReason,
+  type ValidationIssue,
+} from '@wikisync/shared';
+
+/**
+ * What lets a client say the failure in its reader's language (shared error-details.ts): the
+ * fields found wrong, or which failure this is with its values. The message stays complete.
+ */
+export interface ErrorDetails {
+  issues?: ValidationIssue[];
+  reason?: ErrorReason;
+  params?: ErrorParams;
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly details: ErrorDetails | undefined;
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    this.details = details;
   }
 }
 
 export class BadRequestError extends AppError {
-  constructor(message: string) {
-    super(ERROR_CODES.BAD_REQUEST, message);
+  constructor(message: string, details?: ErrorDetails) {
+    super(ERROR_CODES.BAD_REQUEST, message, details);
   }
 }
 
@@ -25,8 +44,8 @@ export class InvalidJsonError extends AppError {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string) {
-    super(ERROR_CODES.VALIDATION_FAILED, message);
+  constructor(message: string, details?: ErrorDetails) {
+    super(ERROR_CODES.VALIDATION_FAILED, message, details);
   }
 }
 
@@ -51,8 +70,8 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   /** The current server state, when the caller needs it to try again. */
   readonly current: unknown;
-  constructor(message: string, current?: unknown) {
-    super(ERROR_CODES.CONFLICT, message);
+  constructor(message: string, current?: unknown, details?: ErrorDetails) {
+    super(ERROR_CODES.CONFLICT, message, details);
     this.current = current;
   }
 }
@@ -71,6 +90,10 @@ export class MissingReferencesError extends ConflictError {
       `The push refers to ${parts.join(' and ')}, which the server does not have; nothing was written. ` +
         'Push those rows first, then send this push again.',
       { missing },
+      {
+        reason: ERROR_REASONS.missingReferences,
+        params: { repositories: missing.repositories.join(', '), tasks: missing.tasks.join(', ') },
+      },
     );
   }
 }
@@ -80,6 +103,7 @@ export class PayloadTooLargeError extends AppError {
     super(
       ERROR_CODES.PAYLOAD_TOO_LARGE,
       `The request body is larger than ${limitBytes} bytes; send less data per request.`,
+      { reason: ERROR_REASONS.bodyTooLarge, params: { limit: limitBytes } },
     );
   }
 }

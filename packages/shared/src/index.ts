@@ -2,6 +2,7 @@
 export * from './common.js';
 export * from './envelope.js';
 export * from './error-codes.js';
+export * from './error-details.js';
 export * from './protocol-version.js';
 export * from './model/repository.js';
 export * from './model/safe-url.js';

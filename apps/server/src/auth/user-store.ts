@@ -1,4 +1,5 @@
 // Users, tokens and per-repository grants. The SQL for identity and access lives here.
+import { ERROR_REASONS } from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { lockRepository } from '../db/repository-locks.js';
 import { isoTime, isoTimeOrNull } from '../db/row.js';
@@ -41,7 +42,10 @@ export async function ensureBootstrapAdmin(db: Queryable): Promise<Principal> {
 export async function createUser(db: Queryable, name: string, isAdmin = false): Promise<User> {
   const existing = await db.query('SELECT 1 FROM users WHERE name = $1', [name]);
   if (existing.length > 0)
-    throw new BadRequestError(`A user named "${name}" already exists; pick another name.`);
+    throw new BadRequestError(`A user named "${name}" already exists; pick another name.`, {
+      reason: ERROR_REASONS.userExists,
+      params: { name },
+    });
   const rows = await db.query<User & { created_at: Date }>(
     'INSERT INTO users (name, is_admin) VALUES ($1, $2) RETURNING id, name, is_admin, created_at',
     [name, isAdmin],

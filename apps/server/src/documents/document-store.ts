@@ -1,5 +1,6 @@
 // Documents: the SQL behind the REST API.
 import {
+  ERROR_REASONS,
   DOCUMENT_FIELDS,
   type Document,
   type DocumentCreate,
@@ -122,7 +123,10 @@ export async function createDocument(
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM documents WHERE uid = $1', [uid]);
     if (taken.length > 0)
-      throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`);
+      throw new ConflictError(`A document with uid "${uid}" already exists; use another uid.`, undefined, {
+        reason: ERROR_REASONS.uidExists,
+        params: { collection: 'document', uid },
+      });
     const insert = buildInsert('documents', STORE.create, {
       ...input,
       uid,

@@ -44,14 +44,14 @@ function databaseInputError(error: unknown): string | null {
   return null;
 }
 
-export function errorResponse(c: Context, code: ErrorCode, message: string, extra?: Record<string, unknown>) {
+export function errorResponse(c: Context, code: ErrorCode, message: string, extra?: object) {
   const body: ErrorEnvelope & Record<string, unknown> = { code, error: message, ...extra };
   return c.json(body, STATUS_BY_CODE[code]);
 }
 
 export function handleError(error: Error, c: Context) {
   if (error instanceof ConflictError && error.current !== undefined) {
-    return errorResponse(c, error.code, error.message, { data: error.current });
+    return errorResponse(c, error.code, error.message, { ...error.details, data: error.current });
   }
   if (
     (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) &&
@@ -62,7 +62,7 @@ export function handleError(error: Error, c: Context) {
   // A body refused unread leaves the rest of it on the connection: close it, and say so, or a
   // client that reuses the connection loses its next request ("other side closed").
   if (error instanceof PayloadTooLargeError) c.header('Connection', 'close');
-  if (error instanceof AppError) return errorResponse(c, error.code, error.message);
+  if (error instanceof AppError) return errorResponse(c, error.code, error.message, error.details);
   if (error instanceof HTTPException) {
     const status = error.status;
     const code =

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { errorEnvelopeSchema } from '@wikisync/shared';
 import { jsonOf, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 
@@ -48,6 +49,38 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
       /status/,
     );
     await expectError(await t.request('POST', '/api/repositories', { body: [1, 2] }), 400, /object/);
+  });
+
+  it("sends the bad fields as data too, so a client can say them in its reader's language", async () => {
+    const response = await t.request('POST', '/api/repositories', {
+      body: { name: 'x'.repeat(1_001), status: 'done', colour: 'red' },
+    });
+    expect(response.status).toBe(400);
+    const body = errorEnvelopeSchema.parse(await jsonOf(response));
+    expect(body.code).toBe('VALIDATION_FAILED');
+    expect(body.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'name', kind: 'too_big', unit: 'characters', limit: 1000 }),
+        expect.objectContaining({
+          path: 'status',
+          kind: 'invalid_value',
+          values: expect.arrayContaining(['ready']),
+        }),
+        expect.objectContaining({ path: '', kind: 'unrecognized_keys', values: ['colour'] }),
+      ]),
+    );
+  });
+
+  it('names which failure it is, with its values, where a person meets it in the UI', async () => {
+    await t.request('POST', '/api/repositories', { body: { name: 'dup', uid: 'uid-taken-1' } });
+    const again = await t.request('POST', '/api/repositories', { body: { name: 'dup', uid: 'uid-taken-1' } });
+    expect(again.status).toBe(409);
+    const body = errorEnvelopeSchema.parse(await jsonOf(again));
+    expect(body).toMatchObject({
+      reason: 'uid_exists',
+      params: { collection: 'repository', uid: 'uid-taken-1' },
+    });
+    expect(body.error).toMatch(/already exists/);
   });
 
   it('refuses NUL characters, bad ids and numbers out of range', async () => {

@@ -2,7 +2,13 @@
 // against a zod schema from the shared contract, with messages that name the bad field.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { numericIdSchema } from '@wikisync/shared';
+import {
+  ISSUE_KINDS,
+  LIMIT_UNITS,
+  numericIdSchema,
+  type LimitUnit,
+  type ValidationIssue,
+} from '@wikisync/shared';
 import { InvalidJsonError, ValidationError } from '../errors.js';
 
 /** "field: what is wrong; …" for the first ten issues; `root` names a value with no path. */
@@ -19,9 +25,48 @@ export function describeIssues(error: z.ZodError): string {
   return `Invalid request: ${listIssues(error)}.`;
 }
 
+const UNIT_BY_ORIGIN: Record<string, LimitUnit> = {
+  string: LIMIT_UNITS.characters,
+  array: LIMIT_UNITS.items,
+  set: LIMIT_UNITS.items,
+  number: LIMIT_UNITS.value,
+  bigint: LIMIT_UNITS.value,
+  int: LIMIT_UNITS.value,
+};
+
+/** The same first ten issues as data, for clients that say them in another language. */
+export function issuesOf(error: z.ZodError): ValidationIssue[] {
+  return error.issues.slice(0, 10).map((issue): ValidationIssue => {
+    const path = issue.path.join('.');
+    switch (issue.code) {
+      case 'too_big':
+      case 'too_small': {
+        const limit = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+        const unit = UNIT_BY_ORIGIN[issue.origin];
+        return {
+          path,
+          kind: issue.code,
+          ...(Number.isFinite(limit) ? { limit } : {}),
+          ...(unit ? { unit } : {}),
+        };
+      }
+      case 'invalid_type':
+      case 'invalid_format':
+        return { path, kind: issue.code };
+      case 'invalid_value':
+        return { path, kind: issue.code, values: issue.values.slice(0, 20).map(String) };
+      case 'unrecognized_keys':
+        return { path, kind: issue.code, values: issue.keys.slice(0, 20) };
+      default:
+        return { path, kind: ISSUE_KINDS.other };
+    }
+  });
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(describeIssues(result.error));
+  if (!result.success)
+    throw new ValidationError(describeIssues(result.error), { issues: issuesOf(result.error) });
   return result.data;
 }
 

@@ -1,5 +1,6 @@
 // Repositories: the SQL behind the REST API and the lookups other modules share.
 import {
+  ERROR_REASONS,
   REPOSITORY_FIELDS,
   type Page,
   type Repository,
@@ -83,7 +84,10 @@ export async function createRepository(
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [uid]);
     if (taken.length > 0)
-      throw new ConflictError(`A repository with uid "${uid}" already exists; use another uid.`);
+      throw new ConflictError(`A repository with uid "${uid}" already exists; use another uid.`, undefined, {
+        reason: ERROR_REASONS.uidExists,
+        params: { collection: 'repository', uid },
+      });
     const insert = buildInsert('repositories', STORE.create, { ...input, uid });
     const rows = await tx.query(`${insert.sql} RETURNING ${REPOSITORY_COLUMNS}`, insert.params);
     const repository = toRepository(rows[0]!);

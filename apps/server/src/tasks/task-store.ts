@@ -1,5 +1,12 @@
 // Tasks: the SQL behind the REST API.
-import { TASK_FIELDS, type Page, type Task, type TaskCreate, type TaskUpdate } from '@wikisync/shared';
+import {
+  ERROR_REASONS,
+  TASK_FIELDS,
+  type Page,
+  type Task,
+  type TaskCreate,
+  type TaskUpdate,
+} from '@wikisync/shared';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { restStoreColumns } from '../db/field-rows.js';
 import { lockRepository, lockRepositoryOf } from '../db/repository-locks.js';
@@ -100,7 +107,10 @@ export async function createTask(db: Database, principal: Principal, input: Task
     const uid = input.uid ?? randomUid();
     const taken = await tx.query('SELECT 1 FROM tasks WHERE uid = $1', [uid]);
     if (taken.length > 0)
-      throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`);
+      throw new ConflictError(`A task with uid "${uid}" already exists; use another uid.`, undefined, {
+        reason: ERROR_REASONS.uidExists,
+        params: { collection: 'task', uid },
+      });
     const insert = buildInsert('tasks', STORE.create, {
       ...input,
       uid,

@@ -1,13 +1,15 @@
 // The REST client: adds the bearer token, unwraps `{code, data}` and turns `{code, error}`
 // into an ApiError that carries the server's message for the UI to show.
 import type { Document, Page, Repository, SignInResponse, Task } from '@wikisync/shared';
-import { fetchEnvelope } from './envelope';
+import { fetchEnvelope, type FailureDetails } from './envelope';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Lets the UI say the failure in the reader's language (i18n/error-message.ts). */
+    readonly details?: FailureDetails,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -29,7 +31,7 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
         }),
-      (status, code, message) => new ApiError(status, code, message),
+      (status, code, message, _data, details) => new ApiError(status, code, message, details),
       () => 'The server cannot be reached; check your connection.',
     );
   }

@@ -1,7 +1,21 @@
 // Reading the `{code, data}` / `{code, error}` envelopes (PROTOCOL.md) over fetch, shared by
 // the REST client and the replication transport; each names its own error class.
+import type { ErrorParams, ValidationIssue } from '@wikisync/shared';
 
-export type EnvelopeFailure = (status: number, code: string, message: string, data?: unknown) => Error;
+/** What a failure envelope adds for saying it in the reader's language (shared error-details.ts). */
+export interface FailureDetails {
+  issues?: ValidationIssue[];
+  reason?: string;
+  params?: ErrorParams;
+}
+
+export type EnvelopeFailure = (
+  status: number,
+  code: string,
+  message: string,
+  data?: unknown,
+  details?: FailureDetails,
+) => Error;
 
 /**
  * Sends the request and returns `data` of an OK envelope. Anything else throws what `fail`
@@ -19,17 +33,15 @@ export async function fetchEnvelope<T>(
   } catch (error) {
     throw fail(0, 'NETWORK', unreachable(error as Error));
   }
-  const payload = (await response.json().catch(() => null)) as {
-    code?: string;
-    data?: T;
-    error?: string;
-  } | null;
+  const payload = (await response.json().catch(() => null)) as
+    ({ code?: string; data?: T; error?: string } & FailureDetails) | null;
   if (!response.ok || !payload || payload.code !== 'OK') {
     throw fail(
       response.status,
       payload?.code ?? 'HTTP_ERROR',
       payload?.error ?? `The server answered ${response.status}.`,
       payload?.data,
+      payload ? { issues: payload.issues, reason: payload.reason, params: payload.params } : undefined,
     );
   }
   return payload.data as T;

@@ -42,6 +42,50 @@ describe('errorMessage', () => {
   });
 });
 
+describe('errorMessage with the details the server sends', () => {
+  const tooLong = new ApiError(400, 'VALIDATION_FAILED', 'Invalid request: rows.0.title: Too big.', {
+    issues: [
+      { path: 'rows.0.title', kind: 'too_big', limit: 500, unit: 'characters' },
+      { path: 'password', kind: 'too_small', limit: 1, unit: 'characters' },
+      { path: 'status', kind: 'invalid_value', values: ['pending', 'completed'] },
+      { path: 'rows.0.color', kind: 'other' },
+    ],
+  });
+
+  it('names each bad field in Chinese, with its limit, instead of the English detail', () => {
+    chinese();
+    expect(errorMessage(tooLong)).toBe(
+      '输入有误：「标题」太长：最多 500 个字符；「密码」不能为空；「状态」只能是以下之一：pending, completed；「color」的值无效',
+    );
+  });
+
+  it("keeps the server's English sentence in English", () => {
+    expect(errorMessage(tooLong)).toBe('Invalid request: rows.0.title: Too big.');
+  });
+
+  it('says a failure with a reason as its own sentence, with the values', () => {
+    chinese();
+    const taken = new ApiError(400, 'BAD_REQUEST', 'A user named "li" already exists; pick another name.', {
+      reason: 'user_exists',
+      params: { name: 'li' },
+    });
+    expect(errorMessage(taken)).toBe('已有名为「li」的用户，请换一个名字。');
+    const uid = new SyncHttpError(409, 'CONFLICT', 'A task with uid "t1" already exists.', undefined, {
+      reason: 'uid_exists',
+      params: { collection: 'task', uid: 't1' },
+    });
+    expect(errorMessage(uid)).toBe('已存在相同 ID 的任务，请换一个 ID。');
+  });
+
+  it('falls back to the lead-in and the server text for a reason this app does not know', () => {
+    chinese();
+    const newer = new ApiError(400, 'BAD_REQUEST', 'Something new went wrong.', {
+      reason: 'from_a_newer_server',
+    });
+    expect(errorMessage(newer)).toBe('请求被拒绝：Something new went wrong.');
+  });
+});
+
 describe('errorMessage with a meaning of its own for a code', () => {
   it('says the credentials are wrong on the sign-in form, in Chinese', () => {
     chinese();

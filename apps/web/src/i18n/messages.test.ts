@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMPARED_FIELDS } from '@wikisync/shared';
 import en from './messages/en';
 import zhCN from './messages/zh-CN';
 
@@ -32,6 +33,14 @@ const chinese = leaves(zhCN);
 describe('messages', () => {
   it('has the same keys in English and Simplified Chinese', () => {
     expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it('names every replicated field in both languages (the conflict dialog shows them all)', () => {
+    const fields = new Set(Object.values(COMPARED_FIELDS).flat());
+    const unnamed = [...fields].filter(
+      (field) => !chinese.has(`fields.${field}`) || !english.has(`fields.${field}`),
+    );
+    expect(unnamed).toEqual([]);
   });
 
   it('has no empty message in either language', () => {

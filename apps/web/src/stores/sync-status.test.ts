@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveSyncStatus, latestSync, type SyncFacts } from './sync-status';
 
-const idle = { active: false, error: null, lastSyncedAt: '2026-01-01T00:00:00.000Z' };
+const idle = { active: false, error: null, errorCode: null, lastSyncedAt: '2026-01-01T00:00:00.000Z' };
 const base: SyncFacts = {
   started: true,
   online: true,

@@ -79,9 +79,11 @@ export const useSyncStore = defineStore('sync', () => {
     }),
   );
   const lastSyncAt = computed(() => latestSync(collections.value));
-  const lastError = computed(
-    () => Object.values(collections.value).find((state) => state?.error)?.error ?? null,
-  );
+  /** The first failing collection's error, as the server said it; the indicator translates. */
+  const lastError = computed(() => {
+    const failing = Object.values(collections.value).find((state) => state?.error);
+    return failing?.error ? { code: failing.errorCode, message: failing.error } : null;
+  });
 
   /** Opens the replica and starts replicating; a second call while open is a no-op. */
   function startSync(options: StartSyncOptions): Promise<void> {

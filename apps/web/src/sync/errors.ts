@@ -1,5 +1,6 @@
 // Named failures of the sync core, so the UI can tell "offline" from "refused" from
 // "someone else changed it meanwhile".
+import type { FailureDetails } from '../api/envelope';
 
 /** The server answered with a failure envelope (or not at all: status 0). */
 export class SyncHttpError extends Error {
@@ -8,6 +9,8 @@ export class SyncHttpError extends Error {
     readonly code: string,
     message: string,
     readonly data?: unknown,
+    /** Lets the UI say the failure in the reader's language (i18n/error-message.ts). */
+    readonly details?: FailureDetails,
   ) {
     super(message);
     this.name = 'SyncHttpError';

@@ -22,6 +22,7 @@
 // Kept as one RxDB local document, as skipped-rows.ts does and for the same reason (13
 // collections per realm in free RxDB). Entries are never dropped for space: each is someone's
 // edit. A later refusal of the same row replaces its entry, being a later edit of it.
+import type { FailureDetails } from '../api/envelope';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb/plugins/core';
 import type { CollectionName } from '@wikisync/shared';
@@ -41,6 +42,8 @@ export interface ParkedPush {
   /** The server's error code (e.g. PAYLOAD_TOO_LARGE) and message. */
   code: string;
   reason: string;
+  /** What lets the UI say the reason in the reader's language (absent in older entries). */
+  details?: FailureDetails;
   parked_at: string;
 }
 

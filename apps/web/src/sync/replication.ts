@@ -40,7 +40,12 @@ export {
   type SyncOptions,
 } from './sync-controller';
 
-const emptyStatus = (): CollectionSyncStatus => ({ active: false, error: null, lastSyncedAt: null });
+const emptyStatus = (): CollectionSyncStatus => ({
+  active: false,
+  error: null,
+  errorCode: null,
+  lastSyncedAt: null,
+});
 
 export function startReplication(replica: Replica, options: SyncOptions): SyncController {
   const live = options.live ?? true;
@@ -76,7 +81,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     tabs?.publish(collection, subject.value);
   };
   const succeeded = (collection: CollectionName) =>
-    update(collection, { error: null, lastSyncedAt: new Date().toISOString() });
+    update(collection, { error: null, errorCode: null, lastSyncedAt: new Date().toISOString() });
 
   const streamConnected = new BehaviorSubject(false);
   const stream: ChangeStream | null =
@@ -195,6 +200,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
               server_had_row: baseOf(row) !== null,
               code: (error as SyncHttpError).code,
               reason: (error as SyncHttpError).message,
+              details: (error as SyncHttpError).details,
             })),
           );
           pushFailing.delete(collection);
@@ -237,9 +243,13 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       }),
       state.error$.subscribe((error) => {
         // RxDB wraps handler failures (as plain JSON) in RC_PULL / RC_PUSH; show our message.
-        const cause = (error as { parameters?: { errors?: { message?: unknown }[] } }).parameters
-          ?.errors?.[0];
-        update(collection, { error: typeof cause?.message === 'string' ? cause.message : error.message });
+        // RxDB keeps the error's `code` when it makes it plain JSON: SyncHttpError's wire code.
+        const cause = (error as { parameters?: { errors?: { message?: unknown; code?: unknown }[] } })
+          .parameters?.errors?.[0];
+        update(collection, {
+          error: typeof cause?.message === 'string' ? cause.message : error.message,
+          errorCode: typeof cause?.code === 'string' ? cause.code : null,
+        });
       }),
     );
     states[collection] = state;

@@ -45,6 +45,9 @@ export interface CollectionSyncStatus {
   active: boolean;
   /** The last failure's message, cleared by the next success. */
   error: string | null;
+  /** The server's error code for that failure (NETWORK when no answer came), so the UI can
+   * say it in the reader's language; null for failures that carry none. */
+  errorCode: string | null;
   /** When a pull or push last succeeded. */
   lastSyncedAt: string | null;
 }

@@ -60,7 +60,7 @@ export function createSyncTransport({
           headers: headers(body !== undefined),
           body: body === undefined ? undefined : JSON.stringify(body),
         }),
-      (status, code, message, data) => new SyncHttpError(status, code, message, data),
+      (status, code, message, data, details) => new SyncHttpError(status, code, message, data, details),
       (error) => `The server cannot be reached (${error.message}).`,
     );
   }

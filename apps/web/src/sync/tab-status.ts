@@ -8,6 +8,7 @@ import type { CollectionName } from '@wikisync/shared';
 export interface TabSyncStatus {
   active: boolean;
   error: string | null;
+  errorCode: string | null;
   lastSyncedAt: string | null;
 }
 

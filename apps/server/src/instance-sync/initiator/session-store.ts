@@ -1,7 +1,13 @@
 // Sessions in the database, so that progress, history and outcomes survive a restart and can
 // be read by any server process sharing the database. A session's per-row outcomes are its
 // items (session-items.ts).
-import type { InstanceSyncStatus, SyncDirection, SyncSession, SyncSessionListQuery } from '@wikisync/shared';
+import {
+  ERROR_REASONS,
+  type InstanceSyncStatus,
+  type SyncDirection,
+  type SyncSession,
+  type SyncSessionListQuery,
+} from '@wikisync/shared';
 import { idList } from '../../db/sql-lists.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { isoTime, isoTimeOrNull } from '../../db/row.js';
@@ -38,6 +44,16 @@ export async function createSession(db: Database, input: NewSession): Promise<st
     if (running[0]) {
       throw new ConflictError(
         `A ${input.direction} of repository ${repositoryValue} with ${input.peer} is already running (session ${running[0].id}); wait for it or cancel it.`,
+        undefined,
+        {
+          reason: ERROR_REASONS.syncAlreadyRunning,
+          params: {
+            direction: input.direction,
+            repository: String(repositoryValue),
+            peer: input.peer,
+            session: running[0].id,
+          },
+        },
       );
     }
     const id = randomUid();

@@ -2,7 +2,7 @@
 // initiate) and optionally to repositories. Stored as SHA-256 hashes; a token's signing
 // secret (when set, every request with that token must be signed) is sealed, not hashed,
 // because checking an HMAC needs the secret itself.
-import { SYNC_SCOPES, type SyncScope } from '@wikisync/shared';
+import { ERROR_REASONS, SYNC_SCOPES, type SyncScope } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { isoTime, isoTimeOrNull } from '../../db/row.js';
 import { generateToken, hashToken } from '../../auth/tokens.js';
@@ -37,6 +37,7 @@ export function parseScopes(value: string): SyncScope[] {
   if (scopes.length === 0 || wrong.length > 0) {
     throw new BadRequestError(
       `Scopes must be a comma-separated list of ${SYNC_SCOPES.join(', ')} (got "${value}").`,
+      { reason: ERROR_REASONS.scopesInvalid, params: { value, allowed: SYNC_SCOPES.join(', ') } },
     );
   }
   return [...new Set(scopes)] as SyncScope[];

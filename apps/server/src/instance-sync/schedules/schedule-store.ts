@@ -1,6 +1,6 @@
 // Scheduled syncs: a cron expression, a target, a repository, a direction and the clear flag.
 import { Cron } from 'croner';
-import type { SyncDirection, SyncSchedule } from '@wikisync/shared';
+import { ERROR_REASONS, type SyncDirection, type SyncSchedule } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { isoTime, isoTimeOrNull } from '../../db/row.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
@@ -15,16 +15,21 @@ export function checkCron(expression: string): Cron {
   } catch (error) {
     throw new ValidationError(
       `cron: "${expression}" is not a valid cron expression (${(error as Error).message}); use 5 fields, such as "*/15 * * * *".`,
+      { reason: ERROR_REASONS.cronInvalid, params: { expression } },
     );
   }
   const runs = job.nextRuns(6);
   job.stop();
   if (runs.length === 0)
-    throw new ValidationError(`cron: "${expression}" never runs; pick an expression with future times.`);
+    throw new ValidationError(`cron: "${expression}" never runs; pick an expression with future times.`, {
+      reason: ERROR_REASONS.cronNeverRuns,
+      params: { expression },
+    });
   for (let index = 1; index < runs.length; index++) {
     if (runs[index]!.getTime() - runs[index - 1]!.getTime() < MIN_SCHEDULE_INTERVAL_MS) {
       throw new ValidationError(
         `cron: "${expression}" runs more often than once a minute; the shortest allowed interval is 1 minute.`,
+        { reason: ERROR_REASONS.cronTooFrequent, params: { expression } },
       );
     }
   }

@@ -3,6 +3,7 @@
 // vue-i18n reads `{name}` as a placeholder and `|` as plural forms; `@` and `$` must not appear.
 import admin from './en/admin';
 import instanceSync from './en/instance-sync';
+import failures from './en/failures';
 
 const en = {
   common: {
@@ -221,6 +222,7 @@ const en = {
   },
   admin,
   instanceSync,
+  failures,
   conflict: {
     title: 'Conflicting edits: {title}',
     open: '{collection} · {n} open',
@@ -286,6 +288,24 @@ const en = {
     created_at: 'Created',
     updated_at: 'Updated',
     _deleted: 'Deleted',
+    uid: 'ID',
+    repository_uid: 'Repository',
+    task_uid: 'Task',
+    doc_uid: 'Document',
+    run_after_uid: 'Runs after',
+    replaced_by_uid: 'Replaced by',
+    clone_commit_id: 'Commit',
+    size_mb: 'Size (MB)',
+    error_msg: 'Error message',
+    metadata: 'Metadata',
+    writer_name: 'Writer',
+    started_at: 'Started',
+    completed_at: 'Completed',
+    language: 'Language',
+    is_latest: 'Latest version',
+    password: 'Password',
+    cron: 'Schedule',
+    scopes: 'Scopes',
   },
 };
 

@@ -3,6 +3,7 @@
 import type { Messages } from './en';
 import admin from './zh-CN/admin';
 import instanceSync from './zh-CN/instance-sync';
+import failures from './zh-CN/failures';
 
 const zhCN: Messages = {
   common: {
@@ -218,6 +219,7 @@ const zhCN: Messages = {
   },
   admin,
   instanceSync,
+  failures,
   conflict: {
     title: '编辑冲突：{title}',
     open: '{collection} · 还有 {n} 个待处理',
@@ -282,6 +284,24 @@ const zhCN: Messages = {
     created_at: '创建时间',
     updated_at: '更新时间',
     _deleted: '已删除',
+    uid: 'ID',
+    repository_uid: '所属仓库',
+    task_uid: '所属任务',
+    doc_uid: '对应文档',
+    run_after_uid: '前置任务',
+    replaced_by_uid: '被替换为',
+    clone_commit_id: '提交',
+    size_mb: '大小（MB）',
+    error_msg: '错误信息',
+    metadata: '元数据',
+    writer_name: '撰写者',
+    started_at: '开始时间',
+    completed_at: '完成时间',
+    language: '语言',
+    is_latest: '最新版本',
+    password: '密码',
+    cron: '定时',
+    scopes: '权限范围',
   },
 };
 
