@@ -3,6 +3,13 @@ import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 const MIGRATION_LOCK_KEY = 7_319_000;
 
+/** The record of applied migrations; also created by a new embedded database's child process. */
+export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer PRIMARY KEY,
+    name       text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`;
+
 export interface MigrationResult {
   applied: string[];
   current: number;
@@ -17,11 +24,7 @@ export async function migrate(
   db: Database,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<MigrationResult> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  await db.exec(MIGRATIONS_TABLE_SQL);
   const applied: string[] = [];
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {

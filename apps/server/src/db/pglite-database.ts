@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { MIGRATIONS_TABLE_SQL } from './migrate.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
   return {
@@ -25,15 +27,32 @@ function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
 export const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /**
- * Creates a new data directory in a child process. initdb grows the WASM heap to ~800 MB, and
- * a process never gives that back; the child's exit does, so the server itself only ever
- * opens an existing directory (~170 MB).
+ * Creates a new data directory in a child process and applies the migrations there. initdb
+ * grows the WASM heap to ~800 MB and the first migrations grow it further, and a process never
+ * gives that back; the child's exit does, so the server itself only ever opens an existing,
+ * migrated directory (the same ~220 MB on its first start as on any later one). The parent's
+ * `migrate` then finds nothing to do. The child applies each migration as `migrate` does, in
+ * its own transaction with its row in `schema_migrations`; it is the only process that can
+ * hold the directory, so it needs no advisory lock.
  */
-function initDataDirInChild(dataDir: string): void {
+function initDataDirInChild(dataDir: string, migrations: readonly Migration[]): void {
   const moduleUrl = import.meta.resolve('@electric-sql/pglite');
-  const script = `const { PGlite } = await import(process.argv[1]); const pg = await PGlite.create(process.argv[2]); await pg.close();`;
+  const script = `
+    const { readFileSync } = await import('node:fs');
+    const { PGlite } = await import(process.argv[1]);
+    const { startParams, tableSql, migrations } = JSON.parse(readFileSync(0, 'utf8'));
+    const pg = await PGlite.create(process.argv[2], { startParams });
+    await pg.exec(tableSql);
+    for (const migration of migrations) {
+      await pg.transaction(async (tx) => {
+        await tx.exec(migration.sql);
+        await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      });
+    }
+    await pg.close();`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, moduleUrl, dataDir], {
     encoding: 'utf8',
+    input: JSON.stringify({ startParams: START_PARAMS, tableSql: MIGRATIONS_TABLE_SQL, migrations }),
   });
   if (child.status !== 0) {
     throw new Error(
@@ -56,7 +75,12 @@ export interface PgliteDatabase extends Database {
 export async function openPglite(
   dataDir: string,
   role = 'a wikisync process',
-  options: { /** An image from `dumpDataDir`, for a new memory:// database. */ image?: Blob } = {},
+  options: {
+    /** An image from `dumpDataDir`, for a new memory:// database. */
+    image?: Blob;
+    /** What a new folder is created with (default: all of this code's migrations). */
+    migrations?: readonly Migration[];
+  } = {},
 ): Promise<PgliteDatabase> {
   let unlock = () => {};
   let pg: PGlite;
@@ -64,7 +88,8 @@ export async function openPglite(
     if (!dataDir.startsWith('memory://')) {
       mkdirSync(dataDir, { recursive: true });
       unlock = lockDataDir(dataDir, role);
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) initDataDirInChild(dataDir);
+      if (!existsSync(join(dataDir, 'PG_VERSION')))
+        initDataDirInChild(dataDir, options.migrations ?? MIGRATIONS);
     }
     pg = await PGlite.create(dataDir, { startParams: START_PARAMS, loadDataDir: options.image });
   } catch (error) {
