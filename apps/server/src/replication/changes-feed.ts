@@ -114,13 +114,23 @@ async function readSelected(
   principal: Principal,
   collection: CollectionName,
   repositories: number[],
-  [checkpoint, limit, horizon]: [number, number, number],
+  bounds: [number, number, number],
 ): Promise<Record<string, unknown>[]> {
-  const sql = COLLECTION_SQL[collection];
+  const { sql, params } = selectedPageQuery(principal, collection, repositories, bounds);
+  return db.query(sql, params);
+}
+
+/** The SQL of a filtered page (exported for the feed-scale bench's EXPLAIN). */
+export function selectedPageQuery(
+  principal: Principal,
+  collection: CollectionName,
+  repositories: number[],
+  [checkpoint, limit, horizon]: [number, number, number],
+): { sql: string; params: unknown[] } {
   const column = collection === 'repositories' ? 'id' : 'repository_id';
   const readable = readableRepositoryCondition(principal, 's.id', 5);
-  return db.query(
-    `WITH picked AS MATERIALIZED (
+  return {
+    sql: `WITH picked AS MATERIALIZED (
        SELECT v.server_version FROM ${idList('$4')} s
        CROSS JOIN LATERAL (
          SELECT y.server_version FROM ${collection} y
@@ -132,9 +142,9 @@ async function readSelected(
        ORDER BY v.server_version
        LIMIT $2
      )
-     ${sql.select}
+     ${COLLECTION_SQL[collection].select}
      JOIN picked p ON p.server_version = x.server_version
      ORDER BY x.server_version`,
-    [checkpoint, limit, horizon, { v: repositories }, ...readable.params],
-  );
+    params: [checkpoint, limit, horizon, { v: repositories }, ...readable.params],
+  };
 }
