@@ -5,10 +5,8 @@
 // query per merged batch: a lone write is announced at once, a burst costs a few fan-outs.
 // A stream outlives the request that authenticated it, so the hub also re-checks the tokens
 // of its subscribers (one query for all of them) every second and before each fan-out, and
-// ends the stream of a token that was revoked or has expired. The same check reads the grants
-// of its (non-admin) subscribers and tells a subscriber when its readable set changed, so a
-// browser purges a repository it lost within seconds (grants are not replicated rows, so no
-// notification announces them).
+// ends the stream of a token that was revoked or has expired; the same timer watches grants
+// (access-changes.ts).
 // A change is announced only once the changes feed can serve it, i.e. below the version
 // horizon (changes-feed.ts): a write that commits while an older writer is still open would
 // otherwise make every client pull, find nothing, and wait for a next event that, if the older
@@ -22,6 +20,7 @@ import type { Principal } from '../auth/principal.js';
 import { REPLICATION_CHANNEL } from '../db/migrations/002-replication.js';
 import { versionHorizon } from '../db/version-horizon.js';
 import { processLogger } from '../ops/logger.js';
+import { announceAccessChanges, readableKeyOf, type AccessWatcher } from './access-changes.js';
 
 interface Notification {
   collection: CollectionName;
@@ -29,24 +28,17 @@ interface Notification {
   version: number;
 }
 
-interface Subscriber {
-  principal: Principal;
+interface Subscriber extends AccessWatcher {
   onChange: (event: StreamChangeEvent) => void;
   /** Called once when the subscriber's token stops being valid; the hub drops it first. */
   onRevoked: () => void;
   /** Only changes of these repositories are announced; null: all readable ones. */
   repositories: ReadonlySet<number> | null;
-  /** Called with the new readable repository ids when a grant was given or taken. */
-  onAccess: (readableIds: number[]) => void;
-  /** The readable ids last seen, joined (admins: null, they read everything). */
-  readableKey: string | null;
 }
 
-/** Optional parts of a subscription. */
-export interface SubscribeOptions {
-  repositories?: readonly number[] | undefined;
-  onAccess?: (readableIds: number[]) => void;
-}
+export type SubscribeOptions = { repositories?: readonly number[] | undefined } & Partial<
+  Pick<AccessWatcher, 'onAccess'>
+>;
 
 /** Upper bound on how long a revoked or expired token keeps an open stream. */
 export const TOKEN_CHECK_MS = 1000;
@@ -106,12 +98,8 @@ export class ChangeHub {
       onRevoked,
       repositories: options.repositories ? new Set(options.repositories) : null,
       onAccess: options.onAccess ?? (() => {}),
-      readableKey: null,
+      readableKey: await readableKeyOf(this.db, principal),
     };
-    if (!principal.isAdmin) {
-      const grants = await this.grantsOf([principal.userId]);
-      subscriber.readableKey = (grants.get(principal.userId) ?? []).join(',');
-    }
     this.subscribers.add(subscriber);
     this.reconcileTokenTimer();
     await this.reconcile();
@@ -129,8 +117,8 @@ export class ChangeHub {
     if (this.subscribers.size > 0 && !this.tokenTimer) {
       this.tokenTimer = setInterval(() => {
         // Access once a second too, not on every fan-out: a lost grant already hides its rows.
-        Promise.all([this.dropInvalidTokens(), this.announceAccessChanges()]).catch((error: unknown) =>
-          processLogger().error({ err: error }, 'change stream token check failed'),
+        Promise.all([this.dropInvalidTokens(), announceAccessChanges(this.db, [...this.subscribers])]).catch(
+          (error: unknown) => processLogger().error({ err: error }, 'change stream token check failed'),
         );
       }, this.tokenCheckMs);
       this.tokenTimer.unref?.();
@@ -165,36 +153,6 @@ export class ChangeHub {
     }
     this.reconcileTokenTimer();
     await this.reconcile();
-  }
-
-  /** Tells each non-admin subscriber whose readable repositories changed since it last heard. */
-  private async announceAccessChanges(): Promise<void> {
-    const watched = [...this.subscribers].filter((s) => s.readableKey !== null);
-    if (watched.length === 0) return;
-    const grants = await this.grantsOf([...new Set(watched.map((s) => s.principal.userId))]);
-    for (const subscriber of watched) {
-      const ids = grants.get(subscriber.principal.userId) ?? [];
-      const key = ids.join(',');
-      if (key === subscriber.readableKey) continue;
-      subscriber.readableKey = key;
-      subscriber.onAccess(ids);
-    }
-  }
-
-  /** The granted repository ids of these users, sorted, by user id. */
-  private async grantsOf(userIds: number[]): Promise<Map<number, number[]>> {
-    const rows = await this.db.query<{ user_id: unknown; repository_id: unknown }>(
-      `SELECT g.user_id, g.repository_id FROM repository_grants g
-         JOIN ${idList('$1')} users ON users.id = g.user_id
-        ORDER BY g.repository_id`,
-      [{ v: userIds }],
-    );
-    const byUser = new Map<number, number[]>();
-    for (const row of rows) {
-      const userId = Number(row.user_id);
-      byUser.set(userId, [...(byUser.get(userId) ?? []), Number(row.repository_id)]);
-    }
-    return byUser;
   }
 
   private reconcile(): Promise<void> {
