@@ -2,7 +2,7 @@
 // a repository kept later is pulled from its beginning without pulling the others again.
 import { describe, expect, it } from 'vitest';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
-import { grantAccess } from '../../apps/server/src/auth/user-store.js';
+import { grantAccess, revokeAccess } from '../../apps/server/src/auth/user-store.js';
 import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { contents, useSyncServer, waitUntil } from '../support/sync-client.js';
 
@@ -62,10 +62,12 @@ describe.each(testDatabaseKinds())('keeping some repositories offline on %s', (k
 
     let kept = [ids[0]!];
     const served: Served[] = [];
+    const access: number[][] = [];
     const client = await server.open({
       token: user.token,
       fetch: countingFetch(served),
       offlineRepositories: () => kept,
+      onAccess: (readable) => access.push(readable),
     });
     await client.sync.awaitInSync();
     const repositoryOf = async (collection: 'tasks' | 'documents') =>
@@ -108,6 +110,11 @@ describe.each(testDatabaseKinds())('keeping some repositories offline on %s', (k
       'a live change of a kept repository',
     );
     expect((await contents(client, 'tasks')).some((task) => task.title === 'not-kept')).toBe(false);
+
+    // A grant taken is announced on the stream within seconds.
+    await revokeAccess(server.app.database.db, user.userId, ids[0]!);
+    await waitUntil(async () => access.length > 0, 'the access event');
+    expect(access).toEqual([[ids[1], ids[2]]]);
     await client.close();
   });
 });

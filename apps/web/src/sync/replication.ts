@@ -94,6 +94,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           maxRetryMs: options.streamRetry?.max,
           onConnected: () => streamConnected.next(true),
           onError: () => streamConnected.next(false),
+          onAccess: options.onAccess,
         })
       : null;
 

@@ -44,6 +44,8 @@ export interface SyncOptions {
    * null or absent: every readable repository. Call `resync()` after it changed.
    */
   offlineRepositories?: () => number[] | null;
+  /** Told the readable repository ids when the server announces a grant given or taken. */
+  onAccess?: (readableIds: number[]) => void;
 }
 
 export interface CollectionSyncStatus {
