@@ -1,10 +1,12 @@
 // 3. Scale of the feed: with N rows in PostgreSQL, one `changes` page (limit 100) read at
 // the start, the middle and the end of the feed must take about the same time, because
-// the query walks the server_version index from the checkpoint instead of scanning.
+// the query walks the server_version index from the checkpoint instead of scanning. The same
+// holds for a reader keeping only some repositories offline (`repositories` filter): each kept
+// repository walks its (repository_id, server_version) index.
 import { openPostgres } from '../apps/server/src/db/postgres-database.js';
 import { migrate } from '../apps/server/src/db/migrate.js';
 import { writeTransaction } from '../apps/server/src/db/database.js';
-import { readChanges } from '../apps/server/src/replication/changes-feed.js';
+import { readChanges, selectedPageQuery } from '../apps/server/src/replication/changes-feed.js';
 import { versionHorizon } from '../apps/server/src/db/version-horizon.js';
 import { COLLECTION_SQL } from '../apps/server/src/replication/replicated-rows.js';
 import type { Principal } from '../apps/server/src/auth/principal.js';
@@ -59,11 +61,20 @@ export const feedScale = defineSuite({
       const reader: Principal = { userId: user!.id, userName: 'reader', isAdmin: false, tokenId: null };
       await db.query('ANALYZE');
 
-      async function pageTime(principal: Principal, checkpoint: number): Promise<number> {
+      async function pageTime(
+        principal: Principal,
+        checkpoint: number,
+        repositories?: number[],
+      ): Promise<number> {
         const times: number[] = [];
         for (let i = 0; i < samples; i++) {
           const start = performance.now();
-          const page = await readChanges(db, principal, { collection: 'documents', checkpoint, limit: 100 });
+          const page = await readChanges(db, principal, {
+            collection: 'documents',
+            checkpoint,
+            limit: 100,
+            repositories,
+          });
           times.push(performance.now() - start);
           if (page.documents.length !== 100) throw new Error(`expected a full page at ${checkpoint}`);
         }
@@ -71,10 +82,12 @@ export const feedScale = defineSuite({
       }
 
       /** Checkpoints with a full page of readable rows after them, at the start, middle and end. */
-      async function positionsFor(principal: Principal) {
-        const filter = principal.isAdmin
-          ? 'true'
-          : `repository_id IN (SELECT repository_id FROM repository_grants WHERE user_id = ${principal.userId})`;
+      async function positionsFor(principal: Principal, repositories?: number[]) {
+        const filter = repositories
+          ? `repository_id IN (${repositories.join(',')})`
+          : principal.isAdmin
+            ? 'true'
+            : `repository_id IN (SELECT repository_id FROM repository_grants WHERE user_id = ${principal.userId})`;
         const [bounds] = await db.query<{ middle: number; end: number }>(
           `SELECT (SELECT server_version FROM documents WHERE ${filter} ORDER BY server_version
                      OFFSET (SELECT count(*) / 2 FROM documents WHERE ${filter}) LIMIT 1) AS middle,
@@ -85,14 +98,20 @@ export const feedScale = defineSuite({
       }
 
       const rows: Row[] = [];
-      for (const [who, principal] of [
-        ['admin', admin],
-        ['reader of 10% of repositories', reader],
+      // Kept offline: one repository (1% of the rows), and three.
+      const keptOne = [10];
+      const keptThree = [10, 20, 30];
+      for (const [who, principal, kept] of [
+        ['admin', admin, undefined],
+        ['reader of 10% of repositories', reader, undefined],
+        ['reader keeping 1 repository offline', reader, keptOne],
+        ['reader keeping 3 repositories offline', reader, keptThree],
       ] as const) {
-        const positions = await positionsFor(principal);
-        const startMs = await pageTime(principal, positions.start);
+        const repositories = kept ? [...kept] : undefined;
+        const positions = await positionsFor(principal, repositories);
+        const startMs = await pageTime(principal, positions.start, repositories);
         for (const [where, checkpoint] of Object.entries(positions)) {
-          const ms = where === 'start' ? startMs : await pageTime(principal, checkpoint);
+          const ms = where === 'start' ? startMs : await pageTime(principal, checkpoint, repositories);
           const flat = ms <= startMs * 1.5 + 1;
           rows.push({
             measure: `${who}: page at the ${where}`,
@@ -121,6 +140,16 @@ export const feedScale = defineSuite({
       }
       const adminPlan = await planOf(admin);
       const readerPlan = await planOf(reader);
+      const keptPlan = await (async () => {
+        const { middle } = await positionsFor(reader, keptThree);
+        const query = selectedPageQuery(reader, 'documents', keptThree, [
+          middle,
+          100,
+          await versionHorizon(db),
+        ]);
+        const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${query.sql}`, query.params);
+        return plan.map((line) => line['QUERY PLAN']);
+      })();
       const indexNote = (plan: string[]) =>
         plan.some((line) => line.includes('documents_server_version'))
           ? 'walks the documents_server_version index'
@@ -140,6 +169,14 @@ export const feedScale = defineSuite({
           `Reader plan ${indexNote(readerPlan)}:`,
           '```',
           ...readerPlan,
+          '```',
+          `Plan keeping 3 repositories offline ${
+            keptPlan.some((line) => line.includes('documents_repository_version'))
+              ? 'walks the documents_repository_version index per repository'
+              : 'does not use the documents_repository_version index'
+          }:`,
+          '```',
+          ...keptPlan,
           '```',
         ],
       };

@@ -27,6 +27,7 @@ export * from './replication/replicated-task.js';
 export * from './replication/replicated-document.js';
 export * from './replication/replicated-doc-schemas.js';
 export * from './replication/replicated-fields.js';
+export * from './replication/repository-filter.js';
 export * from './replication/changes-query.js';
 export * from './replication/changes-response.js';
 export * from './replication/push-request.js';

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   changesQuerySchema,
+  streamQuerySchema,
   changesResponseSchema,
   conflictListQuerySchema,
   conflictLogEntrySchema,
@@ -228,7 +229,7 @@ const REPLICATION: ApiEndpoint[] = [
     path: '/api/v1/sync/status',
     tag: 'Replication',
     auth: 'bearer',
-    summary: 'Latest versions and row counts per collection',
+    summary: 'Latest versions and row counts per collection, and the repositories you may read',
     response: syncStatusSchema,
   },
   {
@@ -236,7 +237,8 @@ const REPLICATION: ApiEndpoint[] = [
     path: '/api/v1/sync/stream',
     tag: 'Replication',
     auth: 'bearer',
-    summary: 'Server-Sent Events: `ready`, then `change` events and heartbeats',
+    summary: 'Server-Sent Events: `ready`, then `change` and `access` events and heartbeats',
+    query: streamQuerySchema,
     produces: 'text/event-stream',
   },
 ];

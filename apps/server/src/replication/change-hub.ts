@@ -5,7 +5,8 @@
 // query per merged batch: a lone write is announced at once, a burst costs a few fan-outs.
 // A stream outlives the request that authenticated it, so the hub also re-checks the tokens
 // of its subscribers (one query for all of them) every second and before each fan-out, and
-// ends the stream of a token that was revoked or has expired.
+// ends the stream of a token that was revoked or has expired; the same timer watches grants
+// (access-changes.ts).
 // A change is announced only once the changes feed can serve it, i.e. below the version
 // horizon (changes-feed.ts): a write that commits while an older writer is still open would
 // otherwise make every client pull, find nothing, and wait for a next event that, if the older
@@ -19,6 +20,7 @@ import type { Principal } from '../auth/principal.js';
 import { REPLICATION_CHANNEL } from '../db/migrations/002-replication.js';
 import { versionHorizon } from '../db/version-horizon.js';
 import { processLogger } from '../ops/logger.js';
+import { announceAccessChanges, readableKeyOf, type AccessWatcher } from './access-changes.js';
 
 interface Notification {
   collection: CollectionName;
@@ -26,12 +28,17 @@ interface Notification {
   version: number;
 }
 
-interface Subscriber {
-  principal: Principal;
+interface Subscriber extends AccessWatcher {
   onChange: (event: StreamChangeEvent) => void;
   /** Called once when the subscriber's token stops being valid; the hub drops it first. */
   onRevoked: () => void;
+  /** Only changes of these repositories are announced; null: all readable ones. */
+  repositories: ReadonlySet<number> | null;
 }
+
+export type SubscribeOptions = { repositories?: readonly number[] | undefined } & Partial<
+  Pick<AccessWatcher, 'onAccess'>
+>;
 
 /** Upper bound on how long a revoked or expired token keeps an open stream. */
 export const TOKEN_CHECK_MS = 1000;
@@ -83,8 +90,16 @@ export class ChangeHub {
     principal: Principal,
     onChange: Subscriber['onChange'],
     onRevoked: Subscriber['onRevoked'] = () => {},
+    options: SubscribeOptions = {},
   ): Promise<() => Promise<void>> {
-    const subscriber: Subscriber = { principal, onChange, onRevoked };
+    const subscriber: Subscriber = {
+      principal,
+      onChange,
+      onRevoked,
+      repositories: options.repositories ? new Set(options.repositories) : null,
+      onAccess: options.onAccess ?? (() => {}),
+      readableKey: await readableKeyOf(this.db, principal),
+    };
     this.subscribers.add(subscriber);
     this.reconcileTokenTimer();
     await this.reconcile();
@@ -101,8 +116,9 @@ export class ChangeHub {
   private reconcileTokenTimer(): void {
     if (this.subscribers.size > 0 && !this.tokenTimer) {
       this.tokenTimer = setInterval(() => {
-        this.dropInvalidTokens().catch((error: unknown) =>
-          processLogger().error({ err: error }, 'change stream token check failed'),
+        // Access once a second too, not on every fan-out: a lost grant already hides its rows.
+        Promise.all([this.dropInvalidTokens(), announceAccessChanges(this.db, [...this.subscribers])]).catch(
+          (error: unknown) => processLogger().error({ err: error }, 'change stream token check failed'),
         );
       }, this.tokenCheckMs);
       this.tokenTimer.unref?.();
@@ -192,6 +208,7 @@ export class ChangeHub {
       for (const change of ready) {
         const { isAdmin, userId } = subscriber.principal;
         if (!isAdmin && !readable.has(`${userId}:${change.repositoryId}`)) continue;
+        if (subscriber.repositories && !subscriber.repositories.has(change.repositoryId)) continue;
         latest.set(change.collection, Math.max(latest.get(change.collection) ?? 0, change.version));
       }
       for (const [collection, version] of latest) {

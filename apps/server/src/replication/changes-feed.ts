@@ -53,34 +53,98 @@
  *
  * Permissions are a condition in the WHERE clause, before LIMIT, so a batch is short only
  * when nothing more is readable now: RxDB stops pulling on a short batch.
+ *
+ * A `repositories` filter (a browser keeps only some repositories offline) is one more
+ * condition on the rows of the same snapshot S below the same H, so a filtered page is a
+ * gap-free prefix of the filtered feed by the argument above. A client adding a repository
+ * may therefore drain the feed filtered to it from 0 up to any horizon and then continue the
+ * wider feed from its old checkpoint: every row of the new repository at or below the old
+ * checkpoint came in the drain, every row above it comes in the wider feed (served twice at
+ * worst, which RxDB takes as the same master state).
  */
 import type { ChangesResponse, CollectionName, ReplicatedDocByCollection } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition } from '../auth/access.js';
 import { versionHorizon } from '../db/version-horizon.js';
+import { idList } from '../db/sql-lists.js';
 import { COLLECTION_SQL, toReplicatedDoc } from './replicated-rows.js';
 
 export async function readChanges<C extends CollectionName>(
   db: Queryable,
   principal: Principal,
-  query: { collection: C; checkpoint: number; limit: number },
+  query: { collection: C; checkpoint: number; limit: number; repositories?: number[] | undefined },
 ): Promise<ChangesResponse<ReplicatedDocByCollection[C]>> {
   const sql = COLLECTION_SQL[query.collection];
   const visible = readableRepositoryCondition(principal, sql.repositoryColumn, 4);
   // First the horizon, then the rows: the rows' snapshot must be the later one.
   const horizon = await versionHorizon(db);
-  const rows = await db.query(
-    `${sql.select}
-      WHERE x.server_version > $1 AND x.server_version < $3 AND ${visible.sql}
-      ORDER BY x.server_version
-      LIMIT $2`,
-    [query.checkpoint, query.limit, horizon, ...visible.params],
-  );
+  const rows = query.repositories
+    ? await readSelected(db, principal, query.collection, query.repositories, [
+        query.checkpoint,
+        query.limit,
+        horizon,
+      ])
+    : await db.query(
+        `${sql.select}
+          WHERE x.server_version > $1 AND x.server_version < $3 AND ${visible.sql}
+          ORDER BY x.server_version
+          LIMIT $2`,
+        [query.checkpoint, query.limit, horizon, ...visible.params],
+      );
   const last = rows.at(-1);
   return {
     documents: rows.map((row) => toReplicatedDoc(query.collection, row)),
     checkpoint: { server_version: last ? Number(last.server_version) : query.checkpoint },
     has_more: rows.length === query.limit,
+  };
+}
+
+/**
+ * The same page limited to some repositories. Walking the server_version index and skipping
+ * other repositories' rows would read the whole feed for a small repository; instead each
+ * named (and readable) repository walks its own (repository, server_version) index from the
+ * checkpoint for at most `limit` versions, the smallest `limit` of those are the page, and only
+ * they are read in full. Cost: at most (named repositories × limit) index entries per page.
+ * Repositories the caller cannot read are dropped from the list before the walk, so they can
+ * neither shorten a page (RxDB stops on a short page) nor show a row.
+ */
+async function readSelected(
+  db: Queryable,
+  principal: Principal,
+  collection: CollectionName,
+  repositories: number[],
+  bounds: [number, number, number],
+): Promise<Record<string, unknown>[]> {
+  const { sql, params } = selectedPageQuery(principal, collection, repositories, bounds);
+  return db.query(sql, params);
+}
+
+/** The SQL of a filtered page (exported for the feed-scale bench's EXPLAIN). */
+export function selectedPageQuery(
+  principal: Principal,
+  collection: CollectionName,
+  repositories: number[],
+  [checkpoint, limit, horizon]: [number, number, number],
+): { sql: string; params: unknown[] } {
+  const column = collection === 'repositories' ? 'id' : 'repository_id';
+  const readable = readableRepositoryCondition(principal, 's.id', 5);
+  return {
+    sql: `WITH picked AS MATERIALIZED (
+       SELECT v.server_version FROM ${idList('$4')} s
+       CROSS JOIN LATERAL (
+         SELECT y.server_version FROM ${collection} y
+          WHERE y.${column} = s.id AND y.server_version > $1 AND y.server_version < $3
+          ORDER BY y.server_version
+          LIMIT $2
+       ) v
+       WHERE ${readable.sql}
+       ORDER BY v.server_version
+       LIMIT $2
+     )
+     ${COLLECTION_SQL[collection].select}
+     JOIN picked p ON p.server_version = x.server_version
+     ORDER BY x.server_version`,
+    params: [checkpoint, limit, horizon, { v: repositories }, ...readable.params],
   };
 }

@@ -10,6 +10,8 @@ import {
   resolveConflictRequestSchema,
   STREAM_EVENTS,
   STREAM_HEARTBEAT_MS,
+  streamQuerySchema,
+  type StreamAccessEvent,
   type StreamChangeEvent,
 } from '@wikisync/shared';
 import type { AppDeps, AppEnv } from '../context.js';
@@ -67,11 +69,12 @@ export function syncRoutes(
     .get('/status', async (c) => c.json(ok(await readSyncStatus(db, c.get('principal')))))
     .get('/stream', (c) => {
       const principal = c.get('principal');
+      const { repositories } = readQuery(c, streamQuerySchema);
       const release = slots.take(principal.userId);
       metrics?.openStreams.inc();
       return streamSSE(c, async (stream) => {
         try {
-          await serveChangeStream(stream, hub, principal, heartbeatMs);
+          await serveChangeStream(stream, hub, principal, heartbeatMs, repositories);
         } finally {
           release();
           metrics?.openStreams.dec();
@@ -80,25 +83,36 @@ export function syncRoutes(
     });
 }
 
-/** Sends `ready`, then changes and heartbeats until the client leaves or its token stops working. */
+/**
+ * Sends `ready`, then changes, access changes and heartbeats until the client leaves or its
+ * token stops working. With `repositories`, only changes of those repositories are announced.
+ */
 async function serveChangeStream(
   stream: SSEStreamingApi,
   hub: ChangeHub,
   principal: Principal,
   heartbeatMs: number,
+  repositories: number[] | undefined,
 ): Promise<void> {
-  const queue: StreamChangeEvent[] = [];
+  const queue: { event: string; data: StreamChangeEvent | StreamAccessEvent }[] = [];
   let wake: () => void = () => {};
   let revoked = false;
   const unsubscribe = await hub.subscribe(
     principal,
     (event) => {
-      queue.push(event);
+      queue.push({ event: STREAM_EVENTS.change, data: event });
       wake();
     },
     () => {
       revoked = true;
       wake();
+    },
+    {
+      repositories,
+      onAccess: (ids) => {
+        queue.push({ event: STREAM_EVENTS.access, data: { readable_repository_ids: ids } });
+        wake();
+      },
     },
   );
   stream.onAbort(() => wake());
@@ -123,8 +137,8 @@ async function serveChangeStream(
         await stream.write(': heartbeat\n\n');
         continue;
       }
-      for (const event of queue.splice(0)) {
-        await stream.writeSSE({ event: STREAM_EVENTS.change, data: JSON.stringify(event) });
+      for (const { event, data } of queue.splice(0)) {
+        await stream.writeSSE({ event, data: JSON.stringify(data) });
       }
     }
   } finally {

@@ -1,9 +1,10 @@
 // `GET /api/v1/sync/status`: where each collection's feed stands, counted over what the
-// caller may read, so a client can tell how far behind it is.
+// caller may read, so a client can tell how far behind it is, and which repositories those are.
 import {
   PROTOCOL_VERSION,
   REPLICATION_COLLECTIONS,
   type CollectionName,
+  type ReadableRepository,
   type SyncStatus,
 } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
@@ -31,5 +32,32 @@ export async function readSyncStatus(db: Queryable, principal: Principal): Promi
     protocol_version: PROTOCOL_VERSION,
     latest_version: latest,
     collections,
+    readable_repositories: await readableRepositories(db, principal),
   };
+}
+
+/**
+ * The live repositories the caller may read, with whether they may write them. Listed on every
+ * status read so that a client keeping some offline notices a lost grant within one round.
+ */
+export async function readableRepositories(
+  db: Queryable,
+  principal: Principal,
+): Promise<ReadableRepository[]> {
+  const rows = principal.isAdmin
+    ? await db.query<{ id: unknown; uid: string; name: string; access: string }>(
+        `SELECT id, uid, name, 'write' AS access FROM repositories WHERE NOT deleted ORDER BY id`,
+      )
+    : await db.query<{ id: unknown; uid: string; name: string; access: string }>(
+        `SELECT r.id, r.uid, r.name, g.access FROM repositories r
+           JOIN repository_grants g ON g.repository_id = r.id AND g.user_id = $1
+          WHERE NOT r.deleted ORDER BY r.id`,
+        [principal.userId],
+      );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    uid: row.uid,
+    name: row.name,
+    may_write: row.access === 'write',
+  }));
 }

@@ -3,51 +3,12 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../context.js';
 import { jsonOf, listen, startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
-import { readSseMessages } from '../testing/sse-events.js';
+import { openStream } from '../testing/open-stream.js';
 import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { ensureBootstrapAdmin, grantAccess } from '../auth/user-store.js';
 import { bearerAuth } from '../http/auth-middleware.js';
 import { changeHubFor } from './change-hub.js';
 import { syncRoutes } from './sync-routes.js';
-
-/** Opens the stream and collects what arrives: events, and heartbeat comments. */
-async function openStream(url: string, token: string) {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const events: { event: string; data: string }[] = [];
-  let comments = 0;
-  const reading = readSseMessages(response, ({ event, data, comment }) => {
-    if (comment) comments++;
-    if (event) events.push({ event, data: data ?? '' });
-  }).catch(() => {
-    // aborted by the test
-  });
-  const waitFor = async (check: () => boolean, what: string, ms = 5000) => {
-    const until = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(events)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  await waitFor(() => events.some((e) => e.event === 'ready'), 'ready');
-  return {
-    events,
-    get comments() {
-      return comments;
-    },
-    waitFor,
-    changes: () => events.filter((e) => e.event === 'change').map((e) => JSON.parse(e.data)),
-    close: async () => {
-      controller.abort();
-      await reading;
-    },
-  };
-}
 
 async function eventually(check: () => boolean, ms = 5000) {
   const until = Date.now() + ms;

@@ -6,6 +6,7 @@
 // can be missed while the stream was down. The observables never error (RxDB would stop listening for good):
 // failures are reported through `onError` and the connection is retried with backoff.
 // A connection silent for longer than `idleTimeoutMs` (no heartbeat) is treated as dead.
+// An `access` event (a grant given or taken) is passed on and means "pull everything now".
 import { Subject, type Observable } from 'rxjs';
 import { REPLICATION_COLLECTIONS, STREAM_HEARTBEAT_MS, type CollectionName } from '@wikisync/shared';
 import { createSseParser } from './sse-parser';
@@ -19,6 +20,8 @@ export interface ChangeStreamOptions {
   fetch: FetchLike;
   onError?: (error: Error) => void;
   onConnected?: () => void;
+  /** The readable repository ids after a grant was given or taken. */
+  onAccess?: (readableIds: number[]) => void;
   minRetryMs?: number;
   maxRetryMs?: number;
   idleTimeoutMs?: number;
@@ -37,6 +40,7 @@ export function createChangeStream({
   fetch: fetchImpl,
   onError = () => {},
   onConnected = () => {},
+  onAccess = () => {},
   minRetryMs = 500,
   maxRetryMs = 30_000,
   idleTimeoutMs = STREAM_HEARTBEAT_MS * 2 + 5_000,
@@ -71,6 +75,13 @@ export function createChangeStream({
             // cannot miss a write, whereas pulling at the response headers could.
             connected = true;
             onConnected();
+            resyncAll();
+            continue;
+          }
+          if (message.event === 'access') {
+            const ids = (JSON.parse(message.data) as { readable_repository_ids?: unknown })
+              .readable_repository_ids;
+            if (Array.isArray(ids)) onAccess(ids.filter((id): id is number => typeof id === 'number'));
             resyncAll();
             continue;
           }

@@ -2,7 +2,8 @@
 // changes feed, push as compare-and-set rows, live through the SSE change stream. Returns a
 // small controller for the UI: status observables, pause/resume for offline, resync, and
 // the recorded conflicts.
-import { PageReadAhead } from './read-ahead';
+import { SelectedPuller } from './selected-puller';
+import type { SelectionCheckpoint } from './selected-pull';
 import { TabStatusChannel } from './tab-status';
 import {
   BehaviorSubject,
@@ -13,7 +14,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
-import { REPLICATION_COLLECTIONS, type Checkpoint, type CollectionName } from '@wikisync/shared';
+import { REPLICATION_COLLECTIONS, type CollectionName } from '@wikisync/shared';
 import type { Replica } from './replica';
 import { CONFLICT_STATUS, type SyncConflictDoc } from './conflict-schema';
 import { createChangeStream, type ChangeStream } from './change-stream';
@@ -21,7 +22,6 @@ import { createSyncTransport, type WireDoc } from './sync-transport';
 import { PendingTracker } from './pending-tracker';
 import { resolveRecordedConflict } from './resolve-recorded-conflict';
 import { OnlineGate } from './online-gate';
-import { pullCheckedBatch } from './pulled-rows';
 import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
 import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
@@ -94,6 +94,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           maxRetryMs: options.streamRetry?.max,
           onConnected: () => streamConnected.next(true),
           onError: () => streamConnected.next(false),
+          onAccess: options.onAccess,
         })
       : null;
 
@@ -102,16 +103,21 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   /** Collections whose last push failed (a pull succeeding meanwhile must not hide it). */
   const pushFailing = new Set<CollectionName>();
   const settling = new Set<CollectionName>();
-  const readAhead = Object.fromEntries(
+  const pullers = Object.fromEntries(
     REPLICATION_COLLECTIONS.map((collection) => [
       collection,
-      new PageReadAhead(
-        (checkpoint: number, limit: number) => transport.changes(collection, checkpoint, limit),
+      new SelectedPuller(
+        collection,
+        (checkpoint, limit, repositories) => transport.changes(collection, checkpoint, limit, repositories),
         options.getToken,
       ),
     ]),
-  ) as Record<CollectionName, PageReadAhead<Awaited<ReturnType<typeof transport.changes>>>>;
-  const forgetReadAhead = () => Object.values(readAhead).forEach((pages) => pages.clear());
+  ) as Record<CollectionName, SelectedPuller>;
+  const forgetReadAhead = () => Object.values(pullers).forEach((puller) => puller.clear());
+  // Repository rows are small and list every readable repository, kept offline or not; only
+  // tasks and documents (the bulk) follow the choice.
+  const selectionFor = (collection: CollectionName) =>
+    collection === 'repositories' ? null : (options.offlineRepositories?.() ?? null);
   /**
    * A 409 for an owner row this replica has (a new task's document, sent before or while the
    * tasks' push goes) passes once that owner's push is through: not a refusal for good. The
@@ -138,7 +144,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   for (const collection of REPLICATION_COLLECTIONS) {
     const rxCollection = replica.collection(collection);
     pending.watch(collection, rxCollection);
-    const state = replicateRxCollection<Record<string, unknown>, Checkpoint>({
+    const state = replicateRxCollection<Record<string, unknown>, SelectionCheckpoint>({
       replicationIdentifier: `wikisync-${collection}-${options.baseUrl || 'same-origin'}/api/v1/sync`,
       collection: rxCollection,
       live,
@@ -149,11 +155,11 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
-          const batch = await pullCheckedBatch(
-            collection,
-            (from, limit) => readAhead[collection].get(from, limit, gate.isOnline),
-            checkpoint?.server_version ?? 0,
+          const batch = await pullers[collection].pull(
+            checkpoint ?? undefined,
+            selectionFor(collection),
             batchSize,
+            gate.isOnline,
           );
           await skipped.record(collection, batch.refused, batch.accepted);
           succeeded(collection);

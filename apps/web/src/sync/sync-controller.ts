@@ -3,7 +3,8 @@
 // returns to the sync store. Kept apart so the wiring file holds only the wiring.
 import type { Observable } from 'rxjs';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
-import type { Checkpoint, CollectionName, ConflictHunk, ConflictResolution } from '@wikisync/shared';
+import type { CollectionName, ConflictHunk, ConflictResolution } from '@wikisync/shared';
+import type { SelectionCheckpoint } from './selected-pull';
 import type { DocState, SyncConflictDoc } from './conflict-schema';
 import type { FetchLike, SyncTransport } from './sync-transport';
 import type { PendingStore } from './pending-tracker';
@@ -38,6 +39,13 @@ export interface SyncOptions {
   pendingStore?: PendingStore;
   /** Reconnect delays of the change stream (ms). */
   streamRetry?: { min: number; max: number };
+  /**
+   * The repository ids whose tasks and documents this browser keeps, read at every pull;
+   * null or absent: every readable repository. Call `resync()` after it changed.
+   */
+  offlineRepositories?: () => number[] | null;
+  /** Told the readable repository ids when the server announces a grant given or taken. */
+  onAccess?: (readableIds: number[]) => void;
 }
 
 export interface CollectionSyncStatus {
@@ -52,7 +60,7 @@ export interface CollectionSyncStatus {
   lastSyncedAt: string | null;
 }
 
-export type SyncState = RxReplicationState<Record<string, unknown>, Checkpoint>;
+export type SyncState = RxReplicationState<Record<string, unknown>, SelectionCheckpoint>;
 
 export interface SyncController {
   readonly transport: SyncTransport;

@@ -8,6 +8,7 @@ import type {
   ResolveConflictResponse,
   SyncStatus,
 } from '@wikisync/shared';
+import { formatRepositoryFilter } from '@wikisync/shared';
 import { fetchEnvelope } from '../api/envelope';
 import { SyncHttpError } from './errors';
 
@@ -69,10 +70,18 @@ export function createSyncTransport({
     streamUrl: `${root}/stream`,
     streamHeaders: () => headers(false),
     fetch: fetchImpl,
-    changes: (collection: CollectionName, checkpoint: number, limit: number) =>
+    /** `repositories`: only those (kept offline); null or absent: every readable one. */
+    changes: (
+      collection: CollectionName,
+      checkpoint: number,
+      limit: number,
+      repositories?: number[] | null,
+    ) =>
       call<ChangesResponse<WireDoc>>(
         'GET',
-        `/changes?collection=${collection}&checkpoint=${checkpoint}&limit=${Math.min(limit, 1000)}`,
+        `/changes?collection=${collection}&checkpoint=${checkpoint}&limit=${Math.min(limit, 1000)}${
+          repositories ? `&repositories=${formatRepositoryFilter(repositories)}` : ''
+        }`,
       ),
     push: (collection: CollectionName, rows: PushRowInput[]) =>
       call<PushResponse<WireDoc>>('POST', '/push', { collection, rows }),

@@ -6,6 +6,7 @@ import { taskReferencesAndUsagesSchema } from './005-task-references-and-usages.
 import { conflictLogHunksSchema } from './006-conflict-log-hunks.js';
 import { concurrentWritersSchema } from './007-concurrent-writers.js';
 import { passwordsAndSessionsSchema } from './008-passwords-and-sessions.js';
+import { repositoryFeedIndexSchema } from './009-repository-feed-index.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'conflict-log-hunks', sql: conflictLogHunksSchema },
   { version: 7, name: 'concurrent-writers', sql: concurrentWritersSchema },
   { version: 8, name: 'passwords-and-sessions', sql: passwordsAndSessionsSchema },
+  { version: 9, name: 'repository-feed-index', sql: repositoryFeedIndexSchema },
 ];
