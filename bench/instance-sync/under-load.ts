@@ -60,7 +60,7 @@ export const instanceSyncUnderLoad = defineSuite({
           `Under load: ${loaded.statusUpdates} status updates seen in ${(loaded.ms / 1000).toFixed(1)} s, ${loaded.completedTasks}/${loaded.totalTasks} tasks; quiet: ${quiet.statusUpdates} in ${(quiet.ms / 1000).toFixed(1)} s.`,
           `Under load: POST /api/sync answered in ${loaded.startMs.toFixed(0)} ms (quiet ${quiet.startMs.toFixed(0)} ms); the slowest status read took ${loaded.slowestReadMs.toFixed(0)} ms (quiet ${quiet.slowestReadMs.toFixed(0)} ms); the longest stillness began ${loaded.silenceAtMs.toFixed(0)} ms after the session's id was known.`,
           `The load: ${clients} clients each holding the change stream and looping push one task → pull → pause 0–50 ms; ${traffic.pushes} pushes, ${traffic.pulls} pulls, ${traffic.streamEvents} change events during the run; errors: ${traffic.errors.length}${traffic.errors[0] ? ` (first: ${traffic.errors[0]})` : ''}.`,
-          'The status is polled every 20 ms on server A, as the /sync page reads it; the load runs in the bench process.',
+          'The status is polled every 20 ms on server A, as the /sync page reads it; the load runs in a process of its own beside the bench, as the load suite does.',
         ],
       };
       return [table];

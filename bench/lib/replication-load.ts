@@ -1,8 +1,16 @@
 // The load suite's traffic, for benchmarks that measure something else beside it: many
 // replication clients against one server process, each holding the change stream open and
-// looping push one new task → pull what is new → pause 0–50 ms, until stopped.
+// looping push one new task → pull what is new → pause 0–50 ms, until stopped. They run in a
+// process of their own (load-process.ts), as the load suite does beside the bench: in the
+// bench process, parsing their pages would delay the very status reads being timed.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { repositoryDoc, taskDoc } from '../../packages/shared/src/testing/replicated-docs.js';
-import { api, type BenchServer } from './server-process.js';
+
+export interface LoadTarget {
+  url: string;
+  adminToken: string;
+}
 
 const PAUSE_MS = 50;
 
@@ -20,14 +28,20 @@ export interface Load {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startReplicationLoad(server: BenchServer, clients: number): Promise<Load> {
+/** Runs the clients in this process; see `startReplicationLoad` for the usual way. */
+export async function runClients(server: LoadTarget, clients: number): Promise<Load> {
   const repository = repositoryDoc({ name: 'under-load' });
-  await api(server, 'POST', '/api/v1/sync/push', {
-    collection: 'repositories',
-    rows: [{ assumed_master_state: null, new_document_state: repository }],
-  });
-  const run: LoadRun = { pushes: 0, pulls: 0, streamEvents: 0, errors: [] };
   const headers = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
+  const created = await fetch(`${server.url}/api/v1/sync/push`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      collection: 'repositories',
+      rows: [{ assumed_master_state: null, new_document_state: repository }],
+    }),
+  });
+  if (!created.ok) throw new Error(`the load's repository was refused: ${created.status}`);
+  const run: LoadRun = { pushes: 0, pulls: 0, streamEvents: 0, errors: [] };
   const stopping = new AbortController();
 
   async function stream() {
@@ -85,6 +99,33 @@ export async function startReplicationLoad(server: BenchServer, clients: number)
     stop() {
       stopping.abort();
       return (stopped ??= Promise.all([...loops, ...streams]).then(() => run));
+    },
+  };
+}
+
+/** Starts the clients in a child process; resolves once they run. */
+export async function startReplicationLoad(server: LoadTarget, clients: number): Promise<Load> {
+  const child = fork(fileURLToPath(new URL('./load-process.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const answer = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as T));
+      child.once('exit', (code) => reject(new Error(`the load process exited (${code})`)));
+    });
+  const started = answer<{ started?: true; error?: string }>();
+  child.send({ server: { url: server.url, adminToken: server.adminToken }, clients });
+  const first = await started;
+  if (first.error) throw new Error(first.error);
+  let stopped: Promise<LoadRun> | undefined;
+  return {
+    stop() {
+      if (!stopped) {
+        stopped = answer<LoadRun>();
+        child.send('stop');
+      }
+      return stopped;
     },
   };
 }
