@@ -4,10 +4,12 @@ import { concurrentPush } from './concurrent-push.js';
 import { feedScale } from './feed-scale.js';
 import { idleMemory } from './idle-memory.js';
 import { instanceSync } from './instance-sync/index.js';
+import { instanceSyncUnderLoad } from './instance-sync/under-load.js';
 import { replication } from './replication/index.js';
 
 export const SUITES: Suite[] = [
   instanceSync,
+  instanceSyncUnderLoad,
   replication,
   feedScale,
   conflictDiff,

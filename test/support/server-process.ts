@@ -65,6 +65,11 @@ export interface ServerProcessOptions {
   /** Environment variables on top of the test defaults. */
   env?: Record<string, string>;
   adminToken?: string;
+  /**
+   * PostgreSQL only: join this existing database instead of creating one, as another server
+   * process of the same deployment does. The caller owns it (it is not dropped on dispose).
+   */
+  databaseUrl?: string;
 }
 
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -74,7 +79,9 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   let database: TestDatabase | null = null;
   let dataDir: string | null = null;
   const env = serverEnv(port, adminToken, options.env);
-  if (kind === 'postgres') {
+  if (kind === 'postgres' && options.databaseUrl) {
+    env.DATABASE_URL = options.databaseUrl;
+  } else if (kind === 'postgres') {
     database = await createTestDatabase('postgres');
     // The test keeps no connection of its own open, so the server owns the database.
     env.DATABASE_URL = database.url!;
@@ -96,7 +103,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     adminToken,
     output: () => log,
     pid: () => (child?.running() ? (child.child.pid ?? null) : null),
-    databaseUrl: database?.url ?? null,
+    databaseUrl: database?.url ?? options.databaseUrl ?? null,
     dataDir,
     cli: (...args) =>
       new Promise<string>((resolve, reject) => {

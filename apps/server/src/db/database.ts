@@ -20,6 +20,13 @@ export interface Database extends Queryable {
    * throws. Writes to replicated tables must go through `writeTransaction` instead.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Connections of their own for progress: a running session's counters and heartbeat, and
+   * the status reads that show them. They never queue behind the main pool's batch and
+   * replication work, so a status moves at least once a second however busy the server is.
+   * Progress rows are not replicated rows: they take no version and no repository lock.
+   */
+  readonly progress: Queryable;
   /** LISTEN on a channel; resolves to a function that stops listening. */
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -100,6 +100,8 @@ export async function openPglite(
   return {
     kind: 'pglite',
     ...base,
+    // One in-process connection is all PGlite has: progress shares it.
+    progress: base,
     async transaction(work) {
       return pg.transaction((tx) => work(queryable(tx)));
     },

@@ -31,17 +31,33 @@ export interface PostgresOptions {
   maxConnections?: number;
 }
 
-export function openPostgres({ url, maxConnections = 10 }: PostgresOptions): Database {
-  const sql = postgres(url, {
-    max: maxConnections,
+/** Connections of the progress pool: one write and one status read at a time never wait. */
+const PROGRESS_CONNECTIONS = 2;
+
+function client(url: string, max: number, name: string): Sql {
+  return postgres(url, {
+    max,
     onnotice: () => {},
     types: { bigint: bigintAsNumber },
-    connection: { application_name: 'wikisync' },
+    connection: { application_name: name },
   }) as unknown as Sql;
+}
+
+export function openPostgres({ url, maxConnections = 10 }: PostgresOptions): Database {
+  const sql = client(url, maxConnections, 'wikisync');
+  // Opened on first use: most processes (the CLI, short tests) never report progress.
+  let progressSql: Sql | undefined;
+  const progressClient = () =>
+    queryable((progressSql ??= client(url, PROGRESS_CONNECTIONS, 'wikisync-progress')));
+  const progress: Queryable = {
+    query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
+    exec: (text: string) => progressClient().exec(text),
+  };
   const base = queryable(sql);
   return {
     kind: 'postgres',
     ...base,
+    progress,
     async transaction(work) {
       return (await sql.begin((tx) => work(queryable(tx)))) as Awaited<ReturnType<typeof work>>;
     },
@@ -51,7 +67,7 @@ export function openPostgres({ url, maxConnections = 10 }: PostgresOptions): Dat
       return () => subscription.unlisten();
     },
     async close() {
-      await sql.end({ timeout: 5 });
+      await Promise.all([sql.end({ timeout: 5 }), progressSql?.end({ timeout: 5 })]);
     },
   };
 }

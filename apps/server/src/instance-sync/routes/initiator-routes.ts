@@ -14,7 +14,7 @@ import {
   targetDeleteRequestSchema,
   targetSaveRequestSchema,
 } from '@wikisync/shared';
-import type { Database } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { readQuery } from '../../http/validate.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import { mayTouchRepository, requireScope, type SyncCaller, type SyncEnv } from '../peer-auth/sync-caller.js';
@@ -39,7 +39,7 @@ export interface InitiatorRouteOptions {
  * A token scoped to repositories sees only sessions of those repositories; any other is
  * answered as if it did not exist, so the token learns nothing of other repositories.
  */
-async function visibleSession(db: Database, caller: SyncCaller, id: string) {
+async function visibleSession(db: Queryable, caller: SyncCaller, id: string) {
   const session = await getSession(db, id);
   if (
     caller.repositoryIds !== null &&
@@ -90,7 +90,8 @@ export function initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes }:
     .get('/status/:sync_id', async (c) => {
       const caller = c.get('syncCaller');
       requireScope(caller, 'initiate');
-      return c.json(ok(toStatus(await visibleSession(db, caller, c.req.param('sync_id')))));
+      // Read on the progress connections, so that a busy pool never holds the status back.
+      return c.json(ok(toStatus(await visibleSession(db.progress, caller, c.req.param('sync_id')))));
     })
     .get('/sessions', async (c) => {
       const caller = c.get('syncCaller');
