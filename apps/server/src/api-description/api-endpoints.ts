@@ -24,6 +24,7 @@ import {
   resolveConflictRequestSchema,
   resolveConflictResponseSchema,
   syncStatusSchema,
+  syncStatusQuerySchema,
   taskCreateSchema,
   taskSchema,
   taskUpdateSchema,
@@ -228,7 +229,8 @@ const REPLICATION: ApiEndpoint[] = [
     path: '/api/v1/sync/status',
     tag: 'Replication',
     auth: 'bearer',
-    summary: 'Latest versions and row counts per collection',
+    summary: 'Latest versions and row counts per collection, optionally for some repositories only',
+    query: syncStatusQuerySchema,
     response: syncStatusSchema,
   },
   {

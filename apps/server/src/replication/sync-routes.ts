@@ -10,6 +10,7 @@ import {
   resolveConflictRequestSchema,
   STREAM_EVENTS,
   STREAM_HEARTBEAT_MS,
+  syncStatusQuerySchema,
   type StreamChangeEvent,
 } from '@wikisync/shared';
 import type { AppDeps, AppEnv } from '../context.js';
@@ -64,7 +65,9 @@ export function syncRoutes(
         }),
       ),
     )
-    .get('/status', async (c) => c.json(ok(await readSyncStatus(db, c.get('principal')))))
+    .get('/status', async (c) =>
+      c.json(ok(await readSyncStatus(db, c.get('principal'), readQuery(c, syncStatusQuerySchema)))),
+    )
     .get('/stream', (c) => {
       const principal = c.get('principal');
       const release = slots.take(principal.userId);
