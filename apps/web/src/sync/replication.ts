@@ -25,6 +25,9 @@ import { pullCheckedBatch } from './pulled-rows';
 import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
 import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
+import { FirstSyncProgressTracker } from './first-sync-progress';
+import { isQuotaExceeded } from './storage-quota';
+import { STORAGE_FULL_CODE } from './sync-controller';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -81,7 +84,11 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     tabs?.publish(collection, subject.value);
   };
   const succeeded = (collection: CollectionName) =>
-    update(collection, { error: null, errorCode: null, lastSyncedAt: new Date().toISOString() });
+    // A full storage stays on screen until the person retries, whatever succeeds meanwhile.
+    replica.quota.isFull(collection)
+      ? update(collection, { lastSyncedAt: new Date().toISOString() })
+      : update(collection, { error: null, errorCode: null, lastSyncedAt: new Date().toISOString() });
+  const progress = new FirstSyncProgressTracker(() => transport.status(options.repositories));
 
   const streamConnected = new BehaviorSubject(false);
   const stream: ChangeStream | null =
@@ -149,6 +156,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
+          // Storage full: pull nothing (RxDB stops this round, no retry loop) until Retry;
+          // the replica stays readable and its checkpoint stays at the last rows written.
+          if (replica.quota.isFull(collection)) return { documents: [], checkpoint };
+          progress.pulling(collection, checkpoint?.server_version ?? 0);
           const batch = await pullCheckedBatch(
             collection,
             (from, limit) => readAhead[collection].get(from, limit, gate.isOnline),
@@ -156,6 +167,9 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             batchSize,
           );
           await skipped.record(collection, batch.refused, batch.accepted);
+          // Rows this replica cannot store are done with too: they are part of N.
+          progress.written(collection, batch.refused.length);
+          if (batch.documents.length < batchSize) progress.lastPage(collection);
           succeeded(collection);
           return { documents: batch.documents, checkpoint: batch.checkpoint };
         },
@@ -225,8 +239,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       },
     });
     subscriptions.push(
+      state.received$.subscribe(() => progress.written(collection)),
       state.active$.pipe(distinctUntilChanged()).subscribe((active) => {
         update(collection, { active });
+        if (!active) progress.idle(collection);
         // Idle is not enough to call everything pushed: RxDB goes idle between push batches,
         // and a pull succeeding does not mean a refused push went through. Settle only once
         // RxDB reports the collection in sync and its last push succeeded.
@@ -242,6 +258,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         }
       }),
       state.error$.subscribe((error) => {
+        if (isQuotaExceeded(error)) {
+          update(collection, { error: 'Storage is full on this device.', errorCode: STORAGE_FULL_CODE });
+          return;
+        }
         // RxDB wraps handler failures (as plain JSON) in RC_PULL / RC_PUSH; show our message.
         // RxDB keeps the error's `code` when it makes it plain JSON: SyncHttpError's wire code.
         const cause = (error as { parameters?: { errors?: { message?: unknown; code?: unknown }[] } })
@@ -289,6 +309,15 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     skippedRows$: skipped.rows$,
     parkedPushes$: replica.parkedPushes.rows$,
     pendingKeys$: pending.keys$,
+    firstSyncProgress$: progress.progress$,
+    retryAfterStorageFull() {
+      for (const collection of REPLICATION_COLLECTIONS) {
+        if (!replica.quota.isFull(collection)) continue;
+        replica.quota.release(collection);
+        update(collection, { error: null, errorCode: null });
+        states[collection].reSync();
+      }
+    },
     retryParked: (collection, uid, changes) => replica.parkedPushes.retry(collection, uid, changes),
     discardParked: (collection, uid) => replica.parkedPushes.discard(collection, uid),
     async pause() {

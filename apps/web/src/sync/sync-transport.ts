@@ -78,7 +78,11 @@ export function createSyncTransport({
       call<PushResponse<WireDoc>>('POST', '/push', { collection, rows }),
     resolveConflict: (input: ResolveConflictInput) =>
       call<ResolveConflictResponse>('POST', '/resolve-conflict', input),
-    status: () => call<SyncStatus>('GET', '/status'),
+    status: (repositories?: string[]) =>
+      call<SyncStatus>(
+        'GET',
+        repositories?.length ? `/status?repositories=${repositories.map(encodeURIComponent).join(',')}` : '/status',
+      ),
   };
 }
 
