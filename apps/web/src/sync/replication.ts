@@ -259,7 +259,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       }),
       state.error$.subscribe((error) => {
         if (isQuotaExceeded(error)) {
-          update(collection, { error: 'Storage is full on this device.', errorCode: STORAGE_FULL_CODE });
+          update(collection, {
+            error: 'Storage is full on this device: free space or keep fewer repositories offline, then Retry.',
+            errorCode: STORAGE_FULL_CODE,
+          });
           return;
         }
         // RxDB wraps handler failures (as plain JSON) in RC_PULL / RC_PUSH; show our message.
