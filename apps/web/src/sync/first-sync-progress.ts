@@ -65,7 +65,11 @@ export class FirstSyncProgressTracker {
     if (!progress || progress.finished) return;
     progress.done += count;
     const reached = progress.total !== null && progress.done >= progress.total;
-    if (reached && !this.lastPageRead.has(collection) && this.reachedTotal.get(collection) !== progress.total) {
+    if (
+      reached &&
+      !this.lastPageRead.has(collection) &&
+      this.reachedTotal.get(collection) !== progress.total
+    ) {
       this.reachedTotal.set(collection, progress.total!);
       this.readTotals();
     }

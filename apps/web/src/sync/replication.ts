@@ -260,7 +260,8 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       state.error$.subscribe((error) => {
         if (isQuotaExceeded(error)) {
           update(collection, {
-            error: 'Storage is full on this device: free space or keep fewer repositories offline, then Retry.',
+            error:
+              'Storage is full on this device: free space or keep fewer repositories offline, then Retry.',
             errorCode: STORAGE_FULL_CODE,
           });
           return;

@@ -50,7 +50,10 @@ export function guardQuota(inner: RxStorage<any, any>): QuotaGuard {
       instance.bulkWrite = async (rows, context) => {
         const pulled = isPulledWrite(context);
         if (pulled && full.has(params.collectionName)) {
-          throw new DOMException(`Storage is full; ${params.collectionName} waits for Retry.`, QUOTA_EXCEEDED);
+          throw new DOMException(
+            `Storage is full; ${params.collectionName} waits for Retry.`,
+            QUOTA_EXCEEDED,
+          );
         }
         try {
           return await write(rows, context);

@@ -81,7 +81,9 @@ export function createSyncTransport({
     status: (repositories?: string[]) =>
       call<SyncStatus>(
         'GET',
-        repositories?.length ? `/status?repositories=${repositories.map(encodeURIComponent).join(',')}` : '/status',
+        repositories?.length
+          ? `/status?repositories=${repositories.map(encodeURIComponent).join(',')}`
+          : '/status',
       ),
   };
 }

@@ -159,7 +159,8 @@ const en = {
     conflictGone: 'This conflict is no longer open; it may have been resolved already.',
     codes: {
       NETWORK: 'The server cannot be reached; check your connection.',
-      STORAGE_FULL: 'Storage is full on this device: free space or keep fewer repositories offline, then Retry.',
+      STORAGE_FULL:
+        'Storage is full on this device: free space or keep fewer repositories offline, then Retry.',
       UNAUTHORIZED: 'You are not signed in, or your sign-in has expired: sign in again.',
       FORBIDDEN: 'You do not have the right to do this; ask an administrator.',
       NOT_FOUND: 'It no longer exists on the server.',
