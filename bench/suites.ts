@@ -2,6 +2,7 @@ import type { Suite } from './lib/suite.js';
 import { conflictDiff } from './conflict-diff/index.js';
 import { concurrentPush } from './concurrent-push.js';
 import { feedScale } from './feed-scale.js';
+import { firstRender } from './first-render.js';
 import { idleMemory } from './idle-memory.js';
 import { instanceSync } from './instance-sync/index.js';
 import { instanceSyncUnderLoad } from './instance-sync/under-load.js';
@@ -15,4 +16,5 @@ export const SUITES: Suite[] = [
   conflictDiff,
   concurrentPush,
   idleMemory,
+  firstRender,
 ];

@@ -17,7 +17,7 @@ import {
   type TestApp,
 } from '../../apps/server/src/testing/test-app.js';
 import { blockHandle } from '../../apps/server/src/testing/block-handle.js';
-import { createReplica, type Replica } from '../../apps/web/src/sync/replica.js';
+import { createReplica, type Replica, type ReplicaOptions } from '../../apps/web/src/sync/replica.js';
 import {
   startReplication,
   type SyncController,
@@ -68,10 +68,11 @@ export async function openClient(
   url: string,
   token: string,
   options: Partial<SyncOptions> = {},
+  storage: ReplicaOptions['storage'] = freshTestStorage(),
 ): Promise<Client> {
   const replica = await createReplica({
     name: `client-${++clientSequence}`,
-    storage: freshTestStorage(),
+    storage,
     multiInstance: false,
   });
   const sync = startReplication(replica, {
@@ -103,9 +104,12 @@ export interface SyncStage {
   readonly url: string;
   /**
    * A fresh client (see `openClient`) signed in with `token` (default: the admin's), on the
-   * server or on `url` (a proxy in front of it); closed after the test that opened it.
+   * server or on `url` (a proxy in front of it), over `storage` (default: a fresh fake
+   * IndexedDB); closed after the test that opened it.
    */
-  open(options?: Partial<SyncOptions> & { token?: string; url?: string }): Promise<Client>;
+  open(
+    options?: Partial<SyncOptions> & { token?: string; url?: string; storage?: ReplicaOptions['storage'] },
+  ): Promise<Client>;
 }
 
 /**
@@ -144,8 +148,8 @@ export function useSyncServer(
   }
   const running = blockHandle(() => server, ['app', 'url'], 'the sync server');
   return Object.assign(running, {
-    async open({ token = TEST_ADMIN_TOKEN, url, ...sync }: Parameters<SyncStage['open']>[0] = {}) {
-      const client = await openClient(url ?? running.url, token, sync);
+    async open({ token = TEST_ADMIN_TOKEN, url, storage, ...sync }: Parameters<SyncStage['open']>[0] = {}) {
+      const client = await openClient(url ?? running.url, token, sync, storage);
       clients.push(client);
       return client;
     },

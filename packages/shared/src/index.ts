@@ -37,5 +37,6 @@ export * from './replication/resolve-conflict-response.js';
 export * from './replication/conflict-log-entry.js';
 export * from './replication/conflict-hunk.js';
 export * from './replication/sync-status.js';
+export * from './replication/sync-status-query.js';
 export * from './replication/stream-event.js';
 export * from './instance-sync/index.js';

@@ -25,6 +25,7 @@ import {
   resolveConflictRequestSchema,
   resolveConflictResponseSchema,
   syncStatusSchema,
+  syncStatusQuerySchema,
   taskCreateSchema,
   taskSchema,
   taskUpdateSchema,
@@ -229,7 +230,9 @@ const REPLICATION: ApiEndpoint[] = [
     path: '/api/v1/sync/status',
     tag: 'Replication',
     auth: 'bearer',
-    summary: 'Latest versions and row counts per collection, and the repositories you may read',
+    summary:
+      'Latest versions and row counts per collection (optionally for some repositories only), and the repositories you may read',
+    query: syncStatusQuerySchema,
     response: syncStatusSchema,
   },
   {

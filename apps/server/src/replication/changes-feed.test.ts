@@ -98,6 +98,30 @@ describe.each(testDatabaseKinds())('changes feed and status on %s', (kind) => {
     expect(Date.parse(status.server_time)).not.toBeNaN();
   });
 
+  it('counts only the repositories named in `repositories`, and refuses a bad list', async () => {
+    const statusOf = async (query: string, token?: string) =>
+      (await jsonOf(await t.request('GET', `/api/v1/sync/status?${query}`, { token }))).data;
+    // An admin reads both; naming one counts that one only.
+    const [visibleId, hiddenId] = [await repositoryId(visible.uid), await repositoryId(hidden.uid)];
+    const onlyVisible = await statusOf(`repositories=${visibleId}`);
+    expect(onlyVisible.collections).toEqual({
+      repositories: { rows: 1, tombstones: 0 },
+      tasks: { rows: 5, tombstones: 0 },
+      documents: { rows: 0, tombstones: 1 },
+    });
+    const both = await statusOf(`repositories=${visibleId},${hiddenId}`);
+    expect(both.collections.tasks).toEqual({ rows: 15, tombstones: 0 });
+    // Naming a repository you cannot read counts nothing from it.
+    const asReader = await statusOf(`repositories=${hiddenId}`, reader.token);
+    expect(asReader.collections.tasks).toEqual({ rows: 0, tombstones: 0 });
+    expect(asReader.latest_version.tasks).toBe(0);
+    for (const query of ['repositories=', 'repositories=1,,2', `repositories=${visible.uid}`, 'other=1']) {
+      const response = await t.request('GET', `/api/v1/sync/status?${query}`);
+      expect(response.status).toBe(400);
+      expect((await jsonOf(response)).error).toMatch(/repositories|other/);
+    }
+  });
+
   it('brings a repository granted later to a replica whose checkpoint is already past its rows', async () => {
     const late = repositoryDoc({ name: 'granted-later' });
     await push('repositories', [late]);

@@ -12,6 +12,7 @@ import {
   STREAM_HEARTBEAT_MS,
   streamQuerySchema,
   type StreamAccessEvent,
+  syncStatusQuerySchema,
   type StreamChangeEvent,
 } from '@wikisync/shared';
 import type { AppDeps, AppEnv } from '../context.js';
@@ -66,7 +67,9 @@ export function syncRoutes(
         }),
       ),
     )
-    .get('/status', async (c) => c.json(ok(await readSyncStatus(db, c.get('principal')))))
+    .get('/status', async (c) =>
+      c.json(ok(await readSyncStatus(db, c.get('principal'), readQuery(c, syncStatusQuerySchema)))),
+    )
     .get('/stream', (c) => {
       const principal = c.get('principal');
       const { repositories } = readQuery(c, streamQuerySchema);

@@ -1,28 +1,45 @@
 // `GET /api/v1/sync/status`: where each collection's feed stands, counted over what the
 // caller may read, so a client can tell how far behind it is, and which repositories those are.
+// With `repositories` (ids, the changes feed's filter) only those repositories count: a device's first sync then knows
+// its exact "n of N" (a pull from checkpoint 0 serves tombstones too, so N is rows + tombstones).
 import {
   PROTOCOL_VERSION,
   REPLICATION_COLLECTIONS,
   type CollectionName,
   type ReadableRepository,
   type SyncStatus,
+  type SyncStatusQuery,
 } from '@wikisync/shared';
 import type { Queryable } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition } from '../auth/access.js';
 import { COLLECTION_SQL } from './replicated-rows.js';
+import { idList } from '../db/sql-lists.js';
 
-export async function readSyncStatus(db: Queryable, principal: Principal): Promise<SyncStatus> {
+export async function readSyncStatus(
+  db: Queryable,
+  principal: Principal,
+  query: SyncStatusQuery = {},
+): Promise<SyncStatus> {
   const latest = {} as Record<CollectionName, number>;
   const collections = {} as Record<CollectionName, { rows: number; tombstones: number }>;
   for (const collection of REPLICATION_COLLECTIONS) {
-    const visible = readableRepositoryCondition(principal, COLLECTION_SQL[collection].repositoryColumn, 1);
+    const column = COLLECTION_SQL[collection].repositoryColumn;
+    const visible = readableRepositoryCondition(principal, column, 1);
+    const params = [...visible.params];
+    let selected = '';
+    if (query.repositories) {
+      // The feed's own filter (changes-feed.ts), joined as a FROM item, never `IN (…)`:
+      // see sql-lists.ts.
+      params.push({ v: query.repositories });
+      selected = `JOIN ${idList(`$${params.length}`)} wanted ON wanted.id = ${column}`;
+    }
     const [row] = await db.query<{ latest: unknown; live: unknown; tombstones: unknown }>(
       `SELECT coalesce(max(x.server_version), 0) AS latest,
               count(*) FILTER (WHERE NOT x.deleted) AS live,
               count(*) FILTER (WHERE x.deleted) AS tombstones
-         FROM ${collection} x WHERE ${visible.sql}`,
-      visible.params,
+         FROM ${collection} x ${selected} WHERE ${visible.sql}`,
+      params,
     );
     latest[collection] = Number(row?.latest ?? 0);
     collections[collection] = { rows: Number(row?.live ?? 0), tombstones: Number(row?.tombstones ?? 0) };

@@ -24,6 +24,8 @@ const SELF_EXPLAINING = new Set([
   'BAD_GATEWAY',
   'INTERNAL_ERROR',
   'INVALID_JSON',
+  // Said by this browser, not the server (sync/storage-quota.ts).
+  'STORAGE_FULL',
 ]);
 
 /** Codes whose server text names what to fix: shown after a translated lead-in. */

@@ -5,7 +5,7 @@
 // actions below, so no page or component holds RxDB. Writes never wait for the network.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { map, of, type Observable, type Subscription } from 'rxjs';
+import { auditTime, map, of, type Observable, type Subscription } from 'rxjs';
 import type { CollectionName, ConflictHunk, ConflictResolution } from '@wikisync/shared';
 import {
   createReplica,
@@ -22,6 +22,9 @@ import * as localWrites from '../sync/local-writes';
 import * as editorDrafts from '../sync/editor-drafts';
 import { saveEditedDocument } from '../sync/editor-save';
 import type { ParkedPush } from '../sync/parked-pushes';
+import type { FirstSyncProgress } from '../sync/first-sync-progress';
+import { requestPersistentStorage } from '../sync/storage-persistence';
+import { STORAGE_FULL_CODE } from '../sync/sync-controller';
 import { deriveSyncStatus, latestSync } from './sync-status';
 
 export type { DocState, ParkedPush };
@@ -60,6 +63,8 @@ export const useSyncStore = defineStore('sync', () => {
   /** `collection:uid` of rows with edits the server has not confirmed yet. */
   const pendingKeys = shallowRef<ReadonlySet<string>>(new Set());
   const streamConnected = ref(false);
+  /** The first sync's "n of N" (first-sync-progress.ts); null when none ran. */
+  const firstSyncProgress = shallowRef<FirstSyncProgress | null>(null);
   const conflictDialogOpen = ref(false);
   const replicaRef = shallowRef<Replica | null>(null);
   let controller: SyncController | null = null;
@@ -84,6 +89,10 @@ export const useSyncStore = defineStore('sync', () => {
     const failing = Object.values(collections.value).find((state) => state?.error);
     return failing?.error ? { code: failing.errorCode, message: failing.error } : null;
   });
+  /** Pulled rows no longer fit in this browser: the person frees space, then retries. */
+  const storageFull = computed(() =>
+    Object.values(collections.value).some((state) => state?.errorCode === STORAGE_FULL_CODE),
+  );
 
   /** Opens the replica and starts replicating; a second call while open is a no-op. */
   function startSync(options: StartSyncOptions): Promise<void> {
@@ -111,6 +120,12 @@ export const useSyncStore = defineStore('sync', () => {
         controller.status$.subscribe((value) => (collections.value = value)),
         controller.pendingCount$.subscribe((value) => (pendingChanges.value = value)),
         controller.streamConnected$.subscribe((value) => (streamConnected.value = value)),
+        // A first sync writes thousands of rows: the indicator needs a few updates a second.
+        controller.firstSyncProgress$.pipe(auditTime(200)).subscribe((value) => {
+          // A first sync fills the replica: ask the browser not to evict it.
+          if (value && !firstSyncProgress.value) void requestPersistentStorage();
+          firstSyncProgress.value = value;
+        }),
         controller.pendingKeys$.subscribe((value) => (pendingKeys.value = value)),
         controller.parkedPushes$.subscribe((value) => {
           parkedPushes.value = value;
@@ -144,6 +159,10 @@ export const useSyncStore = defineStore('sync', () => {
   /** Pull now: the tab became visible, the stream reconnected, or the safety-net timer fired. */
   function resync(): void {
     if (online.value) controller?.resync();
+  }
+
+  function retryAfterStorageFull(): void {
+    controller?.retryAfterStorageFull();
   }
 
   async function resolveConflict(
@@ -196,6 +215,7 @@ export const useSyncStore = defineStore('sync', () => {
   async function stopSync(options: { discardReplica?: boolean } = {}): Promise<void> {
     for (const subscription of subscriptions) subscription.unsubscribe();
     subscriptions = [];
+    firstSyncProgress.value = null;
     await controller?.stop();
     controller = null;
     const replica = replicaRef.value;
@@ -270,6 +290,9 @@ export const useSyncStore = defineStore('sync', () => {
     online,
     started,
     streamConnected,
+    firstSyncProgress,
+    storageFull,
+    retryAfterStorageFull,
     conflictDialogOpen,
     liveQuery,
     createTask,

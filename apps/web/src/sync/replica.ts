@@ -29,6 +29,7 @@ import {
 } from './conflict-schema';
 import { createConflictHandler, type ConflictReport } from './conflict-handler';
 import { ParkedPushes } from './parked-pushes';
+import { guardQuota, type QuotaGuard } from './storage-quota';
 
 // Local documents hold the replica's small local-only state (skipped-rows.ts) without
 // spending one of the 13 collections the free RxDB allows.
@@ -57,6 +58,8 @@ export interface Replica {
   readonly collections: ReplicaCollections;
   /** Local edits the server refused for good; the conflict handlers consult it. */
   readonly parkedPushes: ParkedPushes;
+  /** Holds pulled rows back from a collection whose storage is full (storage-quota.ts). */
+  readonly quota: QuotaGuard;
   collection(name: CollectionName): RxCollection<Record<string, unknown>>;
   close(): Promise<void>;
   /** Closes the replica and deletes all its data from this browser (sign-out). */
@@ -95,9 +98,10 @@ export async function createReplica({
   storage,
   multiInstance = true,
 }: ReplicaOptions): Promise<Replica> {
+  const quota = guardQuota(storage);
   const database = await createRxDatabase<ReplicaCollections>({
     name,
-    storage,
+    storage: quota.storage,
     multiInstance,
     eventReduce: true,
     closeDuplicates: true,
@@ -131,6 +135,7 @@ export async function createReplica({
     database,
     collections,
     parkedPushes,
+    quota,
     collection: (collectionName) =>
       collections[collectionName] as unknown as RxCollection<Record<string, unknown>>,
     close: async () => {

@@ -25,6 +25,9 @@ import { OnlineGate } from './online-gate';
 import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
 import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
+import { FirstSyncProgressTracker } from './first-sync-progress';
+import { isQuotaExceeded } from './storage-quota';
+import { STORAGE_FULL_CODE } from './sync-controller';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -81,7 +84,21 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     tabs?.publish(collection, subject.value);
   };
   const succeeded = (collection: CollectionName) =>
-    update(collection, { error: null, errorCode: null, lastSyncedAt: new Date().toISOString() });
+    // A full storage stays on screen until the person retries, whatever succeeds meanwhile.
+    replica.quota.isFull(collection)
+      ? update(collection, { lastSyncedAt: new Date().toISOString() })
+      : update(collection, { error: null, errorCode: null, lastSyncedAt: new Date().toISOString() });
+  // N counts what the pulls will serve: tasks and documents of the kept repositories, and
+  // every readable repository row (the repositories collection is pulled unfiltered).
+  const progress = new FirstSyncProgressTracker(async () => {
+    const kept = options.offlineRepositories?.() ?? null;
+    const [all, selected] = await Promise.all([transport.status(), kept ? transport.status(kept) : null]);
+    if (!selected) return all;
+    return {
+      ...selected,
+      collections: { ...selected.collections, repositories: all.collections.repositories },
+    };
+  });
 
   const streamConnected = new BehaviorSubject(false);
   const stream: ChangeStream | null =
@@ -155,6 +172,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
+          // Storage full: pull nothing (RxDB stops this round, no retry loop) until Retry;
+          // the replica stays readable and its checkpoint stays at the last rows written.
+          if (replica.quota.isFull(collection)) return { documents: [], checkpoint };
+          progress.pulling(collection, checkpoint?.server_version ?? 0);
           const batch = await pullers[collection].pull(
             checkpoint ?? undefined,
             selectionFor(collection),
@@ -162,6 +183,9 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             gate.isOnline,
           );
           await skipped.record(collection, batch.refused, batch.accepted);
+          // Rows this replica cannot store are done with too: they are part of N.
+          progress.written(collection, batch.refused.length);
+          if (batch.documents.length < batchSize) progress.lastPage(collection);
           succeeded(collection);
           return { documents: batch.documents, checkpoint: batch.checkpoint };
         },
@@ -231,8 +255,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       },
     });
     subscriptions.push(
+      state.received$.subscribe(() => progress.written(collection)),
       state.active$.pipe(distinctUntilChanged()).subscribe((active) => {
         update(collection, { active });
+        if (!active) progress.idle(collection);
         // Idle is not enough to call everything pushed: RxDB goes idle between push batches,
         // and a pull succeeding does not mean a refused push went through. Settle only once
         // RxDB reports the collection in sync and its last push succeeded.
@@ -248,6 +274,14 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         }
       }),
       state.error$.subscribe((error) => {
+        if (isQuotaExceeded(error)) {
+          update(collection, {
+            error:
+              'Storage is full on this device: free space or keep fewer repositories offline, then Retry.',
+            errorCode: STORAGE_FULL_CODE,
+          });
+          return;
+        }
         // RxDB wraps handler failures (as plain JSON) in RC_PULL / RC_PUSH; show our message.
         // RxDB keeps the error's `code` when it makes it plain JSON: SyncHttpError's wire code.
         const cause = (error as { parameters?: { errors?: { message?: unknown; code?: unknown }[] } })
@@ -295,6 +329,15 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     skippedRows$: skipped.rows$,
     parkedPushes$: replica.parkedPushes.rows$,
     pendingKeys$: pending.keys$,
+    firstSyncProgress$: progress.progress$,
+    retryAfterStorageFull() {
+      for (const collection of REPLICATION_COLLECTIONS) {
+        if (!replica.quota.isFull(collection)) continue;
+        replica.quota.release(collection);
+        update(collection, { error: null, errorCode: null });
+        states[collection].reSync();
+      }
+    },
     retryParked: (collection, uid, changes) => replica.parkedPushes.retry(collection, uid, changes),
     discardParked: (collection, uid) => replica.parkedPushes.discard(collection, uid),
     async pause() {

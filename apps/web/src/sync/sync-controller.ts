@@ -10,6 +10,7 @@ import type { FetchLike, SyncTransport } from './sync-transport';
 import type { PendingStore } from './pending-tracker';
 import type { SkippedRow } from './skipped-rows';
 import type { ParkedPush } from './parked-pushes';
+import type { FirstSyncProgress } from './first-sync-progress';
 
 /**
  * Rows per pull request. A first sync is mostly per-request work (a round trip, two RxDB bulk
@@ -17,6 +18,9 @@ import type { ParkedPush } from './parked-pushes';
  * a couple of MB per answer, well below the server's cap of 1,000 rows.
  */
 export const DEFAULT_PULL_BATCH_SIZE = 500;
+
+/** The `errorCode` of a collection whose pulled rows no longer fit in this browser. */
+export const STORAGE_FULL_CODE = 'STORAGE_FULL';
 
 export interface SyncOptions {
   /** Origin of the server; '' for the page's own origin. */
@@ -79,6 +83,10 @@ export interface SyncController {
   readonly parkedPushes$: Observable<ParkedPush[]>;
   /** Rows with local edits the server has not confirmed yet, as `collection:uid` keys. */
   readonly pendingKeys$: Observable<ReadonlySet<string>>;
+  /** The first sync's exact "n of N" (first-sync-progress.ts); null when none ran. */
+  readonly firstSyncProgress$: Observable<FirstSyncProgress | null>;
+  /** After the person freed space: pull again the collections stopped by a full storage. */
+  retryAfterStorageFull(): void;
   /** Writes a parked edit back, with `changes` (e.g. a shortened text), so it is pushed again. */
   retryParked(collection: CollectionName, uid: string, changes?: Record<string, unknown>): Promise<void>;
   /** Drops a parked edit for good. */

@@ -87,7 +87,12 @@ export function createSyncTransport({
       call<PushResponse<WireDoc>>('POST', '/push', { collection, rows }),
     resolveConflict: (input: ResolveConflictInput) =>
       call<ResolveConflictResponse>('POST', '/resolve-conflict', input),
-    status: () => call<SyncStatus>('GET', '/status'),
+    /** Counts over `repositories` (ids, the changes feed's filter) or everything readable. */
+    status: (repositories?: readonly number[] | null) =>
+      call<SyncStatus>(
+        'GET',
+        repositories?.length ? `/status?repositories=${formatRepositoryFilter(repositories)}` : '/status',
+      ),
   };
 }
 

@@ -4,6 +4,7 @@
 import admin from './en/admin';
 import instanceSync from './en/instance-sync';
 import failures from './en/failures';
+import offlineCopy from './en/offline-copy';
 
 const en = {
   common: {
@@ -158,6 +159,8 @@ const en = {
     conflictGone: 'This conflict is no longer open; it may have been resolved already.',
     codes: {
       NETWORK: 'The server cannot be reached; check your connection.',
+      STORAGE_FULL:
+        'Storage is full on this device: free space or keep fewer repositories offline, then Retry.',
       UNAUTHORIZED: 'You are not signed in, or your sign-in has expired: sign in again.',
       FORBIDDEN: 'You do not have the right to do this; ask an administrator.',
       NOT_FOUND: 'It no longer exists on the server.',
@@ -223,6 +226,7 @@ const en = {
   admin,
   instanceSync,
   failures,
+  offlineCopy,
   conflict: {
     title: 'Conflicting edits: {title}',
     open: '{collection} · {n} open',

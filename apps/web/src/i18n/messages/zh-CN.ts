@@ -4,6 +4,7 @@ import type { Messages } from './en';
 import admin from './zh-CN/admin';
 import instanceSync from './zh-CN/instance-sync';
 import failures from './zh-CN/failures';
+import offlineCopy from './zh-CN/offline-copy';
 
 const zhCN: Messages = {
   common: {
@@ -156,6 +157,7 @@ const zhCN: Messages = {
     conflictGone: '这个冲突已不存在，可能已经被处理了。',
     codes: {
       NETWORK: '无法连接服务器，请检查网络连接。',
+      STORAGE_FULL: '此设备的存储空间已满：请释放空间或减少离线保存的仓库，然后点击“重试”。',
       UNAUTHORIZED: '你尚未登录或登录已失效，请重新登录。',
       FORBIDDEN: '你没有执行此操作的权限，请联系管理员。',
       NOT_FOUND: '服务器上已不存在该内容。',
@@ -220,6 +222,7 @@ const zhCN: Messages = {
   admin,
   instanceSync,
   failures,
+  offlineCopy,
   conflict: {
     title: '编辑冲突：{title}',
     open: '{collection} · 还有 {n} 个待处理',
