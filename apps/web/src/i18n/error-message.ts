@@ -24,6 +24,7 @@ const SELF_EXPLAINING = new Set([
   'BAD_GATEWAY',
   'INTERNAL_ERROR',
   'INVALID_JSON',
+  'CLIENT_UPDATE_REQUIRED',
 ]);
 
 /** Codes whose server text names what to fix: shown after a translated lead-in. */

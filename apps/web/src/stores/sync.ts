@@ -22,6 +22,7 @@ import * as localWrites from '../sync/local-writes';
 import * as editorDrafts from '../sync/editor-drafts';
 import { saveEditedDocument } from '../sync/editor-save';
 import type { ParkedPush } from '../sync/parked-pushes';
+import { ReplicaNewerThanAppError } from '../sync/errors';
 import { deriveSyncStatus, latestSync } from './sync-status';
 
 export type { DocState, ParkedPush };
@@ -61,6 +62,8 @@ export const useSyncStore = defineStore('sync', () => {
   const pendingKeys = shallowRef<ReadonlySet<string>>(new Set());
   const streamConnected = ref(false);
   const conflictDialogOpen = ref(false);
+  /** This app must be reloaded before it can sync (compatibility-gate.ts, replica-versions.ts). */
+  const updateRequired = ref(false);
   const replicaRef = shallowRef<Replica | null>(null);
   let controller: SyncController | null = null;
   let subscriptions: Subscription[] = [];
@@ -76,6 +79,7 @@ export const useSyncStore = defineStore('sync', () => {
       collections: collections.value,
       pendingChanges: pendingChanges.value,
       openConflicts: conflicts.value.length + parkedPushes.value.length,
+      updateRequired: updateRequired.value,
     }),
   );
   const lastSyncAt = computed(() => latestSync(collections.value));
@@ -89,11 +93,19 @@ export const useSyncStore = defineStore('sync', () => {
   function startSync(options: StartSyncOptions): Promise<void> {
     opening ??= (async () => {
       pendingStore = options.pendingStore;
-      const replica = await createReplica({
-        name: options.name,
-        storage: options.storage,
-        multiInstance: options.multiInstance ?? true,
-      });
+      let replica: Replica;
+      try {
+        replica = await createReplica({
+          name: options.name,
+          storage: options.storage,
+          multiInstance: options.multiInstance ?? true,
+        });
+      } catch (error) {
+        // A newer app wrote this replica: leave it as it is and ask for a reload.
+        if (!(error instanceof ReplicaNewerThanAppError)) throw error;
+        updateRequired.value = true;
+        return;
+      }
       replicaRef.value = replica;
       online.value = options.online ?? true;
       controller = startReplication(replica, {
@@ -111,6 +123,7 @@ export const useSyncStore = defineStore('sync', () => {
         controller.status$.subscribe((value) => (collections.value = value)),
         controller.pendingCount$.subscribe((value) => (pendingChanges.value = value)),
         controller.streamConnected$.subscribe((value) => (streamConnected.value = value)),
+        controller.updateRequired$.subscribe((value) => (updateRequired.value = value)),
         controller.pendingKeys$.subscribe((value) => (pendingKeys.value = value)),
         controller.parkedPushes$.subscribe((value) => {
           parkedPushes.value = value;
@@ -209,6 +222,7 @@ export const useSyncStore = defineStore('sync', () => {
     pendingStore = undefined;
     opening = null;
     started.value = false;
+    updateRequired.value = false;
     collections.value = {};
     conflicts.value = [];
     parkedPushes.value = [];
@@ -270,6 +284,7 @@ export const useSyncStore = defineStore('sync', () => {
     online,
     started,
     streamConnected,
+    updateRequired,
     conflictDialogOpen,
     liveQuery,
     createTask,

@@ -24,7 +24,8 @@ import { resolveRecordedConflict } from './resolve-recorded-conflict';
 import { OnlineGate } from './online-gate';
 import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
-import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
+import { isPermanentPushRefusal, isUpdateRequired, missingOwners, type SyncHttpError } from './errors';
+import { CompatibilityGate } from './compatibility-gate';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -53,7 +54,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     baseUrl: options.baseUrl,
     getToken: options.getToken,
     fetch: options.fetch,
+    protocolVersion: options.protocolVersion,
   });
+  // Checked on connect, before the first pull or push (compatibility-gate.ts).
+  const compatible = new CompatibilityGate(transport.protocolVersion, transport.status);
   const pending = new PendingTracker(options.pendingStore);
   const skipped = new SkippedRows(replica.database);
   const parked = replica.parkedPushes;
@@ -155,6 +159,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
+          await compatible.pass();
           const batch = await pullers[collection].pull(
             checkpoint ?? undefined,
             selectionFor(collection),
@@ -171,6 +176,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pushBatchSize ?? 100,
         handler: async (rows) => {
           await gate.pass();
+          await compatible.pass();
           const sent = rows.map((row) => row.newDocumentState as WireDoc);
           // RxDB's base for a refused new row is the refused state, never on the server.
           const baseOf = (row: (typeof rows)[number]) =>
@@ -195,6 +201,8 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             );
           } catch (error) {
             pushFailing.add(collection);
+            // Not a refusal of these rows: they stay queued for the reloaded app.
+            if (isUpdateRequired(error)) compatible.requireUpdate();
             throw error;
           }
           // Parked before returning: the conflict handler asks `isParked` as soon as we do.
@@ -291,6 +299,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     pendingCount$: pending.count$,
     streamConnected$: streamConnected.pipe(distinctUntilChanged()),
     paused$: gate.paused$.pipe(distinctUntilChanged()),
+    updateRequired$: compatible.updateRequired$.pipe(distinctUntilChanged()),
     openConflicts$,
     skippedRows$: skipped.rows$,
     parkedPushes$: replica.parkedPushes.rows$,
@@ -318,6 +327,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       resolveRecordedConflict(replica, transport, conflictId, resolution, merged, hunks),
     async stop() {
       gate.stop();
+      compatible.stop();
       forgetReadAhead();
       tabs?.close();
       stream?.stop();
