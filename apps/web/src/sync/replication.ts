@@ -26,6 +26,7 @@ import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
 import { isPermanentPushRefusal, isUpdateRequired, missingOwners, type SyncHttpError } from './errors';
 import { CompatibilityGate } from './compatibility-gate';
+import { wirePushRow } from './wire-document';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -174,9 +175,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       },
       push: {
         batchSize: options.pushBatchSize ?? 100,
-        handler: async (rows) => {
+        handler: async (rxRows) => {
           await gate.pass();
           await compatible.pass();
+          const rows = rxRows.map(wirePushRow);
           const sent = rows.map((row) => row.newDocumentState as WireDoc);
           // RxDB's base for a refused new row is the refused state, never on the server.
           const baseOf = (row: (typeof rows)[number]) =>
