@@ -19,6 +19,9 @@ describe('wireDocument', () => {
       assumedMasterState: { uid: 'a', _deleted: false, _attachments: {} },
     });
     expect(row.assumedMasterState).toEqual({ uid: 'a', _deleted: false });
-    expect(wirePushRow({ newDocumentState: { uid: 'b' } }).assumedMasterState).toBeUndefined();
+    const created: { newDocumentState: object; assumedMasterState?: object } = {
+      newDocumentState: { uid: 'b' },
+    };
+    expect(wirePushRow(created).assumedMasterState).toBeUndefined();
   });
 });
