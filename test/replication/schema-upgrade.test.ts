@@ -35,7 +35,10 @@ function taskSchemaV0(): RxJsonSchema<Row> {
 }
 
 /** A row as the previous app held it: the time field, not the reference. */
-const asV0 = ({ run_after_uid: _reference, _deleted, ...task }: Row) => ({ ...task, run_after: null });
+const asV0 = ({ run_after_uid: _reference, _deleted, ...task }: Row): Row & { uid: string } => ({
+  ...(task as { uid: string }),
+  run_after: null,
+});
 
 describe.each(testDatabaseKinds())('replica schema upgrade on %s', (kind) => {
   const server = useSyncServer(kind);
@@ -71,7 +74,7 @@ describe.each(testDatabaseKinds())('replica schema upgrade on %s', (kind) => {
             { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } },
           );
           const { data } = (await response.json()) as { data: { documents: Row[]; checkpoint: Checkpoint } };
-          const documents = data.documents.map((doc) => ({ ...asV0(doc), _deleted: doc._deleted }));
+          const documents = data.documents.map((doc) => ({ ...asV0(doc), _deleted: doc._deleted === true }));
           return { documents, checkpoint: data.checkpoint };
         },
       },
