@@ -139,6 +139,18 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
+/** A sync client built for another protocol MAJOR (shared client-compatibility.ts). */
+export class ClientUpdateRequiredError extends AppError {
+  constructor(clientVersion: string, serverVersion: string) {
+    super(
+      ERROR_CODES.CLIENT_UPDATE_REQUIRED,
+      `This app speaks sync protocol ${clientVersion}, but the server speaks ${serverVersion}; ` +
+        'nothing was stored. Reload the page to update the app.',
+      { params: { client: clientVersion, server: serverVersion } },
+    );
+  }
+}
+
 /** A bad setting found at start-up; the process prints it and exits. */
 export class ConfigError extends Error {
   constructor(message: string) {

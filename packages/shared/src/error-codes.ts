@@ -14,5 +14,7 @@ export const ERROR_CODES = {
   /** Another server this one called (an instance-sync peer) failed or answered wrongly. */
   BAD_GATEWAY: 'BAD_GATEWAY',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** A sync client built for another protocol MAJOR: the page must reload to get the current app. */
+  CLIENT_UPDATE_REQUIRED: 'CLIENT_UPDATE_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

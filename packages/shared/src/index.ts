@@ -39,4 +39,5 @@ export * from './replication/conflict-hunk.js';
 export * from './replication/sync-status.js';
 export * from './replication/sync-status-query.js';
 export * from './replication/stream-event.js';
+export * from './replication/client-compatibility.js';
 export * from './instance-sync/index.js';

@@ -28,6 +28,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   SERVICE_UNAVAILABLE: 503,
   BAD_GATEWAY: 502,
   INTERNAL_ERROR: 500,
+  CLIENT_UPDATE_REQUIRED: 426,
 };
 
 /**

@@ -25,6 +25,7 @@ import { readSyncStatus } from './sync-status.js';
 import { type ChangeHub, changeHubFor } from './change-hub.js';
 import type { Principal } from '../auth/principal.js';
 import { StreamSlots } from './stream-slots.js';
+import { requireCompatibleClient } from './client-version.js';
 
 export interface SyncRouteOptions {
   /** How long an idle stream waits before a heartbeat comment; PROTOCOL.md asks for ≤ 15 s. */
@@ -38,6 +39,8 @@ export function syncRoutes(
   const hub = changeHubFor(db);
   const slots = new StreamSlots(config.maxStreamsPerUser, config.maxStreams);
   return new Hono<AppEnv>()
+    .use('/push', requireCompatibleClient())
+    .use('/resolve-conflict', requireCompatibleClient())
     .get('/changes', async (c) => {
       const changes = await readChanges(db, c.get('principal'), readQuery(c, changesQuerySchema));
       metrics?.rowsPulled.inc(changes.documents.length);

@@ -26,6 +26,7 @@ const SELF_EXPLAINING = new Set([
   'INVALID_JSON',
   // Said by this browser, not the server (sync/storage-quota.ts).
   'STORAGE_FULL',
+  'CLIENT_UPDATE_REQUIRED',
 ]);
 
 /** Codes whose server text names what to fix: shown after a translated lead-in. */

@@ -8,6 +8,7 @@ const base: SyncFacts = {
   collections: { repositories: idle, tasks: idle, documents: idle },
   pendingChanges: 0,
   openConflicts: 0,
+  updateRequired: false,
 };
 
 describe('deriveSyncStatus', () => {
@@ -23,6 +24,17 @@ describe('deriveSyncStatus', () => {
     ['a conflict open', { openConflicts: 1, pendingChanges: 3 }, 'conflict'],
     ['the browser offline', { online: false, openConflicts: 1, pendingChanges: 3 }, 'offline'],
     ['replication not started', { started: false }, 'offline'],
+    ['the server speaks another protocol', { updateRequired: true }, 'update-required'],
+    [
+      'an update required while offline, with conflicts and edits waiting',
+      { updateRequired: true, online: false, openConflicts: 2, pendingChanges: 4 },
+      'update-required',
+    ],
+    [
+      'a newer replica on disk, replication never started',
+      { updateRequired: true, started: false },
+      'update-required',
+    ],
     [
       'the first pull not done yet',
       { collections: { ...base.collections, tasks: { ...idle, lastSyncedAt: null } } },

@@ -9,6 +9,8 @@ export const SYNC_STATUS = {
   offline: 'offline',
   conflict: 'conflict',
   error: 'error',
+  /** This app cannot sync with the server (or with the replica on disk) until it is reloaded. */
+  updateRequired: 'update-required',
 } as const;
 export type SyncStatusWord = (typeof SYNC_STATUS)[keyof typeof SYNC_STATUS];
 
@@ -18,14 +20,18 @@ export interface SyncFacts {
   collections: Partial<Record<CollectionName, CollectionSyncStatus>>;
   pendingChanges: number;
   openConflicts: number;
+  /** The server speaks another protocol MAJOR, or a newer app wrote the replica on disk. */
+  updateRequired: boolean;
 }
 
 /**
- * Order matters: a person offline must see "offline" (their edits wait, nothing is wrong);
+ * Order matters: an app that must be reloaded says so above all, even offline, because no
+ * waiting will make it sync (its edits stay and the reloaded app pushes them); a person offline must see "offline" (their edits wait, nothing is wrong);
  * an open conflict needs them more than a transient error; an error beats "syncing" because
  * RxDB keeps retrying quietly and the person should know it is failing.
  */
 export function deriveSyncStatus(facts: SyncFacts): SyncStatusWord {
+  if (facts.updateRequired) return SYNC_STATUS.updateRequired;
   if (!facts.online || !facts.started) return SYNC_STATUS.offline;
   if (facts.openConflicts > 0) return SYNC_STATUS.conflict;
   const states = Object.values(facts.collections);

@@ -25,6 +25,7 @@ import type { ParkedPush } from '../sync/parked-pushes';
 import type { FirstSyncProgress } from '../sync/first-sync-progress';
 import { requestPersistentStorage } from '../sync/storage-persistence';
 import { STORAGE_FULL_CODE } from '../sync/sync-controller';
+import { ReplicaNewerThanAppError } from '../sync/errors';
 import { deriveSyncStatus, latestSync } from './sync-status';
 
 export type { DocState, ParkedPush };
@@ -66,6 +67,8 @@ export const useSyncStore = defineStore('sync', () => {
   /** The first sync's "n of N" (first-sync-progress.ts); null when none ran. */
   const firstSyncProgress = shallowRef<FirstSyncProgress | null>(null);
   const conflictDialogOpen = ref(false);
+  /** This app must be reloaded before it can sync (compatibility-gate.ts, replica-versions.ts). */
+  const updateRequired = ref(false);
   const replicaRef = shallowRef<Replica | null>(null);
   let controller: SyncController | null = null;
   let subscriptions: Subscription[] = [];
@@ -81,6 +84,7 @@ export const useSyncStore = defineStore('sync', () => {
       collections: collections.value,
       pendingChanges: pendingChanges.value,
       openConflicts: conflicts.value.length + parkedPushes.value.length,
+      updateRequired: updateRequired.value,
     }),
   );
   const lastSyncAt = computed(() => latestSync(collections.value));
@@ -98,11 +102,19 @@ export const useSyncStore = defineStore('sync', () => {
   function startSync(options: StartSyncOptions): Promise<void> {
     opening ??= (async () => {
       pendingStore = options.pendingStore;
-      const replica = await createReplica({
-        name: options.name,
-        storage: options.storage,
-        multiInstance: options.multiInstance ?? true,
-      });
+      let replica: Replica;
+      try {
+        replica = await createReplica({
+          name: options.name,
+          storage: options.storage,
+          multiInstance: options.multiInstance ?? true,
+        });
+      } catch (error) {
+        // A newer app wrote this replica: leave it as it is and ask for a reload.
+        if (!(error instanceof ReplicaNewerThanAppError)) throw error;
+        updateRequired.value = true;
+        return;
+      }
       replicaRef.value = replica;
       online.value = options.online ?? true;
       controller = startReplication(replica, {
@@ -126,6 +138,7 @@ export const useSyncStore = defineStore('sync', () => {
           if (value && !firstSyncProgress.value) void requestPersistentStorage();
           firstSyncProgress.value = value;
         }),
+        controller.updateRequired$.subscribe((value) => (updateRequired.value = value)),
         controller.pendingKeys$.subscribe((value) => (pendingKeys.value = value)),
         controller.parkedPushes$.subscribe((value) => {
           parkedPushes.value = value;
@@ -229,6 +242,7 @@ export const useSyncStore = defineStore('sync', () => {
     pendingStore = undefined;
     opening = null;
     started.value = false;
+    updateRequired.value = false;
     collections.value = {};
     conflicts.value = [];
     parkedPushes.value = [];
@@ -293,6 +307,7 @@ export const useSyncStore = defineStore('sync', () => {
     firstSyncProgress,
     storageFull,
     retryAfterStorageFull,
+    updateRequired,
     conflictDialogOpen,
     liveQuery,
     createTask,

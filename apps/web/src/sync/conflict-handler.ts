@@ -9,6 +9,7 @@ import type { RxConflictHandler } from 'rxdb/plugins/core';
 import { replicatedDocsEqual, type CollectionName, type ConflictHunk } from '@wikisync/shared';
 import { threeWayMerge } from './three-way-merge';
 import type { DocState } from './conflict-schema';
+import { wireDocument } from './wire-document';
 
 export interface ConflictReport {
   collection: CollectionName;
@@ -49,7 +50,10 @@ export function createConflictHandler(
       // The push handler answered a parked refusal with the server's state: show that state,
       // merging the refused edit back in would only send it to be refused again.
       if (isParked(local)) return input.realMasterState;
-      const base = (input.assumedMasterState ?? null) as DocState | null;
+      // Recorded for a later resolve-conflict, which sends it to the server as it is.
+      const base = (
+        input.assumedMasterState ? wireDocument(input.assumedMasterState) : null
+      ) as DocState | null;
       const merged = threeWayMerge(collection, base, local, server);
       if (merged.conflictingFields.length > 0) {
         await report({

@@ -17,6 +17,27 @@ export class SyncHttpError extends Error {
   }
 }
 
+/**
+ * The replica in this browser was written by a newer version of the app than the one loaded
+ * (replica-versions.ts). Its data stays untouched; reloading the page loads the newer app.
+ */
+export class ReplicaNewerThanAppError extends Error {
+  constructor(readonly collections: string[]) {
+    super(
+      `The offline copy in this browser was written by a newer version of the app (${collections.join(', ')}); ` +
+        'reload the page to update.',
+    );
+    this.name = 'ReplicaNewerThanAppError';
+  }
+}
+
+/** The server speaks another protocol MAJOR than this app (or said so by refusing a write). */
+export const CLIENT_UPDATE_REQUIRED = 'CLIENT_UPDATE_REQUIRED';
+
+export function isUpdateRequired(error: unknown): boolean {
+  return error instanceof SyncHttpError && error.code === CLIENT_UPDATE_REQUIRED;
+}
+
 /** resolve-conflict found the server row changed since the user looked; show it again. */
 export class ConflictMovedError extends Error {
   constructor(readonly current: Record<string, unknown> | null) {

@@ -13,7 +13,9 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import type { CollectionName } from '@wikisync/shared';
 import {
+  documentMigrations,
   documentSchema,
+  repositoryMigrations,
   repositorySchema,
   taskMigrations,
   taskSchema,
@@ -30,6 +32,7 @@ import {
 import { createConflictHandler, type ConflictReport } from './conflict-handler';
 import { ParkedPushes } from './parked-pushes';
 import { guardQuota, type QuotaGuard } from './storage-quota';
+import { assertReplicaNotNewer } from './replica-versions';
 
 // Local documents hold the replica's small local-only state (skipped-rows.ts) without
 // spending one of the 13 collections the free RxDB allows.
@@ -109,6 +112,8 @@ export async function createReplica({
   });
   let parkedPushes: ParkedPushes;
   try {
+    // Before any collection is added: adding one of an older version would open it empty.
+    await assertReplicaNotNewer(database);
     const { sync_conflicts: conflicts } = await database.addCollections({
       sync_conflicts: { schema: syncConflictSchema, migrationStrategies: syncConflictMigrations },
     });
@@ -118,13 +123,21 @@ export async function createReplica({
     const handler = (collection: CollectionName) =>
       createConflictHandler(collection, report, (state) => parked.isParked(collection, state));
     await database.addCollections({
-      repositories: { schema: repositorySchema, conflictHandler: handler('repositories') },
+      repositories: {
+        schema: repositorySchema,
+        migrationStrategies: repositoryMigrations,
+        conflictHandler: handler('repositories'),
+      },
       tasks: {
         schema: taskSchema,
         migrationStrategies: taskMigrations,
         conflictHandler: handler('tasks'),
       },
-      documents: { schema: documentSchema, conflictHandler: handler('documents') },
+      documents: {
+        schema: documentSchema,
+        migrationStrategies: documentMigrations,
+        conflictHandler: handler('documents'),
+      },
     });
   } catch (error) {
     await database.close();

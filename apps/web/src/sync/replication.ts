@@ -24,10 +24,12 @@ import { resolveRecordedConflict } from './resolve-recorded-conflict';
 import { OnlineGate } from './online-gate';
 import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
-import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
+import { isPermanentPushRefusal, isUpdateRequired, missingOwners, type SyncHttpError } from './errors';
 import { FirstSyncProgressTracker } from './first-sync-progress';
 import { isQuotaExceeded } from './storage-quota';
 import { STORAGE_FULL_CODE } from './sync-controller';
+import { CompatibilityGate } from './compatibility-gate';
+import { wirePushRow } from './wire-document';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -56,7 +58,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     baseUrl: options.baseUrl,
     getToken: options.getToken,
     fetch: options.fetch,
+    protocolVersion: options.protocolVersion,
   });
+  // Checked on connect, before the first pull or push (compatibility-gate.ts).
+  const compatible = new CompatibilityGate(transport.protocolVersion, transport.status);
   const pending = new PendingTracker(options.pendingStore);
   const skipped = new SkippedRows(replica.database);
   const parked = replica.parkedPushes;
@@ -172,6 +177,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
         batchSize: options.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         handler: async (checkpoint, batchSize) => {
           await gate.pass();
+          await compatible.pass();
           // Storage full: pull nothing (RxDB stops this round, no retry loop) until Retry;
           // the replica stays readable and its checkpoint stays at the last rows written.
           if (replica.quota.isFull(collection)) return { documents: [], checkpoint };
@@ -193,8 +199,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       },
       push: {
         batchSize: options.pushBatchSize ?? 100,
-        handler: async (rows) => {
+        handler: async (rxRows) => {
           await gate.pass();
+          await compatible.pass();
+          const rows = rxRows.map(wirePushRow);
           const sent = rows.map((row) => row.newDocumentState as WireDoc);
           // RxDB's base for a refused new row is the refused state, never on the server.
           const baseOf = (row: (typeof rows)[number]) =>
@@ -219,6 +227,8 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             );
           } catch (error) {
             pushFailing.add(collection);
+            // Not a refusal of these rows: they stay queued for the reloaded app.
+            if (isUpdateRequired(error)) compatible.requireUpdate();
             throw error;
           }
           // Parked before returning: the conflict handler asks `isParked` as soon as we do.
@@ -325,6 +335,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     pendingCount$: pending.count$,
     streamConnected$: streamConnected.pipe(distinctUntilChanged()),
     paused$: gate.paused$.pipe(distinctUntilChanged()),
+    updateRequired$: compatible.updateRequired$.pipe(distinctUntilChanged()),
     openConflicts$,
     skippedRows$: skipped.rows$,
     parkedPushes$: replica.parkedPushes.rows$,
@@ -361,6 +372,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       resolveRecordedConflict(replica, transport, conflictId, resolution, merged, hunks),
     async stop() {
       gate.stop();
+      compatible.stop();
       forgetReadAhead();
       tabs?.close();
       stream?.stop();

@@ -50,6 +50,8 @@ export interface SyncOptions {
   offlineRepositories?: () => number[] | null;
   /** Told the readable repository ids when the server announces a grant given or taken. */
   onAccess?: (readableIds: number[]) => void;
+  /** The protocol version this client speaks (default: the one it was built with). */
+  protocolVersion?: string;
 }
 
 export interface CollectionSyncStatus {
@@ -73,6 +75,8 @@ export interface SyncController {
   /** Local edits not yet confirmed by the server. */
   readonly pendingCount$: Observable<number>;
   readonly streamConnected$: Observable<boolean>;
+  /** The server speaks another protocol MAJOR: replication has stopped until a reload. */
+  readonly updateRequired$: Observable<boolean>;
   /** True between pause() and resume(). */
   readonly paused$: Observable<boolean>;
   /** Recorded conflicts waiting for the user, oldest first. */

@@ -1,16 +1,19 @@
 // HTTP calls to `/api/v1/sync` (PROTOCOL.md §1). `fetch` and the token are injected, so the
 // same code runs in the browser and in Node tests.
-import type {
-  ChangesResponse,
-  CollectionName,
-  ConflictHunk,
-  PushResponse,
-  ResolveConflictResponse,
-  SyncStatus,
+import {
+  PROTOCOL_VERSION,
+  SYNC_CLIENT_HEADERS,
+  type ChangesResponse,
+  type CollectionName,
+  type ConflictHunk,
+  type PushResponse,
+  type ResolveConflictResponse,
+  type SyncStatus,
 } from '@wikisync/shared';
 import { formatRepositoryFilter } from '@wikisync/shared';
 import { fetchEnvelope } from '../api/envelope';
 import { SyncHttpError } from './errors';
+import { REPLICA_SCHEMA_VERSION } from './replica-versions';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -19,6 +22,8 @@ export interface TransportOptions {
   baseUrl: string;
   getToken: () => string | null;
   fetch?: FetchLike;
+  /** The protocol version this client speaks (default: the one it was built with). */
+  protocolVersion?: string;
 }
 
 export type WireDoc = Record<string, unknown> & { uid: string; _deleted: boolean };
@@ -42,11 +47,16 @@ export function createSyncTransport({
   baseUrl,
   getToken,
   fetch: fetchImpl = globalThis.fetch.bind(globalThis),
+  protocolVersion = PROTOCOL_VERSION,
 }: TransportOptions) {
   const root = `${baseUrl.replace(/\/$/, '')}/api/v1/sync`;
 
   function headers(json: boolean): Record<string, string> {
-    const result: Record<string, string> = {};
+    // Which app is asking: the server refuses writes from another protocol MAJOR.
+    const result: Record<string, string> = {
+      [SYNC_CLIENT_HEADERS.protocol]: protocolVersion,
+      [SYNC_CLIENT_HEADERS.schema]: String(REPLICA_SCHEMA_VERSION),
+    };
     const token = getToken();
     if (token) result.authorization = `Bearer ${token}`;
     if (json) result['content-type'] = 'application/json';
@@ -67,6 +77,7 @@ export function createSyncTransport({
   }
 
   return {
+    protocolVersion,
     streamUrl: `${root}/stream`,
     streamHeaders: () => headers(false),
     fetch: fetchImpl,
