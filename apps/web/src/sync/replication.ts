@@ -25,6 +25,7 @@ import { OnlineGate } from './online-gate';
 import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
 import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
+import { ACCESS_LOST, droppedRepositories, purgeTombstones, tombstonesFor } from './dropped-rows';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -118,6 +119,24 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   // tasks and documents (the bulk) follow the choice.
   const selectionFor = (collection: CollectionName) =>
     collection === 'repositories' ? null : (options.offlineRepositories?.() ?? null);
+  /** Repositories whose rows leave this browser now (dropped-rows.ts). */
+  const dropped = () =>
+    droppedRepositories(
+      replica.collection('repositories'),
+      options.readableRepositories?.() ?? null,
+      options.offlineRepositories?.() ?? null,
+    );
+  /** Tombstones are removed for good once RxDB stored them: after the round they came in. */
+  const purging = new Set<CollectionName>();
+  const purgeAfterRound = (collection: CollectionName) => {
+    if (purging.has(collection)) return;
+    purging.add(collection);
+    void states[collection]
+      .awaitInSync()
+      .then(() => purgeTombstones(replica.collection(collection)))
+      .catch(() => {}) // stopped meanwhile; the next round purges
+      .finally(() => purging.delete(collection));
+  };
   /**
    * A 409 for an owner row this replica has (a new task's document, sent before or while the
    * tasks' push goes) passes once that owner's push is through: not a refusal for good. The
@@ -135,8 +154,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     if (!isPermanentPushRefusal(error)) return false;
     if (error.status !== 409) return true;
     const missing = missingOwners(error);
+    // A repository the user can no longer read is "missing" for good, however present here.
+    const { lost } = await dropped();
     const onTheirWay = await Promise.all([
-      ...missing.repositories.map((uid) => ownerOnItsWay('repositories', uid)),
+      ...missing.repositories.map((uid) => !lost.has(uid) && ownerOnItsWay('repositories', uid)),
       ...missing.tasks.map((uid) => ownerOnItsWay('tasks', uid)),
     ]);
     return !onTheirWay.some(Boolean);
@@ -162,8 +183,18 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             gate.isOnline,
           );
           await skipped.record(collection, batch.refused, batch.accepted);
+          // Rows of repositories no longer kept leave with the same batch, as deleted master
+          // states (never pushed). The page itself is untouched, so a full page stays full.
+          const leaving = await tombstonesFor(
+            collection,
+            rxCollection,
+            (await dropped()).dropped,
+            (uid) => pending.has(collection, uid),
+            batchSize,
+          );
+          if (leaving.length > 0) purgeAfterRound(collection);
           succeeded(collection);
-          return { documents: batch.documents, checkpoint: batch.checkpoint };
+          return { documents: [...leaving, ...batch.documents], checkpoint: batch.checkpoint };
         },
         stream$: stream?.for(collection),
       },
@@ -198,13 +229,20 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             throw error;
           }
           // Parked before returning: the conflict handler asks `isParked` as soon as we do.
+          // An edit to a repository no longer readable is parked as such, and its rows leave
+          // on the next round, which is asked for at once.
+          const { lost } = result.refused.length > 0 ? await dropped() : { lost: new Set<string>() };
+          const lostOf = (row: (typeof rows)[number]) => {
+            const state = row.newDocumentState as WireDoc;
+            return lost.has(String(collection === 'repositories' ? state.uid : state.repository_uid));
+          };
           await parked.park(
             result.refused.map(({ row, error }) => ({
               collection_name: collection,
               uid: (row.newDocumentState as WireDoc).uid,
               state: row.newDocumentState as WireDoc,
               server_had_row: baseOf(row) !== null,
-              code: (error as SyncHttpError).code,
+              code: lostOf(row) ? ACCESS_LOST : (error as SyncHttpError).code,
               reason: (error as SyncHttpError).message,
               details: (error as SyncHttpError).details,
             })),
@@ -220,6 +258,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           );
           pending.settle(collection, sent, refusedUids);
           succeeded(collection);
+          if (result.refused.some(({ row }) => lostOf(row))) setTimeout(() => states[collection].reSync(), 0);
           // A refused row the server has goes back to the server's state (parked-pushes.ts):
           // answered as a conflict with the last state RxDB knows there.
           const reverted = result.refused.flatMap(({ row }) => {

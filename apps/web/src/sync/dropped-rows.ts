@@ -1,0 +1,84 @@
+// Taking a repository's rows out of this browser when it leaves the kept set: unpinned by the
+// person, or no longer readable (a grant taken). A plain `remove()` would replicate a delete to
+// the server, so the rows are handed to RxDB by the pull handler as deleted master states:
+// RxDB stores them deleted without pushing anything. Their text is blanked in that state, since
+// RxDB keeps the last master state of each row in its replication metadata. The tombstones are
+// then removed physically from the storage (`purgeTombstones`).
+//
+// A row with an edit the server has not confirmed is left alone (RxDB would skip it anyway): of
+// a repository merely unpinned it is pushed first and leaves on a later round; of a repository
+// no longer readable the server refuses it, the push handler parks it as ACCESS_LOST with its
+// text whole, and it leaves on the next round.
+import type { RxCollection } from 'rxdb/plugins/core';
+import type { CollectionName, ReadableRepository } from '@wikisync/shared';
+import type { WireDoc } from './sync-transport';
+
+/** The code a parked edit gets when its repository is no longer readable. */
+export const ACCESS_LOST = 'ACCESS_LOST';
+
+/** Repository uids whose rows leave, and among them those no longer readable. */
+export interface DroppedRepositories {
+  dropped: ReadonlySet<string>;
+  lost: ReadonlySet<string>;
+}
+
+type AnyCollection = RxCollection<Record<string, unknown>>;
+
+/** Long texts blanked in a tombstone (the metadata keeps the last master state). */
+const TEXT_FIELDS = ['content', 'outline', 'description'];
+
+/**
+ * Which repositories leave: those the replica holds that the server once numbered (a row
+ * created here and not yet pushed has no id and is never dropped) and that are not readable
+ * now, or readable but not kept. `readable` null (not heard from the server in this run):
+ * nothing leaves, an offline start must not purge on stale knowledge.
+ */
+export async function droppedRepositories(
+  repositories: AnyCollection,
+  readable: readonly ReadableRepository[] | null,
+  kept: readonly number[] | null,
+): Promise<DroppedRepositories> {
+  const dropped = new Set<string>();
+  const lost = new Set<string>();
+  if (!readable) return { dropped, lost };
+  const readableIds = new Set(readable.map((repository) => repository.id));
+  const keptIds = kept ? new Set(kept) : null;
+  const held = await repositories.find().exec();
+  for (const doc of held) {
+    const id = doc.get('id') as number | null;
+    if (typeof id !== 'number') continue;
+    const uid = doc.primary;
+    if (!readableIds.has(id)) {
+      lost.add(uid);
+      dropped.add(uid);
+    } else if (keptIds && !keptIds.has(id)) dropped.add(uid);
+  }
+  return { dropped, lost };
+}
+
+/** Deleted master states for the local rows of `dropped` repositories (tasks, documents). */
+export async function tombstonesFor(
+  collection: CollectionName,
+  rxCollection: AnyCollection,
+  dropped: ReadonlySet<string>,
+  isPending: (uid: string) => boolean,
+  limit: number,
+): Promise<WireDoc[]> {
+  if (collection === 'repositories' || dropped.size === 0) return [];
+  const rows = await rxCollection
+    .find({ selector: { repository_uid: { $in: [...dropped] } }, limit: limit + 100 })
+    .exec();
+  return rows
+    .filter((doc) => !isPending(doc.primary))
+    .slice(0, limit)
+    .map((doc) => {
+      const state = doc.toMutableJSON() as Record<string, unknown>;
+      for (const field of TEXT_FIELDS) if (typeof state[field] === 'string') state[field] = '';
+      return { ...state, uid: doc.primary, _deleted: true };
+    });
+}
+
+/** Removes deleted rows from the storage for good (after they were replicated). */
+export async function purgeTombstones(rxCollection: AnyCollection): Promise<void> {
+  await rxCollection.storageInstance.cleanup(0);
+}
