@@ -66,7 +66,11 @@ export function syncRoutes(
         }),
       ),
     )
-    .get('/status', async (c) => c.json(ok(await readSyncStatus(db, c.get('principal')))))
+    .get('/status', async (c) =>
+      c.json(
+        ok({ ...(await readSyncStatus(db, c.get('principal'))), offline_all_up_to: config.offlineAllUpTo }),
+      ),
+    )
     .get('/stream', (c) => {
       const principal = c.get('principal');
       const { repositories } = readQuery(c, streamQuerySchema);

@@ -4,7 +4,7 @@
 // `freshReadable` at every pull; only a fresh list may purge rows (sync/dropped-rows.ts).
 import { ref, shallowRef } from 'vue';
 import type { ReadableRepository } from '@wikisync/shared';
-import { OfflineChoice, type ChoiceStorage } from '../sync/offline-choice';
+import { DEFAULT_OFFLINE_LIMIT, OfflineChoice, type ChoiceStorage } from '../sync/offline-choice';
 
 /** localStorage where there is one, else memory (tests, storage disabled). */
 function defaultStorage(): ChoiceStorage {
@@ -14,8 +14,12 @@ function defaultStorage(): ChoiceStorage {
 }
 
 export function createOfflineSelection(replica: string, storage: ChoiceStorage = defaultStorage()) {
-  const choice = new OfflineChoice(storage, replica);
   const cacheKey = `${replica}.readable`;
+  const limitKey = `${replica}.offline-limit`;
+  /** The server's OFFLINE_ALL_UP_TO, as last heard (older servers do not send it). */
+  const stored = Number(storage.getItem(limitKey) ?? Number.NaN);
+  const limit = ref(Number.isInteger(stored) && stored >= 0 ? stored : DEFAULT_OFFLINE_LIMIT);
+  const choice = () => new OfflineChoice(storage, replica, limit.value);
   const readCache = (): ReadableRepository[] | null => {
     try {
       const parsed: unknown = JSON.parse(storage.getItem(cacheKey) ?? 'null');
@@ -30,7 +34,11 @@ export function createOfflineSelection(replica: string, storage: ChoiceStorage =
   /** Bumped on every choice, so views reading `isKept` update. */
   const version = ref(0);
 
-  function setReadable(list: ReadableRepository[]): void {
+  function setReadable(list: ReadableRepository[], allUpTo?: number): void {
+    if (allUpTo !== undefined) {
+      limit.value = allUpTo;
+      storage.setItem(limitKey, String(allUpTo));
+    }
     fresh.value = list;
     known.value = list;
     storage.setItem(cacheKey, JSON.stringify(list));
@@ -47,14 +55,14 @@ export function createOfflineSelection(replica: string, storage: ChoiceStorage =
     },
     /** Ids to pull; nothing before any list is known, so a big account is not pulled whole. */
     keptIds(): number[] {
-      return known.value ? choice.keptIds(known.value) : [];
+      return known.value ? choice().keptIds(known.value) : [];
     },
     isKept(uid: string): boolean {
       void version.value;
-      return choice.isKept({ uid }, known.value ?? []);
+      return choice().isKept({ uid }, known.value ?? []);
     },
     choose(uid: string, keep: boolean): void {
-      choice.choose(uid, keep);
+      choice().choose(uid, keep);
       version.value++;
     },
   };

@@ -154,7 +154,7 @@ export const useSyncStore = defineStore('sync', () => {
     try {
       const status = await current?.transport.status();
       if (!status?.readable_repositories || current !== controller) return;
-      selection.value?.setReadable(status.readable_repositories);
+      selection.value?.setReadable(status.readable_repositories, status.offline_all_up_to);
       resync();
     } catch {
       // Offline or refused: the last known list stays; the next start or reconnect asks again.
