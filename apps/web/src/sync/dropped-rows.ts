@@ -12,6 +12,7 @@
 import type { RxCollection } from 'rxdb/plugins/core';
 import type { CollectionName, ReadableRepository } from '@wikisync/shared';
 import type { WireDoc } from './sync-transport';
+import type { Replica } from './replica';
 
 /** The code a parked edit gets when its repository is no longer readable. */
 export const ACCESS_LOST = 'ACCESS_LOST';
@@ -81,4 +82,51 @@ export async function tombstonesFor(
 /** Removes deleted rows from the storage for good (after they were replicated). */
 export async function purgeTombstones(rxCollection: AnyCollection): Promise<void> {
   await rxCollection.storageInstance.cleanup(0);
+}
+
+/** One replication's purge: what leaves now, its tombstones, and their removal after the round. */
+export class RowPurge {
+  private readonly purging = new Set<CollectionName>();
+
+  constructor(
+    private readonly replica: Replica,
+    private readonly readable: () => readonly ReadableRepository[] | null,
+    private readonly kept: () => number[] | null,
+  ) {}
+
+  /** Repositories whose rows leave this browser now. */
+  dropped(): Promise<DroppedRepositories> {
+    return droppedRepositories(this.replica.collection('repositories'), this.readable(), this.kept());
+  }
+
+  /** Whether a pushed row (its wire state) belongs to a repository no longer readable. */
+  async lostTest(collection: CollectionName): Promise<(state: WireDoc) => boolean> {
+    const { lost } = await this.dropped();
+    return (state) => lost.has(String(collection === 'repositories' ? state.uid : state.repository_uid));
+  }
+
+  /** The tombstones to serve with a pull page; their removal follows once `inSync` resolves. */
+  async tombstones(
+    collection: CollectionName,
+    isPending: (uid: string) => boolean,
+    limit: number,
+    inSync: () => Promise<unknown>,
+  ): Promise<WireDoc[]> {
+    const rxCollection = this.replica.collection(collection);
+    const leaving = await tombstonesFor(
+      collection,
+      rxCollection,
+      (await this.dropped()).dropped,
+      isPending,
+      limit,
+    );
+    if (leaving.length > 0 && !this.purging.has(collection)) {
+      this.purging.add(collection);
+      void inSync()
+        .then(() => purgeTombstones(rxCollection))
+        .catch(() => {}) // stopped meanwhile; the next round purges
+        .finally(() => this.purging.delete(collection));
+    }
+    return leaving;
+  }
 }

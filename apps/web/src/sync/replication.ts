@@ -25,7 +25,7 @@ import { OnlineGate } from './online-gate';
 import { SkippedRows } from './skipped-rows';
 import { pushIsolatingRefusals, type IsolatedPush } from './push-isolation';
 import { isPermanentPushRefusal, missingOwners, type SyncHttpError } from './errors';
-import { ACCESS_LOST, droppedRepositories, purgeTombstones, tombstonesFor } from './dropped-rows';
+import { ACCESS_LOST, RowPurge } from './dropped-rows';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -119,24 +119,12 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   // tasks and documents (the bulk) follow the choice.
   const selectionFor = (collection: CollectionName) =>
     collection === 'repositories' ? null : (options.offlineRepositories?.() ?? null);
-  /** Repositories whose rows leave this browser now (dropped-rows.ts). */
-  const dropped = () =>
-    droppedRepositories(
-      replica.collection('repositories'),
-      options.readableRepositories?.() ?? null,
-      options.offlineRepositories?.() ?? null,
-    );
-  /** Tombstones are removed for good once RxDB stored them: after the round they came in. */
-  const purging = new Set<CollectionName>();
-  const purgeAfterRound = (collection: CollectionName) => {
-    if (purging.has(collection)) return;
-    purging.add(collection);
-    void states[collection]
-      .awaitInSync()
-      .then(() => purgeTombstones(replica.collection(collection)))
-      .catch(() => {}) // stopped meanwhile; the next round purges
-      .finally(() => purging.delete(collection));
-  };
+  /** Rows of repositories no longer kept or readable leave the replica (dropped-rows.ts). */
+  const purge = new RowPurge(
+    replica,
+    () => options.readableRepositories?.() ?? null,
+    () => options.offlineRepositories?.() ?? null,
+  );
   /**
    * A 409 for an owner row this replica has (a new task's document, sent before or while the
    * tasks' push goes) passes once that owner's push is through: not a refusal for good. The
@@ -155,7 +143,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     if (error.status !== 409) return true;
     const missing = missingOwners(error);
     // A repository the user can no longer read is "missing" for good, however present here.
-    const { lost } = await dropped();
+    const { lost } = await purge.dropped();
     const onTheirWay = await Promise.all([
       ...missing.repositories.map((uid) => !lost.has(uid) && ownerOnItsWay('repositories', uid)),
       ...missing.tasks.map((uid) => ownerOnItsWay('tasks', uid)),
@@ -185,14 +173,12 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           await skipped.record(collection, batch.refused, batch.accepted);
           // Rows of repositories no longer kept leave with the same batch, as deleted master
           // states (never pushed). The page itself is untouched, so a full page stays full.
-          const leaving = await tombstonesFor(
+          const leaving = await purge.tombstones(
             collection,
-            rxCollection,
-            (await dropped()).dropped,
             (uid) => pending.has(collection, uid),
             batchSize,
+            () => states[collection].awaitInSync(),
           );
-          if (leaving.length > 0) purgeAfterRound(collection);
           succeeded(collection);
           return { documents: [...leaving, ...batch.documents], checkpoint: batch.checkpoint };
         },
@@ -231,11 +217,8 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           // Parked before returning: the conflict handler asks `isParked` as soon as we do.
           // An edit to a repository no longer readable is parked as such, and its rows leave
           // on the next round, which is asked for at once.
-          const { lost } = result.refused.length > 0 ? await dropped() : { lost: new Set<string>() };
-          const lostOf = (row: (typeof rows)[number]) => {
-            const state = row.newDocumentState as WireDoc;
-            return lost.has(String(collection === 'repositories' ? state.uid : state.repository_uid));
-          };
+          const isLost = result.refused.length > 0 ? await purge.lostTest(collection) : () => false;
+          const lostOf = (row: (typeof rows)[number]) => isLost(row.newDocumentState as WireDoc);
           await parked.park(
             result.refused.map(({ row, error }) => ({
               collection_name: collection,
