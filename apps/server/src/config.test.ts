@@ -58,8 +58,16 @@ describe('loadConfig', () => {
         MAX_STREAMS_PER_USER: '4',
         MAX_STREAMS: '50',
         CONFLICT_LOG_RETENTION_DAYS: '7',
+        OFFLINE_ALL_UP_TO: '5',
       }),
-    ).toMatchObject({ trustProxy: true, maxStreamsPerUser: 4, maxStreams: 50, conflictLogRetentionDays: 7 });
+    ).toMatchObject({
+      trustProxy: true,
+      maxStreamsPerUser: 4,
+      maxStreams: 50,
+      conflictLogRetentionDays: 7,
+      offlineAllUpTo: 5,
+    });
+    expect(loadConfig({}).offlineAllUpTo).toBe(20);
   });
 
   it('logs at info and serves metrics only on the main port unless told otherwise', () => {
@@ -81,6 +89,8 @@ describe('loadConfig', () => {
     [{ ADMIN_TOKEN: 'has space' }, /ADMIN_TOKEN must not contain spaces/],
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be "on" or "off" \(got "yes"\)/],
     [{ MAX_STREAMS_PER_USER: '0' }, /MAX_STREAMS_PER_USER must be at least 1/],
+    [{ OFFLINE_ALL_UP_TO: '-1' }, /OFFLINE_ALL_UP_TO must be 0 or more/],
+    [{ OFFLINE_ALL_UP_TO: 'many' }, /OFFLINE_ALL_UP_TO must be a number/],
     [{ CONFLICT_LOG_RETENTION_DAYS: '-1' }, /CONFLICT_LOG_RETENTION_DAYS must be more than 0/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ METRICS_PORT: '0' }, /METRICS_PORT must be between 1 and 65535/],

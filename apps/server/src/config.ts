@@ -43,6 +43,11 @@ const envSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(16),
+  OFFLINE_ALL_UP_TO: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .default(20),
   MAX_STREAMS: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
@@ -111,6 +116,11 @@ export interface Config {
   /** Open change streams (`GET /api/v1/sync/stream`) allowed per user and per process. */
   maxStreamsPerUser: number;
   maxStreams: number;
+  /**
+   * A browser keeps every readable repository offline by default while the user has at most
+   * this many; above it, none until chosen (sent to clients in the sync status).
+   */
+  offlineAllUpTo: number;
   /** Conflict-log entries older than this are deleted. */
   conflictLogRetentionDays: number;
   /** Least severe log line printed: fatal, error, warn, info, debug, trace or silent. */
@@ -197,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: value.TRUST_PROXY === 'on',
     maxStreamsPerUser: value.MAX_STREAMS_PER_USER,
     maxStreams: value.MAX_STREAMS,
+    offlineAllUpTo: value.OFFLINE_ALL_UP_TO,
     conflictLogRetentionDays: value.CONFLICT_LOG_RETENTION_DAYS,
     logLevel: value.LOG_LEVEL,
     metricsPort: value.METRICS_PORT,

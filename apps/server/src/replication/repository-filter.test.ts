@@ -116,6 +116,8 @@ describe.each(testDatabaseKinds())('repository filter and access changes on %s',
       { id: ids[1], uid: repos[1]!.uid, name: 'two', may_write: false },
       { id: ids[2], uid: repos[2]!.uid, name: 'three', may_write: false },
     ]);
+    // The default of OFFLINE_ALL_UP_TO, for the browser's default choice.
+    expect(status.offline_all_up_to).toBe(20);
   });
 
   it('streams changes of the named repositories only, and an access event when a grant goes', async () => {

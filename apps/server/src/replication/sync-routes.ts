@@ -71,7 +71,12 @@ export function syncRoutes(
       ),
     )
     .get('/status', async (c) =>
-      c.json(ok(await readSyncStatus(db, c.get('principal'), readQuery(c, syncStatusQuerySchema)))),
+      c.json(
+        ok({
+          ...(await readSyncStatus(db, c.get('principal'), readQuery(c, syncStatusQuerySchema))),
+          offline_all_up_to: config.offlineAllUpTo,
+        }),
+      ),
     )
     .get('/stream', (c) => {
       const principal = c.get('principal');

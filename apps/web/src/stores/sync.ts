@@ -27,6 +27,8 @@ import { requestPersistentStorage } from '../sync/storage-persistence';
 import { STORAGE_FULL_CODE } from '../sync/sync-controller';
 import { ReplicaNewerThanAppError } from '../sync/errors';
 import { deriveSyncStatus, latestSync } from './sync-status';
+import { createOfflineSelection, type OfflineSelection } from './offline-selection';
+import type { ChoiceStorage } from '../sync/offline-choice';
 
 export type { DocState, ParkedPush };
 
@@ -41,6 +43,8 @@ export interface StartSyncOptions {
   online?: boolean;
   retryTime?: number;
   pendingStore?: SyncOptions['pendingStore'];
+  /** Where the offline choice is kept (default: localStorage). */
+  choiceStorage?: ChoiceStorage;
 }
 
 /** What is used of an RxQuery: its live result, one document, several, or none. */
@@ -71,6 +75,8 @@ export const useSyncStore = defineStore('sync', () => {
   const updateRequired = ref(false);
   const replicaRef = shallowRef<Replica | null>(null);
   let controller: SyncController | null = null;
+  /** The repositories kept offline and the server's list of readable ones (offline-selection.ts). */
+  const selection = shallowRef<OfflineSelection | null>(null);
   let subscriptions: Subscription[] = [];
   let opening: Promise<void> | null = null;
   let pendingStore: StartSyncOptions['pendingStore'];
@@ -117,7 +123,16 @@ export const useSyncStore = defineStore('sync', () => {
       }
       replicaRef.value = replica;
       online.value = options.online ?? true;
+      const chosen = createOfflineSelection(options.name, options.choiceStorage);
+      selection.value = chosen;
       controller = startReplication(replica, {
+        offlineRepositories: () => chosen.keptIds(),
+        readableRepositories: () => chosen.fresh.value,
+        onAccess: (ids) => {
+          // Narrowed at once (the pull this event starts purges), named again from the status.
+          chosen.narrowTo(ids);
+          void refreshReadable();
+        },
         baseUrl: options.baseUrl ?? '',
         getToken: options.getToken,
         fetch: options.fetch,
@@ -156,8 +171,33 @@ export const useSyncStore = defineStore('sync', () => {
         }),
       ];
       started.value = true;
+      if (online.value) void refreshReadable();
     })();
     return opening;
+  }
+
+  /** Asks the server which repositories the user may read now, then pulls with that set. */
+  async function refreshReadable(): Promise<void> {
+    const current = controller;
+    try {
+      const status = await current?.transport.status();
+      if (!status?.readable_repositories || current !== controller) return;
+      selection.value?.setReadable(status.readable_repositories, status.offline_all_up_to);
+      resync();
+    } catch {
+      // Offline or refused: the last known list stays; the next start or reconnect asks again.
+    }
+  }
+
+  /** Whether the repository's tasks and documents are kept in this browser. */
+  function isKeptOffline(uid: string): boolean {
+    return selection.value?.isKept(uid) ?? true;
+  }
+
+  /** Keeps a repository offline or not from now on: pulled, or taken out, on the next round. */
+  function setKeptOffline(uid: string, keep: boolean): void {
+    selection.value?.choose(uid, keep);
+    resync();
   }
 
   /** Going offline pauses replication (writes keep landing in the replica); online resumes it. */
@@ -165,6 +205,8 @@ export const useSyncStore = defineStore('sync', () => {
     if (online.value === value) return;
     online.value = value;
     if (!controller) return;
+    // Grants may have changed meanwhile: the list decides what is pulled and what leaves.
+    if (value) await refreshReadable();
     if (value) await controller.resume();
     else await controller.pause();
   }
@@ -231,6 +273,7 @@ export const useSyncStore = defineStore('sync', () => {
     firstSyncProgress.value = null;
     await controller?.stop();
     controller = null;
+    selection.value = null;
     const replica = replicaRef.value;
     replicaRef.value = null;
     if (options.discardReplica) {
@@ -310,6 +353,9 @@ export const useSyncStore = defineStore('sync', () => {
     updateRequired,
     conflictDialogOpen,
     liveQuery,
+    isKeptOffline,
+    setKeptOffline,
+    refreshReadable,
     createTask,
     updateTask,
     deleteTask,

@@ -89,6 +89,12 @@ export class PendingTracker {
     return this.pending.has(`${collection}:${uid}`);
   }
 
+  /** Whether any local write of `collection` waits for the server. */
+  hasAny(collection: CollectionName): boolean {
+    for (const key of this.pending.keys()) if (key.startsWith(`${collection}:`)) return true;
+    return false;
+  }
+
   private publish(save = true): void {
     if (save) this.store?.save([...this.pending.keys()]);
     if (this.count.value !== this.pending.size) this.count.next(this.pending.size);

@@ -30,6 +30,7 @@ import { isQuotaExceeded } from './storage-quota';
 import { STORAGE_FULL_CODE } from './sync-controller';
 import { CompatibilityGate } from './compatibility-gate';
 import { wirePushRow } from './wire-document';
+import { ACCESS_LOST, RowPurge } from './dropped-rows';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -140,6 +141,12 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
   // tasks and documents (the bulk) follow the choice.
   const selectionFor = (collection: CollectionName) =>
     collection === 'repositories' ? null : (options.offlineRepositories?.() ?? null);
+  /** Rows of repositories no longer kept or readable leave the replica (dropped-rows.ts). */
+  const purge = new RowPurge(
+    replica,
+    () => options.readableRepositories?.() ?? null,
+    () => options.offlineRepositories?.() ?? null,
+  );
   /**
    * A 409 for an owner row this replica has (a new task's document, sent before or while the
    * tasks' push goes) passes once that owner's push is through: not a refusal for good. The
@@ -157,8 +164,10 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     if (!isPermanentPushRefusal(error)) return false;
     if (error.status !== 409) return true;
     const missing = missingOwners(error);
+    // A repository the user can no longer read is "missing" for good, however present here.
+    const { lost } = await purge.dropped();
     const onTheirWay = await Promise.all([
-      ...missing.repositories.map((uid) => ownerOnItsWay('repositories', uid)),
+      ...missing.repositories.map((uid) => !lost.has(uid) && ownerOnItsWay('repositories', uid)),
       ...missing.tasks.map((uid) => ownerOnItsWay('tasks', uid)),
     ]);
     return !onTheirWay.some(Boolean);
@@ -192,8 +201,17 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           // Rows this replica cannot store are done with too: they are part of N.
           progress.written(collection, batch.refused.length);
           if (batch.documents.length < batchSize) progress.lastPage(collection);
+          // Rows of repositories no longer kept leave with the same batch, as deleted master
+          // states (never pushed). The page itself is untouched, so a full page stays full.
+          const leaving = await purge.tombstones(
+            collection,
+            (uid) => pending.has(collection, uid),
+            batchSize,
+            () => states[collection].awaitInSync(),
+            () => pending.hasAny(collection),
+          );
           succeeded(collection);
-          return { documents: batch.documents, checkpoint: batch.checkpoint };
+          return { documents: [...leaving, ...batch.documents], checkpoint: batch.checkpoint };
         },
         stream$: stream?.for(collection),
       },
@@ -232,13 +250,17 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
             throw error;
           }
           // Parked before returning: the conflict handler asks `isParked` as soon as we do.
+          // An edit to a repository no longer readable is parked as such, and its rows leave
+          // on the next round, which is asked for at once.
+          const isLost = result.refused.length > 0 ? await purge.lostTest(collection) : () => false;
+          const lostOf = (row: (typeof rows)[number]) => isLost(row.newDocumentState as WireDoc);
           await parked.park(
             result.refused.map(({ row, error }) => ({
               collection_name: collection,
               uid: (row.newDocumentState as WireDoc).uid,
               state: row.newDocumentState as WireDoc,
               server_had_row: baseOf(row) !== null,
-              code: (error as SyncHttpError).code,
+              code: lostOf(row) ? ACCESS_LOST : (error as SyncHttpError).code,
               reason: (error as SyncHttpError).message,
               details: (error as SyncHttpError).details,
             })),
@@ -254,6 +276,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           );
           pending.settle(collection, sent, refusedUids);
           succeeded(collection);
+          if (result.refused.some(({ row }) => lostOf(row))) setTimeout(() => states[collection].reSync(), 0);
           // A refused row the server has goes back to the server's state (parked-pushes.ts):
           // answered as a conflict with the last state RxDB knows there.
           const reverted = result.refused.flatMap(({ row }) => {

@@ -3,7 +3,7 @@
 // returns to the sync store. Kept apart so the wiring file holds only the wiring.
 import type { Observable } from 'rxjs';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
-import type { CollectionName, ConflictHunk, ConflictResolution } from '@wikisync/shared';
+import type { CollectionName, ConflictHunk, ConflictResolution, ReadableRepository } from '@wikisync/shared';
 import type { SelectionCheckpoint } from './selected-pull';
 import type { DocState, SyncConflictDoc } from './conflict-schema';
 import type { FetchLike, SyncTransport } from './sync-transport';
@@ -48,6 +48,12 @@ export interface SyncOptions {
    * null or absent: every readable repository. Call `resync()` after it changed.
    */
   offlineRepositories?: () => number[] | null;
+  /**
+   * The repositories the server says the user may read now (its status), read at every pull;
+   * null while not heard in this run. With it, rows of repositories not kept or no longer
+   * readable leave the replica (dropped-rows.ts); without it nothing is purged.
+   */
+  readableRepositories?: () => readonly ReadableRepository[] | null;
   /** Told the readable repository ids when the server announces a grant given or taken. */
   onAccess?: (readableIds: number[]) => void;
   /** The protocol version this client speaks (default: the one it was built with). */

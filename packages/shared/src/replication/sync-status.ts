@@ -18,5 +18,7 @@ export const syncStatusSchema = z.object({
   collections: z.record(collectionNameSchema, z.object({ rows: z.int(), tombstones: z.int() })),
   /** Added later: older servers leave it out. Live repositories only, by id. */
   readable_repositories: z.array(readableRepositorySchema).optional(),
+  /** Added later: up to how many readable repositories a browser keeps all offline by default. */
+  offline_all_up_to: z.int().min(0).optional(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;

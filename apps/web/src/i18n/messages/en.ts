@@ -65,10 +65,15 @@ const en = {
   repositories: {
     title: 'Repositories',
     empty: 'No repositories yet. They appear here as soon as they are synced.',
+    keepOffline: 'Keep offline',
+    keptHint: 'Its tasks and documents are stored in this browser and open without a network.',
+    notKeptHint: 'Opens only while you are online; nothing of it is stored in this browser.',
   },
   repository: {
     back: '← Repositories',
     missing: 'This repository is not in your offline copy: it does not exist or you have no access to it.',
+    notKept: 'Not kept offline: this repository opens only while you are online.',
+    keepOffline: 'Keep offline',
     branch: 'branch {branch}',
     tasksAndDocuments: 'Tasks and documents',
     columns: { task: 'Task', type: 'Type', status: 'Status', documents: 'Documents' },
@@ -273,6 +278,11 @@ const en = {
     keptHere: 'These edits are kept in this browser only. The rest of your work keeps syncing.',
     confirmDiscard: 'Discard this version for good? It exists nowhere else.',
     retry: 'Retry',
+    accessLost:
+      'You no longer have access to “{name}”: {count} unsaved edit | You no longer have access to “{name}”: {count} unsaved edits',
+    accessLostHint: 'Export them to a file to keep the text, then discard them here.',
+    export: 'Export',
+    confirmDiscardAll: 'Discard these edits for good? Export them first if you need the text.',
     reason: 'Not accepted by the server: {reason}',
     advice: {
       PAYLOAD_TOO_LARGE: 'It is too large to upload: shorten it, then send it again.',

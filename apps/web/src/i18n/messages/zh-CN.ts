@@ -64,10 +64,15 @@ const zhCN: Messages = {
   repositories: {
     title: '仓库',
     empty: '还没有仓库。仓库同步下来后会显示在这里。',
+    keepOffline: '离线保存',
+    keptHint: '它的任务和文档保存在本浏览器中，断网也能打开。',
+    notKeptHint: '仅在联网时可以打开；本浏览器不保存它的任何内容。',
   },
   repository: {
     back: '← 仓库列表',
     missing: '离线副本中没有这个仓库：它不存在，或你没有访问权限。',
+    notKept: '仅在线可用：此仓库只有联网时才能打开。',
+    keepOffline: '离线保存',
     branch: '分支 {branch}',
     tasksAndDocuments: '任务与文档',
     columns: { task: '任务', type: '类型', status: '状态', documents: '文档' },
@@ -268,6 +273,11 @@ const zhCN: Messages = {
     keptHere: '这些修改只保存在本浏览器中。其余工作会继续同步。',
     confirmDiscard: '永久丢弃这个版本？别处没有它的副本。',
     retry: '重试',
+    accessLost:
+      '你已无权访问「{name}」：有 {count} 处未上传的修改 | 你已无权访问「{name}」：有 {count} 处未上传的修改',
+    accessLostHint: '可先导出为文件保留这些文字，再在这里丢弃。',
+    export: '导出',
+    confirmDiscardAll: '永久丢弃这些修改？如需保留文字，请先导出。',
     reason: '服务器未接受：{reason}',
     advice: {
       PAYLOAD_TOO_LARGE: '内容太大，无法上传：请精简后再发送。',
