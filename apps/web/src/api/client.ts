@@ -45,10 +45,13 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
     listRepositories: (limit = 200, offset = 0) =>
       request<Page<Repository>>('GET', `/api/repositories?limit=${limit}&offset=${offset}`),
     getRepository: (id: number) => request<Repository>('GET', `/api/repositories/${id}`),
-    listTasks: (repositoryId: number) =>
-      request<Page<Task>>('GET', `/api/tasks?repository_id=${repositoryId}&limit=500`),
-    listDocuments: (repositoryId: number) =>
-      request<Page<Document>>('GET', `/api/documents?repository_id=${repositoryId}&limit=500`),
+    listTasks: (repositoryId: number, limit = 500, offset = 0) =>
+      request<Page<Task>>('GET', `/api/tasks?repository_id=${repositoryId}&limit=${limit}&offset=${offset}`),
+    listDocuments: (repositoryId: number, limit = 500, offset = 0) =>
+      request<Page<Document>>(
+        'GET',
+        `/api/documents?repository_id=${repositoryId}&limit=${limit}&offset=${offset}`,
+      ),
     getDocument: (id: number) => request<Document>('GET', `/api/documents/${id}`),
   };
 }

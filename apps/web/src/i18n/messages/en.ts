@@ -73,6 +73,10 @@ const en = {
     back: '← Repositories',
     missing: 'This repository is not in your offline copy: it does not exist or you have no access to it.',
     notKept: 'Not kept offline: this repository opens only while you are online.',
+    onlineOnlyOffline:
+      'You are offline, and this repository is not kept offline: its tasks and documents show again once you are back online.',
+    loadingOnline: 'Reading its tasks and documents from the server…',
+    onlineReadOnly: 'Shown from the server, read-only: keep it offline to edit it here.',
     keepOffline: 'Keep offline',
     branch: 'branch {branch}',
     tasksAndDocuments: 'Tasks and documents',
@@ -97,6 +101,7 @@ const en = {
     deleteLabel: 'Delete task {title}',
   },
   document: {
+    onlineReadOnly: 'Shown from the server, read-only: its repository is not kept offline in this browser.',
     back: '← Repository',
     missing: 'This document is not in your offline copy: it was deleted, or you have no access to it.',
     title: 'Title',

@@ -72,6 +72,9 @@ const zhCN: Messages = {
     back: '← 仓库列表',
     missing: '离线副本中没有这个仓库：它不存在，或你没有访问权限。',
     notKept: '仅在线可用：此仓库只有联网时才能打开。',
+    onlineOnlyOffline: '你已离线，且此仓库未离线保存：恢复联网后才能看到它的任务和文档。',
+    loadingOnline: '正在从服务器读取任务和文档…',
+    onlineReadOnly: '内容来自服务器，只读：离线保存后才能在此编辑。',
     keepOffline: '离线保存',
     branch: '分支 {branch}',
     tasksAndDocuments: '任务与文档',
@@ -96,6 +99,7 @@ const zhCN: Messages = {
     deleteLabel: '删除任务“{title}”',
   },
   document: {
+    onlineReadOnly: '内容来自服务器，只读：此文档所在的仓库未在本浏览器离线保存。',
     back: '← 返回仓库',
     missing: '离线副本中没有这篇文档：它已被删除，或你没有访问权限。',
     title: '标题',

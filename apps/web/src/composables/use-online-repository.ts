@@ -1,0 +1,130 @@
+// A repository this browser does not keep offline opens online: its tasks and documents are
+// read through the REST API while the browser is online and shown in the replica's row shapes,
+// so the page renders them as it renders kept ones. The REST rows name every reference by the
+// server's id (task_id, run_after_id); the replica's by uid (task_uid, run_after_uid): the field
+// tables say which fields are references, and the uids come from the rows read together.
+import { ref, watch, type Ref } from 'vue';
+import {
+  DOCUMENT_FIELDS,
+  TASK_FIELDS,
+  fieldEntries,
+  replicatedName,
+  type FieldTable,
+} from '@wikisync/shared';
+import type { DocumentDoc, RepositoryDoc, TaskDoc } from '../sync';
+import { errorMessage } from '../i18n/error-message';
+import { useAuthStore } from '../stores/auth';
+
+/** Rows per REST page; the server allows up to 500. */
+const PAGE = 500;
+
+type UidOf = Record<'repositories' | 'tasks' | 'documents', Map<number, string>>;
+
+/** A REST row in the replica's shape: replicated names, owners by uid, no tombstone flag. */
+export function asReplicaRow(table: FieldTable, row: Record<string, unknown>, uidOf: UidOf) {
+  const out: Record<string, unknown> = {};
+  for (const [field, spec] of fieldEntries(table)) {
+    const name = replicatedName(field, spec);
+    if (!name || name === '_deleted' || !(field in row)) continue;
+    const value = row[field];
+    const reference = spec.references;
+    out[name] =
+      reference && typeof value === 'number' ? (uidOf[reference.entity].get(value) ?? null) : (value ?? null);
+  }
+  return out;
+}
+
+async function readAll<T>(read: (offset: number) => Promise<{ items: T[]; total: number }>) {
+  const rows: T[] = [];
+  for (;;) {
+    const page = await read(rows.length);
+    rows.push(...page.items);
+    if (page.items.length === 0 || rows.length >= page.total) return rows;
+  }
+}
+
+export interface OnlineRepository {
+  tasks: Ref<TaskDoc[]>;
+  documents: Ref<DocumentDoc[]>;
+  /** True once the rows were read (false again while a new read runs). */
+  ready: Ref<boolean>;
+  error: Ref<string | null>;
+}
+
+/** Reads `repository`'s tasks and documents by REST whenever `active` (not kept, online). */
+export function useOnlineRepository(
+  repository: Ref<RepositoryDoc | null>,
+  active: () => boolean,
+): OnlineRepository {
+  const auth = useAuthStore();
+  const tasks = ref<TaskDoc[]>([]);
+  const documents = ref<DocumentDoc[]>([]);
+  const ready = ref(false);
+  const error = ref<string | null>(null);
+  let reading = 0;
+
+  watch(
+    [() => repository.value?.id, active],
+    async ([id, on]) => {
+      const run = ++reading;
+      ready.value = false;
+      error.value = null;
+      if (typeof id !== 'number' || !on || !repository.value) return;
+      const repositoryUid = repository.value.uid;
+      try {
+        const [restTasks, restDocuments] = await Promise.all([
+          readAll((offset) => auth.api.listTasks(id, PAGE, offset)),
+          readAll((offset) => auth.api.listDocuments(id, PAGE, offset)),
+        ]);
+        if (run !== reading) return;
+        const uidOf: UidOf = {
+          repositories: new Map([[id, repositoryUid]]),
+          tasks: new Map(restTasks.map((task) => [task.id, task.uid])),
+          documents: new Map(restDocuments.map((document) => [document.id, document.uid])),
+        };
+        tasks.value = restTasks.map((task) => asReplicaRow(TASK_FIELDS, task, uidOf) as unknown as TaskDoc);
+        documents.value = restDocuments.map(
+          (document) => asReplicaRow(DOCUMENT_FIELDS, document, uidOf) as unknown as DocumentDoc,
+        );
+        ready.value = true;
+      } catch (caught) {
+        if (run === reading) error.value = errorMessage(caught);
+      }
+    },
+    { immediate: true },
+  );
+  return { tasks, documents, ready, error };
+}
+
+/**
+ * One document of a repository not kept offline, read by REST while `active` (the replica
+ * does not hold it and the browser is online). Shown read-only; null while reading or absent.
+ */
+export function useOnlineDocument(
+  routeParam: () => string,
+  active: () => boolean,
+): { document: Ref<DocumentDoc | null>; error: Ref<string | null> } {
+  const auth = useAuthStore();
+  const document = ref<DocumentDoc | null>(null);
+  const error = ref<string | null>(null);
+  let reading = 0;
+  watch(
+    [routeParam, active],
+    async ([param, on]) => {
+      const run = ++reading;
+      error.value = null;
+      // Links of the online list use the server's numeric id (routeId).
+      if (!on || !/^[1-9][0-9]*$/.test(param)) return void (document.value = null);
+      try {
+        const row = await auth.api.getDocument(Number(param));
+        const uidOf: UidOf = { repositories: new Map(), tasks: new Map(), documents: new Map() };
+        if (run === reading)
+          document.value = asReplicaRow(DOCUMENT_FIELDS, row, uidOf) as unknown as DocumentDoc;
+      } catch (caught) {
+        if (run === reading) error.value = errorMessage(caught);
+      }
+    },
+    { immediate: true },
+  );
+  return { document, error };
+}
