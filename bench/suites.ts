@@ -7,11 +7,13 @@ import { idleMemory } from './idle-memory.js';
 import { instanceSync } from './instance-sync/index.js';
 import { instanceSyncUnderLoad } from './instance-sync/under-load.js';
 import { replication } from './replication/index.js';
+import { selectiveSync } from './replication/selective-sync.js';
 
 export const SUITES: Suite[] = [
   instanceSync,
   instanceSyncUnderLoad,
   replication,
+  selectiveSync,
   feedScale,
   conflictDiff,
   concurrentPush,

@@ -9,6 +9,11 @@ declare global {
       url: string,
       token: string,
     ): Promise<{ ms: number; baselineMs: number; counts: Record<string, number> }>;
+    benchSelectiveSync(
+      url: string,
+      token: string,
+      keep: number[] | null,
+    ): Promise<{ ms: number; counts: Record<string, number> }>;
   }
 }
 
@@ -27,4 +32,18 @@ window.benchInitialSync = async (url, token) => {
     if (baseline.counts[collection] !== count)
       throw new Error(`bulk insert stored ${baseline.counts[collection]} ${collection}, expected ${count}`);
   return { ms, baselineMs: baseline.ms, counts };
+};
+
+/** A first sync keeping `keep` offline (null: every repository), into a fresh replica. */
+window.benchSelectiveSync = async (url, token, keep) => {
+  const { client, ms, counts } = await openSyncedClient(
+    getRxStorageDexie(),
+    `bench-selective-${Date.now()}`,
+    { url, token },
+    false,
+    undefined,
+    keep ?? undefined,
+  );
+  await client.close();
+  return { ms, counts };
 };

@@ -27,6 +27,8 @@ export async function openSyncedClient(
   server: { url: string; token: string },
   multiInstance: boolean,
   pullBatchSize?: number,
+  /** Ids of the repositories kept offline (default: every readable one). */
+  offlineRepositories?: number[],
 ): Promise<{ client: SyncedClient; ms: number; counts: Record<string, number> }> {
   const start = performance.now();
   const replica = await createReplica({ name, storage, multiInstance });
@@ -36,6 +38,7 @@ export async function openSyncedClient(
     waitForLeadership: false,
     retryTime: 500,
     ...(pullBatchSize ? { pullBatchSize } : {}),
+    ...(offlineRepositories ? { offlineRepositories: () => offlineRepositories } : {}),
   });
   await sync.awaitInSync();
   const ms = performance.now() - start;
