@@ -9,7 +9,7 @@ import { childrenPeakRssMiB, formatMiB, peakRssMiB } from '../lib/memory.js';
 import { startBenchServer, type BenchServer } from '../lib/server-process.js';
 import type { Table } from '../lib/table.js';
 import { logPhase } from '../lib/timing.js';
-import { browserBundle } from './browser-bundle.js';
+import { openBenchPage } from './browser-bundle.js';
 import { bulkInsertBaseline, offlineEditsThenReconnect, openSyncedClient, readAll } from './client-kit.js';
 import { nodeStorage } from './node-storage.js';
 import { directPush, firstDocuments } from './server-writes.js';
@@ -26,19 +26,7 @@ export interface InitialSyncSizes {
 async function initialSyncInChromium(server: BenchServer) {
   const browser = await launchBrowser();
   try {
-    const bundle = await browserBundle();
-    const page = await browser.newPage();
-    // The page is served at the server's own origin (intercepted, never reaching the server),
-    // so its API calls are same-origin like the real app's.
-    await page.route(`${server.url}/__bench/**`, (route) =>
-      route.request().url().endsWith('.js')
-        ? route.fulfill({ contentType: 'text/javascript', body: bundle })
-        : route.fulfill({
-            contentType: 'text/html',
-            body: '<!doctype html><script src="/__bench/bundle.js"></script>',
-          }),
-    );
-    await page.goto(`${server.url}/__bench/index.html`);
+    const page = await openBenchPage(browser, server.url);
     const result = await page.evaluate(({ url, token }) => window.benchInitialSync(url, token), {
       url: server.url,
       token: server.adminToken,

@@ -8,23 +8,12 @@ import { startBenchServer, type BenchServer } from '../lib/server-process.js';
 import { defineSuite } from '../lib/suite.js';
 import type { Table } from '../lib/table.js';
 import { logPhase } from '../lib/timing.js';
-import { browserBundle } from './browser-bundle.js';
+import { openBenchPage } from './browser-bundle.js';
 
 async function firstSyncInChromium(server: BenchServer, keep: number[] | null) {
   const browser = await launchBrowser();
   try {
-    const bundle = await browserBundle();
-    const page = await browser.newPage();
-    // Served at the server's own origin (intercepted), so API calls are same-origin as in the app.
-    await page.route(`${server.url}/__bench/**`, (route) =>
-      route.request().url().endsWith('.js')
-        ? route.fulfill({ contentType: 'text/javascript', body: bundle })
-        : route.fulfill({
-            contentType: 'text/html',
-            body: '<!doctype html><script src="/__bench/bundle.js"></script>',
-          }),
-    );
-    await page.goto(`${server.url}/__bench/index.html`);
+    const page = await openBenchPage(browser, server.url);
     return await page.evaluate(({ url, token, kept }) => window.benchSelectiveSync(url, token, kept), {
       url: server.url,
       token: server.adminToken,
