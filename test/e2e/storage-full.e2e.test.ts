@@ -1,0 +1,102 @@
+// A full storage in real Chromium: the browser's quota for the app's origin is set below what
+// the first sync needs (DevTools' Storage.overrideQuotaForOrigin, so IndexedDB itself refuses
+// the writes with a QuotaExceededError). The indicator says so with a Retry, the pull stops
+// instead of looping, what arrived stays readable, and Retry after room is made brings the rest.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { documentDoc, repositoryDoc } from '@wikisync/shared/testing';
+import { signedInContext } from '../support/browser.js';
+import { useAppInBrowser } from '../support/app-in-browser.js';
+import { adminApi } from '../support/api.js';
+
+const DOCUMENTS = 120;
+
+describe('a full storage in a real browser', () => {
+  const { server, browser } = useAppInBrowser();
+
+  it('stops the download with a message, keeps the replica usable, and Retry completes it', async () => {
+    const admin = adminApi(server);
+    const repo = repositoryDoc({ name: 'quota-wiki' });
+    const push = (collection: string, docs: unknown[]) =>
+      admin('POST', '/api/v1/sync/push', {
+        collection,
+        rows: docs.map((doc) => ({ assumed_master_state: null, new_document_state: doc })),
+      });
+    await push('repositories', [repo]);
+    const small = documentDoc(repo.uid, null, { title: 'small page', content: 'Already here.' });
+    await push('documents', [small]);
+
+    const context = await signedInContext(browser, server.url, server.adminToken);
+    try {
+      const page = await context.newPage();
+      // The origin may store 7 MB: the app (about 3 MB of cached app shell) and its first
+      // rows fit; the 6 MB of random text (which IndexedDB cannot compress) sent later do not.
+      // Chromium applies the override to an origin's storage when it opens, so it is set first.
+      const devtools = await context.newCDPSession(page);
+      const origin = new URL(server.url).origin;
+      await devtools.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 7 * 1024 * 1024 });
+      await page.goto('/');
+      await page
+        .locator('[data-test="repository-list"] a', { hasText: 'quota-wiki' })
+        .waitFor({ timeout: 30_000 });
+      await expect
+        .poll(() => page.textContent('[data-test="sync-status"]'), { timeout: 30_000 })
+        .toBe('Synced');
+      for (let i = 0; i < DOCUMENTS; i += 20)
+        await push(
+          'documents',
+          Array.from({ length: 20 }, (_, n) =>
+            documentDoc(repo.uid, null, {
+              title: `page ${i + n}`,
+              content: randomBytes(36_000).toString('base64'),
+            }),
+          ),
+        );
+      await page.hover('[data-test="sync-indicator"] .pill');
+      const full = page.locator('[data-test="storage-full"]');
+      await full.waitFor({ timeout: 60_000 });
+      expect(await full.textContent()).toMatch(/Storage is full on this device/);
+      // The replica stays usable: the repository and what it held open as before.
+      await page.mouse.move(5, 400);
+      await page.locator('[data-test="repository-list"] a', { hasText: 'quota-wiki' }).click();
+      await page.getByRole('heading', { name: 'quota-wiki' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('link', { name: 'small page' }).click();
+      await expect.poll(() => page.textContent('[data-test="document-content"]')).toContain('Already here.');
+
+      // Room is made (here: the quota lifted); Retry downloads the rest.
+      await devtools.send('Storage.overrideQuotaForOrigin', { origin });
+      await page.hover('[data-test="sync-indicator"] .pill');
+      await page.click('[data-test="storage-full-retry"]');
+      await expect
+        .poll(() => page.textContent('[data-test="sync-status"]'), { timeout: 60_000 })
+        .toBe('Synced');
+      // Every document is in IndexedDB now (counted by its rows, whatever the store's name).
+      const stored = await page.evaluate(async (repositoryUid) => {
+        let documents = 0;
+        for (const { name } of await indexedDB.databases()) {
+          if (!name || !name.endsWith('--documents')) continue;
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const request = indexedDB.open(name);
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          for (const store of Array.from(db.objectStoreNames)) {
+            const rows = await new Promise<unknown[]>((resolve, reject) => {
+              const request = db.transaction(store).objectStore(store).getAll();
+              request.onsuccess = () => resolve(request.result);
+              request.onerror = () => reject(request.error);
+            });
+            documents += rows.filter(
+              (row) => (row as { repository_uid?: string }).repository_uid === repositoryUid,
+            ).length;
+          }
+          db.close();
+        }
+        return documents;
+      }, repo.uid);
+      expect(stored).toBe(DOCUMENTS + 1);
+    } finally {
+      await context.close();
+    }
+  });
+});
