@@ -73,6 +73,8 @@ const en = {
     back: '← Repositories',
     missing: 'This repository is not in your offline copy: it does not exist or you have no access to it.',
     notKept: 'Not kept offline: this repository opens only while you are online.',
+    tasksShown: 'Showing {shown} of {total} tasks.',
+    showMoreTasks: 'Show {n} more',
     onlineOnlyOffline:
       'You are offline, and this repository is not kept offline: its tasks and documents show again once you are back online.',
     loadingOnline: 'Reading its tasks and documents from the server…',

@@ -72,6 +72,8 @@ const zhCN: Messages = {
     back: '← 仓库列表',
     missing: '离线副本中没有这个仓库：它不存在，或你没有访问权限。',
     notKept: '仅在线可用：此仓库只有联网时才能打开。',
+    tasksShown: '已显示 {shown} / {total} 个任务。',
+    showMoreTasks: '再显示 {n} 个',
     onlineOnlyOffline: '你已离线，且此仓库未离线保存：恢复联网后才能看到它的任务和文档。',
     loadingOnline: '正在从服务器读取任务和文档…',
     onlineReadOnly: '内容来自服务器，只读：离线保存后才能在此编辑。',
