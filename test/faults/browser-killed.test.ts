@@ -82,7 +82,8 @@ describe('a browser killed with pending offline edits', () => {
   });
   afterAll(async () => {
     for (const each of running) await kill(each);
-    rmSync(profile, { recursive: true, force: true });
+    // A killed Chromium's helpers may still be writing into the profile for a moment.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   const serverContent = () => contentOnServer(server, doc.id);

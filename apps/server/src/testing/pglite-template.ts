@@ -8,7 +8,16 @@
 // own file and renames it into place, and every copy is the same.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +37,15 @@ function imageKey(): string {
 
 let image: Promise<{ path: string; blob: Blob }> | null = null;
 
+const STALE_MS = 6 * 60 * 60 * 1000;
+const isStale = (path: string) => {
+  try {
+    return Date.now() - statSync(path).mtimeMs > STALE_MS;
+  } catch {
+    return false; // removed meanwhile
+  }
+};
+
 async function buildImage(path: string): Promise<Blob> {
   const db = await openPglite('memory://');
   try {
@@ -36,10 +54,12 @@ async function buildImage(path: string): Promise<Blob> {
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
     renameSync(partial, path);
-    // Images of older migrations are never used again.
+    // Images of older migrations are not used again, once no run of that code can still be
+    // going (another checkout of other code may run its tests at the same time).
     for (const name of readdirSync(dirname(path))) {
-      if (/^pglite-[0-9a-f]+\.tar$/.test(name) && join(dirname(path), name) !== path)
-        rmSync(join(dirname(path), name), { force: true });
+      const other = join(dirname(path), name);
+      if (/^pglite-[0-9a-f]+\.tar$/.test(name) && other !== path && isStale(other))
+        rmSync(other, { force: true });
     }
     return blob;
   } finally {
@@ -76,8 +96,12 @@ export async function openMigratedPglite(): Promise<PgliteDatabase> {
  * existing, migrated database (what `npm start` finds on its second start).
  */
 export async function fillDataDir(dataDir: string): Promise<void> {
-  const { path } = await migratedImage();
+  const { blob } = await migratedImage();
   mkdirSync(dataDir, { recursive: true });
-  // The image's members are absolute (/base, /global, …); tar strips the leading slash.
-  execFileSync('tar', ['-xf', path, '-C', dataDir], { stdio: 'ignore' });
+  // From memory, not from the kept file, which another run may replace meanwhile. The image's
+  // members are absolute (/base, /global, …); tar strips the leading slash.
+  execFileSync('tar', ['-xf', '-', '-C', dataDir], {
+    input: Buffer.from(await blob.arrayBuffer()),
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
 }
