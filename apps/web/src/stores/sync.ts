@@ -197,6 +197,9 @@ export const useSyncStore = defineStore('sync', () => {
   /** Keeps a repository offline or not from now on: pulled, or taken out, on the next round. */
   function setKeptOffline(uid: string, keep: boolean): void {
     selection.value?.choose(uid, keep);
+    // Keeping something offline is when the browser is asked not to evict the copy; the
+    // indicator's details say what it answered.
+    if (keep) void requestPersistentStorage();
     resync();
   }
 
