@@ -52,15 +52,15 @@ describe('first sync progress in a real browser', () => {
       const done = Number(/Downloading ([\d,]+)/.exec(shown ?? '')?.[1]?.replace(/,/g, '') ?? total);
       console.info(`repository page rendered after ${firstRender} ms, ${done} of ${total} rows in`);
       expect(done).toBeLessThan(total);
+      expect(
+        await page.locator('[data-test="first-sync-progress"] progress').first().getAttribute('max'),
+      ).toBe(String(total));
       // The first tasks show (a page of them at a time; whether before the download ends
       // depends on the machine's speed, so it is reported, not asserted).
       await page.locator('[data-test="task-table"] tbody tr').first().waitFor({ timeout: 60_000 });
       console.info(
         `first task row after ${Date.now() - started} ms, download still running: ${await count.isVisible()}`,
       );
-      expect(
-        await page.locator('[data-test="first-sync-progress"] progress').first().getAttribute('max'),
-      ).toBe(String(total));
       // The download ends: the count goes, everything is there.
       await count.waitFor({ state: 'detached', timeout: 120_000 });
       await expect
