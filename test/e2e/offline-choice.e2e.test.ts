@@ -8,34 +8,10 @@ import { screenshot, signedInContext } from '../support/browser.js';
 import { useAppInBrowser } from '../support/app-in-browser.js';
 import { adminApi, seedPages } from '../support/api.js';
 import { contentOnServer, editDocument } from '../support/document-page.js';
+import { storedRowsByRepository } from '../support/replica-rows.js';
 
 /** Rows of the replica's tasks and documents stores in IndexedDB, by repository uid. */
-function storedRows(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(async () => {
-    const counts: Record<string, number> = {};
-    for (const info of await indexedDB.databases()) {
-      if (!info.name || !/--(tasks|documents)$/.test(info.name)) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(info.name!);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const rows = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(store).objectStore(store).getAll();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        for (const row of rows) {
-          const uid = (row as { repository_uid?: string }).repository_uid;
-          if (uid) counts[uid] = (counts[uid] ?? 0) + 1;
-        }
-      }
-      db.close();
-    }
-    return counts;
-  });
-}
+const storedRows = (page: Page) => storedRowsByRepository(page);
 
 describe('choosing what stays offline in a real browser', () => {
   const { server, browser } = useAppInBrowser();

@@ -8,6 +8,7 @@ import { documentDoc, repositoryDoc } from '@wikisync/shared/testing';
 import { signedInContext } from '../support/browser.js';
 import { useAppInBrowser } from '../support/app-in-browser.js';
 import { adminApi } from '../support/api.js';
+import { storedRowsByRepository } from '../support/replica-rows.js';
 
 const DOCUMENTS = 120;
 
@@ -70,30 +71,8 @@ describe('a full storage in a real browser', () => {
       await expect
         .poll(() => page.textContent('[data-test="sync-status"]'), { timeout: 60_000 })
         .toBe('Synced');
-      // Every document is in IndexedDB now (counted by its rows, whatever the store's name).
-      const stored = await page.evaluate(async (repositoryUid) => {
-        let documents = 0;
-        for (const { name } of await indexedDB.databases()) {
-          if (!name || !name.endsWith('--documents')) continue;
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const request = indexedDB.open(name);
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-          for (const store of Array.from(db.objectStoreNames)) {
-            const rows = await new Promise<unknown[]>((resolve, reject) => {
-              const request = db.transaction(store).objectStore(store).getAll();
-              request.onsuccess = () => resolve(request.result);
-              request.onerror = () => reject(request.error);
-            });
-            documents += rows.filter(
-              (row) => (row as { repository_uid?: string }).repository_uid === repositoryUid,
-            ).length;
-          }
-          db.close();
-        }
-        return documents;
-      }, repo.uid);
+      // Every document is in IndexedDB now.
+      const stored = (await storedRowsByRepository(page, ['documents']))[repo.uid];
       expect(stored).toBe(DOCUMENTS + 1);
     } finally {
       await context.close();
