@@ -1,7 +1,6 @@
 // Builds the Hono app from its parts. Routes are thin: they validate with the shared zod
 // schemas and call plain functions; `http/error-handler.ts` is the only place errors meet HTTP.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ok, PROTOCOL_VERSION, type Health } from '@wikisync/shared';
 import type { AppDeps, AppEnv } from './context.js';
 import { ensureBootstrapAdmin } from './auth/user-store.js';
@@ -25,6 +24,7 @@ import { processLogger } from './ops/logger.js';
 import { requestIds, requestLog } from './ops/request-log.js';
 import { createMetrics, httpMetrics, metricsRoutes, registerMetrics } from './ops/metrics.js';
 import { responseCompression } from './ops/compression.js';
+import { requestBodyLimit } from './http/body-limit.js';
 import { apiDescriptionRoutes } from './api-description/api-description-routes.js';
 
 export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
@@ -90,11 +90,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   // Password sign-in is public; its body is a name and a password, so a small limit suffices.
   app.use(
     '/api/auth/sign-in',
-    bodyLimit({
-      maxSize: 16 * 1024,
-      onError: () => {
-        throw new PayloadTooLargeError(16 * 1024);
-      },
+    requestBodyLimit(16 * 1024, () => {
+      throw new PayloadTooLargeError(16 * 1024);
     }),
   );
   app.route('/api/auth', signInRoutes(db, trustProxy));
@@ -102,11 +99,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const api = new Hono<AppEnv>();
   api.use(
     '*',
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(config.maxBodyBytes);
-      },
+    requestBodyLimit(config.maxBodyBytes, () => {
+      throw new PayloadTooLargeError(config.maxBodyBytes);
     }),
   );
   app.route('/api', apiDescriptionRoutes());

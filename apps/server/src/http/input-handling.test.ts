@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema } from '@wikisync/shared';
-import { jsonOf, useTestApp } from '../testing/test-app.js';
+import { request as httpRequest } from 'node:http';
+import { jsonOf, listen, TEST_ADMIN_TOKEN, useTestApp } from '../testing/test-app.js';
 import { testDatabaseKinds } from '../testing/test-database.js';
 
 describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
@@ -109,6 +110,52 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
     expect(response.headers.get('connection')).toBe('close');
     await expectError(response, 413, /larger than/);
     expect(await t.database.db.query("SELECT 1 FROM repositories WHERE name = 'big'")).toEqual([]);
+  });
+
+  it('holds a body to the limit over a real socket, with Content-Length and chunked', async () => {
+    const server = await listen(t.app.fetch);
+    // Sends `chunks` as one request, chunked when `declared` is false; resolves to the answer.
+    const post = (name: string, chunks: string[], declared: boolean) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const body = JSON.stringify({ name, description: chunks.join('') });
+        const request = httpRequest(`${server.url}/api/repositories`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+            'content-type': 'application/json',
+            ...(declared ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+          },
+        });
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        request.on('error', reject);
+        if (declared) request.end(body);
+        else {
+          // Ten writes: the server sees a chunked body of unknown length.
+          const step = Math.ceil(body.length / 10);
+          for (let at = 0; at < body.length; at += step) request.write(body.slice(at, at + step));
+          request.end();
+        }
+      });
+    try {
+      const big = ['y'.repeat(70 * 1024)];
+      for (const declared of [true, false]) {
+        const refused = await post(`big-${declared}`, big, declared);
+        expect(refused.status).toBe(413);
+        expect(JSON.parse(refused.body).error).toMatch(/larger than/);
+        const taken = await post(`small-${declared}`, ['z'.repeat(1024)], declared);
+        expect(taken.status).toBe(201);
+      }
+      const names = await t.database.db.query<{ name: string }>(
+        "SELECT name FROM repositories WHERE name LIKE 'big-%' OR name LIKE 'small-%' ORDER BY name",
+      );
+      expect(names.map((row) => row.name)).toEqual(['small-false', 'small-true']);
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers unknown endpoints with 404 in the envelope', async () => {

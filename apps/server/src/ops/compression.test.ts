@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listen, TEST_ADMIN_TOKEN, useTestApp } from '../testing/test-app.js';
 import { readSseMessages } from '../testing/sse-events.js';
+import { chooseEncoding, COMPRESSION_THRESHOLD } from './compression.js';
 
 /** A built web app with a large script and a picture (already compressed). */
 function webDist(): string {
@@ -33,6 +34,33 @@ describe('response compression', () => {
     const text = await plain.text();
     expect(gunzipSync(raw).toString('utf8')).toBe(text);
     expect(raw.length).toBeLessThan(text.length / 3);
+  });
+
+  it('sends a small answer as it is, with its length, whatever the client accepts', async () => {
+    const server = await listen(t.app.fetch);
+    try {
+      const small = await fetch(`${server.url}/api/v1/sync/status`, {
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'accept-encoding': 'gzip, deflate' },
+      });
+      expect(small.status).toBe(200);
+      const text = await small.text();
+      expect(text.length).toBeLessThan(COMPRESSION_THRESHOLD);
+      expect(small.headers.get('content-encoding')).toBeNull();
+      expect(small.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+      expect(JSON.parse(text)).toHaveProperty('data');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('deflates for a client that takes deflate only, and honours q=0', async () => {
+    const deflated = await get('/api/openapi.json', { 'accept-encoding': 'gzip;q=0, deflate' });
+    expect(deflated.headers.get('content-encoding')).toBe('deflate');
+    const none = await get('/api/openapi.json', { 'accept-encoding': 'gzip;q=0, deflate;q=0' });
+    expect(none.headers.get('content-encoding')).toBeNull();
+    expect(chooseEncoding('br, *;q=0.5')).toBe('gzip');
+    expect(chooseEncoding('identity')).toBeUndefined();
+    expect(chooseEncoding('deflate;q=0.9, gzip;q=0.5')).toBe('deflate');
   });
 
   it('gzips the web app and its scripts, but not pictures', async () => {

@@ -52,7 +52,11 @@ export function createLogger({
   // pino-pretty as a stream in this thread, not as a worker transport: the bundled server
   // then needs no module resolution at run time, and lines are not lost on process.exit.
   if (readable && !destination) return pino(options, pretty(READABLE));
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // Written off the event loop: a synchronous write per line to a pipe was the largest single
+  // cost of a small request (bench concurrent-push), and blocks outright while the reader of
+  // the pipe lags. pino flushes what is pending when the process exits.
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }
 
 /** Drops everything: in-process tests create many apps and must not flood their output. */
