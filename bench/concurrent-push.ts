@@ -4,6 +4,7 @@
 // alone. A feed reader pulls all the while with small pages and must end with every
 // acknowledged row exactly once: throughput bought by skipping rows would show here.
 import { api, startBenchServer, type BenchServer } from './lib/server-process.js';
+import { lightClient } from './lib/light-client.js';
 import { percentile } from './lib/timing.js';
 import type { Table } from './lib/table.js';
 import { defineSuite } from './lib/suite.js';
@@ -24,23 +25,26 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function pushers(server: BenchServer, repositoryUid: string, clients: number, seconds: number) {
   const run: Run = { latencies: [], acknowledged: [], errors: [], seconds };
   const until = performance.now() + seconds * 1000;
-  const headers = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
+  const http = lightClient(server.url, {
+    authorization: `Bearer ${server.adminToken}`,
+    'content-type': 'application/json',
+  });
   async function client(index: number) {
     for (let n = 0; performance.now() < until; n++) {
       const task = taskDoc(repositoryUid, { title: `client ${index} write ${n}` });
       const started = performance.now();
       try {
-        const response = await fetch(`${server.url}/api/v1/sync/push`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
+        const response = await http.send(
+          'POST',
+          '/api/v1/sync/push',
+          JSON.stringify({
             collection: 'tasks',
             rows: [{ assumed_master_state: null, new_document_state: task }],
           }),
-        });
-        const body = (await response.json()) as { data?: { conflicts: unknown[] }; error?: string };
+        );
+        const body = JSON.parse(response.body) as { data?: { conflicts: unknown[] }; error?: string };
         run.latencies.push(performance.now() - started);
-        if (!response.ok) run.errors.push(`${response.status} ${body.error}`);
+        if (response.status !== 200) run.errors.push(`${response.status} ${body.error}`);
         else if ((body.data?.conflicts.length ?? 0) > 0) run.errors.push(`conflict for ${task.uid}`);
         else run.acknowledged.push(task.uid);
       } catch (error) {
@@ -50,6 +54,7 @@ async function pushers(server: BenchServer, repositoryUid: string, clients: numb
     }
   }
   await Promise.all(Array.from({ length: clients }, (_, index) => client(index)));
+  http.close();
   return run;
 }
 
@@ -128,7 +133,7 @@ export const concurrentPush = defineSuite({
         notes: [
           `Each client pushes one new task per request, then pauses 0–${PAUSE_MS} ms (the load suite's rhythm); ${many.acknowledged.length} pushes acknowledged by ${CLIENTS} clients, ${alone.acknowledged.length} by one client alone; errors: ${many.errors.length + alone.errors.length}${many.errors[0] ? ` (first: ${many.errors[0]})` : ''}.`,
           `A feed reader pulling 50 rows a page all the while saw ${ownRows.length - missing} of ${ownRows.length} acknowledged rows; missing ${missing}, served twice ${twice}.`,
-          'PostgreSQL on the same two cores; the server keeps its default pool of 10 connections. The clients and the reader run in the bench process.',
+          'PostgreSQL on the same two cores; the server keeps its default pool of 10 connections. The clients (node:http on kept-alive sockets) and the reader run in the bench process.',
         ],
       };
       return [table];
