@@ -55,6 +55,7 @@ describe('loadConfig', () => {
     expect(
       loadConfig({
         TRUST_PROXY: 'on',
+        DATABASE_PREPARED_STATEMENTS: 'off',
         MAX_STREAMS_PER_USER: '4',
         MAX_STREAMS: '50',
         CONFLICT_LOG_RETENTION_DAYS: '7',
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       }),
     ).toMatchObject({
       trustProxy: true,
+      databasePreparedStatements: false,
       maxStreamsPerUser: 4,
       maxStreams: 50,
       conflictLogRetentionDays: 7,
@@ -88,6 +90,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
     [{ ADMIN_TOKEN: 'has space' }, /ADMIN_TOKEN must not contain spaces/],
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be "on" or "off" \(got "yes"\)/],
+    [{ DATABASE_PREPARED_STATEMENTS: 'no' }, /DATABASE_PREPARED_STATEMENTS must be "on" or "off"/],
     [{ MAX_STREAMS_PER_USER: '0' }, /MAX_STREAMS_PER_USER must be at least 1/],
     [{ OFFLINE_ALL_UP_TO: '-1' }, /OFFLINE_ALL_UP_TO must be 0 or more/],
     [{ OFFLINE_ALL_UP_TO: 'many' }, /OFFLINE_ALL_UP_TO must be a number/],

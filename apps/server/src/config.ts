@@ -37,6 +37,7 @@ const envSchema = z.object({
     .default(16 * 1024 * 1024),
   WEB_DIST_DIR: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
   TRUST_PROXY: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('off'),
   MAX_STREAMS_PER_USER: z.coerce
     .number({ message: 'must be a number' })
@@ -108,6 +109,8 @@ export interface Config {
   /** The built web app to serve at `/`, if any. */
   webDistDir: string | undefined;
   databasePoolSize: number;
+  /** Prepare repeated statements on PostgreSQL ("off" behind a pooler in transaction mode). */
+  databasePreparedStatements: boolean;
   /**
    * Behind a reverse proxy: take the caller's address from the right-most X-Forwarded-For
    * entry (the one the proxy appended) instead of the socket, which is the proxy's.
@@ -204,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: value.MAX_BODY_BYTES,
     webDistDir: value.WEB_DIST_DIR && resolve(startDirectory(env), value.WEB_DIST_DIR),
     databasePoolSize: value.DATABASE_POOL_SIZE,
+    databasePreparedStatements: value.DATABASE_PREPARED_STATEMENTS === 'on',
     trustProxy: value.TRUST_PROXY === 'on',
     maxStreamsPerUser: value.MAX_STREAMS_PER_USER,
     maxStreams: value.MAX_STREAMS,

@@ -9,11 +9,16 @@ import { openPostgres } from './postgres-database.js';
  * to another that finds the embedded database taken ("the server on port 3000").
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> &
+    Partial<Pick<Config, 'databasePreparedStatements'>>,
   role?: string,
 ): Promise<Database> {
   const db = config.databaseUrl
-    ? openPostgres({ url: config.databaseUrl, maxConnections: config.databasePoolSize })
+    ? openPostgres({
+        url: config.databaseUrl,
+        maxConnections: config.databasePoolSize,
+        preparedStatements: config.databasePreparedStatements ?? true,
+      })
     : await openPglite(config.dataDir, role);
   try {
     await migrate(db);

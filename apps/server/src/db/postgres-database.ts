@@ -15,7 +15,7 @@ const bigintAsNumber = {
 /** Statements longer than this are not prepared (see `query`). */
 const PREPARED_TEXT_LIMIT = 4096;
 
-function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>): Queryable {
+function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, prepared: boolean): Queryable {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       // postgres.js serialises each parameter by the type the server infers for it, so JSON
@@ -26,7 +26,7 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>): Q
       // stay unnamed, so a connection never piles up prepared statements. Plans stay custom
       // (`plan_cache_mode` below): a generic plan for the changes feed would not know the
       // checkpoint and could scan where the custom one walks the index.
-      const prepare = params.length > 0 && text.length <= PREPARED_TEXT_LIMIT;
+      const prepare = prepared && params.length > 0 && text.length <= PREPARED_TEXT_LIMIT;
       const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
       return rows as unknown as Row[];
     },
@@ -39,6 +39,11 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>): Q
 export interface PostgresOptions {
   url: string;
   maxConnections?: number;
+  /**
+   * Prepare short repeated statements once per connection (default). Off behind a pooler in
+   * transaction mode that does not track prepared statements (PgBouncer before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 /** Connections of the progress pool: one write and one status read at a time never wait. */
@@ -54,23 +59,29 @@ function client(url: string, max: number, name: string): Sql {
   }) as unknown as Sql;
 }
 
-export function openPostgres({ url, maxConnections = 10 }: PostgresOptions): Database {
+export function openPostgres({
+  url,
+  maxConnections = 10,
+  preparedStatements = true,
+}: PostgresOptions): Database {
   const sql = client(url, maxConnections, 'wikisync');
   // Opened on first use: most processes (the CLI, short tests) never report progress.
   let progressSql: Sql | undefined;
   const progressClient = () =>
-    queryable((progressSql ??= client(url, PROGRESS_CONNECTIONS, 'wikisync-progress')));
+    queryable((progressSql ??= client(url, PROGRESS_CONNECTIONS, 'wikisync-progress')), preparedStatements);
   const progress: Queryable = {
     query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
     exec: (text: string) => progressClient().exec(text),
   };
-  const base = queryable(sql);
+  const base = queryable(sql, preparedStatements);
   return {
     kind: 'postgres',
     ...base,
     progress,
     async transaction(work) {
-      return (await sql.begin((tx) => work(queryable(tx)))) as Awaited<ReturnType<typeof work>>;
+      return (await sql.begin((tx) => work(queryable(tx, preparedStatements)))) as Awaited<
+        ReturnType<typeof work>
+      >;
     },
     async listen(channel: string, handler: NotificationHandler) {
       // postgres.js keeps one dedicated LISTEN connection and re-listens after a reconnect.
