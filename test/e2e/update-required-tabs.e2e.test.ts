@@ -48,8 +48,7 @@ describe('a server that refuses this app, with several tabs open', () => {
       await tabs[1]!.click('[data-test="add-task"]');
       await expect.poll(() => refused, { timeout: 30_000 }).toBeGreaterThan(0);
 
-      for (const tab of tabs)
-        await tab.locator('[data-test="update-required"]').waitFor({ timeout: 30_000 });
+      for (const tab of tabs) await tab.locator('[data-test="update-required"]').waitFor({ timeout: 30_000 });
       // A tab opened afterwards is told too, by the tabs that already know.
       const later = await openTab();
       await later.locator('[data-test="update-required"]').waitFor({ timeout: 30_000 });

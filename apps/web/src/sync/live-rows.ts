@@ -23,9 +23,10 @@ import { getSortComparator, type RxChangeEventBulk, type RxQuery } from 'rxdb/pl
 type StoredRow = Record<string, unknown> & { _deleted?: boolean };
 
 /** What a page gets of a stored row: without RxDB's own fields, like `toMutableJSON()`. */
+const RXDB_FIELDS = ['_rev', '_meta', '_attachments', '_deleted'];
 function plainRow<T>(stored: StoredRow): T {
-  const { _rev, _meta, _attachments, _deleted, ...row } = stored;
-  void _rev, void _meta, void _attachments, void _deleted;
+  const row: Record<string, unknown> = { ...stored };
+  for (const field of RXDB_FIELDS) delete row[field];
   return structuredClone(row) as T;
 }
 
