@@ -9,7 +9,7 @@ import { defineSuite } from './lib/suite.js';
 import type { Row, Table } from './lib/table.js';
 
 const shownCount = (text: string | null) =>
-  Number(/([\d,]+) of/.exec(text ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+  Number(/Downloading ([\d,]+)/.exec(text ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
 
 export const firstRender = defineSuite({
   name: 'first-render',

@@ -5,7 +5,7 @@
 // actions below, so no page or component holds RxDB. Writes never wait for the network.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { auditTime, map, of, type Observable, type Subscription } from 'rxjs';
+import { auditTime, of, type Observable, type Subscription } from 'rxjs';
 import type { CollectionName, ConflictHunk, ConflictResolution } from '@wikisync/shared';
 import {
   createReplica,
@@ -23,6 +23,7 @@ import * as editorDrafts from '../sync/editor-drafts';
 import { saveEditedDocument } from '../sync/editor-save';
 import type { ParkedPush } from '../sync/parked-pushes';
 import type { FirstSyncProgress } from '../sync/first-sync-progress';
+import { liveRows } from '../sync/live-rows';
 import { requestPersistentStorage } from '../sync/storage-persistence';
 import { STORAGE_FULL_CODE } from '../sync/sync-controller';
 import { ReplicaNewerThanAppError } from '../sync/errors';
@@ -47,9 +48,8 @@ export interface StartSyncOptions {
   choiceStorage?: ChoiceStorage;
 }
 
-/** What is used of an RxQuery: its live result, one document, several, or none. */
-export type WatchableQuery = { $: Observable<unknown> };
-type JsonDocument = { toMutableJSON(): unknown };
+/** The query a page reads live (sync/live-rows.ts). */
+export type WatchableQuery = Parameters<typeof liveRows>[0];
 
 /** The open conflicts in recorded order, except that the one asked for comes first. */
 function requestedFirst(conflicts: SyncConflictDoc[], id: string | null): SyncConflictDoc[] {
@@ -310,12 +310,7 @@ export const useSyncStore = defineStore('sync', () => {
     if (!replica) return null;
     const query = build(replica);
     if (!query) return of([]);
-    return query.$.pipe(
-      map((result) => {
-        const list = (Array.isArray(result) ? result : result ? [result] : []) as JsonDocument[];
-        return list.map((doc) => doc.toMutableJSON() as T);
-      }),
-    );
+    return liveRows<T>(query);
   }
 
   /** A local write bound to the open replica: what pages call, without seeing RxDB. */

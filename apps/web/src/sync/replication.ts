@@ -80,6 +80,7 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           () => replica.database.isLeader(),
           () => [...statuses].map(([collection, subject]) => [collection, subject.value]),
           (collection, status) => statuses.get(collection)!.next(status),
+          { known: () => compatible.updateRequired, heard: () => compatible.requireUpdate() },
         )
       : null;
   const update = (collection: CollectionName, patch: Partial<CollectionSyncStatus>) => {
@@ -328,6 +329,13 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     states[collection] = state;
   }
   if (!options.startOffline) stream?.start();
+  // Only this tab may have heard the 426; the app in every tab is the outdated one.
+  if (tabs)
+    subscriptions.push(
+      compatible.updateRequired$.pipe(distinctUntilChanged()).subscribe((required) => {
+        if (required) tabs.publishUpdateRequired();
+      }),
+    );
   // Elected later (the replicating tab closed): this tab's statuses are now the ones to show.
   if (tabs)
     replica.database
