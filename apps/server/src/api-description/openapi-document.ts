@@ -39,7 +39,7 @@ export type OpenApiOperation = {
 const ETAG_HEADER = {
   ETag: {
     description: "The row's version (its server_version in double quotes); send it back as If-Match.",
-    schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' },
+    schema: { type: 'string', pattern: '^(W/)?"[1-9][0-9]*"$' },
   },
 };
 
@@ -50,8 +50,9 @@ const IF_MATCH_PARAMETER = {
   description:
     'The ETag of the row as you read it: the change is written only if the row still has that ' +
     'version, else 412 PRECONDITION_FAILED with the current row as `data`. Without it (or with *) ' +
-    'the change is written whatever the version; anything else but one quoted version is a 400.',
-  schema: { type: 'string', pattern: '^("[1-9][0-9]*"|\\*)$' },
+    'the change is written whatever the version; anything else but one quoted version (weak or ' +
+    'strong: W/"123" names the same version) is a 400.',
+  schema: { type: 'string', pattern: '^((W/)?"[1-9][0-9]*"|\\*)$' },
 };
 
 const AUTH_NOTE: Record<ApiEndpoint['auth'], string> = {

@@ -23,7 +23,11 @@ export function splitVersion(row: Record<string, unknown>): {
 }
 
 /** Throws 412 with the current row when `expected` is set and is not the row's version. */
-export function requireVersion<Row>(what: string, current: Versioned<Row>, expected: number | undefined): void {
+export function requireVersion<Row>(
+  what: string,
+  current: Versioned<Row>,
+  expected: number | undefined,
+): void {
   if (expected !== undefined && expected !== current.version)
     throw new PreconditionFailedError(what, expected, current.row, current.version);
 }

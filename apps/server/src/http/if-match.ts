@@ -10,19 +10,22 @@ export function entityTag(version: number): string {
   return `"${version}"`;
 }
 
-const STRONG_TAG = /^"([1-9][0-9]{0,15})"$/;
+// `W/"123"` names the same version: the tag names the row's version, not the bytes of one
+// encoding, and compressing the answer marks the tag weak on its way to the client (RFC 9110
+// 8.8.1), which would otherwise never be able to send it back.
+const VERSION_TAG = /^(?:W\/)?"([1-9][0-9]{0,15})"$/;
 
 /**
  * The version an If-Match header asks for: undefined when the header is absent or `*` (any
- * current row, which every live row is). A weak tag, a list or anything but one quoted
- * version is refused, since writing on a guess is what the header is there to prevent.
+ * current row, which every live row is). A list or anything but one quoted version is
+ * refused, since writing on a guess is what the header is there to prevent.
  */
 export function readIfMatch(c: Context): number | undefined {
   const header = c.req.header('if-match');
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return undefined;
-  const match = STRONG_TAG.exec(value);
+  const match = VERSION_TAG.exec(value);
   if (!match) {
     throw new BadRequestError(
       `If-Match ${JSON.stringify(header.slice(0, 80))} is not one ETag of this API; send the ETag ` +

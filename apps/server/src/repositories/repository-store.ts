@@ -133,8 +133,13 @@ export async function updateRepository(
     await requireWritableRepository(tx, principal, id);
     requireVersion(`Repository ${id}`, await findVersionedRepository(tx, id), expectedVersion);
     const set = buildAssignments(patch, STORE.update, 2);
-    await updateIfVersion(tx, { table: 'repositories', ...set }, id, expectedVersion, `Repository ${id}`, () =>
-      findVersionedRepository(tx, id),
+    await updateIfVersion(
+      tx,
+      { table: 'repositories', ...set },
+      id,
+      expectedVersion,
+      `Repository ${id}`,
+      () => findVersionedRepository(tx, id),
     );
     return findVersionedRepository(tx, id);
   });

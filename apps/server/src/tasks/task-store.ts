@@ -67,7 +67,11 @@ async function findLiveTask(db: Queryable, id: number): Promise<Task> {
 }
 
 /** A task the caller may read, with its version (the ETag of GET /api/tasks/:id). */
-export async function getVersionedTask(db: Queryable, principal: Principal, id: number): Promise<Versioned<Task>> {
+export async function getVersionedTask(
+  db: Queryable,
+  principal: Principal,
+  id: number,
+): Promise<Versioned<Task>> {
   const task = await findVersionedTask(db, id);
   try {
     await requireRead(db, principal, task.row.repository_id);
