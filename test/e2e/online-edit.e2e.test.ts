@@ -24,8 +24,8 @@ describe('editing a repository not kept offline, online', () => {
     return (await call<{ token: string }>('POST', '/api/admin/tokens', { user_id: user.id })).token;
   }
 
-  /** Signs in, unticks "keep offline" for the repository, and opens its first document online. */
-  async function openOnline(token: string, repository: { id: number; uid: string }, documentTitle: string) {
+  /** Signs in, unticks "keep offline" for the repository, and opens it online. */
+  async function openRepository(token: string, repository: { id: number; uid: string }) {
     const context = await signedInContext(browser, server.url, token);
     contexts.push(context);
     const page = await context.newPage();
@@ -35,9 +35,22 @@ describe('editing a repository not kept offline, online', () => {
     if (await toggle.isChecked()) await toggle.uncheck();
     await page.goto(`/repo/${repository.id}`);
     await page.waitForSelector('[data-test="not-kept-offline"]', { timeout: 30_000 });
-    await page.getByRole('link', { name: documentTitle }).click();
-    await page.waitForSelector('[data-test="document-online"]', { timeout: 30_000 });
     return { context, page };
+  }
+
+  /** The same, then opens one of its documents. */
+  async function openOnline(token: string, repository: { id: number; uid: string }, documentTitle: string) {
+    const opened = await openRepository(token, repository);
+    await opened.page.getByRole('link', { name: documentTitle }).click();
+    await opened.page.waitForSelector('[data-test="document-online"]', { timeout: 30_000 });
+    return opened;
+  }
+
+  async function seeded(name: string) {
+    const call = adminApi(server);
+    const pages = await seedPages(server, name, 1);
+    const uid = (await call<{ uid: string }>('GET', `/api/repositories/${pages.id}`)).uid;
+    return { ...pages, uid };
   }
 
   const input = (page: Page) => page.locator('[data-test="markdown-input"]');
@@ -45,13 +58,9 @@ describe('editing a repository not kept offline, online', () => {
   it('saves to the server, and shows a stale save as a conflict instead of overwriting', async () => {
     const call = adminApi(server);
     const stamp = Date.now();
-    const seeded = await seedPages(server, `online-${stamp}`, 1);
-    const repository = {
-      id: seeded.id,
-      uid: (await call<{ uid: string }>('GET', `/api/repositories/${seeded.id}`)).uid,
-    };
-    const documentId = seeded.documents[0]!;
-    const token = await userWith(`online-writer-${stamp}`, seeded.id, 'write');
+    const repository = await seeded(`online-${stamp}`);
+    const documentId = repository.documents[0]!;
+    const token = await userWith(`online-writer-${stamp}`, repository.id, 'write');
     const { context, page } = await openOnline(token, repository, `online-${stamp} page 1`);
     expect(await page.textContent('[data-test="document-online"]')).toContain('saving needs the network');
 
@@ -104,18 +113,53 @@ describe('editing a repository not kept offline, online', () => {
     expect(await contentOnServer(server, documentId)).toBe('# Page\n\nwritten offline');
   });
 
-  it('shows a reader the document read-only, with no edit button', async () => {
+  it("edits a task online, and shows a stale save beside the server's values", async () => {
     const call = adminApi(server);
     const stamp = Date.now();
-    const seeded = await seedPages(server, `readonly-${stamp}`, 1);
-    const repository = {
-      id: seeded.id,
-      uid: (await call<{ uid: string }>('GET', `/api/repositories/${seeded.id}`)).uid,
-    };
-    const token = await userWith(`online-reader-${stamp}`, seeded.id, 'read');
+    const repository = await seeded(`tasks-${stamp}`);
+    const task = (
+      await call<{ items: { id: number; uid: string }[] }>('GET', `/api/tasks?repository_id=${repository.id}`)
+    ).items[0]!;
+    const token = await userWith(`task-writer-${stamp}`, repository.id, 'write');
+    const { page } = await openRepository(token, repository);
+    await page.waitForSelector('[data-test="online-editable"]', { timeout: 30_000 });
+    const row = page.locator(`[data-task="${task.uid}"]`);
+    const titleOnServer = async () => (await call<{ title: string }>('GET', `/api/tasks/${task.id}`)).title;
+
+    await row.locator('[data-test="task-edit"]').click();
+    await row.locator('[data-test="task-title-input"]').fill('renamed online');
+    await row.locator('[data-test="task-save"]').click();
+    await expect.poll(titleOnServer, { timeout: 30_000 }).toBe('renamed online');
+    await row.locator('[data-test="task-edit"]').waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('renamed online');
+
+    await row.locator('[data-test="task-edit"]').click();
+    await row.locator('[data-test="task-title-input"]').waitFor({ timeout: 30_000 });
+    await call('PATCH', `/api/tasks/${task.id}`, { title: 'renamed by someone else' });
+    await row.locator('[data-test="task-title-input"]').fill('mine, later');
+    await row.locator('[data-test="task-save"]').click();
+    const conflict = row.locator('[data-test="task-conflict"]');
+    await conflict.waitFor({ timeout: 30_000 });
+    expect(await conflict.textContent()).toContain('renamed by someone else');
+    expect(await row.locator('[data-test="task-title-input"]').inputValue()).toBe('mine, later');
+    expect(await titleOnServer()).toBe('renamed by someone else');
+    await row.locator('[data-test="task-keep-mine"]').click();
+    await expect.poll(titleOnServer, { timeout: 30_000 }).toBe('mine, later');
+  });
+
+  it('shows a reader the document read-only, with no edit button', async () => {
+    const stamp = Date.now();
+    const repository = await seeded(`readonly-${stamp}`);
+    const token = await userWith(`online-reader-${stamp}`, repository.id, 'read');
     const { page } = await openOnline(token, repository, `readonly-${stamp} page 1`);
     expect(await page.textContent('[data-test="document-online"]')).toContain('read-only');
     expect(await page.textContent('[data-test="document-content"]')).toContain(`readonly-${stamp} 1`);
     expect(await page.locator('[data-test="document-edit"]').count()).toBe(0);
+    await page.goBack();
+    await page.waitForSelector('[data-test="online-read-only"]', { timeout: 30_000 });
+    await page
+      .locator('[data-test="task-table"]', { hasText: `readonly-${stamp} task 1` })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-test="task-edit"]').count()).toBe(0);
   });
 });

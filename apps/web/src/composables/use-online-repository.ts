@@ -11,6 +11,8 @@ import {
   replicatedName,
   type Document,
   type FieldTable,
+  type Task,
+  type TaskUpdate,
 } from '@wikisync/shared';
 import type { Tagged } from '../api/client';
 import type { DocumentDoc, RepositoryDoc, TaskDoc } from '../sync';
@@ -45,12 +47,23 @@ async function readAll<T>(read: (offset: number) => Promise<{ items: T[]; total:
   }
 }
 
+/** Reading and writing one task of the online view by REST, for its row's editor. */
+export interface OnlineTaskAccess {
+  /** The task as the server has it now, with its ETag. */
+  read(id: number): Promise<Tagged<Task>>;
+  /** Writes if the task still has the version `etag` names (else PRECONDITION_FAILED). */
+  write(id: number, patch: TaskUpdate, etag: string): Promise<Tagged<Task>>;
+  /** Shows a row the server answered in place of the one listed. */
+  show(row: Task): void;
+}
+
 export interface OnlineRepository {
   tasks: Ref<TaskDoc[]>;
   documents: Ref<DocumentDoc[]>;
   /** True once the rows were read (false again while a new read runs). */
   ready: Ref<boolean>;
   error: Ref<string | null>;
+  taskAccess: OnlineTaskAccess;
 }
 
 /** Reads `repository`'s tasks and documents by REST whenever `active` (not kept, online). */
@@ -64,6 +77,20 @@ export function useOnlineRepository(
   const ready = ref(false);
   const error = ref<string | null>(null);
   let reading = 0;
+  let uidOf: UidOf = { repositories: new Map(), tasks: new Map(), documents: new Map() };
+
+  const taskAccess: OnlineTaskAccess = {
+    read: (id) => auth.api.readTask(id),
+    async write(id, patch, etag) {
+      const tagged = await auth.api.updateTask(id, patch, etag);
+      taskAccess.show(tagged.row);
+      return tagged;
+    },
+    show(row) {
+      const shown = asReplicaRow(TASK_FIELDS, row, uidOf) as unknown as TaskDoc;
+      tasks.value = tasks.value.map((task) => (task.uid === shown.uid ? shown : task));
+    },
+  };
 
   watch(
     [() => repository.value?.id, active],
@@ -79,7 +106,7 @@ export function useOnlineRepository(
           readAll((offset) => auth.api.listDocuments(id, PAGE, offset)),
         ]);
         if (run !== reading) return;
-        const uidOf: UidOf = {
+        uidOf = {
           repositories: new Map([[id, repositoryUid]]),
           tasks: new Map(restTasks.map((task) => [task.id, task.uid])),
           documents: new Map(restDocuments.map((document) => [document.id, document.uid])),
@@ -95,7 +122,7 @@ export function useOnlineRepository(
     },
     { immediate: true },
   );
-  return { tasks, documents, ready, error };
+  return { tasks, documents, ready, error, taskAccess };
 }
 
 /** One document read online: the replica's shape to show, the REST row, and its ETag. */

@@ -104,6 +104,10 @@ const en = {
     addDocument: '+ doc',
     addDocumentLabel: '+ doc: new document for task {title}',
     deleteLabel: 'Delete task {title}',
+    onlineConflict:
+      'Not saved: someone changed this task on the server meanwhile (now “{title}”, {status}). Your values are still here.',
+    onlineNeedsNetwork:
+      'Not saved: the server cannot be reached, and this repository is not kept offline. Your values are still here; save again once you are online.',
   },
   document: {
     onlineReadOnly:

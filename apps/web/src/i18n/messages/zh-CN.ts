@@ -100,6 +100,10 @@ const zhCN: Messages = {
     addDocument: '+ 文档',
     addDocumentLabel: '+ 文档：为任务“{title}”新建文档',
     deleteLabel: '删除任务“{title}”',
+    onlineConflict:
+      '未保存：期间有人在服务器上修改了这个任务（现在是“{title}”，{status}）。你填写的内容仍保留着。',
+    onlineNeedsNetwork:
+      '未保存：无法连接服务器，且此仓库未离线保存。你填写的内容仍保留着，联网后请再保存一次。',
   },
   document: {
     onlineReadOnly:
