@@ -53,11 +53,12 @@ describe('choosing what stays offline in a real browser', () => {
     await page.goto(`/repo/${repos[1]!.id}`);
     await page.waitForSelector('[data-test="not-kept-offline"]', { timeout: 30_000 });
     expect(await page.textContent('[data-test="not-kept-offline"]')).toContain('Not kept offline');
-    // Its tasks and documents come from the server, read-only, and nothing of it is stored.
+    // Its tasks and documents come from the server, edited there (this user may write it:
+    // online-edit.e2e.test.ts), and nothing of it is stored.
     const betaTask = page.locator('[data-test="task-table"]', { hasText: `beta-${stamp} task 2` });
     await betaTask.waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-test="online-read-only"]').count()).toBe(1);
-    expect(await page.locator('[data-test="task-edit"]').count()).toBe(0);
+    expect(await page.locator('[data-test="online-editable"]').count()).toBe(1);
+    expect(await page.locator('[data-test="new-task-title"]').count()).toBe(0);
     await page.getByRole('link', { name: `beta-${stamp} page 1` }).click();
     await page.waitForSelector('[data-test="document-online"]', { timeout: 30_000 });
     expect(await page.textContent('[data-test="document-content"]')).toContain(`beta-${stamp} 1`);

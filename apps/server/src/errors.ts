@@ -77,6 +77,27 @@ export class ConflictError extends AppError {
 }
 
 /**
+ * A REST write sent with If-Match named a version the row no longer has: someone else wrote it
+ * since the caller read it. Nothing was written; `current` is the row as it is now and
+ * `currentVersion` its version, so the caller can show both and send again.
+ */
+export class PreconditionFailedError extends AppError {
+  readonly current: unknown;
+  readonly currentVersion: number;
+  constructor(what: string, expected: number, current: unknown, currentVersion: number) {
+    super(
+      ERROR_CODES.PRECONDITION_FAILED,
+      `${what} was changed since you read it (you sent If-Match "${expected}", it is now ` +
+        `"${currentVersion}"); nothing was written. The current row is in data: compare it with ` +
+        'your change, then send it again with If-Match set to its ETag.',
+      { reason: ERROR_REASONS.versionMismatch, params: { expected, current: currentVersion } },
+    );
+    this.current = current;
+    this.currentVersion = currentVersion;
+  }
+}
+
+/**
  * A replication push names owners (repositories, tasks) the server does not have. Nothing
  * is written; the client retries later, typically after it has pushed the owners.
  */

@@ -54,6 +54,8 @@ export const ERROR_REASONS = {
   missingReferences: 'missing_references',
   /** params: limit (bytes) */
   bodyTooLarge: 'body_too_large',
+  /** params: expected, current (the row's server_version sent in If-Match, and its version now) */
+  versionMismatch: 'version_mismatch',
 } as const;
 export type ErrorReason = (typeof ERROR_REASONS)[keyof typeof ERROR_REASONS];
 

@@ -51,6 +51,11 @@ export interface ApiEndpoint {
   produces?: string;
   /** The success status; default 200. */
   status?: number;
+  /**
+   * The answer carries the row's `ETag` (read), and the request may carry `If-Match` to be
+   * written only if the row still has that version, else 412 with the current row (write).
+   */
+  versioned?: 'read' | 'write';
 }
 
 /** The five routes of `http/entity-routes.ts` for one entity. */
@@ -87,15 +92,17 @@ function entityEndpoints(
       auth: 'bearer',
       summary: `Read one ${noun}`,
       response: schemas.row,
+      versioned: 'read',
     },
     {
       method: 'PATCH',
       path: `${base}/:id`,
       tag,
       auth: 'bearer',
-      summary: `Change a ${noun}`,
+      summary: `Change a ${noun}; with If-Match, only if no one changed it since you read it`,
       body: schemas.update,
       response: schemas.row,
+      versioned: 'write',
     },
     {
       method: 'DELETE',

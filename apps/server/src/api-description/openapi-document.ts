@@ -18,9 +18,41 @@ export type OpenApiOperation = {
   tags: string[];
   summary: string;
   security: Record<string, string[]>[];
-  parameters: { name: string; in: 'path' | 'query'; required: boolean; schema: JsonSchema }[];
+  parameters: {
+    name: string;
+    in: 'path' | 'query' | 'header';
+    required: boolean;
+    description?: string;
+    schema: JsonSchema;
+  }[];
   requestBody?: { required: true; content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
+  responses: Record<
+    string,
+    {
+      description: string;
+      headers?: Record<string, { description: string; schema: JsonSchema }>;
+      content?: Record<string, { schema: JsonSchema }>;
+    }
+  >;
+};
+
+const ETAG_HEADER = {
+  ETag: {
+    description: "The row's version (its server_version in double quotes); send it back as If-Match.",
+    schema: { type: 'string', pattern: '^(W/)?"[1-9][0-9]*"$' },
+  },
+};
+
+const IF_MATCH_PARAMETER = {
+  name: 'If-Match',
+  in: 'header' as const,
+  required: false,
+  description:
+    'The ETag of the row as you read it: the change is written only if the row still has that ' +
+    'version, else 412 PRECONDITION_FAILED with the current row as `data`. Without it (or with *) ' +
+    'the change is written whatever the version; anything else but one quoted version (weak or ' +
+    'strong: W/"123" names the same version) is a 400.',
+  schema: { type: 'string', pattern: '^((W/)?"[1-9][0-9]*"|\\*)$' },
 };
 
 const AUTH_NOTE: Record<ApiEndpoint['auth'], string> = {
@@ -54,6 +86,7 @@ function toSchema(
 }
 
 function parameters(endpoint: ApiEndpoint, components: Record<string, JsonSchema>) {
+  const inHeader = endpoint.versioned === 'write' ? [IF_MATCH_PARAMETER] : [];
   const inPath = [...endpoint.path.matchAll(/:(\w+)/g)].map((match) => ({
     name: match[1]!,
     in: 'path' as const,
@@ -63,7 +96,7 @@ function parameters(endpoint: ApiEndpoint, components: Record<string, JsonSchema
         ? { type: 'string' }
         : { type: 'integer', minimum: 1 },
   }));
-  if (!endpoint.query) return inPath;
+  if (!endpoint.query) return [...inPath, ...inHeader];
   const query = toSchema(endpoint.query, 'input', components);
   const required = new Set((query.required ?? []) as string[]);
   const properties = (query.properties ?? {}) as Record<string, JsonSchema>;
@@ -75,6 +108,7 @@ function parameters(endpoint: ApiEndpoint, components: Record<string, JsonSchema
       required: required.has(name),
       schema,
     })),
+    ...inHeader,
   ];
 }
 
@@ -101,7 +135,22 @@ function operation(endpoint: ApiEndpoint, components: Record<string, JsonSchema>
       ? { requestBody: { required: true, content: json(toSchema(endpoint.body, 'input', components)) } }
       : {}),
     responses: {
-      [String(endpoint.status ?? 200)]: { description: AUTH_NOTE[endpoint.auth], content: okBody },
+      [String(endpoint.status ?? 200)]: {
+        description: AUTH_NOTE[endpoint.auth],
+        ...(endpoint.versioned ? { headers: ETAG_HEADER } : {}),
+        content: okBody,
+      },
+      ...(endpoint.versioned === 'write'
+        ? {
+            '412': {
+              description:
+                'If-Match named a version the row no longer has; nothing was written. `data` is the ' +
+                'row as it is now and ETag its version: compare, then send again with that ETag.',
+              headers: ETAG_HEADER,
+              content: json({ $ref: '#/components/schemas/Error' }),
+            },
+          }
+        : {}),
       default: {
         description: 'An error: `code` names it, `error` says what to fix.',
         content: json({ $ref: '#/components/schemas/Error' }),

@@ -4,7 +4,7 @@ import { entityRoutes } from '../http/entity-routes.js';
 import {
   createDocument,
   deleteDocument,
-  getDocument,
+  getVersionedDocument,
   listDocuments,
   updateDocument,
 } from './document-store.js';
@@ -16,7 +16,7 @@ export function documentRoutes({ db }: AppDeps) {
     {
       list: listDocuments,
       create: createDocument,
-      get: getDocument,
+      get: getVersionedDocument,
       update: updateDocument,
       remove: deleteDocument,
     },

@@ -11,6 +11,7 @@ import { type Database, type Queryable, writeTransaction } from '../db/database.
 import { restStoreColumns } from '../db/field-rows.js';
 import { lockRepository, lockRepositoryOf } from '../db/repository-locks.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
+import { requireVersion, splitVersion, updateIfVersion, type Versioned } from '../db/compare-and-set.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead } from '../auth/access.js';
@@ -59,23 +60,38 @@ export async function listDocuments(
   };
 }
 
-async function findLiveDocument(db: Queryable, id: number): Promise<Document> {
-  const rows = await db.query(`SELECT ${DOCUMENT_COLUMNS} FROM document_rows WHERE id = $1 AND NOT deleted`, [
-    id,
-  ]);
+async function findVersionedDocument(db: Queryable, id: number): Promise<Versioned<Document>> {
+  const rows = await db.query(
+    `SELECT ${DOCUMENT_COLUMNS}, server_version FROM document_rows WHERE id = $1 AND NOT deleted`,
+    [id],
+  );
   const row = rows[0];
   if (!row) throw new NotFoundError(`Document ${id}`);
-  return toDocument(row);
+  const { fields, version } = splitVersion(row);
+  return { row: toDocument(fields), version };
 }
 
-export async function getDocument(db: Queryable, principal: Principal, id: number): Promise<Document> {
-  const document = await findLiveDocument(db, id);
+async function findLiveDocument(db: Queryable, id: number): Promise<Document> {
+  return (await findVersionedDocument(db, id)).row;
+}
+
+/** A document the caller may read, with its version (the ETag of GET /api/documents/:id). */
+export async function getVersionedDocument(
+  db: Queryable,
+  principal: Principal,
+  id: number,
+): Promise<Versioned<Document>> {
+  const document = await findVersionedDocument(db, id);
   try {
-    await requireRead(db, principal, document.repository_id);
+    await requireRead(db, principal, document.row.repository_id);
   } catch {
     throw new NotFoundError(`Document ${id}`);
   }
   return document;
+}
+
+export async function getDocument(db: Queryable, principal: Principal, id: number): Promise<Document> {
+  return (await getVersionedDocument(db, principal, id)).row;
 }
 
 /**
@@ -137,21 +153,30 @@ export async function createDocument(
   });
 }
 
+/**
+ * Writes `patch`; with `expectedVersion` (a PATCH's If-Match) only if the document still has
+ * that version, else 412 with the document as it is now (db/compare-and-set.ts).
+ */
 export async function updateDocument(
   db: Database,
   principal: Principal,
   id: number,
   patch: DocumentUpdate,
-): Promise<Document> {
+  expectedVersion?: number,
+): Promise<Versioned<Document>> {
   return writeTransaction(db, async (tx) => {
     await lockRepositoryOf(tx, 'documents', id);
-    const document = await findLiveDocument(tx, id);
+    const current = await findVersionedDocument(tx, id);
+    const document = current.row;
     await requireWritableRepository(tx, principal, document.repository_id, `Document ${id}`);
+    requireVersion(`Document ${id}`, current, expectedVersion);
     const replacedByUid = await checkReferences(tx, document.repository_id, patch);
     const { replaced_by: _replacedBy, ...rest } = patch;
     const set = buildAssignments({ ...rest, replaced_by_uid: replacedByUid }, STORE.update, 2);
-    await tx.query(`UPDATE documents SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
-    return findLiveDocument(tx, id);
+    await updateIfVersion(tx, { table: 'documents', ...set }, id, expectedVersion, `Document ${id}`, () =>
+      findVersionedDocument(tx, id),
+    );
+    return findVersionedDocument(tx, id);
   });
 }
 

@@ -5,11 +5,13 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from '@wikisync/shared';
+import { entityTag } from './if-match.js';
 import { processLogger, type Logger } from '../ops/logger.js';
 import {
   AppError,
   ConflictError,
   PayloadTooLargeError,
+  PreconditionFailedError,
   ServiceUnavailableError,
   TooManyRequestsError,
 } from '../errors.js';
@@ -22,6 +24,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
@@ -51,6 +54,10 @@ export function errorResponse(c: Context, code: ErrorCode, message: string, extr
 }
 
 export function handleError(error: Error, c: Context) {
+  if (error instanceof PreconditionFailedError) {
+    c.header('ETag', entityTag(error.currentVersion));
+    return errorResponse(c, error.code, error.message, { ...error.details, data: error.current });
+  }
   if (error instanceof ConflictError && error.current !== undefined) {
     return errorResponse(c, error.code, error.message, { ...error.details, data: error.current });
   }

@@ -6,6 +6,7 @@ import {
   createRepository,
   deleteRepository,
   getRepository,
+  getVersionedRepository,
   listRepositories,
   updateRepository,
 } from './repository-store.js';
@@ -21,7 +22,7 @@ export function repositoryRoutes({ db }: AppDeps) {
       {
         list: listRepositories,
         create: createRepository,
-        get: getRepository,
+        get: getVersionedRepository,
         update: updateRepository,
         remove: deleteRepository,
       },

@@ -11,6 +11,7 @@ import { randomUid } from '../db/uid.js';
 import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import { restStoreColumns } from '../db/field-rows.js';
 import { lockRepository } from '../db/repository-locks.js';
+import { requireVersion, splitVersion, updateIfVersion, type Versioned } from '../db/compare-and-set.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead, requireWrite } from '../auth/access.js';
@@ -43,21 +44,35 @@ export async function listRepositories(
   return { items: rows.map(toRepository), total: counted[0]?.total ?? 0, ...page };
 }
 
-async function findLiveRepository(db: Queryable, id: number): Promise<Repository> {
+async function findVersionedRepository(db: Queryable, id: number): Promise<Versioned<Repository>> {
   const rows = await db.query(
-    `SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE id = $1 AND NOT deleted`,
+    `SELECT ${REPOSITORY_COLUMNS}, server_version FROM repositories WHERE id = $1 AND NOT deleted`,
     [id],
   );
   const row = rows[0];
   if (!row) throw new NotFoundError(`Repository ${id}`);
-  return toRepository(row);
+  const { fields, version } = splitVersion(row);
+  return { row: toRepository(fields), version };
+}
+
+async function findLiveRepository(db: Queryable, id: number): Promise<Repository> {
+  return (await findVersionedRepository(db, id)).row;
+}
+
+/** The live repository with its version (the ETag of GET /api/repositories/:id). */
+export async function getVersionedRepository(
+  db: Queryable,
+  principal: Principal,
+  id: number,
+): Promise<Versioned<Repository>> {
+  const repository = await findVersionedRepository(db, id);
+  await requireRead(db, principal, id);
+  return repository;
 }
 
 /** The live (not deleted) repository with this id; NotFound when missing or unreadable. */
 export async function getRepository(db: Queryable, principal: Principal, id: number): Promise<Repository> {
-  const repository = await findLiveRepository(db, id);
-  await requireRead(db, principal, id);
-  return repository;
+  return (await getVersionedRepository(db, principal, id)).row;
 }
 
 /**
@@ -102,21 +117,31 @@ export async function createRepository(
   });
 }
 
+/**
+ * Writes `patch`; with `expectedVersion` (a PATCH's If-Match) only if the repository still has
+ * that version, else 412 with the repository as it is now (db/compare-and-set.ts).
+ */
 export async function updateRepository(
   db: Database,
   principal: Principal,
   id: number,
   patch: RepositoryUpdate,
-): Promise<Repository> {
+  expectedVersion?: number,
+): Promise<Versioned<Repository>> {
   return writeTransaction(db, async (tx) => {
     await lockRepository(tx, id);
     await requireWritableRepository(tx, principal, id);
+    requireVersion(`Repository ${id}`, await findVersionedRepository(tx, id), expectedVersion);
     const set = buildAssignments(patch, STORE.update, 2);
-    const rows = await tx.query(
-      `UPDATE repositories SET ${set.sql}, updated_at = now() WHERE id = $1 RETURNING ${REPOSITORY_COLUMNS}`,
-      [id, ...set.params],
+    await updateIfVersion(
+      tx,
+      { table: 'repositories', ...set },
+      id,
+      expectedVersion,
+      `Repository ${id}`,
+      () => findVersionedRepository(tx, id),
     );
-    return toRepository(rows[0]!);
+    return findVersionedRepository(tx, id);
   });
 }
 

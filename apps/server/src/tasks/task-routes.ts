@@ -1,7 +1,7 @@
 import { listQuerySchema, taskCreateSchema, taskUpdateSchema } from '@wikisync/shared';
 import type { AppDeps } from '../context.js';
 import { entityRoutes } from '../http/entity-routes.js';
-import { createTask, deleteTask, getTask, listTasks, updateTask } from './task-store.js';
+import { createTask, deleteTask, getVersionedTask, listTasks, updateTask } from './task-store.js';
 
 const taskListQuerySchema = listQuerySchema.omit({ task_id: true });
 
@@ -9,6 +9,6 @@ export function taskRoutes({ db }: AppDeps) {
   return entityRoutes(
     db,
     { query: taskListQuerySchema, create: taskCreateSchema, update: taskUpdateSchema },
-    { list: listTasks, create: createTask, get: getTask, update: updateTask, remove: deleteTask },
+    { list: listTasks, create: createTask, get: getVersionedTask, update: updateTask, remove: deleteTask },
   );
 }

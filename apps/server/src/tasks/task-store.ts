@@ -11,6 +11,7 @@ import { type Database, type Queryable, writeTransaction } from '../db/database.
 import { restStoreColumns } from '../db/field-rows.js';
 import { lockRepository, lockRepositoryOf } from '../db/repository-locks.js';
 import { buildAssignments, buildInsert } from '../db/sql.js';
+import { requireVersion, splitVersion, updateIfVersion, type Versioned } from '../db/compare-and-set.js';
 import { randomUid } from '../db/uid.js';
 import type { Principal } from '../auth/principal.js';
 import { readableRepositoryCondition, requireRead } from '../auth/access.js';
@@ -50,21 +51,38 @@ export async function listTasks(
   return { items: rows.map(toTask), total: counted[0]?.total ?? 0, limit: query.limit, offset: query.offset };
 }
 
-async function findLiveTask(db: Queryable, id: number): Promise<Task> {
-  const rows = await db.query(`SELECT ${TASK_COLUMNS} FROM task_rows WHERE id = $1 AND NOT deleted`, [id]);
+async function findVersionedTask(db: Queryable, id: number): Promise<Versioned<Task>> {
+  const rows = await db.query(
+    `SELECT ${TASK_COLUMNS}, server_version FROM task_rows WHERE id = $1 AND NOT deleted`,
+    [id],
+  );
   const row = rows[0];
   if (!row) throw new NotFoundError(`Task ${id}`);
-  return toTask(row);
+  const { fields, version } = splitVersion(row);
+  return { row: toTask(fields), version };
 }
 
-export async function getTask(db: Queryable, principal: Principal, id: number): Promise<Task> {
-  const task = await findLiveTask(db, id);
+async function findLiveTask(db: Queryable, id: number): Promise<Task> {
+  return (await findVersionedTask(db, id)).row;
+}
+
+/** A task the caller may read, with its version (the ETag of GET /api/tasks/:id). */
+export async function getVersionedTask(
+  db: Queryable,
+  principal: Principal,
+  id: number,
+): Promise<Versioned<Task>> {
+  const task = await findVersionedTask(db, id);
   try {
-    await requireRead(db, principal, task.repository_id);
+    await requireRead(db, principal, task.row.repository_id);
   } catch {
     throw new NotFoundError(`Task ${id}`);
   }
   return task;
+}
+
+export async function getTask(db: Queryable, principal: Principal, id: number): Promise<Task> {
+  return (await getVersionedTask(db, principal, id)).row;
 }
 
 /**
@@ -122,24 +140,33 @@ export async function createTask(db: Database, principal: Principal, input: Task
   });
 }
 
+/**
+ * Writes `patch`; with `expectedVersion` (a PATCH's If-Match) only if the task still has that
+ * version, else 412 with the task as it is now (db/compare-and-set.ts).
+ */
 export async function updateTask(
   db: Database,
   principal: Principal,
   id: number,
   patch: TaskUpdate,
-): Promise<Task> {
+  expectedVersion?: number,
+): Promise<Versioned<Task>> {
   return writeTransaction(db, async (tx) => {
     await lockRepositoryOf(tx, 'tasks', id);
-    const task = await findLiveTask(tx, id);
+    const current = await findVersionedTask(tx, id);
+    const task = current.row;
     await requireWritableRepository(tx, principal, task.repository_id, `Task ${id}`);
+    requireVersion(`Task ${id}`, current, expectedVersion);
     const { doc_id: docId, run_after_id: runAfterId, ...rest } = patch;
     const docUid = await resolveReferenceUid(tx, task.repository_id, 'doc_id', docId);
     const runAfterUid = await resolveReferenceUid(tx, task.repository_id, 'run_after_id', runAfterId);
     if (runAfterId === id)
       throw new BadRequestError(`run_after_id ${id} is the task itself; a task cannot wait for itself.`);
     const set = buildAssignments({ ...rest, doc_uid: docUid, run_after_uid: runAfterUid }, STORE.update, 2);
-    await tx.query(`UPDATE tasks SET ${set.sql}, updated_at = now() WHERE id = $1`, [id, ...set.params]);
-    return findLiveTask(tx, id);
+    await updateIfVersion(tx, { table: 'tasks', ...set }, id, expectedVersion, `Task ${id}`, () =>
+      findVersionedTask(tx, id),
+    );
+    return findVersionedTask(tx, id);
   });
 }
 

@@ -1,6 +1,14 @@
 // The REST client: adds the bearer token, unwraps `{code, data}` and turns `{code, error}`
 // into an ApiError that carries the server's message for the UI to show.
-import type { Document, Page, Repository, SignInResponse, Task } from '@wikisync/shared';
+import type {
+  Document,
+  DocumentUpdate,
+  Page,
+  Repository,
+  SignInResponse,
+  Task,
+  TaskUpdate,
+} from '@wikisync/shared';
 import { fetchEnvelope, type FailureDetails } from './envelope';
 
 export class ApiError extends Error {
@@ -10,6 +18,10 @@ export class ApiError extends Error {
     message: string,
     /** Lets the UI say the failure in the reader's language (i18n/error-message.ts). */
     readonly details?: FailureDetails,
+    /** The envelope's `data`: for PRECONDITION_FAILED, the row as it is now. */
+    readonly data?: unknown,
+    /** The answer's ETag: for PRECONDITION_FAILED, the current row's version. */
+    readonly etag?: string | null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -18,22 +30,50 @@ export class ApiError extends Error {
 
 export type TokenSource = () => string | null;
 
+/** A row with the ETag it was answered with (its version, sent back as If-Match). */
+export interface Tagged<Row> {
+  row: Row;
+  etag: string;
+}
+
 export function createApiClient(getToken: TokenSource, baseUrl = '') {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    ifMatch?: string,
+  ): Promise<{ data: T; etag: string | null }> {
     const headers: Record<string, string> = {};
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetchEnvelope<T>(
-      () =>
-        fetch(`${baseUrl}${path}`, {
+    if (ifMatch !== undefined) headers['if-match'] = ifMatch;
+    let etag: string | null = null;
+    const data = await fetchEnvelope<T>(
+      async () => {
+        const response = await fetch(`${baseUrl}${path}`, {
           method,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
-        }),
-      (status, code, message, _data, details) => new ApiError(status, code, message, details),
+        });
+        etag = response.headers.get('etag');
+        return response;
+      },
+      (status, code, message, data, details) => new ApiError(status, code, message, details, data, etag),
       () => 'The server cannot be reached; check your connection.',
     );
+    return { data, etag };
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await send<T>(method, path, body)).data;
+  }
+
+  /** A row and its ETag; `ifMatch` makes a write fail with PRECONDITION_FAILED if it moved. */
+  async function tagged<T>(method: string, path: string, body?: unknown, ifMatch?: string) {
+    const { data, etag } = await send<T>(method, path, body, ifMatch);
+    if (!etag) throw new ApiError(200, 'HTTP_ERROR', `The server answered ${path} without an ETag.`);
+    return { row: data, etag } satisfies Tagged<T>;
   }
 
   return {
@@ -53,6 +93,14 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
         `/api/documents?repository_id=${repositoryId}&limit=${limit}&offset=${offset}`,
       ),
     getDocument: (id: number) => request<Document>('GET', `/api/documents/${id}`),
+    readDocument: (id: number) => tagged<Document>('GET', `/api/documents/${id}`),
+    /** Written only if the document still has the version `etag` names. */
+    updateDocument: (id: number, patch: DocumentUpdate, etag: string) =>
+      tagged<Document>('PATCH', `/api/documents/${id}`, patch, etag),
+    readTask: (id: number) => tagged<Task>('GET', `/api/tasks/${id}`),
+    /** Written only if the task still has the version `etag` names. */
+    updateTask: (id: number, patch: TaskUpdate, etag: string) =>
+      tagged<Task>('PATCH', `/api/tasks/${id}`, patch, etag),
   };
 }
 

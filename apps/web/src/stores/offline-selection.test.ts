@@ -22,6 +22,17 @@ describe('offline selection', () => {
     expect(selection.keptIds()).toEqual([1, 2, 3]);
   });
 
+  it("says who may write a repository, by uid or id, from the server's list (nobody before it)", () => {
+    const selection = createOfflineSelection('replica', memory());
+    expect(selection.mayWrite('r1')).toBe(false);
+    selection.setReadable([...readable.slice(0, 2), { id: 3, uid: 'r3', name: 'repo 3', may_write: false }]);
+    expect(selection.mayWrite('r1')).toBe(true);
+    expect(selection.mayWrite(2)).toBe(true);
+    expect(selection.mayWrite('r3')).toBe(false);
+    expect(selection.mayWrite(3)).toBe(false);
+    expect(selection.mayWrite('r9')).toBe(false);
+  });
+
   it("follows the server's threshold: above it, none until chosen", () => {
     const selection = createOfflineSelection('replica', memory());
     selection.setReadable(readable, 2);

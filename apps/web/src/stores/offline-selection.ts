@@ -57,6 +57,12 @@ export function createOfflineSelection(replica: string, storage: ChoiceStorage =
     keptIds(): number[] {
       return known.value ? choice().keptIds(known.value) : [];
     },
+    /** Whether the server's last list lets this person write the repository (by uid or id; false if unknown). */
+    mayWrite(key: string | number): boolean {
+      return (known.value ?? []).some(
+        (repository) => (repository.uid === key || repository.id === key) && repository.may_write,
+      );
+    },
     isKept(uid: string): boolean {
       void version.value;
       return choice().isKept({ uid }, known.value ?? []);

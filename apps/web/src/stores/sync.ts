@@ -194,6 +194,11 @@ export const useSyncStore = defineStore('sync', () => {
     return selection.value?.isKept(uid) ?? true;
   }
 
+  /** Whether this person may write the repository (uid or id), as the server's last list says. */
+  function mayWrite(repository: string | number): boolean {
+    return selection.value?.mayWrite(repository) ?? false;
+  }
+
   /** Keeps a repository offline or not from now on: pulled, or taken out, on the next round. */
   function setKeptOffline(uid: string, keep: boolean): void {
     selection.value?.choose(uid, keep);
@@ -352,6 +357,7 @@ export const useSyncStore = defineStore('sync', () => {
     conflictDialogOpen,
     liveQuery,
     isKeptOffline,
+    mayWrite,
     setKeptOffline,
     refreshReadable,
     createTask,

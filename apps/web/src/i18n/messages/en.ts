@@ -78,7 +78,10 @@ const en = {
     onlineOnlyOffline:
       'You are offline, and this repository is not kept offline: its tasks and documents show again once you are back online.',
     loadingOnline: 'Reading its tasks and documents from the server…',
-    onlineReadOnly: 'Shown from the server, read-only: keep it offline to edit it here.',
+    onlineReadOnly:
+      'Shown from the server, read-only: you may read this repository but not change it. It is not kept offline in this browser.',
+    onlineEditable:
+      'Shown from the server: changes are saved to the server straight away, and nothing of it is kept offline in this browser.',
     keepOffline: 'Keep offline',
     branch: 'branch {branch}',
     tasksAndDocuments: 'Tasks and documents',
@@ -101,9 +104,25 @@ const en = {
     addDocument: '+ doc',
     addDocumentLabel: '+ doc: new document for task {title}',
     deleteLabel: 'Delete task {title}',
+    onlineConflict:
+      'Not saved: someone changed this task on the server meanwhile (now “{title}”, {status}). Your values are still here.',
+    onlineNeedsNetwork:
+      'Not saved: the server cannot be reached, and this repository is not kept offline. Your values are still here; save again once you are online.',
   },
   document: {
-    onlineReadOnly: 'Shown from the server, read-only: its repository is not kept offline in this browser.',
+    onlineReadOnly:
+      'Shown from the server, read-only: you may read this document but not change it. Its repository is not kept offline in this browser.',
+    onlineEditable:
+      'Shown from the server: its repository is not kept offline in this browser, so saving needs the network.',
+    onlineNeedsNetwork:
+      'You are offline, and this document is not kept offline: it cannot be saved or read again until you are back online. Your unsaved text stays here.',
+    onlineSaveNeedsNetwork:
+      'Not saved: the server cannot be reached, and this document is not kept offline. Your text is still here; save again once you are online.',
+    onlineConflictLater:
+      'Not saved: someone changed this document on the server since you opened it. Your text is still here; Save shows both versions again.',
+    savesOnline: 'Save sends it to the server now.',
+    copyMine: 'Copy my text',
+    copied: 'Copied',
     back: '← Repository',
     missing: 'This document is not in your offline copy: it was deleted, or you have no access to it.',
     title: 'Title',

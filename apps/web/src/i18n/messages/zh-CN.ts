@@ -76,7 +76,8 @@ const zhCN: Messages = {
     showMoreTasks: '再显示 {n} 个',
     onlineOnlyOffline: '你已离线，且此仓库未离线保存：恢复联网后才能看到它的任务和文档。',
     loadingOnline: '正在从服务器读取任务和文档…',
-    onlineReadOnly: '内容来自服务器，只读：离线保存后才能在此编辑。',
+    onlineReadOnly: '内容来自服务器，只读：你可以查看此仓库，但无权修改。本浏览器未离线保存它。',
+    onlineEditable: '内容来自服务器：修改会直接保存到服务器，本浏览器不离线保存它的任何内容。',
     keepOffline: '离线保存',
     branch: '分支 {branch}',
     tasksAndDocuments: '任务与文档',
@@ -99,9 +100,24 @@ const zhCN: Messages = {
     addDocument: '+ 文档',
     addDocumentLabel: '+ 文档：为任务“{title}”新建文档',
     deleteLabel: '删除任务“{title}”',
+    onlineConflict:
+      '未保存：期间有人在服务器上修改了这个任务（现在是“{title}”，{status}）。你填写的内容仍保留着。',
+    onlineNeedsNetwork:
+      '未保存：无法连接服务器，且此仓库未离线保存。你填写的内容仍保留着，联网后请再保存一次。',
   },
   document: {
-    onlineReadOnly: '内容来自服务器，只读：此文档所在的仓库未在本浏览器离线保存。',
+    onlineReadOnly:
+      '内容来自服务器，只读：你可以查看这篇文档，但无权修改。它所在的仓库未在本浏览器离线保存。',
+    onlineEditable: '内容来自服务器：它所在的仓库未在本浏览器离线保存，保存时需要联网。',
+    onlineNeedsNetwork:
+      '你已离线，且这篇文档未离线保存：恢复联网前无法保存或重新读取。你尚未保存的内容仍保留在这里。',
+    onlineSaveNeedsNetwork:
+      '未保存：无法连接服务器，且这篇文档未离线保存。你的内容仍在这里，联网后请再保存一次。',
+    onlineConflictLater:
+      '未保存：你打开这篇文档后，有人在服务器上修改了它。你的内容仍在这里，再次保存时会重新显示两个版本。',
+    savesOnline: '保存会立即发送到服务器。',
+    copyMine: '复制我的内容',
+    copied: '已复制',
     back: '← 返回仓库',
     missing: '离线副本中没有这篇文档：它已被删除，或你没有访问权限。',
     title: '标题',

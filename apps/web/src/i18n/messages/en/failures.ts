@@ -32,6 +32,8 @@ const failures = {
     missing_references:
       'It refers to rows the server does not have yet; they are sent first, then this is sent again.',
     body_too_large: 'This is larger than the server accepts ({limit} bytes); shorten it and try again.',
+    version_mismatch:
+      'Someone changed this on the server since you read it; nothing was saved. Compare with their version, then save again.',
   },
   /** The collection names a `uid_exists` speaks of. */
   things: { repository: 'repository', task: 'task', document: 'document' },

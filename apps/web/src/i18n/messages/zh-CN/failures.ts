@@ -28,6 +28,7 @@ const failures: Messages['failures'] = {
     scopes_invalid: '权限范围只能从以下选择：{allowed}。',
     missing_references: '它引用了服务器上还没有的数据；会先上传那些数据，再重新发送。',
     body_too_large: '内容超出服务器允许的大小（{limit} 字节），请精简后重试。',
+    version_mismatch: '你读取之后，有人在服务器上修改了它，本次没有保存。请对照对方的版本后再保存。',
   },
   things: { repository: '仓库', task: '任务', document: '文档' },
 };
