@@ -16,6 +16,10 @@ function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
     async exec(text: string) {
       await pg.exec(text);
     },
+    async copyIn(target: string, data: Uint8Array) {
+      // PGlite reads COPY's input from the `blob` option, named '/dev/blob' in the statement.
+      await pg.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // calls by; a test holds the two to each other), call receiver.ts / source.ts.
 import { Hono, type Context } from 'hono';
 import {
+  COPY_FORMAT,
   ok,
   PROTOCOL_VERSION,
   SYNC_ENDPOINTS,
@@ -14,7 +15,8 @@ import {
 import type { Database } from '../../db/database.js';
 import { readQuery } from '../../http/validate.js';
 import { requireScope, type SyncCaller, type SyncEnv } from '../peer-auth/sync-caller.js';
-import { readSyncJson } from './sync-body.js';
+import { readSyncCopy, readSyncJson } from './sync-body.js';
+import { applyCopy } from '../receiver/copy-receiver.js';
 import { instanceUid } from '../peer-auth/instance-identity.js';
 import { applyBatch } from '../receiver/batch-receiver.js';
 import { clearRepository, upsertRepository } from '../receiver/receiver.js';
@@ -41,6 +43,7 @@ export function capabilities(maxBodyBytes: number): SyncCapabilities {
     concurrency: 4,
     compression: ['gzip'],
     paged_export: true,
+    copy: [COPY_FORMAT],
   };
 }
 
@@ -98,6 +101,10 @@ export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
     .post('/batch-upsert', async (c) => {
       const caller = callerWith(c, 'receive');
       return c.json(ok(await applyBatch(db, caller, body(c, 'batch-upsert'))));
+    })
+    .post('/copy-upsert', async (c) => {
+      const caller = callerWith(c, 'receive');
+      return c.json(ok(await applyCopy(db, caller, readSyncCopy(c, maxBodyBytes))));
     })
     .get('/repository-list', async (c) => {
       const caller = callerWith(c, 'export');
