@@ -33,11 +33,11 @@ export function readSyncJson<S extends z.ZodType>(
 /** A `copy-upsert` body (copy-v1): its header line, checked, and its row lines unparsed. */
 export function readSyncCopy(c: Context<SyncEnv>, maxBytes: number): CopyUpsertRequest {
   const split = splitCopyBody(decodeBody(c.get('rawBody'), c.req.header('content-encoding'), maxBytes));
-  if (split === null)
+  const checked = split === null ? null : copyUpsertRequestSchema.safeParse(split);
+  if (!checked?.success)
     throw new ValidationError(
-      'The first line of a copy-v1 body must be its JSON header ({"format":"copy-v1","repository_id":…,"entity":"tasks"|"documents","columns":[…]}); send the header, then one JSON array per row.',
+      'The first line of a copy-v1 body must be its JSON header ({"format":"copy-v1","repository_id":…,"entity":"tasks"|"documents","columns":[…]}), then one JSON array per row' +
+        (checked ? `: ${describeIssues(checked.error)}` : '.'),
     );
-  const checked = copyUpsertRequestSchema.safeParse(split);
-  if (!checked.success) throw new ValidationError(describeIssues(checked.error));
   return checked.data;
 }
