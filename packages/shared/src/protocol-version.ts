@@ -3,4 +3,5 @@
 // Peers exchange it in `GET /api/sync/ping` and `GET /health`.
 // 2.0: a task's run_after is a task reference (run_after_id / run_after_uid / the sender's id),
 // task usages travel, and request signatures cover X-Sync-Instance.
-export const PROTOCOL_VERSION = '2.0';
+// 2.1: `POST /copy-upsert` and the `copy` capability (format copy-v1).
+export const PROTOCOL_VERSION = '2.1';

@@ -56,7 +56,11 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
       for (const [name, value] of request.headers)
         if (/^(authorization|content-type|content-encoding|x-sync-)/.test(name)) headers.set(name, value);
       const body = request.method === 'POST' ? await request.arrayBuffer() : undefined;
-      const answer = await fetch(`${c.base}/${endpoint}${url.search}`, { method: request.method, headers, body });
+      const answer = await fetch(`${c.base}/${endpoint}${url.search}`, {
+        method: request.method,
+        headers,
+        body,
+      });
       const json = await answer.json();
       if (endpoint === 'ping') delete json.data.capabilities.copy;
       return Response.json(json, { status: answer.status });
@@ -107,9 +111,10 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     expect(onB).toEqual(onC);
     expect(onB).toEqual(source);
     const metadata = (db: typeof a.t.database.db, repositoryId: number) =>
-      db.query(`SELECT uid, metadata, created_at, updated_at FROM documents WHERE repository_id = $1 ORDER BY uid`, [
-        repositoryId,
-      ]);
+      db.query(
+        `SELECT uid, metadata, created_at, updated_at FROM documents WHERE repository_id = $1 ORDER BY uid`,
+        [repositoryId],
+      );
     expect(await metadata(b.t.database.db, copied.session.remote_repository_id)).toEqual(
       await metadata(c.t.database.db, batched.session.remote_repository_id),
     );
@@ -179,7 +184,10 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     const fixed = await post(
       `${header}\n${[lines[0], JSON.stringify([2, 'fixed', 'succeeded', 'module', 2]), JSON.stringify([3, 'fixed too', 'succeeded', 'module', 3])].join('\n')}\n`,
     );
-    const retried = (await jsonOf(fixed)).data.tasks.map((o: { id: number; result: string }) => [o.id, o.result]);
+    const retried = (await jsonOf(fixed)).data.tasks.map((o: { id: number; result: string }) => [
+      o.id,
+      o.result,
+    ]);
     expect(retried).toEqual([
       [1, 'unchanged'],
       [2, 'created'],

@@ -4,12 +4,7 @@
 // carrying all three. Offered by the receiver's ping capabilities. A receiver that also offers
 // `copy-v1` gets the task and document rows as compact JSON lines (`copy-upsert`), each row
 // encoded once and the requests cut by those bytes; the links and a small push stay batches.
-import {
-  COPY_FORMAT,
-  encodeCopyRow,
-  type BatchRowOutcome,
-  type BatchUpsertResponse,
-} from '@wikisync/shared';
+import { COPY_FORMAT, encodeCopyRow, type BatchRowOutcome, type BatchUpsertResponse } from '@wikisync/shared';
 import { saveSent } from '../../wire/id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
