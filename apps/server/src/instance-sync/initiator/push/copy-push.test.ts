@@ -61,7 +61,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
         headers,
         body,
       });
-      const json = await answer.json();
+      const json = (await answer.json()) as { data: { capabilities: Record<string, unknown> } };
       if (endpoint === 'ping') delete json.data.capabilities.copy;
       return Response.json(json, { status: answer.status });
     });
