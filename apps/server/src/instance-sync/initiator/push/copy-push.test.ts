@@ -40,7 +40,8 @@ function generator(seed: number) {
 
 describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   // B offers copy-v1; C is reached through a stand-in that hides it, like an older server.
-  const [a, b, c] = usePeers(kind, { requestTimeoutMs: 60_000 }, {}, {});
+  // D has the transport turned off (SYNC_COPY=off).
+  const [a, b, c, d] = usePeers(kind, { requestTimeoutMs: 60_000 }, {}, {}, { copyTransport: false });
   let repo: SeededRepository;
   let viaBatches: { base: string; seen: string[]; close: () => Promise<void> };
 
@@ -118,6 +119,27 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     expect(await metadata(b.t.database.db, copied.session.remote_repository_id)).toEqual(
       await metadata(c.t.database.db, batched.session.remote_repository_id),
     );
+  });
+
+  it('sends batches to a server that turned the copy transport off, and ends in the same state', async () => {
+    const token = await createPeerTokenOn(d);
+    const ping = await jsonOf(
+      await fetch(`${d.base}/ping`, { headers: { authorization: `Bearer ${token}` } }),
+    );
+    expect(ping.data.capabilities.copy).toEqual([]);
+    await linkPeers(a, d);
+    const batched = await runSync(a, '/api/sync', { target_server: d.base, repository_id: repo.id });
+    expect(batched.session).toMatchObject({ status: 'completed', error: null, transport: 'batch' });
+    expect(await repositoryContent(d.t.database.db, batched.session.remote_repository_id)).toEqual(
+      await repositoryContent(a.t.database.db, repo.id),
+    );
+    const refused = await fetch(`${d.base}/copy-upsert`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': COPY_CONTENT_TYPE },
+      body: `${encodeCopyHeader({ repository_id: 1, entity: 'tasks', columns: ['task_id'] })}\n`,
+    });
+    expect(refused.status).toBe(404);
+    expect((await jsonOf(refused)).error).toContain('SYNC_COPY=off');
   });
 
   it('re-runs a full copy as updates of the same rows, not copies', async () => {
