@@ -41,7 +41,16 @@ function generator(seed: number) {
 describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   // B offers copy-v1; C is reached through a stand-in that hides it, like an older server.
   // D has the transport turned off (SYNC_COPY=off).
-  const [a, b, c, d] = usePeers(kind, { requestTimeoutMs: 60_000 }, {}, {}, { copyTransport: false });
+  // E sends gzipped, signed bodies to F, as toward a server that is not on loopback.
+  const [a, b, c, d, e, f] = usePeers(
+    kind,
+    { requestTimeoutMs: 60_000 },
+    {},
+    {},
+    { copyTransport: false },
+    { requestTimeoutMs: 60_000, compression: 'on' },
+    {},
+  );
   let repo: SeededRepository;
   let viaBatches: { base: string; seen: string[]; close: () => Promise<void> };
 
@@ -140,6 +149,19 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     });
     expect(refused.status).toBe(404);
     expect((await jsonOf(refused)).error).toContain('SYNC_COPY=off');
+  });
+
+  it('sends copy-v1 bodies gzipped and signed, and they land the same', async () => {
+    const secret = 'copy-signing-secret-0123456789';
+    const token = await createPeerTokenOn(f, ['receive'], { signingSecret: secret });
+    await saveTarget(e, f.base, { token, signing_secret: secret });
+    const seeded = await seedRepository(e.t.database.db, 'copy-signed', 90, 3, 2000);
+    const pushed = await runSync(e, '/api/sync', { target_server: f.base, repository_id: seeded.id });
+    expect(pushed.session).toMatchObject({ status: 'completed', error: null, transport: 'copy' });
+    expect(pushed.session.counts).toMatchObject({ created: 90 + 270, failed: 0 });
+    expect(await repositoryContent(f.t.database.db, pushed.session.remote_repository_id)).toEqual(
+      await repositoryContent(e.t.database.db, seeded.id),
+    );
   });
 
   it('re-runs a full copy as updates of the same rows, not copies', async () => {
