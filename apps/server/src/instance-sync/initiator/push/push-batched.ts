@@ -69,6 +69,8 @@ function chunkBySize<T>(
 /** A row for `copy-upsert`: its line (values in the request's column order) and the row. */
 interface Encoded {
   line: string;
+  /** The line's size in UTF-8 with its newline: what a request's byte limit counts. */
+  bytes: number;
   row: WireRow;
   /** The columns of its line; rows with the same fields share the one array. */
   columns: string[];
@@ -93,7 +95,8 @@ function byFields(rows: readonly WireRow[]): { columns: string[]; rows: WireRow[
 }
 
 function encode(columns: string[], row: WireRow): Encoded {
-  return { line: encodeCopyRow(columns, row), row, columns };
+  const line = encodeCopyRow(columns, row);
+  return { line, bytes: Buffer.byteLength(line) + 1, row, columns };
 }
 
 /** Up to this many documents (and their tasks), a push is sent as one request. */
@@ -215,7 +218,11 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   /** `copy-upsert` requests of rows already encoded as lines, one per set of columns. */
   const sendCopy = async (entity: 'tasks' | 'documents', part: readonly Encoded[]) => {
     const groups = new Map<string[], Encoded[]>();
-    for (const row of part) groups.set(row.columns, [...(groups.get(row.columns) ?? []), row]);
+    for (const row of part) {
+      const group = groups.get(row.columns);
+      if (group) group.push(row);
+      else groups.set(row.columns, [row]);
+    }
     const answers: Pick<BatchUpsertResponse, 'tasks' | 'documents'>[] = [];
     for (const [columns, rows] of groups) answers.push(await sendCopyOnce(entity, columns, rows));
     return {
@@ -271,7 +278,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
           rows.map((row) => encode(columns, row)),
           maxRows,
           maxBytes,
-          (task) => task.line.length + 1,
+          (task) => task.bytes,
         ),
       )
     : chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
@@ -303,7 +310,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     // A chunk that turns out larger than the receiver takes is halved until it fits.
     if (copy) {
       const encoded = byFields(rows).flatMap(({ columns, rows }) => rows.map((row) => encode(columns, row)));
-      for (const part of chunkBySize(encoded, maxRows, maxBytes, (row) => row.line.length + 1)) {
+      for (const part of chunkBySize(encoded, maxRows, maxBytes, (row) => row.bytes)) {
         const startedAt = now();
         const answer = await sendCopy('documents', part);
         await recordDocuments(answer.documents, startedAt);
