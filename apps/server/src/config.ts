@@ -87,6 +87,7 @@ const envSchema = z.object({
     .min(1024, 'must be at least 1024')
     .default(64 * 1024 * 1024),
   SYNC_COMPRESSION: z.enum(['auto', 'on', 'off']).default('auto'),
+  SYNC_COPY: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
   SYNC_SCHEDULER: z.enum(['on', 'off']).default('on'),
   SYNC_STALE_SESSION_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -150,6 +151,8 @@ export interface SyncConfig {
   /** The largest answer read from a peer; larger ones are cut off. */
   maxResponseBytes: number;
   compression: 'auto' | 'on' | 'off';
+  /** Offer `copy-upsert` (copy-v1) to senders in `ping`; off, they send `batch-upsert` batches. */
+  copyTransport: boolean;
   schedulerEnabled: boolean;
   /** A running session not written for this long has lost its server (heartbeat is 0.5 s). */
   staleSessionMs: number;
@@ -231,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestTimeoutMs: value.SYNC_REQUEST_TIMEOUT_MS,
       maxResponseBytes: value.SYNC_MAX_RESPONSE_BYTES,
       compression: value.SYNC_COMPRESSION,
+      copyTransport: value.SYNC_COPY === 'on',
       schedulerEnabled: value.SYNC_SCHEDULER === 'on',
       staleSessionMs: value.SYNC_STALE_SESSION_MS,
     },

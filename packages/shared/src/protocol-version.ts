@@ -5,4 +5,5 @@
 // task usages travel, and request signatures cover X-Sync-Instance.
 // 2.1: REST GET and PATCH of one row answer its ETag, and a PATCH may send If-Match
 // (412 PRECONDITION_FAILED with the current row when it no longer matches).
+// 2.1: also `POST /copy-upsert` and the `copy` capability (format copy-v1).
 export const PROTOCOL_VERSION = '2.1';

@@ -9,6 +9,12 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs several `;`-separated statements without parameters (migrations, scripts). */
   exec(text: string): Promise<void>;
+  /**
+   * `COPY table (columns) FROM STDIN` with `data` in COPY's text format (tab between
+   * columns, a newline after each row, `\N` for NULL, backslash escapes): bulk loads without a
+   * parameter to parse. `target` is `table (columns)`.
+   */
+  copyIn(target: string, data: Uint8Array): Promise<void>;
 }
 
 export type NotificationHandler = (payload: string) => void;

@@ -16,6 +16,13 @@ function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
     async exec(text: string) {
       await pg.exec(text);
     },
+    async copyIn(target: string, data: Uint8Array) {
+      // PGlite reads COPY's input from the `blob` option, named '/dev/blob' in the statement.
+      await pg.query(`COPY ${target} FROM '/dev/blob'`, [], {
+        // Bytes of an ArrayBuffer (Buffer.from), which some lib typings do not say of Uint8Array.
+        blob: new Blob([data as Uint8Array<ArrayBuffer>]),
+      });
+    },
   };
 }
 

@@ -34,6 +34,14 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
     async exec(text: string) {
       await sql.unsafe(text);
     },
+    async copyIn(target: string, data: Uint8Array) {
+      const stream = await sql.unsafe(`COPY ${target} FROM STDIN`).writable();
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('finish', resolve);
+        stream.end(data);
+      });
+    },
   };
 }
 
@@ -72,6 +80,7 @@ export function openPostgres({
   const progress: Queryable = {
     query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
     exec: (text: string) => progressClient().exec(text),
+    copyIn: (target: string, data: Uint8Array) => progressClient().copyIn(target, data),
   };
   const base = queryable(sql, preparedStatements);
   return {

@@ -62,7 +62,7 @@ export function createInstanceSync({ db, config, admin, limiter }: InstanceSyncO
       trustProxy: config.trustProxy,
     }),
   );
-  routes.route('/', peerRoutes({ db, maxBodyBytes: config.maxBodyBytes }));
+  routes.route('/', peerRoutes({ db, maxBodyBytes: config.maxBodyBytes, copy: config.sync.copyTransport }));
   routes.route('/', initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes: config.maxBodyBytes }));
 
   let timer: NodeJS.Timeout | undefined;

@@ -28,6 +28,7 @@ export function fastSyncConfig(overrides: Partial<Config['sync']> = {}): Config[
     requestTimeoutMs: 3000,
     maxResponseBytes: 64 * 1024 * 1024,
     compression: 'auto',
+    copyTransport: true,
     schedulerEnabled: false,
     staleSessionMs: 1000,
     ...overrides,

@@ -33,6 +33,7 @@ const OPEN_DEEPWIKI_ANSWERS: Record<SyncEndpointName, unknown[]> = {
   ],
   // Ours only: openDeepWiki has no such endpoint (its 404 is a failure before any schema).
   'batch-upsert': [],
+  'copy-upsert': [],
 };
 
 describe('SYNC_ENDPOINTS', () => {

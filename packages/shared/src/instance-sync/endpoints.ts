@@ -6,6 +6,7 @@
 // (PROTOCOL.md, "openDeepWiki's wire"): its `ping`, for one, answers no `data` at all.
 import type { z } from 'zod';
 import { batchUpsertRequestSchema, batchUpsertResponseSchema } from './batch-upsert.js';
+import { copyUpsertRequestSchema } from './copy-upsert.js';
 import { documentCreateRequestSchema, documentCreateResponseSchema } from './document-create.js';
 import { documentListQuerySchema, documentListResponseSchema } from './document-list.js';
 import { pingResponseSchema } from './ping.js';
@@ -23,6 +24,8 @@ export interface SyncEndpoint {
   readonly request: z.ZodType | null;
   /** The answer's `data` (a bare answer without the envelope is taken as the data). */
   readonly response: z.ZodType;
+  /** How a POST body travels: JSON (the default), or `copy-upsert`'s header and row lines. */
+  readonly body?: 'json' | 'copy';
 }
 
 /** Keyed by the endpoint's path below the peer's base URL (`<base>/<name>`). */
@@ -55,6 +58,12 @@ export const SYNC_ENDPOINTS = {
     response: taskUsageCreateResponseSchema,
   },
   'batch-upsert': { method: 'POST', request: batchUpsertRequestSchema, response: batchUpsertResponseSchema },
+  'copy-upsert': {
+    method: 'POST',
+    request: copyUpsertRequestSchema,
+    response: batchUpsertResponseSchema,
+    body: 'copy',
+  },
   'repository-list': { method: 'GET', request: null, response: repositoryListResponseSchema },
   'document-list': { method: 'GET', request: documentListQuerySchema, response: documentListResponseSchema },
   'pull-export': { method: 'POST', request: pullExportRequestSchema, response: pullExportResponseSchema },

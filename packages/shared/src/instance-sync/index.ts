@@ -9,6 +9,7 @@ export * from './document-create.js';
 export * from './task-update-docid.js';
 export * from './task-usage-create.js';
 export * from './batch-upsert.js';
+export * from './copy-upsert.js';
 export * from './repository-list.js';
 export * from './document-list.js';
 export * from './pull-export.js';

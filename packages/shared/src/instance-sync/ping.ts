@@ -19,6 +19,11 @@ export const syncCapabilitiesSchema = z.object({
   compression: z.array(z.string()).default([]),
   /** `pull-export` takes `since_version`, `cursor`, `limit` and returns tombstones. */
   paged_export: z.boolean().default(false),
+  /**
+   * Row formats `POST /copy-upsert` takes (`copy-v1`: compact JSON lines loaded with COPY);
+   * a sender that finds none sends `batch-upsert` batches.
+   */
+  copy: z.array(z.string()).default([]),
 });
 export type SyncCapabilities = z.infer<typeof syncCapabilitiesSchema>;
 

@@ -7,7 +7,10 @@
 // checked against its endpoint's schema in SYNC_ENDPOINTS before anyone reads it.
 import { gzipSync } from 'node:zlib';
 import {
+  COPY_CONTENT_TYPE,
+  copyBody,
   SYNC_ENDPOINTS,
+  type CopyUpsertRequest,
   SYNC_HEADERS,
   type SyncEndpoint,
   type SyncEndpointName,
@@ -94,13 +97,14 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     body: Uint8Array<ArrayBuffer> | undefined,
     gzip: boolean,
     deadline: AbortSignal,
+    contentType: string,
   ): Promise<{ status: number; data: unknown }> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       [SYNC_HEADERS.instance]: options.instanceUid,
     };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     if (gzip) headers['content-encoding'] = 'gzip';
     if (options.signingSecret) {
       Object.assign(
@@ -184,7 +188,9 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
   }
 
   /** One call with its retries; `input` is the query of a GET and the body of a POST. */
-  async function send(method: 'GET' | 'POST', endpoint: SyncEndpointName, input: unknown) {
+  async function send(endpoint: SyncEndpointName, input: unknown) {
+    const { method } = SYNC_ENDPOINTS[endpoint];
+    const copy = (SYNC_ENDPOINTS[endpoint] as SyncEndpoint).body === 'copy';
     const url = new URL(`${base}/${endpoint}`);
     if (method === 'GET')
       for (const [key, value] of Object.entries(input ?? {}))
@@ -192,14 +198,19 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     let body: Uint8Array<ArrayBuffer> | undefined;
     let gzip = false;
     if (method === 'POST' && input !== undefined) {
-      const json = Buffer.from(JSON.stringify(input));
+      // A `copy-upsert` body is its header line and row lines as the sender encoded them.
+      const json = Buffer.from(
+        copy
+          ? copyBody((input as CopyUpsertRequest).header, (input as CopyUpsertRequest).lines)
+          : JSON.stringify(input),
+      );
       gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
       body = gzip ? gzipSync(json, { level: 1 }) : json;
     }
     const deadline = AbortSignal.timeout(deadlineMs);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await once(method, url, body, gzip, deadline);
+        return await once(method, url, body, gzip, deadline, copy ? COPY_CONTENT_TYPE : 'application/json');
       } catch (error) {
         if (!(error instanceof PeerRequestError) || !error.retryable || attempt >= tries) throw error;
         if (deadline.aborted) throw error;
@@ -213,7 +224,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     ...[input]: PeerCallInput<E>
   ): Promise<SyncEndpointResponse<E>> {
     const endpoint: SyncEndpoint = SYNC_ENDPOINTS[name];
-    const { status, data } = await send(endpoint.method, name, input);
+    const { status, data } = await send(name, input);
     const checked = endpoint.response.safeParse(data);
     if (!checked.success)
       throw new PeerRequestError(

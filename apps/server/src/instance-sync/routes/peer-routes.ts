@@ -3,6 +3,8 @@
 // calls by; a test holds the two to each other), call receiver.ts / source.ts.
 import { Hono, type Context } from 'hono';
 import {
+  COPY_FORMAT,
+  ERROR_CODES,
   ok,
   PROTOCOL_VERSION,
   SYNC_ENDPOINTS,
@@ -12,9 +14,11 @@ import {
   type SyncScope,
 } from '@wikisync/shared';
 import type { Database } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import { readQuery } from '../../http/validate.js';
 import { requireScope, type SyncCaller, type SyncEnv } from '../peer-auth/sync-caller.js';
-import { readSyncJson } from './sync-body.js';
+import { readSyncCopy, readSyncJson } from './sync-body.js';
+import { applyCopy } from '../receiver/copy-receiver.js';
 import { instanceUid } from '../peer-auth/instance-identity.js';
 import { applyBatch } from '../receiver/batch-receiver.js';
 import { clearRepository, upsertRepository } from '../receiver/receiver.js';
@@ -29,10 +33,12 @@ import { exportRepository, listExportableDocuments, listExportableRepositories }
 export interface PeerRouteOptions {
   db: Database;
   maxBodyBytes: number;
+  /** Offer and take `copy-upsert` (SYNC_COPY, on unless turned off). */
+  copy?: boolean;
 }
 
 /** What we tell our own senders in `ping`; openDeepWiki senders ignore it. */
-export function capabilities(maxBodyBytes: number): SyncCapabilities {
+export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilities {
   return {
     batch: true,
     max_batch_rows: 1000,
@@ -41,6 +47,7 @@ export function capabilities(maxBodyBytes: number): SyncCapabilities {
     concurrency: 4,
     compression: ['gzip'],
     paged_export: true,
+    copy: copy ? [COPY_FORMAT] : [],
   };
 }
 
@@ -51,7 +58,7 @@ function callerWith(c: Context<SyncEnv>, scope: SyncScope): SyncCaller {
   return caller;
 }
 
-export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
+export function peerRoutes({ db, maxBodyBytes, copy = true }: PeerRouteOptions) {
   // The cast only names the schema's output per endpoint, which TypeScript cannot narrow itself.
   const body = <E extends SyncPostEndpointName>(c: Context<SyncEnv>, endpoint: E) =>
     readSyncJson(c, SYNC_ENDPOINTS[endpoint].request, maxBodyBytes) as SyncEndpointReceived<E>;
@@ -62,7 +69,7 @@ export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
           protocol_version: PROTOCOL_VERSION,
           instance_uid: await instanceUid(db),
           server_time: new Date().toISOString(),
-          capabilities: capabilities(maxBodyBytes),
+          capabilities: capabilities(maxBodyBytes, copy),
         }),
       ),
     )
@@ -98,6 +105,15 @@ export function peerRoutes({ db, maxBodyBytes }: PeerRouteOptions) {
     .post('/batch-upsert', async (c) => {
       const caller = callerWith(c, 'receive');
       return c.json(ok(await applyBatch(db, caller, body(c, 'batch-upsert'))));
+    })
+    .post('/copy-upsert', async (c) => {
+      if (!copy)
+        throw new AppError(
+          ERROR_CODES.NOT_FOUND,
+          'copy-upsert is turned off on this server (SYNC_COPY=off); send the rows with batch-upsert.',
+        );
+      const caller = callerWith(c, 'receive');
+      return c.json(ok(await applyCopy(db, caller, readSyncCopy(c, maxBodyBytes))));
     })
     .get('/repository-list', async (c) => {
       const caller = callerWith(c, 'export');

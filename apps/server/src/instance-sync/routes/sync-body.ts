@@ -3,8 +3,9 @@
 import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { copyUpsertRequestSchema, splitCopyBody, type CopyUpsertRequest } from '@wikisync/shared';
 import { InvalidJsonError, PayloadTooLargeError, ValidationError } from '../../errors.js';
-import { parseJsonText } from '../../http/validate.js';
+import { describeIssues, parseJsonText } from '../../http/validate.js';
 import type { SyncEnv } from '../peer-auth/sync-caller.js';
 
 export function decodeBody(raw: Uint8Array, encoding: string | undefined, maxBytes: number): string {
@@ -27,4 +28,16 @@ export function readSyncJson<S extends z.ZodType>(
   maxBytes: number,
 ): z.output<S> {
   return parseJsonText(decodeBody(c.get('rawBody'), c.req.header('content-encoding'), maxBytes), schema);
+}
+
+/** A `copy-upsert` body (copy-v1): its header line, checked, and its row lines unparsed. */
+export function readSyncCopy(c: Context<SyncEnv>, maxBytes: number): CopyUpsertRequest {
+  const split = splitCopyBody(decodeBody(c.get('rawBody'), c.req.header('content-encoding'), maxBytes));
+  const checked = split === null ? null : copyUpsertRequestSchema.safeParse(split);
+  if (!checked?.success)
+    throw new ValidationError(
+      'The first line of a copy-v1 body must be its JSON header ({"format":"copy-v1","repository_id":…,"entity":"tasks"|"documents","columns":[…]}), then one JSON array per row' +
+        (checked ? `: ${describeIssues(checked.error)}` : '.'),
+    );
+  return checked.data;
 }

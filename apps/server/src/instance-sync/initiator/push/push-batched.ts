@@ -1,8 +1,10 @@
 // The batched push between two of our servers: changed tasks, then documents in batches cut
 // by rows and bytes with several requests in flight, then the links; all ids the sender's, so
 // the receiver needs no round trip per row. A small push (a few edits) goes as one request
-// carrying all three. Offered by the receiver's ping capabilities.
-import type { BatchRowOutcome } from '@wikisync/shared';
+// carrying all three. Offered by the receiver's ping capabilities. A receiver that also offers
+// `copy-v1` gets the task and document rows as compact JSON lines (`copy-upsert`), each row
+// encoded once and the requests cut by those bytes; the links and a small push stay batches.
+import { COPY_FORMAT, encodeCopyRow, type BatchRowOutcome, type BatchUpsertResponse } from '@wikisync/shared';
 import { saveSent } from '../../wire/id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
@@ -64,6 +66,39 @@ function chunkBySize<T>(
   return chunks;
 }
 
+/** A row for `copy-upsert`: its line (values in the request's column order) and the row. */
+interface Encoded {
+  line: string;
+  /** The line's size in UTF-8 with its newline: what a request's byte limit counts. */
+  bytes: number;
+  row: WireRow;
+  /** The columns of its line; rows with the same fields share the one array. */
+  columns: string[];
+}
+
+/**
+ * Rows grouped by the fields they carry, each group with its `copy-upsert` columns (the id
+ * first): a field a row does not carry must not travel as null, which a receiver reads
+ * differently (a task's absent `task_usages` leaves its usages alone).
+ */
+function byFields(rows: readonly WireRow[]): { columns: string[]; rows: WireRow[] }[] {
+  const groups = new Map<string, { columns: string[]; rows: WireRow[] }>();
+  for (const row of rows) {
+    const keys = Object.keys(row).filter((key) => row[key] !== undefined);
+    const id = keys.includes('document_id') ? 'document_id' : 'task_id';
+    const columns = [id, ...keys.filter((key) => key !== id)];
+    const signature = columns.join(',');
+    const group = groups.get(signature) ?? groups.set(signature, { columns, rows: [] }).get(signature)!;
+    group.rows.push(row);
+  }
+  return [...groups.values()];
+}
+
+function encode(columns: string[], row: WireRow): Encoded {
+  const line = encodeCopyRow(columns, row);
+  return { line, bytes: Buffer.byteLength(line) + 1, row, columns };
+}
+
 /** Up to this many documents (and their tasks), a push is sent as one request. */
 const SMALL_PUSH_DOCUMENTS = 200;
 
@@ -87,6 +122,7 @@ async function inPool<T>(items: readonly T[], concurrency: number, work: (item: 
 export async function pushBatched(ctx: PushContext, repositoryId: number): Promise<PushResult> {
   const { client, tracker, plan, db } = ctx;
   const caps = ctx.capabilities!;
+  const copy = caps.copy.includes(COPY_FORMAT);
   tracker.meta.transport = 'batch';
   // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
   // document never waits on a task the receiver lost; unchanged, they are not recorded.
@@ -157,6 +193,17 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     for (const outcome of answer)
       units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
   };
+  const failedAnswer = (
+    error: unknown,
+    tasks: readonly WireRow[] | undefined,
+    documents: readonly WireRow[] | undefined,
+  ): Pick<BatchUpsertResponse, 'tasks' | 'documents'> => {
+    if (isFatal(error)) throw error;
+    return {
+      tasks: (tasks ?? []).map((task) => failedOutcome(Number(task.task_id), error)),
+      documents: (documents ?? []).map((row) => failedOutcome(Number(row.document_id), error)),
+    };
+  };
   const send = async (body: {
     tasks?: WireRow[];
     documents?: WireRow[];
@@ -165,11 +212,33 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     try {
       return await client.call('batch-upsert', { repository_id: repositoryId, ...body });
     } catch (error) {
-      if (isFatal(error)) throw error;
-      return {
-        tasks: (body.tasks ?? []).map((task) => failedOutcome(Number(task.task_id), error)),
-        documents: (body.documents ?? []).map((row) => failedOutcome(Number(row.document_id), error)),
-      };
+      return failedAnswer(error, body.tasks, body.documents);
+    }
+  };
+  /** `copy-upsert` requests of rows already encoded as lines, one per set of columns. */
+  const sendCopy = async (entity: 'tasks' | 'documents', part: readonly Encoded[]) => {
+    const groups = new Map<string[], Encoded[]>();
+    for (const row of part) {
+      const group = groups.get(row.columns);
+      if (group) group.push(row);
+      else groups.set(row.columns, [row]);
+    }
+    const answers: Pick<BatchUpsertResponse, 'tasks' | 'documents'>[] = [];
+    for (const [columns, rows] of groups) answers.push(await sendCopyOnce(entity, columns, rows));
+    return {
+      tasks: answers.flatMap((answer) => answer.tasks),
+      documents: answers.flatMap((answer) => answer.documents),
+    };
+  };
+  const sendCopyOnce = async (entity: 'tasks' | 'documents', columns: string[], part: readonly Encoded[]) => {
+    try {
+      return await client.call('copy-upsert', {
+        header: { format: COPY_FORMAT, repository_id: repositoryId, entity, columns },
+        lines: part.map((row) => row.line),
+      });
+    } catch (error) {
+      const rows = part.map((row) => row.row);
+      return failedAnswer(error, entity === 'tasks' ? rows : [], entity === 'documents' ? rows : []);
     }
   };
 
@@ -198,13 +267,28 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     }
   }
 
+  // Past the small push, the rows go as copy-upsert requests when the receiver takes them.
+  if (copy) tracker.meta.transport = 'copy';
   // Task batches do not depend on each other: several in flight, like the documents'.
-  const taskChunks = chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
+  // For copy-upsert, tasks of the same fields go together (a task sent for context carries no
+  // usages, and a field absent differs from one sent as null), each row encoded once.
+  const taskChunks: (WireRow[] | Encoded[])[] = copy
+    ? byFields(tasks).flatMap(({ columns, rows }) =>
+        chunkBySize(
+          rows.map((row) => encode(columns, row)),
+          maxRows,
+          maxBytes,
+          (task) => task.bytes,
+        ),
+      )
+    : chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
   let sentTaskBatches = 0;
   await inPool(taskChunks, concurrency, async (chunk) => {
     checkCancelled(ctx.signal);
     const startedAt = now();
-    const answer = await send({ tasks: chunk });
+    const answer = copy
+      ? await sendCopy('tasks', chunk as Encoded[])
+      : await send({ tasks: chunk as WireRow[] });
     await recordTasks(answer.tasks, startedAt);
     sentTaskBatches++;
     tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
@@ -220,11 +304,24 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
         db,
         chunk.map((d) => d.id),
       )
-    ).map(documentWireRow);
+    )
+      .map(documentWireRow)
+      .map(({ replaced_by: _replacedBy, ...row }) => row);
     // A chunk that turns out larger than the receiver takes is halved until it fits.
+    if (copy) {
+      const encoded = byFields(rows).flatMap(({ columns, rows }) => rows.map((row) => encode(columns, row)));
+      for (const part of chunkBySize(encoded, maxRows, maxBytes, (row) => row.bytes)) {
+        const startedAt = now();
+        const answer = await sendCopy('documents', part);
+        await recordDocuments(answer.documents, startedAt);
+        sentRows += part.length;
+        tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
+      }
+      return;
+    }
     for (const part of chunkBySize(rows, maxRows, maxBytes, (row) => JSON.stringify(row).length + 64)) {
       const startedAt = now();
-      const answer = await send({ documents: part.map(({ replaced_by: _replacedBy, ...row }) => row) });
+      const answer = await send({ documents: part });
       await recordDocuments(answer.documents, startedAt);
       sentRows += part.length;
       tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
