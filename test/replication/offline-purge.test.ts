@@ -6,7 +6,7 @@ import type { ReadableRepository } from '@wikisync/shared';
 import { testDatabaseKinds } from '../../apps/server/src/testing/test-database.js';
 import { grantAccess, revokeAccess } from '../../apps/server/src/auth/user-store.js';
 import { documentDoc, repositoryDoc, taskDoc } from '@wikisync/shared/testing';
-import { ACCESS_LOST } from '../../apps/web/src/sync/dropped-rows.js';
+import { ACCESS_LOST, PURGE_MARK } from '../../apps/web/src/sync/dropped-rows.js';
 import { useSyncServer, waitUntil, type Client } from '../support/sync-client.js';
 
 /** Rows of `collection` in the client's storage, deleted ones included. */
@@ -92,6 +92,33 @@ describe.each(testDatabaseKinds())('rows leaving the browser on %s', (kind) => {
     expect(await serverCount('documents', 1)).toBe(2);
     expect(await serverCount('tasks', 1)).toBe(2);
     expect(client.replica.parkedPushes.rows).toEqual([]);
+  });
+
+  it('never sends a purge tombstone, even when RxDB takes one for a local delete', async () => {
+    // RxDB writes a pulled state to the row before its metadata; a replication restarted in
+    // between finds the purge's tombstone deleted over a live server state and pushes it as a
+    // delete. The same push is made here directly: a local write of the tombstone's exact state.
+    const { client, docs, serverCount } = await setUp();
+    const uid = docs(1)[0]!;
+    const doc = await client.replica.collections.documents.findOne(uid).exec();
+    await doc!.incrementalModify((data) => ({
+      ...data,
+      content: '',
+      updated_at: PURGE_MARK,
+      _deleted: true,
+    }));
+    await client.sync.awaitInSync();
+    expect(await serverCount('documents', 1)).toBe(2);
+    const [onServer] = await server.app.database.db.query<{ content: string; deleted: boolean }>(
+      'SELECT content, deleted FROM documents WHERE uid = $1',
+      [uid],
+    );
+    expect(onServer).toEqual({ content: 'line one\n', deleted: false });
+    // A person's own delete of the other document still reaches the server.
+    const other = await client.replica.collections.documents.findOne(docs(1)[1]!).exec();
+    await other!.remove();
+    await client.sync.awaitInSync();
+    await waitUntil(async () => (await serverCount('documents', 1)) === 1, 'the delete reaches the server');
   });
 
   it('a revoked grant removes the rows and parks an edit not pushed yet, text intact', async () => {

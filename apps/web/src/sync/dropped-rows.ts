@@ -5,6 +5,13 @@
 // RxDB keeps the last master state of each row in its replication metadata. The tombstones are
 // then removed physically from the storage (`purgeTombstones`).
 //
+// "Without pushing anything" holds only while RxDB finishes what it started: it writes a pulled
+// state to the rows first and to its metadata after, and a replication that restarts between
+// the two (the selection changed again, a reload) finds the row deleted and its last known
+// server state live, and pushes the delete. So a tombstone carries a mark no edit of a person
+// has (`updated_at` at the epoch), and the push handler never sends a row so marked
+// (`isPurgeTombstone`): the server keeps the rows.
+//
 // A row with an edit the server has not confirmed is left alone (RxDB would skip it anyway): of
 // a repository merely unpinned it is pushed first and leaves on a later round; of a repository
 // no longer readable the server refuses it, the push handler parks it as ACCESS_LOST with its
@@ -24,6 +31,14 @@ export interface DroppedRepositories {
 }
 
 type AnyCollection = RxCollection<Record<string, unknown>>;
+
+/** `updated_at` of a purge tombstone: the epoch, which no edit of a person carries. */
+export const PURGE_MARK = '1970-01-01T00:00:00.000Z';
+
+/** A row state that is a tombstone of the purge, never to be sent to the server. */
+export function isPurgeTombstone(state: { _deleted?: unknown; updated_at?: unknown }): boolean {
+  return state._deleted === true && state.updated_at === PURGE_MARK;
+}
 
 /** Long texts blanked in a tombstone (the metadata keeps the last master state). */
 const TEXT_FIELDS = ['content', 'outline', 'description'];
@@ -75,7 +90,7 @@ export async function tombstonesFor(
     .map((doc) => {
       const state = doc.toMutableJSON() as Record<string, unknown>;
       for (const field of TEXT_FIELDS) if (typeof state[field] === 'string') state[field] = '';
-      return { ...state, uid: doc.primary, _deleted: true };
+      return { ...state, uid: doc.primary, updated_at: PURGE_MARK, _deleted: true };
     });
 }
 

@@ -30,7 +30,7 @@ import { isQuotaExceeded } from './storage-quota';
 import { STORAGE_FULL_CODE } from './sync-controller';
 import { CompatibilityGate } from './compatibility-gate';
 import { wirePushRow } from './wire-document';
-import { ACCESS_LOST, RowPurge } from './dropped-rows';
+import { ACCESS_LOST, isPurgeTombstone, RowPurge } from './dropped-rows';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   type CollectionSyncStatus,
@@ -219,9 +219,14 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
       push: {
         batchSize: options.pushBatchSize ?? 100,
         handler: async (rxRows) => {
+          // The purge's own tombstones never reach the server (dropped-rows.ts says how RxDB
+          // can try to push one): taken as sent, they stay local until the purge removes them.
+          const rows = rxRows
+            .map(wirePushRow)
+            .filter((row) => !isPurgeTombstone(row.newDocumentState as WireDoc));
+          if (rows.length === 0) return [];
           await gate.pass();
           await compatible.pass();
-          const rows = rxRows.map(wirePushRow);
           const sent = rows.map((row) => row.newDocumentState as WireDoc);
           // RxDB's base for a refused new row is the refused state, never on the server.
           const baseOf = (row: (typeof rows)[number]) =>
