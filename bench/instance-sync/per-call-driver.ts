@@ -3,8 +3,8 @@
 // first, naming the receiver's task id and the receiver's id of the newer version), then
 // task-update-docid. One keep-alive connection, no batching, no concurrency. Rows are read
 // from the source database before the clock starts, so the figure is the transport alone.
-import { Agent, request } from 'node:http';
 import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
+import { lightClient } from '../lib/light-client.js';
 import {
   documentWireRow,
   EXPORT_DOCUMENT_COLUMNS,
@@ -57,40 +57,20 @@ export async function pushPerCallLikeOpenDeepWiki(
     byTask.set(document.task_id as number, list);
   }
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const base = new URL(target.url);
+  const http = lightClient(
+    base.origin,
+    { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+    1,
+  );
   let calls = 0;
-  const post = (endpoint: string, body: unknown) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      calls++;
-      const payload = Buffer.from(JSON.stringify(body));
-      const req = request(
-        {
-          agent,
-          host: base.hostname,
-          port: base.port,
-          method: 'POST',
-          path: `${base.pathname}/${endpoint}`,
-          headers: {
-            authorization: `Bearer ${target.token}`,
-            'content-type': 'application/json',
-            'content-length': payload.length,
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            if ((response.statusCode ?? 500) >= 300)
-              return reject(new Error(`${endpoint} answered ${response.statusCode}: ${text.slice(0, 200)}`));
-            resolve((JSON.parse(text) as { data: Record<string, unknown> }).data);
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const post = async (endpoint: string, body: unknown) => {
+    calls++;
+    const response = await http.send('POST', `${base.pathname}/${endpoint}`, JSON.stringify(body));
+    if (response.status >= 300)
+      throw new Error(`${endpoint} answered ${response.status}: ${response.body.slice(0, 200)}`);
+    return (JSON.parse(response.body) as { data: Record<string, unknown> }).data;
+  };
 
   const start = performance.now();
   await post('repository-upsert', repositoryWireRow(repository));
@@ -116,6 +96,6 @@ export async function pushPerCallLikeOpenDeepWiki(
       await post('task-update-docid', { task_id: remoteTaskId, document_id: current });
   }
   const ms = performance.now() - start;
-  agent.destroy();
+  http.close();
   return { ms, calls, tasks: tasks.length, documents: sentDocuments };
 }
