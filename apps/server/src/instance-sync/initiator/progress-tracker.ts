@@ -26,7 +26,8 @@ export class ProgressTracker {
   > = {};
   private pending: ItemRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private countersWriting: Promise<void> = Promise.resolve();
+  private itemsWriting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -56,24 +57,40 @@ export class ProgressTracker {
     if (key) this.counts[key]++;
   }
 
-  /** Writes counters and buffered items; calls never overlap. */
+  /**
+   * Writes the counters and the buffered items. Counters and items are two queues of their
+   * own: a tick's counters never wait for the previous tick's thousands of items, so the
+   * status moves on time. Within a queue, writes never overlap, and a failed write does not
+   * stop the next: the next tick writes the counters as they are then, and items that
+   * failed go again with it.
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      const items = this.pending;
-      this.pending = [];
-      // On the progress connections, never behind the batch work's queries. The counters go
-      // first: the status is what a watcher waits for, the items are read afterwards.
-      const running = await writeProgress(this.db.progress, this.sessionId, {
-        ...(this.totalTasks !== undefined ? { total_tasks: this.totalTasks } : {}),
-        completed_tasks: this.completedTasks,
-        failed_tasks: this.failedTasks,
-        current_task: this.currentTask,
-        counts: { ...this.counts },
-        ...this.meta,
+    this.countersWriting = this.countersWriting
+      .catch(() => {})
+      .then(async () => {
+        // On the progress connections, never behind the batch work's queries.
+        const running = await writeProgress(this.db.progress, this.sessionId, {
+          ...(this.totalTasks !== undefined ? { total_tasks: this.totalTasks } : {}),
+          completed_tasks: this.completedTasks,
+          failed_tasks: this.failedTasks,
+          current_task: this.currentTask,
+          counts: { ...this.counts },
+          ...this.meta,
+        });
+        if (!running) this.onStopped();
       });
-      await addItems(this.db.progress, this.sessionId, items);
-      if (!running) this.onStopped();
-    });
-    return this.flushing;
+    const items = this.pending;
+    this.pending = [];
+    if (items.length > 0)
+      this.itemsWriting = this.itemsWriting
+        .catch(() => {})
+        .then(() =>
+          addItems(this.db.progress, this.sessionId, items).catch((error: unknown) => {
+            // Kept for the next write: an item record is the only trace of a row's outcome.
+            this.pending = [...items, ...this.pending];
+            throw error;
+          }),
+        );
+    return Promise.all([this.countersWriting, this.itemsWriting]).then(() => {});
   }
 }
