@@ -14,6 +14,9 @@ describe('instance sync from the /sync pages', () => {
   const [a, b] = useServerProcesses({ env }, { env });
   const browser = useBrowser();
 
+  // The status reads the page makes, by path: it follows a session through its stream.
+  const statusReads: string[] = [];
+
   async function startAndFinish(page: Page) {
     const progress = '[data-test="sync-progress"]';
     const previous = (await page.locator(progress).count())
@@ -28,6 +31,10 @@ describe('instance sync from the /sync pages', () => {
     await expect
       .poll(() => page.getAttribute('[data-test="sync-progress"]', 'data-status'), { timeout: 60_000 })
       .toBe('completed');
+    const syncId = await page.getAttribute(progress, 'data-sync-id');
+    // Followed through the stream to its end, never by polling (a fallback for older servers).
+    expect(statusReads).toContain(`/api/sync/status/${syncId}/stream`);
+    expect(statusReads).not.toContain(`/api/sync/status/${syncId}`);
     return page.textContent('[data-test="progress-text"]');
   }
 
@@ -36,6 +43,10 @@ describe('instance sync from the /sync pages', () => {
     await seedPages(b, 'beta', 3, { status: 'completed' });
     const context = await signedInContext(browser, a.url, a.adminToken);
     const page = await context.newPage();
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/api/sync/status/')) statusReads.push(path);
+    });
     await page.goto('/sync');
 
     // With no saved target the form is open; saving checks the URL before anything is stored.

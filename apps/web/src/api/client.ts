@@ -9,7 +9,7 @@ import type {
   Task,
   TaskUpdate,
 } from '@wikisync/shared';
-import { fetchEnvelope, type FailureDetails } from './envelope';
+import { fetchEnvelope, type EnvelopeFailure, type FailureDetails } from './envelope';
 
 export class ApiError extends Error {
   constructor(
@@ -27,6 +27,8 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+const UNREACHABLE = 'The server cannot be reached; check your connection.';
 
 export type TokenSource = () => string | null;
 
@@ -60,7 +62,7 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
         return response;
       },
       (status, code, message, data, details) => new ApiError(status, code, message, details, data, etag),
-      () => 'The server cannot be reached; check your connection.',
+      () => UNREACHABLE,
     );
     return { data, etag };
   }
@@ -76,8 +78,33 @@ export function createApiClient(getToken: TokenSource, baseUrl = '') {
     return { row: data, etag } satisfies Tagged<T>;
   }
 
+  /**
+   * Opens a Server-Sent Events stream with the token (EventSource cannot send one). A refusal
+   * throws the server's error as `request` would.
+   */
+  async function openStream(path: string, signal: AbortSignal): Promise<NonNullable<Response['body']>> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const fail: EnvelopeFailure = (status, code, message, data, details) =>
+      new ApiError(status, code, message, details, data);
+    const unreachable = () => UNREACHABLE;
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, { headers, signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw fail(0, 'NETWORK', unreachable());
+    }
+    if (response.ok && response.body) return response.body;
+    // Refused: the envelope's error, read as `request` reads it (a non-OK answer always throws).
+    await fetchEnvelope(async () => response, fail, unreachable);
+    throw fail(response.status, 'HTTP_ERROR', `The server answered ${path} without a stream.`);
+  }
+
   return {
     request,
+    openStream,
     me: () => request<{ id: number; name: string; is_admin: boolean }>('GET', '/api/me'),
     signIn: (name: string, password: string) =>
       request<SignInResponse>('POST', '/api/auth/sign-in', { name, password }),

@@ -1,18 +1,20 @@
 // The operator's side of instance sync: saved targets, what a remote offers, starting a
 // push or pull, following its progress, history and schedules. All calls go to our own
 // server, which alone talks to peers (it only calls saved targets).
-import type {
-  InstanceSyncStatus,
-  RemoteDocument,
-  RemoteRepository,
-  SyncDirection,
-  SyncSchedule,
-  SyncSession,
-  SyncSessionDetail,
-  SyncStartResponse,
-  SyncTarget,
+import {
+  INSTANCE_SYNC_STATUS_EVENT,
+  type InstanceSyncStatus,
+  type RemoteDocument,
+  type RemoteRepository,
+  type SyncDirection,
+  type SyncSchedule,
+  type SyncSession,
+  type SyncSessionDetail,
+  type SyncStartResponse,
+  type SyncTarget,
 } from '@wikisync/shared';
 import type { ApiClient } from './client';
+import { createSseParser } from '../sync/sse-parser';
 
 export function createInstanceSyncClient(api: ApiClient) {
   const { request } = api;
@@ -62,6 +64,34 @@ export function createInstanceSyncClient(api: ApiClient) {
           }),
     status: (syncId: string) =>
       request<InstanceSyncStatus>('GET', `/api/sync/status/${encodeURIComponent(syncId)}`),
+    /**
+     * Follows a session's status stream: `onStatus` for each step, as the server writes it.
+     * Resolves with the last status when the server closes the stream (after the session's
+     * end, or early if the connection drops); throws if the stream is refused.
+     */
+    async watchStatus(
+      syncId: string,
+      onStatus: (status: InstanceSyncStatus) => void,
+      signal: AbortSignal,
+    ): Promise<InstanceSyncStatus | null> {
+      const body = await api.openStream(`/api/sync/status/${encodeURIComponent(syncId)}/stream`, signal);
+      const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+      const parser = createSseParser();
+      let last: InstanceSyncStatus | null = null;
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return last;
+          for (const message of parser.push(value).messages) {
+            if (message.event !== INSTANCE_SYNC_STATUS_EVENT) continue;
+            last = JSON.parse(message.data) as InstanceSyncStatus;
+            onStatus(last);
+          }
+        }
+      } finally {
+        reader.cancel().catch(() => {});
+      }
+    },
     cancel: (syncId: string) =>
       request<unknown>('POST', `/api/sync/sessions/${encodeURIComponent(syncId)}/cancel`),
 

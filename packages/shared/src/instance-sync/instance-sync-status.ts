@@ -17,3 +17,9 @@ export const instanceSyncStatusSchema = z.object({
   error: z.string().nullable(),
 });
 export type InstanceSyncStatus = z.infer<typeof instanceSyncStatusSchema>;
+
+/**
+ * `GET /api/sync/status/:sync_id/stream`: Server-Sent Events named this, each carrying the
+ * status above, one each time it moves; the last is the session's end, then the stream closes.
+ */
+export const INSTANCE_SYNC_STATUS_EVENT = 'status';

@@ -54,6 +54,11 @@ export class Initiator {
     return new Set(this.running.keys());
   }
 
+  /** Whether this process runs the session now. */
+  runs(sessionId: string): boolean {
+    return this.running.has(sessionId);
+  }
+
   private async target(target: StartOptions['target']): Promise<TargetWithSecrets> {
     return 'url' in target
       ? requireTargetByUrl(this.db, this.box, target.url)

@@ -1,7 +1,16 @@
 // Session bookkeeping: retention, and telling a dead server's sessions from live ones.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, testDatabaseKinds } from '../../testing/test-database.js';
-import { createSession, failOrphanedSessions, getSession, purgeOldSessions } from './session-store.js';
+import {
+  createSession,
+  failOrphanedSessions,
+  finishSession,
+  getSession,
+  purgeOldSessions,
+  sessionWrites,
+  writeProgress,
+} from './session-store.js';
+import type { SyncSession } from '@wikisync/shared';
 import { addItems } from './session-items.js';
 
 describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
@@ -72,6 +81,43 @@ describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
     });
     expect((await getSession(database.db, owned)).status).toBe('in_progress');
     expect((await getSession(database.db, fresh)).status).toBe('in_progress');
+  });
+
+  it('announces each progress and end it writes, as the row now stands, and nothing after the end', async () => {
+    const id = await newSession(6);
+    const heard: SyncSession[] = [];
+    const listener = (session: SyncSession) => heard.push(session);
+    sessionWrites.on(id, listener);
+    try {
+      const counts = { total: 3, created: 3, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
+      expect(
+        await writeProgress(database.db, id, {
+          completed_tasks: 1,
+          failed_tasks: 0,
+          current_task: 'one',
+          counts,
+        }),
+      ).toBe(true);
+      await finishSession(database.db, id, 'completed', null);
+      // Ended: a late progress write changes nothing and announces nothing.
+      expect(
+        await writeProgress(database.db, id, {
+          completed_tasks: 9,
+          failed_tasks: 0,
+          current_task: 'late',
+          counts,
+        }),
+      ).toBe(false);
+      expect(heard.map((session) => [session.status, session.completed_tasks, session.current_task])).toEqual(
+        [
+          ['in_progress', 1, 'one'],
+          ['completed', 1, 'Done'],
+        ],
+      );
+      expect(heard[1]).toEqual(await getSession(database.db, id));
+    } finally {
+      sessionWrites.off(id, listener);
+    }
   });
 
   it('refuses a second running session for the same repository and target', async () => {

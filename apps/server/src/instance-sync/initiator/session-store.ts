@@ -8,11 +8,23 @@ import {
   type SyncSession,
   type SyncSessionListQuery,
 } from '@wikisync/shared';
+import { EventEmitter } from 'node:events';
 import { idList } from '../../db/sql-lists.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { isoTime, isoTimeOrNull } from '../../db/row.js';
 import { randomUid } from '../../db/uid.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+
+/**
+ * Every progress or end this process writes to a session, as the row it wrote, by session
+ * id: the status stream of a session run here sends it without reading it back
+ * (routes/status-stream.ts). Sessions run by other processes are read from the database.
+ */
+export const sessionWrites = new EventEmitter().setMaxListeners(0);
+
+function announce(rows: readonly Record<string, unknown>[]): void {
+  for (const row of rows) sessionWrites.emit(String(row.id), toSession(row));
+}
 
 /** Serialises "is a run of this repository with this peer going on?" across processes. */
 const SESSION_START_LOCK = 7_319_003;
@@ -109,7 +121,7 @@ export async function writeProgress(db: Queryable, id: string, progress: Session
         repository_id = COALESCE($12, repository_id), remote_repository_id = COALESCE($13, remote_repository_id),
         repository_name = COALESCE($14, repository_name), transport = COALESCE($15, transport),
         incremental = COALESCE($16, incremental), updated_at = now()
-      WHERE id = $1 AND status = 'in_progress' RETURNING id`,
+      WHERE id = $1 AND status = 'in_progress' RETURNING *`,
     [
       id,
       progress.total_tasks ?? null,
@@ -129,6 +141,7 @@ export async function writeProgress(db: Queryable, id: string, progress: Session
       progress.incremental ?? null,
     ],
   );
+  announce(rows);
   return rows.length > 0;
 }
 
@@ -138,12 +151,13 @@ export async function finishSession(
   status: 'completed' | 'failed' | 'cancelled',
   error: string | null,
 ): Promise<void> {
-  await db.query(
+  const rows = await db.query(
     `UPDATE sync_sessions SET status = $2, error = $3, finished_at = now(), updated_at = now(),
             current_task = CASE $2 WHEN 'completed' THEN 'Done' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Failed' END
-      WHERE id = $1 AND status = 'in_progress'`,
+      WHERE id = $1 AND status = 'in_progress' RETURNING *`,
     [id, status, error],
   );
+  announce(rows);
 }
 
 function toSession(row: Record<string, unknown>): SyncSession {

@@ -2,6 +2,7 @@
 // history, manage targets and schedules, and browse a target's repositories and documents
 // through this server (the browser never calls a peer itself).
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import {
   ok,
   pullStartRequestSchema,
@@ -19,6 +20,7 @@ import { readQuery } from '../../http/validate.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import { mayTouchRepository, requireScope, type SyncCaller, type SyncEnv } from '../peer-auth/sync-caller.js';
 import { readSyncJson } from './sync-body.js';
+import { serveStatusStream } from './status-stream.js';
 import type { Initiator } from '../initiator/initiator.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import type { SecretBox } from '../peer-auth/secret-box.js';
@@ -92,6 +94,19 @@ export function initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes }:
       requireScope(caller, 'initiate');
       // Read on the progress connections, so that a busy pool never holds the status back.
       return c.json(ok(toStatus(await visibleSession(db.progress, caller, c.req.param('sync_id')))));
+    })
+    .get('/status/:sync_id/stream', async (c) => {
+      const caller = c.get('syncCaller');
+      requireScope(caller, 'initiate');
+      // Checked before the stream opens, so an unknown or hidden session is a plain 404.
+      const session = await visibleSession(db.progress, caller, c.req.param('sync_id'));
+      return streamSSE(c, (stream) =>
+        serveStatusStream(stream, {
+          db: db.progress,
+          session,
+          runsHere: () => initiator.runs(session.id),
+        }),
+      );
     })
     .get('/sessions', async (c) => {
       const caller = c.get('syncCaller');

@@ -1,0 +1,81 @@
+// `GET /api/sync/status/:sync_id/stream`: a session's status as Server-Sent Events, one
+// `status` event each time it moves, the same object as `GET /status/:sync_id`, until the
+// session ends (its last event is the end state, then the stream closes).
+//
+// Why a stream beside the polled status: under load, every poll is a request the server must
+// read, route and answer behind everyone else's, and a reader that waits a second for each
+// answer sees the status stand still however often it is written. A session run by this
+// process is sent as its progress is written (session-store.ts announces the row it wrote),
+// with no read and no request per step; one run by another process sharing the database is
+// read on the progress connections every `REMOTE_POLL_MS`.
+import type { SSEStreamingApi } from 'hono/streaming';
+import { INSTANCE_SYNC_STATUS_EVENT, type SyncSession } from '@wikisync/shared';
+import type { Queryable } from '../../db/database.js';
+import { getSession, sessionWrites, toStatus } from '../initiator/session-store.js';
+
+/** How often a session run elsewhere is read (its runner writes every 250 ms). */
+export const REMOTE_POLL_MS = 250;
+/**
+ * How long a session run here may be silent before it is read anyway: it can end without an
+ * announcement here (cancelled by another process, which writes the end there).
+ */
+export const LOCAL_CHECK_MS = 1000;
+/** A comment line this often keeps proxies from closing a quiet stream. */
+export const STREAM_HEARTBEAT_MS = 15_000;
+
+export interface StatusStreamOptions {
+  /** The progress connections: reads never wait behind the main pool. */
+  db: Queryable;
+  session: SyncSession;
+  /** Whether this process runs the session now. */
+  runsHere: () => boolean;
+}
+
+export async function serveStatusStream(
+  stream: SSEStreamingApi,
+  { db, session, runsHere }: StatusStreamOptions,
+): Promise<void> {
+  let latest: SyncSession = session;
+  let announced = false;
+  let wake: () => void = () => {};
+  const onWrite = (written: SyncSession) => {
+    latest = written;
+    announced = true;
+    wake();
+  };
+  sessionWrites.on(session.id, onWrite);
+  stream.onAbort(() => wake());
+  let sent = '';
+  let lastWrite = Date.now();
+  const send = async (current: SyncSession) => {
+    const key = `${current.status}|${current.updated_at}`;
+    if (key === sent) return;
+    sent = key;
+    lastWrite = Date.now();
+    await stream.writeSSE({ event: INSTANCE_SYNC_STATUS_EVENT, data: JSON.stringify(toStatus(current)) });
+  };
+  try {
+    await send(latest);
+    while (!stream.aborted && !stream.closed && latest.status === 'in_progress') {
+      if (!announced) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, runsHere() ? LOCAL_CHECK_MS : REMOTE_POLL_MS);
+        });
+        clearTimeout(timer);
+        wake = () => {};
+      }
+      if (stream.aborted || stream.closed) break;
+      if (announced) announced = false;
+      else latest = await getSession(db, session.id);
+      await send(latest);
+      if (Date.now() - lastWrite >= STREAM_HEARTBEAT_MS) {
+        lastWrite = Date.now();
+        await stream.write(': heartbeat\n\n');
+      }
+    }
+  } finally {
+    sessionWrites.off(session.id, onWrite);
+  }
+}
