@@ -10,6 +10,7 @@ import { taskDoc, repositoryDoc } from '@wikisync/shared/testing';
 import { adminApi, api, seedPages } from '../support/api.js';
 import { startRoundRobinProxy, UPSTREAM_HEADER, type RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { processDatabaseKind, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { followStatusStream } from '../support/status-stream.js';
 import { contents, local, openClient, waitLive, waitUntil, type Client } from '../support/sync-client.js';
 
 // Open-source RxDB allows 13 collections at once in one process, and a replica has four: three
@@ -94,6 +95,11 @@ describe.skipIf(processDatabaseKind() !== 'postgres')(
         target_server: `${receiver!.url}/api/sync`,
         repository_id: seeded.id,
       });
+      // Its status stream, followed on every process: the one running the push sends each step
+      // as it is written, the others read it from the shared database; all end with its end.
+      const followed = Promise.all(
+        servers.map((server) => followStatusStream(server.url, server.adminToken, push.sync_id)),
+      );
 
       // Meanwhile every client writes, all at once, through the proxy.
       const written = clients.flatMap((_, index) =>
@@ -124,6 +130,8 @@ describe.skipIf(processDatabaseKind() !== 'postgres')(
         30_000,
       );
       await writing;
+      for (const statuses of await followed)
+        expect(statuses.at(-1)).toMatchObject({ status: 'completed', progress: 100, completed_tasks: PAGES });
       // Every process reads the same finished session from the shared database.
       for (const server of servers)
         expect(await adminApi(server)('GET', `/api/sync/status/${push.sync_id}`)).toMatchObject({
