@@ -2,6 +2,7 @@
 // the status moved: through the status stream, the way the /sync page follows a session, or
 // by polling `GET /status/:sync_id` every 20 ms, the way a script or an openDeepWiki page does.
 import { INSTANCE_SYNC_STATUS_EVENT } from '../../packages/shared/src/instance-sync/instance-sync-status.js';
+import { createSseParser } from '../../apps/web/src/sync/sse-parser.js';
 import { api, type BenchServer } from '../lib/server-process.js';
 
 export interface PushRun {
@@ -49,30 +50,40 @@ export async function runPush(
     : pollStatus(from, started.sync_id, start, known);
 }
 
-/** Tracks when the status moved and when it stood still longest. */
-function stillness(known: number) {
+/** Tracks when the status moved and when it stood still longest; the run once it ended. */
+function watcher(start: number, known: number) {
   let lastChange = known;
   let lastUpdatedAt = '';
-  const run = { longestSilenceMs: 0, silenceAtMs: 0, statusUpdates: 0 };
+  let longestSilenceMs = 0;
+  let silenceAtMs = 0;
+  let statusUpdates = 0;
+  const stillUntil = (now: number) => {
+    if (now - lastChange <= longestSilenceMs) return;
+    silenceAtMs = lastChange - known;
+    longestSilenceMs = now - lastChange;
+  };
   return {
-    run,
-    /** The session ended at `now`: the time since the last move was stillness too. */
-    end(now: number) {
-      if (now - lastChange > run.longestSilenceMs) {
-        run.silenceAtMs = lastChange - known;
-        run.longestSilenceMs = now - lastChange;
-      }
-    },
-    seen(status: Status, now: number) {
+    /** A status read or received at `now`: the run if the session ended, else null. */
+    seen(status: Status, now: number, slowestReadMs: number): PushRun | null {
       if (status.updated_at !== lastUpdatedAt) {
-        if (now - lastChange > run.longestSilenceMs) {
-          run.silenceAtMs = lastChange - known;
-          run.longestSilenceMs = now - lastChange;
-        }
+        stillUntil(now);
         lastChange = now;
         lastUpdatedAt = status.updated_at;
-        run.statusUpdates++;
+        statusUpdates++;
       }
+      if (!ended(status)) return null;
+      stillUntil(now);
+      return {
+        ms: now - start,
+        status: status.status,
+        completedTasks: status.completed_tasks,
+        totalTasks: status.total_tasks,
+        longestSilenceMs,
+        statusUpdates,
+        startMs: known - start,
+        slowestReadMs,
+        silenceAtMs,
+      };
     },
   };
 }
@@ -94,37 +105,20 @@ async function streamStatus(
     headers: { authorization: `Bearer ${from.adminToken}`, accept: 'text/event-stream' },
   });
   if (!response.ok || !response.body) throw new Error(`the status stream answered ${response.status}`);
-  const watched = stillness(known);
+  const watched = watcher(start, known);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+  const parser = createSseParser();
   let firstEventMs: number | null = null;
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) throw new Error('the status stream closed before the session ended');
       const now = performance.now();
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const lines = buffer.slice(0, end).split('\n');
-        buffer = buffer.slice(end + 2);
-        if (!lines.includes(`event: ${INSTANCE_SYNC_STATUS_EVENT}`)) continue;
-        const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
-        const status = JSON.parse(data.join('\n')) as Status;
+      for (const message of parser.push(value).messages) {
+        if (message.event !== INSTANCE_SYNC_STATUS_EVENT) continue;
         firstEventMs ??= now - known;
-        watched.seen(status, now);
-        if (ended(status)) {
-          watched.end(now);
-          return {
-            ms: now - start,
-            status: status.status,
-            completedTasks: status.completed_tasks,
-            totalTasks: status.total_tasks,
-            ...watched.run,
-            startMs: known - start,
-            slowestReadMs: firstEventMs,
-          };
-        }
+        const run = watched.seen(JSON.parse(message.data) as Status, now, firstEventMs);
+        if (run) return run;
       }
     }
   } finally {
@@ -133,26 +127,15 @@ async function streamStatus(
 }
 
 async function pollStatus(from: BenchServer, syncId: string, start: number, known: number): Promise<PushRun> {
-  const watched = stillness(known);
+  const watched = watcher(start, known);
   let slowestReadMs = 0;
   for (;;) {
     const asked = performance.now();
     const status = await api<Status>(from, 'GET', `/api/sync/status/${syncId}`);
     const now = performance.now();
     slowestReadMs = Math.max(slowestReadMs, now - asked);
-    watched.seen(status, now);
-    if (ended(status)) {
-      watched.end(now);
-      return {
-        ms: now - start,
-        status: status.status,
-        completedTasks: status.completed_tasks,
-        totalTasks: status.total_tasks,
-        ...watched.run,
-        startMs: known - start,
-        slowestReadMs,
-      };
-    }
+    const run = watched.seen(status, now, slowestReadMs);
+    if (run) return run;
     // Polling every 20 ms bounds the error of the end time; each poll is one indexed read.
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

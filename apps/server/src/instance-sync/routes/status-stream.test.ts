@@ -53,6 +53,27 @@ describe.each(testDatabaseKinds())('the status stream of an instance sync on %s'
   const repo = useSeededRepository(a, 'streamed', 300);
   const other = useSeededRepository(a, 'not-yours', 1);
 
+  /** A running session of `repo` that only the database knows (as if another process ran it). */
+  async function sessionElsewhere(host: string, totalTasks: number): Promise<string> {
+    const [target] = await a.t.database.db.query<{ id: number }>(
+      `INSERT INTO sync_targets (url) VALUES ($1) RETURNING id`,
+      [`http://${host}/api/sync`],
+    );
+    return createSession(a.t.database.db, {
+      kind: 'manual',
+      direction: 'push',
+      targetId: Number(target!.id),
+      peer: `http://${host}/api/sync`,
+      repositoryId: repo.id,
+      remoteRepositoryId: null,
+      repositoryName: 'streamed',
+      documentIds: null,
+      clear: false,
+      startedBy: 'another process',
+      totalTasks,
+    });
+  }
+
   it('sends each step of a push as it is written, then its end, then closes', async () => {
     await linkPeers(a, b);
     const started = await jsonOf(
@@ -83,22 +104,7 @@ describe.each(testDatabaseKinds())('the status stream of an instance sync on %s'
   });
 
   it('follows a session run by another process by reading the database', async () => {
-    const [target] = await a.t.database.db.query<{ id: number }>(
-      `INSERT INTO sync_targets (url) VALUES ('http://elsewhere/api/sync') RETURNING id`,
-    );
-    const syncId = await createSession(a.t.database.db, {
-      kind: 'manual',
-      direction: 'push',
-      targetId: Number(target!.id),
-      peer: 'http://elsewhere/api/sync',
-      repositoryId: repo.id,
-      remoteRepositoryId: null,
-      repositoryName: 'streamed',
-      documentIds: null,
-      clear: false,
-      startedBy: 'another process',
-      totalTasks: 2,
-    });
+    const syncId = await sessionElsewhere('elsewhere', 2);
     expect(a.sync.initiator.runs(syncId)).toBe(false);
     // The other process's writes, straight into the database (nothing announced here).
     const elsewhere = async () => {
@@ -131,22 +137,7 @@ describe.each(testDatabaseKinds())('the status stream of an instance sync on %s'
     expect(unknown.status).toBe(404);
     expect((await jsonOf(unknown)).error).toMatch(/no-such-session/);
 
-    const [target] = await a.t.database.db.query<{ id: number }>(
-      `INSERT INTO sync_targets (url) VALUES ('http://hidden/api/sync') RETURNING id`,
-    );
-    const hidden = await createSession(a.t.database.db, {
-      kind: 'manual',
-      direction: 'push',
-      targetId: Number(target!.id),
-      peer: 'http://hidden/api/sync',
-      repositoryId: repo.id,
-      remoteRepositoryId: null,
-      repositoryName: 'streamed',
-      documentIds: null,
-      clear: false,
-      startedBy: 'test',
-      totalTasks: 1,
-    });
+    const hidden = await sessionElsewhere('hidden', 1);
     const scoped = await createPeerTokenOn(a, ['initiate'], { repositoryIds: [other.id] });
     const refused = await a.t.request('GET', `/api/sync/status/${hidden}/stream`, { token: scoped });
     expect(refused.status).toBe(404);
@@ -155,22 +146,7 @@ describe.each(testDatabaseKinds())('the status stream of an instance sync on %s'
   });
 
   it('lets go of the session when the watcher leaves', async () => {
-    const [target] = await a.t.database.db.query<{ id: number }>(
-      `INSERT INTO sync_targets (url) VALUES ('http://left/api/sync') RETURNING id`,
-    );
-    const syncId = await createSession(a.t.database.db, {
-      kind: 'manual',
-      direction: 'push',
-      targetId: Number(target!.id),
-      peer: 'http://left/api/sync',
-      repositoryId: repo.id,
-      remoteRepositoryId: null,
-      repositoryName: 'streamed',
-      documentIds: null,
-      clear: false,
-      startedBy: 'test',
-      totalTasks: 1,
-    });
+    const syncId = await sessionElsewhere('left', 1);
     // Over a real socket, as a browser watches: leaving closes the connection.
     const response = await fetch(`${a.base}/status/${syncId}/stream`, {
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
