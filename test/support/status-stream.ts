@@ -17,9 +17,12 @@ export async function followStatusStream(
     throw new Error(`the status stream answered ${response.status}: ${await response.text()}`);
   const statuses: InstanceSyncStatus[] = [];
   const parser = createSseParser();
-  for await (const chunk of response.body.pipeThrough(new TextDecoderStream()))
-    for (const message of parser.push(chunk).messages)
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return statuses;
+    for (const message of parser.push(value).messages)
       if (message.event === INSTANCE_SYNC_STATUS_EVENT)
         statuses.push(JSON.parse(message.data) as InstanceSyncStatus);
-  return statuses;
+  }
 }
