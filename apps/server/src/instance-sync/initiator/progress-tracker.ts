@@ -5,10 +5,24 @@
 // queued with batch and replication work, and a status written there stood still for seconds.
 // A quarter second leaves room for a busy event loop: a reader sees the status move within
 // one tick plus however late the loop answers it (bench `instance-sync-load`).
-import type { RowResult } from '@wikisync/shared';
+//
+// Each tick is also announced in this process as it is taken (`progressTicks`), before its
+// write: the status stream of a session run here sends the runner's own counters, without
+// waiting for a commit that a loaded database may take half a second to make.
+import { EventEmitter } from 'node:events';
+import type { RowResult, SyncSession } from '@wikisync/shared';
 import type { Database } from '../../db/database.js';
 import { writeProgress, type SessionProgress } from './session-store.js';
 import { addItems, type ItemRecord } from './session-items.js';
+
+/** What a tick of a running session says, by session id. */
+export type ProgressTick = Pick<
+  SyncSession,
+  'completed_tasks' | 'failed_tasks' | 'current_task' | 'counts' | 'updated_at'
+> &
+  Partial<Pick<SyncSession, 'total_tasks' | 'repository_id' | 'remote_repository_id' | 'repository_name'>>;
+
+export const progressTicks = new EventEmitter().setMaxListeners(0);
 
 export const HEARTBEAT_MS = 250;
 
@@ -28,6 +42,9 @@ export class ProgressTracker {
   private timer: NodeJS.Timeout | undefined;
   private countersWriting: Promise<void> = Promise.resolve();
   private itemsWriting: Promise<void> = Promise.resolve();
+  /** A write waits in the queue: it takes the values as they are when it starts. */
+  private countersQueued = false;
+  private itemsQueued = false;
 
   constructor(
     private readonly db: Database,
@@ -57,40 +74,55 @@ export class ProgressTracker {
     if (key) this.counts[key]++;
   }
 
+  /** The counters as they are now, stamped now. */
+  private tick(): ProgressTick & SessionProgress {
+    return {
+      ...(this.totalTasks !== undefined ? { total_tasks: this.totalTasks } : {}),
+      completed_tasks: this.completedTasks,
+      failed_tasks: this.failedTasks,
+      current_task: this.currentTask,
+      counts: { ...this.counts },
+      ...this.meta,
+      updated_at: new Date().toISOString(),
+    };
+  }
+
   /**
-   * Writes the counters and the buffered items. Counters and items are two queues of their
-   * own: a tick's counters never wait for the previous tick's thousands of items, so the
-   * status moves on time. Within a queue, writes never overlap, and a failed write does not
-   * stop the next: the next tick writes the counters as they are then, and items that
-   * failed go again with it.
+   * Announces the counters and writes them and the buffered items. Counters and items are two
+   * queues of their own: a tick's counters never wait for the previous tick's thousands of
+   * items. Each queue holds at most one write waiting, which takes the values as they are when
+   * it starts, so a slow database is never behind by more than one write. A failed write does
+   * not stop the next: the next tick writes the counters as they are then, and items that
+   * failed go again with it. Resolves once everything recorded before the call is written.
    */
   flush(): Promise<void> {
-    this.countersWriting = this.countersWriting
-      .catch(() => {})
-      .then(async () => {
-        // On the progress connections, never behind the batch work's queries.
-        const running = await writeProgress(this.db.progress, this.sessionId, {
-          ...(this.totalTasks !== undefined ? { total_tasks: this.totalTasks } : {}),
-          completed_tasks: this.completedTasks,
-          failed_tasks: this.failedTasks,
-          current_task: this.currentTask,
-          counts: { ...this.counts },
-          ...this.meta,
+    progressTicks.emit(this.sessionId, this.tick());
+    if (!this.countersQueued) {
+      this.countersQueued = true;
+      this.countersWriting = this.countersWriting
+        .catch(() => {})
+        .then(async () => {
+          this.countersQueued = false;
+          // On the progress connections, never behind the batch work's queries.
+          const { updated_at: _stamped, ...progress } = this.tick();
+          if (!(await writeProgress(this.db.progress, this.sessionId, progress))) this.onStopped();
         });
-        if (!running) this.onStopped();
-      });
-    const items = this.pending;
-    this.pending = [];
-    if (items.length > 0)
+    }
+    if (this.pending.length > 0 && !this.itemsQueued) {
+      this.itemsQueued = true;
       this.itemsWriting = this.itemsWriting
         .catch(() => {})
-        .then(() =>
-          addItems(this.db.progress, this.sessionId, items).catch((error: unknown) => {
+        .then(async () => {
+          this.itemsQueued = false;
+          const items = this.pending;
+          this.pending = [];
+          await addItems(this.db.progress, this.sessionId, items).catch((error: unknown) => {
             // Kept for the next write: an item record is the only trace of a row's outcome.
             this.pending = [...items, ...this.pending];
             throw error;
-          }),
-        );
+          });
+        });
+    }
     return Promise.all([this.countersWriting, this.itemsWriting]).then(() => {});
   }
 }

@@ -4,7 +4,7 @@ import type { RowResult, SyncItem, SyncSessionDetail } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { isoTime } from '../../db/row.js';
 import type { SyncEntity } from '../wire/id-map.js';
-import { getSession } from './session-store.js';
+import { getSession, RELAXED_COMMIT } from './session-store.js';
 
 export interface ItemRecord {
   entity: SyncEntity;
@@ -24,9 +24,10 @@ export async function addItems(
 ): Promise<void> {
   if (items.length === 0) return;
   await db.query(
-    `INSERT INTO sync_items (session_id, entity, title, status, source_id, target_id, error, started_at)
+    `WITH ${RELAXED_COMMIT}
+     INSERT INTO sync_items (session_id, entity, title, status, source_id, target_id, error, started_at)
      SELECT $1, x.entity, x.title, x.status, x.source_id, x.target_id, x.error, x.started_at
-       FROM jsonb_to_recordset($2::jsonb->'v') AS x(entity text, title text, status text, source_id bigint, target_id bigint, error text, started_at timestamptz)`,
+       FROM relaxed_commit, jsonb_to_recordset($2::jsonb->'v') AS x(entity text, title text, status text, source_id bigint, target_id bigint, error text, started_at timestamptz)`,
     [
       sessionId,
       {

@@ -7,6 +7,7 @@ import {
   finishSession,
   getSession,
   purgeOldSessions,
+  RELAXED_COMMIT,
   sessionWrites,
   writeProgress,
 } from './session-store.js';
@@ -118,6 +119,18 @@ describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
     } finally {
       sessionWrites.off(id, listener);
     }
+  });
+
+  it('relaxes the commit of a progress write only, not of the connection after it', async () => {
+    // On the pool's connections, as the progress writes run: the setting is the statement's own.
+    const [inside] = await database.db.query<{ setting: string }>(
+      `WITH ${RELAXED_COMMIT} SELECT current_setting('synchronous_commit') AS setting FROM relaxed_commit`,
+    );
+    expect(inside!.setting).toBe('off');
+    const [after] = await database.db.query<{ setting: string }>(
+      `SELECT current_setting('synchronous_commit') AS setting`,
+    );
+    expect(after!.setting).toBe('on');
   });
 
   it('refuses a second running session for the same repository and target', async () => {

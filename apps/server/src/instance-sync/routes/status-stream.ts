@@ -5,13 +5,15 @@
 // Why a stream beside the polled status: under load, every poll is a request the server must
 // read, route and answer behind everyone else's, and a reader that waits a second for each
 // answer sees the status stand still however often it is written. A session run by this
-// process is sent as its progress is written (session-store.ts announces the row it wrote),
-// with no read and no request per step; one run by another process sharing the database is
-// read on the progress connections every `REMOTE_POLL_MS`.
+// process is sent as its runner counts (each progress tick, progress-tracker.ts), with no read,
+// no request and no commit to wait for per step, and its end as written (session-store.ts);
+// one run by another process sharing the database is read on the progress connections every
+// `REMOTE_POLL_MS`.
 import type { SSEStreamingApi } from 'hono/streaming';
 import { INSTANCE_SYNC_STATUS_EVENT, type SyncSession } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { getSession, sessionWrites, toStatus } from '../initiator/session-store.js';
+import { progressTicks, type ProgressTick } from '../initiator/progress-tracker.js';
 
 /** How often a session run elsewhere is read (its runner writes every 250 ms). */
 export const REMOTE_POLL_MS = 250;
@@ -39,11 +41,20 @@ export async function serveStatusStream(
   let announced = false;
   let wake: () => void = () => {};
   const onWrite = (written: SyncSession) => {
+    // While this process runs the session, its ticks are newer than any progress it wrote.
+    if (written.status === 'in_progress' && runsHere()) return;
     latest = written;
     announced = true;
     wake();
   };
+  const onTick = (tick: ProgressTick) => {
+    if (latest.status !== 'in_progress') return;
+    latest = { ...latest, ...tick };
+    announced = true;
+    wake();
+  };
   sessionWrites.on(session.id, onWrite);
+  progressTicks.on(session.id, onTick);
   stream.onAbort(() => wake());
   let sent = '';
   let lastWrite = Date.now();
@@ -68,7 +79,11 @@ export async function serveStatusStream(
       }
       if (stream.aborted || stream.closed) break;
       if (announced) announced = false;
-      else latest = await getSession(db, session.id);
+      else {
+        const read = await getSession(db, session.id);
+        // Run here, only its end is news: the ticks are ahead of what it wrote.
+        if (read.status !== 'in_progress' || !runsHere()) latest = read;
+      }
       await send(latest);
       if (Date.now() - lastWrite >= STREAM_HEARTBEAT_MS) {
         lastWrite = Date.now();
@@ -77,5 +92,6 @@ export async function serveStatusStream(
     }
   } finally {
     sessionWrites.off(session.id, onWrite);
+    progressTicks.off(session.id, onTick);
   }
 }
