@@ -83,6 +83,8 @@ export function syncRoutes(
       const { repositories } = readQuery(c, streamQuerySchema);
       const release = slots.take(principal.userId);
       metrics?.openStreams.inc();
+      // Asks nginx (and proxies that honour it) not to buffer the events.
+      c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, async (stream) => {
         try {
           await serveChangeStream(stream, hub, principal, heartbeatMs, repositories);

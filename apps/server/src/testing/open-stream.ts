@@ -11,6 +11,7 @@ export async function openStream(url: string, token: string) {
   });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  expect(response.headers.get('x-accel-buffering')).toBe('no');
   const events: { event: string; data: string }[] = [];
   let comments = 0;
   const reading = readSseMessages(response, ({ event, data, comment }) => {

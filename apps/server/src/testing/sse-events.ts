@@ -10,10 +10,13 @@ export interface SseMessage {
   comment: boolean;
 }
 
-/** Calls `onMessage` for each message of `response`'s body; resolves when the body ends. */
+/**
+ * Calls `onMessage` for each message of `response`'s body; resolves when the body ends, or
+ * when `onMessage` returns false (the body is then cancelled, which closes a real connection).
+ */
 export async function readSseMessages(
   response: Response,
-  onMessage: (message: SseMessage) => void,
+  onMessage: (message: SseMessage) => void | boolean,
 ): Promise<void> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -25,11 +28,15 @@ export async function readSseMessages(
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      onMessage({
+      const more = onMessage({
         event: /^event: (.*)$/m.exec(block)?.[1],
         data: /^data: (.*)$/m.exec(block)?.[1],
         comment: block.startsWith(':'),
       });
+      if (more === false) {
+        await reader.cancel();
+        return;
+      }
     }
   }
 }

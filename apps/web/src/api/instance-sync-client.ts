@@ -3,6 +3,7 @@
 // server, which alone talks to peers (it only calls saved targets).
 import {
   INSTANCE_SYNC_STATUS_EVENT,
+  STREAM_HEARTBEAT_MS,
   type InstanceSyncStatus,
   type RemoteDocument,
   type RemoteRepository,
@@ -67,29 +68,52 @@ export function createInstanceSyncClient(api: ApiClient) {
     /**
      * Follows a session's status stream: `onStatus` for each step, as the server writes it.
      * Resolves with the last status when the server closes the stream (after the session's
-     * end, or early if the connection drops); throws if the stream is refused.
+     * end, or early if the connection drops); throws if the stream is refused, or if nothing
+     * arrives for `idleMs` (a proxy that holds the events back), so the caller can poll.
      */
     async watchStatus(
       syncId: string,
       onStatus: (status: InstanceSyncStatus) => void,
       signal: AbortSignal,
+      idleMs = STREAM_HEARTBEAT_MS + 10_000,
     ): Promise<InstanceSyncStatus | null> {
-      const body = await api.openStream(`/api/sync/status/${encodeURIComponent(syncId)}/stream`, signal);
-      const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-      const parser = createSseParser();
-      let last: InstanceSyncStatus | null = null;
+      const stalled = new AbortController();
+      let reader: ReadableStreamDefaultReader<string> | undefined;
+      // Aborting the request ends a real body; cancelling the reader ends any.
+      const stop = () => {
+        stalled.abort();
+        reader?.cancel().catch(() => {});
+      };
+      signal.addEventListener('abort', stop, { once: true });
+      let idle = setTimeout(stop, idleMs);
       try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return last;
-          for (const message of parser.push(value).messages) {
-            if (message.event !== INSTANCE_SYNC_STATUS_EVENT) continue;
-            last = JSON.parse(message.data) as InstanceSyncStatus;
-            onStatus(last);
+        const body = await api.openStream(
+          `/api/sync/status/${encodeURIComponent(syncId)}/stream`,
+          stalled.signal,
+        );
+        reader = body.pipeThrough(new TextDecoderStream()).getReader();
+        const parser = createSseParser();
+        let last: InstanceSyncStatus | null = null;
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done && stalled.signal.aborted && !signal.aborted)
+              throw new Error('The status stream went silent.');
+            if (done) return last;
+            clearTimeout(idle);
+            idle = setTimeout(stop, idleMs);
+            for (const message of parser.push(value).messages) {
+              if (message.event !== INSTANCE_SYNC_STATUS_EVENT) continue;
+              last = JSON.parse(message.data) as InstanceSyncStatus;
+              onStatus(last);
+            }
           }
+        } finally {
+          reader.cancel().catch(() => {});
         }
       } finally {
-        reader.cancel().catch(() => {});
+        clearTimeout(idle);
+        signal.removeEventListener('abort', stop);
       }
     },
     cancel: (syncId: string) =>

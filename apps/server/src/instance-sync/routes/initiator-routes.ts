@@ -100,6 +100,8 @@ export function initiatorRoutes({ db, box, initiator, scheduler, maxBodyBytes }:
       requireScope(caller, 'initiate');
       // Checked before the stream opens, so an unknown or hidden session is a plain 404.
       const session = await visibleSession(db.progress, caller, c.req.param('sync_id'));
+      // Asks nginx (and proxies that honour it) not to buffer the events.
+      c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, (stream) =>
         serveStatusStream(stream, {
           db: db.progress,

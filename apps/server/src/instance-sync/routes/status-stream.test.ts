@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { INSTANCE_SYNC_STATUS_EVENT, type InstanceSyncStatus } from '@wikisync/shared';
 import { jsonOf, TEST_ADMIN_TOKEN } from '../../testing/test-app.js';
+import { readSseMessages } from '../../testing/sse-events.js';
 import { testDatabaseKinds } from '../../testing/test-database.js';
 import { createPeerTokenOn, linkPeers, usePeers, useSeededRepository } from '../../testing/peer-test-kit.js';
 import { createSession, sessionWrites } from '../initiator/session-store.js';
@@ -22,30 +23,25 @@ async function watch(
 ): Promise<Watched> {
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  expect(response.headers.get('x-accel-buffering')).toBe('no');
   const events: InstanceSyncStatus[] = [];
-  let buffer = '';
-  const deadline = Date.now() + 30_000;
-  try {
-    while (Date.now() < deadline) {
-      const { value, done } = await reader.read();
-      if (done) return { events, closed: true };
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const lines = block.split('\n');
-        if (!lines.includes(`event: ${INSTANCE_SYNC_STATUS_EVENT}`)) continue;
-        const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
-        events.push(JSON.parse(data.join('\n')) as InstanceSyncStatus);
-        if (until(events)) return { events, closed: false };
-      }
-    }
-    return { events, closed: false };
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
+  let closed = true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => ((closed = false), resolve()), 30_000);
+  });
+  await Promise.race([
+    readSseMessages(response, ({ event, data }) => {
+      if (event !== INSTANCE_SYNC_STATUS_EVENT) return true;
+      events.push(JSON.parse(data!) as InstanceSyncStatus);
+      if (!until(events)) return true;
+      closed = false;
+      return false;
+    }),
+    timeout,
+  ]);
+  clearTimeout(timer);
+  return { events, closed };
 }
 
 describe.each(testDatabaseKinds())('the status stream of an instance sync on %s', (kind) => {

@@ -10,7 +10,7 @@
 // one run by another process sharing the database is read on the progress connections every
 // `REMOTE_POLL_MS`.
 import type { SSEStreamingApi } from 'hono/streaming';
-import { INSTANCE_SYNC_STATUS_EVENT, type SyncSession } from '@wikisync/shared';
+import { INSTANCE_SYNC_STATUS_EVENT, STREAM_HEARTBEAT_MS, type SyncSession } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { getSession, sessionWrites, toStatus } from '../initiator/session-store.js';
 import { progressTicks, type ProgressTick } from '../initiator/progress-tracker.js';
@@ -22,8 +22,6 @@ export const REMOTE_POLL_MS = 250;
  * announcement here (cancelled by another process, which writes the end there).
  */
 export const LOCAL_CHECK_MS = 1000;
-/** A comment line this often keeps proxies from closing a quiet stream. */
-export const STREAM_HEARTBEAT_MS = 15_000;
 
 export interface StatusStreamOptions {
   /** The progress connections: reads never wait behind the main pool. */
@@ -85,7 +83,8 @@ export async function serveStatusStream(
         if (read.status !== 'in_progress' || !runsHere()) latest = read;
       }
       await send(latest);
-      if (Date.now() - lastWrite >= STREAM_HEARTBEAT_MS) {
+      // A comment line keeps proxies from closing a quiet stream (a session between steps).
+      if (Date.now() - lastWrite >= STREAM_HEARTBEAT_MS - 1000) {
         lastWrite = Date.now();
         await stream.write(': heartbeat\n\n');
       }
