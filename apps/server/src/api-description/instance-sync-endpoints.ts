@@ -71,6 +71,15 @@ const INITIATOR: ApiEndpoint[] = [
   },
   {
     method: 'GET',
+    path: '/api/sync/status/:sync_id/stream',
+    tag,
+    auth: 'peer',
+    summary:
+      'Server-Sent Events: a `status` event (the object of GET /api/sync/status/:sync_id) at each step, the end state last, then the stream closes',
+    produces: 'text/event-stream',
+  },
+  {
+    method: 'GET',
     path: '/api/sync/sessions',
     tag,
     auth: 'peer',
