@@ -77,14 +77,14 @@ const columnTypes = (columns: readonly ColumnSpec[]) =>
  */
 const stageKeys = new WeakMap<Queryable, number>();
 
+/** Batches of at least this many rows are staged with COPY; fewer with one INSERT. */
+export const COPY_MIN_ROWS = 32;
+
 /**
  * Copies rows into the table's stage and sets their `staged` key; rows already staged are
  * left alone. Takes no lock on a shared table: the stage belongs to this connection and is
  * emptied when the transaction ends.
  */
-/** Batches of at least this many rows are staged with COPY; fewer with one INSERT. */
-export const COPY_MIN_ROWS = 32;
-
 export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly IncomingRow[]): Promise<void> {
   const pending = rows.filter((row) => row.staged === undefined);
   if (pending.length === 0) return;
