@@ -16,9 +16,10 @@ import { randomUid } from '../../db/uid.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 
 /**
- * Every progress or end this process writes to a session, as the row it wrote, by session
- * id: the status stream of a session run here sends it without reading it back
- * (routes/status-stream.ts). Sessions run by other processes are read from the database.
+ * Every end this process writes to a session, as the row it wrote, by session id: the status
+ * stream of a session run here sends it without reading it back (routes/status-stream.ts); its
+ * steps before the end come from the runner's ticks (progress-tracker.ts). Sessions run by
+ * other processes are read from the database.
  */
 export const sessionWrites = new EventEmitter().setMaxListeners(0);
 
@@ -133,7 +134,7 @@ export async function writeProgress(db: Queryable, id: string, progress: Session
         repository_name = COALESCE($14, repository_name), transport = COALESCE($15, transport),
         incremental = COALESCE($16, incremental), updated_at = now()
        FROM relaxed_commit
-      WHERE id = $1 AND status = 'in_progress' RETURNING sync_sessions.*`,
+      WHERE id = $1 AND status = 'in_progress' RETURNING id`,
     [
       id,
       progress.total_tasks ?? null,
@@ -153,7 +154,6 @@ export async function writeProgress(db: Queryable, id: string, progress: Session
       progress.incremental ?? null,
     ],
   );
-  announce(rows);
   return rows.length > 0;
 }
 

@@ -38,9 +38,7 @@ export async function serveStatusStream(
   let latest: SyncSession = session;
   let announced = false;
   let wake: () => void = () => {};
-  const onWrite = (written: SyncSession) => {
-    // While this process runs the session, its ticks are newer than any progress it wrote.
-    if (written.status === 'in_progress' && runsHere()) return;
+  const onEnd = (written: SyncSession) => {
     latest = written;
     announced = true;
     wake();
@@ -51,7 +49,7 @@ export async function serveStatusStream(
     announced = true;
     wake();
   };
-  sessionWrites.on(session.id, onWrite);
+  sessionWrites.on(session.id, onEnd);
   progressTicks.on(session.id, onTick);
   stream.onAbort(() => wake());
   let sent = '';
@@ -90,7 +88,7 @@ export async function serveStatusStream(
       }
     }
   } finally {
-    sessionWrites.off(session.id, onWrite);
+    sessionWrites.off(session.id, onEnd);
     progressTicks.off(session.id, onTick);
   }
 }
