@@ -2,7 +2,8 @@
 // (pg_terminate_backend, what a Postgres restart does to clients, without touching the
 // machine's cluster) while replication clients write and while an instance sync pushes.
 // The server process must recover on its own (same pid): later requests succeed, the change
-// stream's LISTEN comes back so new writes are announced, and no write is lost.
+// stream's LISTEN comes back so new writes are announced, and no write is lost. A request the
+// outage did hit is a 503 to retry, never a 500.
 // Real PostgreSQL only: the embedded database lives inside the server process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
@@ -56,6 +57,15 @@ describe.skipIf(kind !== 'postgres')('Postgres connections dropped under a runni
     );
     terminated += rows.length;
     return rows.length;
+  }
+
+  /** Log lines of requests that failed as a 500 (a dropped connection must be a 503). */
+  function unexpectedFailures(server: ServerProcess): string[] {
+    return server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('request failed with an unexpected error'))
+      .map((line) => line.slice(0, 400));
   }
 
   /** Opens the change stream and counts `change` events. */
@@ -120,6 +130,7 @@ describe.skipIf(kind !== 'postgres')('Postgres connections dropped under a runni
     const stored = new Set(tasks.documents.map((row) => row.uid));
     expect(written.filter((uid) => !stored.has(uid))).toEqual([]);
     expect(a.pid()).toBe(pid);
+    expect(unexpectedFailures(a)).toEqual([]);
   });
 
   it('finishes an instance sync whose connections were dropped mid-push, on a re-run', async () => {
@@ -150,5 +161,6 @@ describe.skipIf(kind !== 'postgres')('Postgres connections dropped under a runni
     expect(copy.tasks).toEqual(source.tasks);
     expect(copy.documents).toEqual(source.documents);
     expect([a.pid(), b.pid()]).toEqual(pids);
+    expect([...unexpectedFailures(a), ...unexpectedFailures(b)]).toEqual([]);
   });
 });

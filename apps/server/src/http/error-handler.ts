@@ -1,6 +1,7 @@
 // The one place where failures become HTTP responses: named AppErrors keep their message
 // (a peer that failed or answered wrongly is a 502, never a 4xx that blames our caller),
-// database errors caused by bad input become 4xx, anything else is a logged 500.
+// database errors caused by bad input become 4xx, a lost database connection is a 503 the
+// caller may retry, anything else is a logged 500.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -48,6 +49,33 @@ function databaseInputError(error: unknown): string | null {
   return null;
 }
 
+/** postgres.js's codes for a connection that closed, or could not be opened, under a query. */
+const LOST_CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+]);
+
+/**
+ * The database went away under the request (restarted, failed over, its connections
+ * terminated, or not accepting connections yet): SQLSTATE classes 08 and 57P, too many
+ * connections, or the driver's own lost-connection codes. Nothing about the request was wrong;
+ * the same request a moment later normally succeeds, so it is a 503 with Retry-After.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return (
+    LOST_CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300'
+  );
+}
+
+const DATABASE_RETRY_SECONDS = 1;
+
 export function errorResponse(c: Context, code: ErrorCode, message: string, extra?: object) {
   const body: ErrorEnvelope & Record<string, unknown> = { code, error: message, ...extra };
   return c.json(body, STATUS_BY_CODE[code]);
@@ -84,6 +112,18 @@ export function handleError(error: Error, c: Context) {
   const inputProblem = databaseInputError(error);
   if (inputProblem) return errorResponse(c, ERROR_CODES.BAD_REQUEST, inputProblem);
   const logger = (c.var as { logger?: Logger }).logger ?? processLogger();
+  if (databaseUnavailable(error)) {
+    logger.warn(
+      { err: error, method: c.req.method, path: c.req.path },
+      'database connection lost under a request',
+    );
+    c.header('Retry-After', String(DATABASE_RETRY_SECONDS));
+    return errorResponse(
+      c,
+      ERROR_CODES.SERVICE_UNAVAILABLE,
+      'The connection to the database was lost while handling this request; try it again in a moment.',
+    );
+  }
   logger.error(
     { err: error, method: c.req.method, path: c.req.path },
     'request failed with an unexpected error',
