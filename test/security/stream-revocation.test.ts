@@ -73,6 +73,10 @@ describe.each(testDatabaseKinds())('open change streams and token lifetime on %s
     const response = await open(token);
     expect(response.status).toBe(200);
     const stream = readStream(response);
+    // The response's headers come before LISTEN is active; `ready` says it is. A write made
+    // before `ready` may be missed by the stream (clients pull on `ready` to cover that gap).
+    for (let i = 0; i < 200 && !stream.events.includes('ready'); i++)
+      await new Promise((r) => setTimeout(r, 25));
     // The stream works before the revocation: a write is announced.
     await writeTask();
     for (let i = 0; i < 100 && !stream.events.includes('change'); i++)

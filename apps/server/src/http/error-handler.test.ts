@@ -3,9 +3,14 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { databaseUnavailable, handleError } from './error-handler.js';
+import { silentLogger } from '../ops/logger.js';
 
 function appThrowing(error: unknown) {
-  const app = new Hono();
+  const app = new Hono<{ Variables: { logger: ReturnType<typeof silentLogger> } }>();
+  app.use(async (c, next) => {
+    c.set('logger', silentLogger());
+    await next();
+  });
   app.onError(handleError);
   app.get('/', () => {
     throw error;
