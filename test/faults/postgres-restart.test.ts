@@ -5,7 +5,7 @@
 // stream's LISTEN comes back so new writes are announced, and no write is lost. A request the
 // outage did hit is a 503 to retry, never a 500.
 // Real PostgreSQL only: the embedded database lives inside the server process.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { openPostgres } from '../../apps/server/src/db/postgres-database.js';
 import type { Database } from '../../apps/server/src/db/database.js';
 import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
@@ -84,7 +84,22 @@ describe.skipIf(kind !== 'postgres')('Postgres connections dropped under a runni
     return { state, close: () => controller.abort() };
   }
 
+  /** A failing test prints what the servers logged last: a hung request or a crash shows there. */
+  function printServersOnFailure() {
+    onTestFailed(() => {
+      for (const [name, server] of [
+        ['A', a],
+        ['B', b],
+      ] as const) {
+        console.log(
+          `server ${name} (pid ${server.pid()}), last lines:\n${server.output().split('\n').slice(-40).join('\n')}`,
+        );
+      }
+    });
+  }
+
   it('keeps replicating and announcing changes after every connection is dropped', async () => {
+    printServersOnFailure();
     const pid = a.pid();
     const repository = repositoryDoc({ name: 'pg-drops' });
     const pushRow = (collection: string, doc: object) =>
@@ -134,6 +149,7 @@ describe.skipIf(kind !== 'postgres')('Postgres connections dropped under a runni
   });
 
   it('finishes an instance sync whose connections were dropped mid-push, on a re-run', async () => {
+    printServersOnFailure();
     const pids = [a.pid(), b.pid()];
     const target = `${b.url}/api/sync`;
     await api(a.url, a.adminToken, 'POST', '/api/sync/target-save', { url: target, token: b.adminToken });

@@ -115,7 +115,7 @@ export function handleError(error: Error, c: Context) {
   if (databaseUnavailable(error)) {
     logger.warn(
       { err: error, method: c.req.method, path: c.req.path },
-      'database connection lost under a request',
+      'a connection was lost under a request (database restarting, failed over or unreachable)',
     );
     c.header('Retry-After', String(DATABASE_RETRY_SECONDS));
     return errorResponse(
