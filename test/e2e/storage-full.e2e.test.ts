@@ -64,13 +64,27 @@ describe('a full storage in a real browser', () => {
       await page.getByRole('link', { name: 'small page' }).click();
       await expect.poll(() => page.textContent('[data-test="document-content"]')).toContain('Already here.');
 
-      // Room is made (here: the quota lifted); Retry downloads the rest.
+      // Room is made (here: the quota lifted); Retry downloads the rest. The browser applies a
+      // changed quota on its own time (navigator.storage.estimate() does not even show the
+      // override), and under load a Retry pressed at once met the old quota and stopped again,
+      // as it should, on "Storage is full". A person then presses Retry again; so does the
+      // test, a few times, and fails if the storage never takes the rest.
       await devtools.send('Storage.overrideQuotaForOrigin', { origin });
-      await page.hover('[data-test="sync-indicator"] .pill');
-      await page.click('[data-test="storage-full-retry"]');
-      await expect
-        .poll(() => page.textContent('[data-test="sync-status"]'), { timeout: 60_000 })
-        .toBe('Synced');
+      const syncedWithin = async (ms: number) => {
+        for (const until = Date.now() + ms; Date.now() < until;) {
+          if ((await page.textContent('[data-test="sync-status"]')) === 'Synced') return true;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        return false;
+      };
+      for (let attempt = 1; ; attempt++) {
+        await page.hover('[data-test="sync-indicator"] .pill');
+        await page.click('[data-test="storage-full-retry"]');
+        if (await syncedWithin(25_000)) break;
+        await page.hover('[data-test="sync-indicator"] .pill');
+        expect(await full.isVisible(), 'after Retry the sync stopped, and not on a full storage').toBe(true);
+        expect(attempt, 'Retry after the quota was lifted kept meeting a full storage').toBeLessThan(3);
+      }
       // Every document is in IndexedDB now.
       const stored = (await storedRowsByRepository(page, ['documents']))[repo.uid];
       expect(stored).toBe(DOCUMENTS + 1);

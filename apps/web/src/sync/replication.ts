@@ -379,7 +379,12 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     firstSyncProgress$: progress.progress$,
     retryAfterStorageFull() {
       for (const collection of REPLICATION_COLLECTIONS) {
-        if (!replica.quota.isFull(collection)) continue;
+        // A collection says "storage is full" when any of its writes met the quota, also one
+        // the guard does not hold back (RxDB's own checkpoint write): Retry restarts those too,
+        // or their message stayed for good and the download never finished.
+        const stopped =
+          replica.quota.isFull(collection) || statuses.get(collection)!.value.errorCode === STORAGE_FULL_CODE;
+        if (!stopped) continue;
         replica.quota.release(collection);
         update(collection, { error: null, errorCode: null });
         states[collection].reSync();
