@@ -380,8 +380,9 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
     retryAfterStorageFull() {
       for (const collection of REPLICATION_COLLECTIONS) {
         // A collection says "storage is full" when any of its writes met the quota, also one
-        // the guard does not hold back (RxDB's own checkpoint write): Retry restarts those too,
-        // or their message stayed for good and the download never finished.
+        // the guard does not hold back (which one was not pinned down; RxDB's checkpoint write
+        // is likely): Retry restarts those too, or their message stayed for good and the
+        // download never finished.
         const stopped =
           replica.quota.isFull(collection) || statuses.get(collection)!.value.errorCode === STORAGE_FULL_CODE;
         if (!stopped) continue;
