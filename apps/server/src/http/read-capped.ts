@@ -20,5 +20,12 @@ export async function readCapped(
     }
     chunks.push(value);
   }
-  return new Uint8Array(Buffer.concat(chunks));
+  // One copy into a plain Uint8Array (a request body can be tens of megabytes).
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return whole;
 }

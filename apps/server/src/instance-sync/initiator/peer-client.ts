@@ -8,7 +8,7 @@
 import { gzipSync } from 'node:zlib';
 import {
   COPY_CONTENT_TYPE,
-  copyBody,
+  encodeCopyHeader,
   SYNC_ENDPOINTS,
   type CopyUpsertRequest,
   SYNC_HEADERS,
@@ -21,6 +21,7 @@ import { PeerRequestError, SyncCancelledError } from '../../errors.js';
 import { signRequest } from '../peer-auth/request-signing.js';
 import { readCapped } from '../../http/read-capped.js';
 import { listIssues } from '../../http/validate.js';
+import { lineBytes } from '../wire/line-bytes.js';
 
 export interface PeerClientOptions {
   baseUrl: string;
@@ -199,11 +200,9 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     let gzip = false;
     if (method === 'POST' && input !== undefined) {
       // A `copy-upsert` body is its header line and row lines as the sender encoded them.
-      const json = Buffer.from(
-        copy
-          ? copyBody((input as CopyUpsertRequest).header, (input as CopyUpsertRequest).lines)
-          : JSON.stringify(input),
-      );
+      const json = copy
+        ? lineBytes((input as CopyUpsertRequest).lines, encodeCopyHeader((input as CopyUpsertRequest).header))
+        : Buffer.from(JSON.stringify(input));
       gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
       body = gzip ? gzipSync(json, { level: 1 }) : json;
     }

@@ -43,8 +43,16 @@ export interface PeerAuthOptions {
 
 /** The request body, refused with 413 as soon as it passes `maxBytes`. */
 async function readBody(c: Parameters<MiddlewareHandler>[0], maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  const body = declared > maxBytes ? null : await readCapped(c.req.raw.body, maxBytes);
+  const length = c.req.header('content-length');
+  const declared = Number(length ?? NaN);
+  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  // With a declared length (Node's parser holds the body to it), read it whole through
+  // node-server's direct path: reading tens of megabytes through the web stream that
+  // `c.req.raw.body` builds cost a copy and a promise per chunk (body-limit.ts). A chunked
+  // body is counted as it streams in.
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined)
+    return new Uint8Array(await c.req.arrayBuffer());
+  const body = await readCapped(c.req.raw.body, maxBytes);
   if (body === null) throw new PayloadTooLargeError(maxBytes);
   return body;
 }

@@ -9,6 +9,7 @@ import { columnOf, DOCUMENT_FIELDS, fieldEntries, TASK_FIELDS, type FieldTable }
 import type { Queryable } from '../../db/database.js';
 import { isInstanceSyncValue, sqlTypeOf, type SqlType } from '../../db/field-rows.js';
 import type { SyncEntity } from '../wire/id-map.js';
+import { lineBytes } from '../wire/line-bytes.js';
 
 export interface ColumnSpec {
   name: string;
@@ -132,15 +133,10 @@ export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly I
       fields.push(copyText(row.createdAt, 'timestamptz'), copyText(row.updatedAt, 'timestamptz'));
       return fields.join('\t');
     });
-    await tx.copyIn(
-      `${table} (n, ${names.join(', ')}, created_at, updated_at)`,
-      Buffer.from(lines.join('\n') + '\n'),
-    );
+    await tx.copyIn(`${table} (n, ${names.join(', ')}, created_at, updated_at)`, lineBytes(lines));
   }
   pending.forEach((row, index) => (row.staged = next + index));
 }
-
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
  * A value as one field of COPY's text format: `\N` for null, backslash escapes for the
@@ -154,7 +150,13 @@ export function copyText(value: unknown, type: SqlType): string {
   else if (typeof value === 'boolean') text = value ? 't' : 'f';
   else if (typeof value === 'number' || typeof value === 'bigint') text = String(value);
   else text = JSON.stringify(value);
-  return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
+  // Four native passes: about twice as fast as one pass calling back for every match, and a
+  // document's markdown has a newline every few dozen characters.
+  return text
+    .replaceAll('\\', '\\\\')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\t', '\\t');
 }
 
 /**

@@ -10,7 +10,9 @@ import type { SyncEnv } from '../peer-auth/sync-caller.js';
 
 export function decodeBody(raw: Uint8Array, encoding: string | undefined, maxBytes: number): string {
   const name = (encoding ?? 'identity').trim().toLowerCase();
-  if (name === 'identity' || name === '') return Buffer.from(raw).toString('utf8');
+  // A view of the same bytes, not a copy.
+  if (name === 'identity' || name === '')
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   if (name !== 'gzip')
     throw new ValidationError(`Content-Encoding "${encoding}" is not supported; send gzip or no encoding.`);
   try {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readCapped } from '../../http/read-capped.js';
+import { copyText } from '../receiver/row-stage.js';
+import { lineBytes } from './line-bytes.js';
+
+function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+      controller.close();
+    },
+  });
+}
+
+describe('lineBytes', () => {
+  it('writes each line and its newline once, in UTF-8, sized exactly', () => {
+    const bytes = lineBytes(['文档 一', '', 'tab\there ✓'], '{"format":"copy-v1"}');
+    expect(bytes.toString('utf8')).toBe('{"format":"copy-v1"}\n文档 一\n\ntab\there ✓\n');
+    expect(bytes.byteLength).toBe(Buffer.byteLength('{"format":"copy-v1"}\n文档 一\n\ntab\there ✓\n'));
+  });
+
+  it('is an empty buffer for no lines and no head', () => {
+    expect(lineBytes([]).byteLength).toBe(0);
+  });
+});
+
+describe('copyText', () => {
+  it('escapes what ends a field or a row, the backslash first, so COPY reads the text back as it was', () => {
+    expect(copyText('a\\nb\n\tc\r\\', 'text')).toBe('a\\\\nb\\n\\tc\\r\\\\');
+    expect(copyText(null, 'text')).toBe('\\N');
+    expect(copyText('\\N', 'text')).toBe('\\\\N');
+  });
+});
+
+describe('readCapped', () => {
+  it('joins the chunks of a body within the limit', async () => {
+    const body = await readCapped(streamOf(['ab', 'cd', '文']), 100);
+    expect(Buffer.from(body!).toString('utf8')).toBe('abcd文');
+  });
+
+  it('gives null once the body passes the limit', async () => {
+    expect(await readCapped(streamOf(['abc', 'def']), 5)).toBeNull();
+  });
+});
