@@ -108,9 +108,10 @@ export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly I
   stageKeys.set(tx, next + pending.length);
   const names = columns.map((column) => column.name);
   if (pending.length < COPY_MIN_ROWS) {
-    // A few rows (the per-call endpoints stage one): one statement. COPY costs a round trip
-    // more, and postgres.js sends its data and its end as separate small writes, which the
-    // kernel's delayed ACK held ~40 ms per call (per-call baseline 9 → 70 ms a call).
+    // A few rows (the per-call endpoints stage one): one statement; COPY costs a round trip
+    // more. (COPY's data and its end are two writes; until the driver's sockets were set to
+    // TCP_NODELAY, patches/postgres@3.4.9.patch, Nagle held the end for the server's delayed
+    // ACK, ~40 ms per COPY of any size.)
     const records = pending.map((row, index) => {
       const record: Record<string, unknown> = { n: next + index };
       for (const column of columns) record[column.name] = row.values[column.name];
