@@ -55,9 +55,11 @@ export const shortTextSchema = z
   .string()
   .max(1000, 'must be at most 1000 characters')
   .refine(noNul, NUL_MESSAGE);
+/** The most characters (UTF-16 code units) a long text may have. */
+export const LONG_TEXT_MAX = 5_000_000;
 export const longTextSchema = z
   .string()
-  .max(5_000_000, 'must be at most 5,000,000 characters')
+  .max(LONG_TEXT_MAX, 'must be at most 5,000,000 characters')
   .refine(noNul, NUL_MESSAGE);
 export const mediumTextSchema = z
   .string()

@@ -5,5 +5,6 @@
 // task usages travel, and request signatures cover X-Sync-Instance.
 // 2.1: REST GET and PATCH of one row answer its ETag, and a PATCH may send If-Match
 // (412 PRECONDITION_FAILED with the current row when it no longer matches).
-// 2.1: also `POST /copy-upsert` and the `copy` capability (format copy-v1).
+// 2.1: also `POST /copy-upsert` and the `copy` capability (format copy-v1), then the format
+// pg-text-v1 beside it (negotiated: a receiver that does not list it never gets it).
 export const PROTOCOL_VERSION = '2.1';

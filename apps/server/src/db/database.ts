@@ -15,6 +15,11 @@ export interface Queryable {
    * parameter to parse. `target` is `table (columns)`.
    */
   copyIn(target: string, data: Uint8Array): Promise<void>;
+  /**
+   * `COPY (select) TO STDOUT`: the rows of `select` (a statement without parameters) in COPY's
+   * text format, as the database writes them, without decoding a row.
+   */
+  copyOut(select: string): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 export type NotificationHandler = (payload: string) => void;

@@ -23,6 +23,11 @@ function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
         blob: new Blob([data as Uint8Array<ArrayBuffer>]),
       });
     },
+    async copyOut(select: string) {
+      // And writes COPY's output to the result's `blob` when told '/dev/blob'.
+      const result = await pg.query(`COPY (${select}) TO '/dev/blob'`);
+      return result.blob ? new Uint8Array(await result.blob.arrayBuffer()) : new Uint8Array();
+    },
   };
 }
 

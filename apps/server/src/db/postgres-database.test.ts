@@ -3,6 +3,7 @@
 // transaction mode. pg_prepared_statements lists what the current session holds. And the
 // driver's sockets send at once (TCP_NODELAY).
 import { Socket } from 'node:net';
+import postgres from 'postgres';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres } from './postgres-database.js';
 import { postgresTestUrl, testDatabaseKinds } from '../testing/test-database.js';
@@ -48,5 +49,57 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
     } finally {
       noDelay.mockRestore();
     }
+  });
+
+  it('answers the next query after a COPY TO whose reader fell behind', async () => {
+    // The reader takes the rows more slowly than they arrive, so the driver pauses its socket;
+    // when the last rows and the CopyDone came in one read, the stream ended without resuming
+    // it, and the connection never read its next answer (patches/postgres@3.4.9.patch). These
+    // sizes hung every time without the fix.
+    const sql = postgres(postgresTestUrl()!, { max: 1, onnotice: () => {} });
+    try {
+      const stream = await sql
+        .unsafe(`COPY (SELECT g, repeat('x', 400) FROM generate_series(1, 360) g) TO STDOUT`)
+        .readable();
+      let bytes = 0;
+      for await (const chunk of stream) bytes += (chunk as Buffer).byteLength;
+      expect(bytes).toBeGreaterThan(360 * 400);
+      const answered = await Promise.race([
+        sql`SELECT 1 AS one`.then((rows) => [...rows]),
+        new Promise((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5000)),
+      ]);
+      expect(answered).toEqual([{ one: 1 }]);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('reads a COPY TO whole and answers the next query on the same connection', async () => {
+    const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
+    opened.push(db);
+    const data = await db.copyOut(
+      `SELECT g, 'line ' || g || E'\\twith a tab' FROM generate_series(1, 3000) g`,
+    );
+    const lines = Buffer.from(data).toString('utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(3000);
+    expect(lines[0]).toBe('1\tline 1\\twith a tab');
+    expect(await db.query('SELECT 2 AS two')).toEqual([{ two: 2 }]);
+  });
+
+  it('fails a COPY the server refuses, in either direction, and the connection goes on', async () => {
+    // A COPY's query resolves with its stream, so a refusal used to reach no one: the stream
+    // never ended and the caller waited for ever (patches/postgres@3.4.9.patch).
+    const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
+    opened.push(db);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.exec('CREATE TEMP TABLE refused_copy (n integer, text text) ON COMMIT DROP');
+        await tx.copyIn('refused_copy (n, text)', Buffer.from('1\tone\nfive\tfive\n'));
+      }),
+    ).rejects.toMatchObject({ code: '22P02' });
+    await expect(
+      db.copyOut('SELECT CASE WHEN g = 5000 THEN 1 / 0 ELSE g END FROM generate_series(1, 10000) g'),
+    ).rejects.toMatchObject({ code: '22012' });
+    expect(await db.query('SELECT 3 AS three')).toEqual([{ three: 3 }]);
   });
 });

@@ -42,6 +42,18 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
         stream.end(data);
       });
     },
+    async copyOut(select: string) {
+      const stream = await sql.unsafe(`COPY (${select}) TO STDOUT`).readable();
+      // Read as it flows: a reader that falls behind makes the driver pause its socket, which
+      // the driver did not always resume at the end (patches/postgres@3.4.9.patch).
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', resolve);
+        stream.on('error', reject);
+      });
+      return Buffer.concat(chunks);
+    },
   };
 }
 
@@ -81,6 +93,7 @@ export function openPostgres({
     query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
     exec: (text: string) => progressClient().exec(text),
     copyIn: (target: string, data: Uint8Array) => progressClient().copyIn(target, data),
+    copyOut: (select: string) => progressClient().copyOut(select),
   };
   const base = queryable(sql, preparedStatements);
   return {

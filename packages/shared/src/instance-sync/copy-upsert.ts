@@ -1,19 +1,55 @@
 import { z } from 'zod';
 import { numericIdSchema } from '../common.js';
 
-// `POST /copy-upsert` (ours, offered through the `copy` capability, format `copy-v1`): the
-// rows of one table as compact JSON lines instead of one JSON document of objects. The first
-// line is a JSON header naming the repository, the table and the columns; every further line
-// is one row, a JSON array of its values in the header's column order (JSON text never holds
-// a raw newline, so a line is a row). The receiver checks each row with the same schemas as
-// `batch-upsert` (a line that is not a JSON array fails alone, like a row that fails its
-// schema) and loads the good ones into its stage with COPY. The answer is `batch-upsert`'s.
+// `POST /copy-upsert` (ours, offered through the `copy` capability): the rows of one table in
+// a compact body instead of one JSON document of objects. The first line is a JSON header
+// naming the format, the repository, the table and the columns. Two formats:
+//
+// - `copy-v1`: every further line is one row, a JSON array of its values in the header's
+//   column order (JSON text never holds a raw newline, so a line is a row). The receiver
+//   checks each row with the same schemas as `batch-upsert` (a line that is not a JSON array
+//   fails alone, like a row that fails its schema) and loads the good ones into its stage
+//   with COPY.
+// - `pg-text-v1` (documents only): the rest of the body is PostgreSQL's COPY text format, as
+//   `COPY … TO STDOUT` writes it, in the header's column order (`PG_TEXT_DOCUMENT_COLUMNS`).
+//   The sender streams it out of its database and the receiver streams it into its stage
+//   without decoding a row in between; the rows' small columns are then read back and checked
+//   with the same schemas, so a row that fails them fails alone. A body PostgreSQL cannot read
+//   is refused whole with a 400, and the sender sends those rows again as `copy-v1`.
+//
+// The answer is `batch-upsert`'s.
 
 export const COPY_FORMAT = 'copy-v1';
+export const PG_TEXT_FORMAT = 'pg-text-v1';
+export const COPY_FORMATS = [COPY_FORMAT, PG_TEXT_FORMAT] as const;
+export type CopyFormat = (typeof COPY_FORMATS)[number];
+/** Both formats travel with this content type; the header line names the format. */
 export const COPY_CONTENT_TYPE = 'application/x-wikisync-copy-v1';
 
+/**
+ * The columns of a `pg-text-v1` body of documents, in order: the sender's ids, the row's
+ * identity and times, then the values a `batch-upsert` document row carries (the newer
+ * version, `replaced_by`, travels with the links).
+ */
+export const PG_TEXT_DOCUMENT_COLUMNS = [
+  'document_id',
+  'uid',
+  'task_id',
+  'deleted',
+  'created_at',
+  'updated_at',
+  'title',
+  'filename',
+  'content',
+  'language',
+  'sort_order',
+  'version',
+  'is_latest',
+  'metadata',
+] as const;
+
 export const copyUpsertHeaderSchema = z.object({
-  format: z.literal(COPY_FORMAT, { message: `must be "${COPY_FORMAT}"` }),
+  format: z.enum(COPY_FORMATS, { message: `must be one of ${COPY_FORMATS.join(', ')}` }),
   repository_id: numericIdSchema,
   entity: z.enum(['tasks', 'documents']),
   /** The row arrays' columns: the wire fields of `batch-upsert`'s rows; the first is the id. */
@@ -34,8 +70,8 @@ export function encodeCopyRow(columns: readonly string[], row: Record<string, un
   return JSON.stringify(columns.map((column) => row[column] ?? null));
 }
 
-/** The header line. */
-export function encodeCopyHeader(header: Omit<CopyUpsertHeader, 'format'>): string {
+/** The header line (`copy-v1` unless the header names another format). */
+export function encodeCopyHeader(header: Omit<CopyUpsertHeader, 'format'> & { format?: CopyFormat }): string {
   return JSON.stringify({ format: COPY_FORMAT, ...header });
 }
 
@@ -52,10 +88,14 @@ export function encodeCopyFrame(frame: CopyUpsertFrame): string {
   );
 }
 
-/** A decoded body: the checked header and each row line, still as text. */
+/**
+ * A decoded body: the checked header and, for `copy-v1`, each row line, still as text; for
+ * `pg-text-v1`, the COPY data as it came (`lines` empty).
+ */
 export const copyUpsertRequestSchema = z.object({
   header: copyUpsertHeaderSchema,
   lines: z.array(z.string()).max(COPY_MAX_ROWS, `at most ${COPY_MAX_ROWS} rows per request`),
+  data: z.instanceof(Uint8Array).optional(),
 });
 export type CopyUpsertRequest = z.infer<typeof copyUpsertRequestSchema>;
 

@@ -199,10 +199,14 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     let body: Uint8Array<ArrayBuffer> | undefined;
     let gzip = false;
     if (method === 'POST' && input !== undefined) {
-      // A `copy-upsert` body is its header line and row lines as the sender encoded them.
-      const json = copy
-        ? lineBytes((input as CopyUpsertRequest).lines, encodeCopyHeader((input as CopyUpsertRequest).header))
-        : Buffer.from(JSON.stringify(input));
+      // A `copy-upsert` body is its header line, then its row lines (copy-v1) or its COPY text
+      // as the database wrote it (pg-text-v1).
+      const request = input as CopyUpsertRequest;
+      const json = !copy
+        ? Buffer.from(JSON.stringify(input))
+        : request.data
+          ? Buffer.concat([lineBytes([], encodeCopyHeader(request.header)), request.data])
+          : lineBytes(request.lines, encodeCopyHeader(request.header));
       gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
       body = gzip ? gzipSync(json, { level: 1 }) : json;
     }

@@ -67,24 +67,64 @@ function outcome(applied: AppliedRow & { error?: string }): BatchRowOutcome {
   };
 }
 
+/** A batch's rows once checked: what to write, and the outcomes of the rows that failed. */
+export interface CheckedBatch {
+  taskOutcomes: BatchRowOutcome[];
+  documentOutcomes: BatchRowOutcome[];
+  goodTasks: IncomingRow[];
+  /** Documents wait for their task's local id, which is known only under the lock. */
+  candidates: { row: BatchDocumentRow; incoming: IncomingRow }[];
+  /** Rows kept without their metadata (over the limits): said in their outcome. */
+  taskNotes: Map<number, string>;
+  documentNotes: Map<number, string>;
+  /** Per sender task id: the task it waits for, and its usages when the row carries them. */
+  runAfter: Map<number, number | null>;
+  usages: Map<number, TaskUsage[]>;
+}
+
+export function emptyCheckedBatch(): CheckedBatch {
+  return {
+    taskOutcomes: [],
+    documentOutcomes: [],
+    goodTasks: [],
+    candidates: [],
+    taskNotes: new Map(),
+    documentNotes: new Map(),
+    runAfter: new Map(),
+    usages: new Map(),
+  };
+}
+
+/**
+ * A document row as the schemas read it, added to `batch` as a candidate or as a failed
+ * outcome. `staged` is its stage key when its values are already in the stage.
+ */
+export function checkDocument(batch: CheckedBatch, raw: unknown, staged?: number): void {
+  const parsed = batchDocumentRowSchema.safeParse(raw);
+  if (parsed.success) {
+    noteDroppedMetadata(batch.documentNotes, parsed.data.document_id, raw);
+    const incoming = incomingDocument(parsed.data.document_id, parsed.data, null);
+    if (staged !== undefined) incoming.staged = staged;
+    batch.candidates.push({ row: parsed.data, incoming });
+  } else
+    batch.documentOutcomes.push({
+      id: rawId(raw, 'document_id'),
+      local_id: null,
+      result: 'failed',
+      error: describeIssues(parsed.error),
+    });
+}
+
 /** `batch-upsert`: tasks, then documents, then links; all ids the sender's. */
 export async function applyBatch(
   db: Database,
   caller: SyncCaller,
   input: { repository_id: number; tasks: unknown[]; documents: unknown[]; links?: BatchLinks | undefined },
 ): Promise<BatchUpsertResponse> {
-  caller = callerForRepository(caller, input.repository_id);
   // Checked before any transaction: a batch of thousands of rows costs milliseconds of
   // validation that no other writer should wait for.
-  const taskOutcomes: BatchRowOutcome[] = [];
-  const documentOutcomes: BatchRowOutcome[] = [];
-  const goodTasks: IncomingRow[] = [];
-  // Rows kept without their metadata (over the limits): said in their outcome.
-  const taskNotes = new Map<number, string>();
-  const documentNotes = new Map<number, string>();
-  // Per sender task id: the task it waits for, and its usages when the row carries them.
-  const runAfter = new Map<number, number | null>();
-  const usages = new Map<number, TaskUsage[]>();
+  const batch = emptyCheckedBatch();
+  const { taskOutcomes, goodTasks, taskNotes, runAfter, usages } = batch;
   for (const raw of input.tasks) {
     const parsed = batchTaskRowSchema.safeParse(raw);
     if (parsed.success) {
@@ -100,73 +140,76 @@ export async function applyBatch(
         error: describeIssues(parsed.error),
       });
   }
-  // Documents wait for their task's local id, which is known only under the lock.
-  const candidates: { row: BatchDocumentRow; incoming: IncomingRow }[] = [];
-  for (const raw of input.documents) {
-    const parsed = batchDocumentRowSchema.safeParse(raw);
-    if (parsed.success) {
-      noteDroppedMetadata(documentNotes, parsed.data.document_id, raw);
-      candidates.push({
-        row: parsed.data,
-        incoming: incomingDocument(parsed.data.document_id, parsed.data, null),
-      });
-    } else
+  for (const raw of input.documents) checkDocument(batch, raw);
+  return db.transaction((tx) => writeBatch(tx, caller, input.repository_id, batch, input.links));
+}
+
+/**
+ * Writes checked rows in the caller's transaction: stages what is not staged yet, takes the
+ * repository's lock, then tasks, documents and links, as `batch-upsert` does.
+ */
+export async function writeBatch(
+  tx: Queryable,
+  caller: SyncCaller,
+  repositoryId: number,
+  batch: CheckedBatch,
+  links?: BatchLinks,
+): Promise<BatchUpsertResponse> {
+  caller = callerForRepository(caller, repositoryId);
+  const {
+    taskOutcomes,
+    documentOutcomes,
+    goodTasks,
+    candidates,
+    taskNotes,
+    documentNotes,
+    runAfter,
+    usages,
+  } = batch;
+  await stageRows(tx, TASK_TABLE, goodTasks);
+  await stageRows(
+    tx,
+    DOCUMENT_TABLE,
+    candidates.map((candidate) => candidate.incoming),
+  );
+  // Locks the repository (receiver.ts): staging above holds no lock any writer waits for.
+  const localRepositoryId = await resolveRepository(tx, caller, repositoryId);
+  const appliedTasks = await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks);
+  for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));
+  await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, runAfter, usages);
+
+  const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
+  const taskMap = await lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId);
+  const goodDocuments: IncomingRow[] = [];
+  for (const { row, incoming } of candidates) {
+    const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
+    if (localTaskId === undefined) {
       documentOutcomes.push({
-        id: rawId(raw, 'document_id'),
+        id: row.document_id,
         local_id: null,
         result: 'failed',
-        error: describeIssues(parsed.error),
+        error: `task_id ${row.task_id} has not been received; send its task first.`,
       });
-  }
-
-  return db.transaction(async (tx) => {
-    await stageRows(tx, TASK_TABLE, goodTasks);
-    await stageRows(
-      tx,
-      DOCUMENT_TABLE,
-      candidates.map((candidate) => candidate.incoming),
-    );
-    // Locks the repository (receiver.ts): staging above holds no lock any writer waits for.
-    const localRepositoryId = await resolveRepository(tx, caller, input.repository_id);
-    const appliedTasks = await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks);
-    for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));
-    await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, runAfter, usages);
-
-    const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
-    const taskMap = await lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId);
-    const goodDocuments: IncomingRow[] = [];
-    for (const { row, incoming } of candidates) {
-      const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
-      if (localTaskId === undefined) {
-        documentOutcomes.push({
-          id: row.document_id,
-          local_id: null,
-          result: 'failed',
-          error: `task_id ${row.task_id} has not been received; send its task first.`,
-        });
-        continue;
-      }
-      goodDocuments.push({ ...incoming, values: { ...incoming.values, task_id: localTaskId } });
+      continue;
     }
-    for (const applied of await applyIsolated(
-      tx,
-      DOCUMENT_TABLE,
-      caller.peerKey,
-      localRepositoryId,
-      goodDocuments,
-    ))
-      documentOutcomes.push(outcome(applied));
+    goodDocuments.push({ ...incoming, values: { ...incoming.values, task_id: localTaskId } });
+  }
+  for (const applied of await applyIsolated(
+    tx,
+    DOCUMENT_TABLE,
+    caller.peerKey,
+    localRepositoryId,
+    goodDocuments,
+  ))
+    documentOutcomes.push(outcome(applied));
 
-    const links = input.links
-      ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, input.links)
-      : undefined;
-    return {
-      repository_id: localRepositoryId,
-      tasks: withNotes(taskOutcomes, taskNotes),
-      documents: withNotes(documentOutcomes, documentNotes),
-      ...(links ? { links } : {}),
-    };
-  });
+  const applied = links ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, links) : undefined;
+  return {
+    repository_id: localRepositoryId,
+    tasks: withNotes(taskOutcomes, taskNotes),
+    documents: withNotes(documentOutcomes, documentNotes),
+    ...(applied ? { links: applied } : {}),
+  };
 }
 
 function noteDroppedMetadata(notes: Map<number, string>, id: number, raw: unknown): void {

@@ -1,12 +1,29 @@
-// `copy-upsert` (ours, format `copy-v1`): the rows of one table as JSON lines, every id the
+// `copy-upsert` (ours). Format `copy-v1`: the rows of one table as JSON lines, every id the
 // sender's. Each line becomes the object `batch-upsert` would have carried and goes through
 // the same checks, mapping and writes (batch-receiver.ts), so the same rows end the same way
 // whichever transport brought them; the stage is filled with COPY (row-stage.ts). A line that
 // is not a row fails alone, reported by the id it starts with.
-import type { BatchRowOutcome, BatchUpsertResponse, CopyUpsertRequest } from '@wikisync/shared';
+//
+// Format `pg-text-v1` (documents): the body's COPY text goes into the stage as it came, and
+// the rows' wire fields and small values are read back and checked by the same schemas; what
+// the schemas change (a default for a null, metadata over its limits) is written back over
+// the stage, a row they refuse fails alone, and the rest are written as a batch's. Text the
+// database cannot read refuses the whole body (400), and the sender sends it as `copy-v1`.
+import {
+  COPY_FORMAT,
+  LONG_TEXT_MAX,
+  PG_TEXT_DOCUMENT_COLUMNS,
+  PG_TEXT_FORMAT,
+  type BatchRowOutcome,
+  type BatchUpsertResponse,
+  type CopyUpsertHeader,
+  type CopyUpsertRequest,
+} from '@wikisync/shared';
 import type { Database } from '../../db/database.js';
+import { ValidationError } from '../../errors.js';
 import type { SyncCaller } from '../peer-auth/sync-caller.js';
-import { applyBatch } from './batch-receiver.js';
+import { applyBatch, checkDocument, emptyCheckedBatch, writeBatch } from './batch-receiver.js';
+import { DOCUMENT_TABLE, restageValues, stagedValue, stagePgText } from './row-stage.js';
 
 /** The id a broken line starts with (`[123,...`), or 0 when it names none. */
 function leadingId(line: string): number {
@@ -17,8 +34,9 @@ function leadingId(line: string): number {
 export async function applyCopy(
   db: Database,
   caller: SyncCaller,
-  { header, lines }: CopyUpsertRequest,
+  { header, lines, data }: CopyUpsertRequest,
 ): Promise<BatchUpsertResponse> {
+  if (header.format === PG_TEXT_FORMAT) return applyPgText(db, caller, header, data ?? new Uint8Array());
   const rows: Record<string, unknown>[] = [];
   const broken: BatchRowOutcome[] = [];
   const width = header.columns.length;
@@ -52,4 +70,69 @@ export async function applyCopy(
   return tasks
     ? { ...answer, tasks: [...answer.tasks, ...broken] }
     : { ...answer, documents: [...answer.documents, ...broken] };
+}
+
+/** SQLSTATE classes of a COPY that could not read its input: data exceptions (22). */
+const unreadable = (error: unknown) => /^22/.test(String((error as { code?: unknown }).code ?? ''));
+
+/** Values as a stage holds them, comparable: times by instant, the rest by their JSON. */
+function sameValue(a: unknown, b: unknown, time: boolean): boolean {
+  if (time && typeof a === 'string' && typeof b === 'string') return Date.parse(a) === Date.parse(b);
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+async function applyPgText(
+  db: Database,
+  caller: SyncCaller,
+  header: CopyUpsertHeader,
+  data: Uint8Array,
+): Promise<BatchUpsertResponse> {
+  if (header.entity !== 'documents')
+    throw new ValidationError(`${PG_TEXT_FORMAT} carries documents only; send tasks as ${COPY_FORMAT}.`);
+  if (header.columns.join(',') !== PG_TEXT_DOCUMENT_COLUMNS.join(','))
+    throw new ValidationError(
+      `A ${PG_TEXT_FORMAT} body of documents has the columns ${PG_TEXT_DOCUMENT_COLUMNS.join(', ')}, in that order; send these rows as ${COPY_FORMAT}.`,
+    );
+  return db.transaction(async (tx) => {
+    let staged;
+    try {
+      staged = await stagePgText(tx, DOCUMENT_TABLE, header.columns, data);
+    } catch (error) {
+      if (!unreadable(error)) throw error;
+      throw new ValidationError(
+        `The ${PG_TEXT_FORMAT} rows could not be read (${(error as Error).message}); send them as ${COPY_FORMAT}.`,
+      );
+    }
+    const batch = emptyCheckedBatch();
+    const restage: Parameters<typeof restageValues>[2][number][] = [];
+    const small = DOCUMENT_TABLE.columns.filter((column) => !column.resolved && !column.large);
+    for (const { n, row, largeBytes } of staged) {
+      const raw: Record<string, unknown> = { ...row };
+      for (const [name, bytes] of Object.entries(largeBytes))
+        // A UTF-16 code unit takes at least one byte of UTF-8, so a text of at most LONG_TEXT_MAX
+        // bytes is within the limit (and PostgreSQL text holds no NUL); a longer one is read and
+        // checked by the schema itself. The staged text stays where it is either way.
+        raw[name] =
+          bytes === null
+            ? null
+            : bytes <= LONG_TEXT_MAX
+              ? ''
+              : await stagedValue(tx, DOCUMENT_TABLE, n, name);
+      const before = batch.candidates.length;
+      checkDocument(batch, raw, n);
+      const candidate = batch.candidates[before];
+      if (!candidate) continue;
+      const { values, createdAt, updatedAt } = candidate.incoming;
+      const changed =
+        small.some(
+          (column) => !sameValue(values[column.name], row[column.name], column.type === 'timestamptz'),
+        ) ||
+        !sameValue(createdAt, row.created_at, true) ||
+        !sameValue(updatedAt, row.updated_at, true) ||
+        Object.values(largeBytes).some((bytes) => bytes === null);
+      if (changed) restage.push({ n, values, createdAt, updatedAt });
+    }
+    await restageValues(tx, DOCUMENT_TABLE, restage);
+    return writeBatch(tx, caller, header.repository_id, batch);
+  });
 }

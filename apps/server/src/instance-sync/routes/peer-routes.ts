@@ -4,6 +4,7 @@
 import { Hono, type Context } from 'hono';
 import {
   COPY_FORMAT,
+  PG_TEXT_FORMAT,
   ERROR_CODES,
   ok,
   PROTOCOL_VERSION,
@@ -47,7 +48,7 @@ export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilitie
     concurrency: 4,
     compression: ['gzip'],
     paged_export: true,
-    copy: copy ? [COPY_FORMAT] : [],
+    copy: copy ? [COPY_FORMAT, PG_TEXT_FORMAT] : [],
   };
 }
 

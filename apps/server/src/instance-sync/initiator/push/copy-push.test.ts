@@ -1,9 +1,17 @@
-// The copy-v1 transport (`copy-upsert`): a receiver that offers it gets the rows as JSON lines
-// loaded with COPY, and ends in the same state as one that gets the same repository as
-// `batch-upsert` batches; a receiver without the capability gets batches; a row that fails
-// in the middle of a request is reported alone, by its id, and the rows around it land.
+// The copy transport (`copy-upsert`): a receiver that offers it gets the tasks as JSON lines
+// (copy-v1) and the documents as PostgreSQL COPY text (pg-text-v1), both loaded with COPY, and
+// ends in the same state as one that gets the same repository as `batch-upsert` batches; a
+// receiver without the capability gets batches; a row that fails in the middle of a request is
+// reported alone, by its id, and the rows around it land; COPY text the receiver cannot read
+// is refused whole, and the sender sends those rows as copy-v1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COPY_CONTENT_TYPE, COPY_FORMAT, encodeCopyHeader } from '@wikisync/shared';
+import {
+  COPY_CONTENT_TYPE,
+  COPY_FORMAT,
+  encodeCopyHeader,
+  PG_TEXT_DOCUMENT_COLUMNS,
+  PG_TEXT_FORMAT,
+} from '@wikisync/shared';
 import { writeTransaction } from '../../../db/database.js';
 import { jsonOf, listen } from '../../../testing/test-app.js';
 import { testDatabaseKinds } from '../../../testing/test-database.js';
@@ -53,6 +61,14 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   );
   let repo: SeededRepository;
   let viaBatches: { base: string; seen: string[]; close: () => Promise<void> };
+  // A stand-in in front of B that passes everything on and notes each copy-upsert's format;
+  // told to, it answers 400 to pg-text-v1 bodies, as a receiver that cannot read them would.
+  let recording: {
+    base: string;
+    formats: string[];
+    refusePgText: boolean;
+    close: () => Promise<void>;
+  };
 
   beforeAll(async () => {
     await linkPeers(a, b);
@@ -77,6 +93,37 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     });
     viaBatches = { base: `${server.url}/api/sync`, seen, close: server.close };
     await saveTarget(a, viaBatches.base, { token: await createPeerTokenOn(c) });
+
+    const formats: string[] = [];
+    const recorder = await listen(async (request) => {
+      const url = new URL(request.url);
+      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
+      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+      if (endpoint === 'copy-upsert' && body) {
+        const format = (JSON.parse(body.subarray(0, body.indexOf(10)).toString()) as { format: string })
+          .format;
+        formats.push(format);
+        if (format === PG_TEXT_FORMAT && recording.refusePgText)
+          return Response.json(
+            { code: 'VALIDATION_ERROR', error: 'cannot read these rows' },
+            { status: 400 },
+          );
+      }
+      const headers = new Headers();
+      for (const [name, value] of request.headers)
+        if (/^(authorization|content-type|content-encoding|x-sync-)/.test(name)) headers.set(name, value);
+      const answer = await fetch(`${b.base}/${endpoint}${url.search}`, {
+        method: request.method,
+        headers,
+        body,
+      });
+      return new Response(await answer.arrayBuffer(), {
+        status: answer.status,
+        headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' },
+      });
+    });
+    recording = { base: `${recorder.url}/api/sync`, formats, refusePgText: false, close: recorder.close };
+    await saveTarget(a, recording.base, { token: await createPeerTokenOn(b) });
 
     // Past the small push (200 documents), with versions, awkward text and metadata.
     repo = await seedRepository(a.t.database.db, 'copy-alpha', 120, 3, 300);
@@ -103,6 +150,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   });
   afterAll(async () => {
     await viaBatches?.close();
+    await recording?.close();
   });
 
   it('ends in the same state as batches of the same repository, and falls back to batches without the capability', async () => {
@@ -242,5 +290,139 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     const headless = await post(`${lines[0]}\n`);
     expect(headless.status).toBe(400);
     expect((await jsonOf(headless)).error).toContain(COPY_FORMAT);
+  });
+
+  it('sends documents as pg-text-v1 and tasks as copy-v1, and sends refused pg-text rows again as copy-v1', async () => {
+    const seeded = await seedRepository(a.t.database.db, 'pg-text-alpha', 80, 3, 500);
+    await writeTransaction(a.t.database.db, (tx) =>
+      tx.query(`UPDATE documents SET content = $2, metadata = $3 WHERE id = $1`, [
+        seeded.documentIds[5],
+        AWKWARD.join('\n'),
+        { note: AWKWARD.join('\t') },
+      ]),
+    );
+    const pushed = await runSync(a, '/api/sync', { target_server: recording.base, repository_id: seeded.id });
+    expect(pushed.session).toMatchObject({ status: 'completed', error: null, transport: 'copy' });
+    expect(pushed.session.counts).toMatchObject({ created: 80 + 240, failed: 0 });
+    expect(recording.formats).toContain(PG_TEXT_FORMAT);
+    expect(recording.formats).toContain(COPY_FORMAT);
+    expect(await repositoryContent(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
+      await repositoryContent(a.t.database.db, seeded.id),
+    );
+
+    // Refused as pg-text-v1, the same rows go as copy-v1 and land, none reported failed.
+    recording.formats.length = 0;
+    recording.refusePgText = true;
+    // Past the small push (200 documents), as above.
+    const second = await seedRepository(a.t.database.db, 'pg-text-refused', 80, 3, 500);
+    const fallback = await runSync(a, '/api/sync', {
+      target_server: recording.base,
+      repository_id: second.id,
+    });
+    recording.refusePgText = false;
+    expect(fallback.session).toMatchObject({ status: 'completed', error: null });
+    expect(fallback.session.counts).toMatchObject({ created: 80 + 240, failed: 0 });
+    expect(recording.formats.filter((format) => format === PG_TEXT_FORMAT).length).toBeGreaterThan(0);
+    expect(await repositoryContent(b.t.database.db, fallback.session.remote_repository_id)).toEqual(
+      await repositoryContent(a.t.database.db, second.id),
+    );
+  });
+
+  it('checks pg-text-v1 rows one by one, and refuses text it cannot read as a whole with what to send instead', async () => {
+    const token = await createPeerTokenOn(b);
+    const headers = { authorization: `Bearer ${token}`, 'x-sync-instance': 'pg-text-test-sender' };
+    const upserted = await fetch(`${b.base}/repository-upsert`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ repository_id: 901, name: 'pg-text-by-hand', url: 'https://example.com/p' }),
+    });
+    expect(upserted.status).toBe(200);
+    const header = (columns: readonly string[] = PG_TEXT_DOCUMENT_COLUMNS, entity = 'documents') =>
+      encodeCopyHeader({
+        format: PG_TEXT_FORMAT,
+        repository_id: 901,
+        entity: entity as 'documents',
+        columns: [...columns],
+      });
+    const post = (body: string) =>
+      fetch(`${b.base}/copy-upsert`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': COPY_CONTENT_TYPE },
+        body,
+      });
+    // document_id uid task_id deleted created_at updated_at title filename content language
+    // sort_order version is_latest metadata, in COPY's text format.
+    const row = (id: number, fields: Partial<Record<string, string>> = {}) =>
+      PG_TEXT_DOCUMENT_COLUMNS.map(
+        (column) =>
+          fields[column] ??
+          {
+            document_id: String(id),
+            uid: `pg-text-doc-${id}`,
+            task_id: '\\N',
+            deleted: 'f',
+            created_at: '2026-11-30 10:00:00+00',
+            updated_at: '2026-11-30 11:00:00+00',
+            title: `Doc ${id}`,
+            filename: `doc-${id}.md`,
+            content: `# Doc ${id}\\nline\\twith a tab\\\\N and 中文`,
+            language: 'zh',
+            sort_order: String(id),
+            version: '1',
+            is_latest: 't',
+            metadata: '{"k": "v"}',
+          }[column]!,
+      ).join('\t');
+    const response = await post(
+      `${header()}\n${[
+        row(1),
+        row(2, { version: '0' }),
+        row(3, { content: '\\N', metadata: '\\N', title: '\\N' }),
+        row(4, { metadata: JSON.stringify({ big: 'x'.repeat(70_000) }) }),
+      ].join('\n')}\n`,
+    );
+    expect(response.status).toBe(200);
+    const { data } = await jsonOf(response);
+    const byId = new Map(
+      data.documents.map((outcome: { id: number; result: string; error?: string }) => [outcome.id, outcome]),
+    );
+    expect(byId.get(1)).toMatchObject({ result: 'created' });
+    expect(byId.get(2)).toMatchObject({ result: 'failed', error: expect.stringContaining('version') });
+    expect(byId.get(3)).toMatchObject({ result: 'created' });
+    expect(byId.get(4)).toMatchObject({
+      result: 'created',
+      error: expect.stringContaining('without its metadata'),
+    });
+    const stored = await b.t.database.db.query<Record<string, unknown>>(
+      `SELECT uid, title, content, metadata, to_json(created_at) #>> '{}' AS created_at FROM documents
+        WHERE repository_id = $1 ORDER BY uid`,
+      [data.repository_id],
+    );
+    expect(stored).toEqual([
+      {
+        uid: 'pg-text-doc-1',
+        title: 'Doc 1',
+        content: '# Doc 1\nline\twith a tab\\N and 中文',
+        metadata: { k: 'v' },
+        created_at: '2026-11-30T10:00:00+00:00',
+      },
+      { uid: 'pg-text-doc-3', title: '', content: '', metadata: {}, created_at: '2026-11-30T10:00:00+00:00' },
+      expect.objectContaining({ uid: 'pg-text-doc-4', metadata: {} }),
+    ]);
+
+    // Text the database cannot read (a word for an integer) refuses the body, and nothing lands.
+    const unreadable = await post(`${header()}\n${row(5, { sort_order: 'five' })}\n${row(6)}\n`);
+    expect(unreadable.status).toBe(400);
+    expect((await jsonOf(unreadable)).error).toContain(COPY_FORMAT);
+    const wrongColumns = await post(`${header(['document_id', 'uid'])}\n5\tx\n`);
+    expect(wrongColumns.status).toBe(400);
+    expect((await jsonOf(wrongColumns)).error).toContain(PG_TEXT_DOCUMENT_COLUMNS.join(', '));
+    const tasks = await post(`${header(['task_id'], 'tasks')}\n1\n`);
+    expect(tasks.status).toBe(400);
+    expect((await jsonOf(tasks)).error).toContain('documents only');
+    const after = await b.t.database.db.query(`SELECT uid FROM documents WHERE repository_id = $1`, [
+      data.repository_id,
+    ]);
+    expect(after).toHaveLength(3);
   });
 });

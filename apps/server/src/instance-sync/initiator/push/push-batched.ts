@@ -5,7 +5,15 @@
 // `copy-v1` gets the task and document rows as compact JSON lines (`copy-upsert`), each row
 // encoded once and the requests cut by those bytes; the links and a small push stay batches.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { COPY_FORMAT, encodeCopyRow, type BatchRowOutcome, type BatchUpsertResponse } from '@wikisync/shared';
+import {
+  COPY_FORMAT,
+  encodeCopyHeader,
+  encodeCopyRow,
+  PG_TEXT_DOCUMENT_COLUMNS,
+  PG_TEXT_FORMAT,
+  type BatchRowOutcome,
+  type BatchUpsertResponse,
+} from '@wikisync/shared';
 import { saveSent } from '../../wire/id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
@@ -119,6 +127,17 @@ async function encodeAll(rows: readonly WireRow[]): Promise<Encoded[]> {
   return encoded;
 }
 
+/**
+ * The `pg-text-v1` rows of these documents, straight out of the database as COPY text: the
+ * columns of PG_TEXT_DOCUMENT_COLUMNS from `document_rows` (the id is the sender's).
+ */
+function pgTextSelect(ids: readonly number[]): string {
+  const columns = PG_TEXT_DOCUMENT_COLUMNS.map((name) => (name === 'document_id' ? 'd.id' : `d.${name}`));
+  // COPY takes no parameters; the ids are the plan's integers, checked again here.
+  const list = ids.filter((id) => Number.isSafeInteger(id)).join(', ');
+  return `SELECT ${columns.join(', ')} FROM document_rows d WHERE d.id IN (${list}) ORDER BY d.id`;
+}
+
 /** Up to this many documents (and their tasks), a push is sent as one request. */
 const SMALL_PUSH_DOCUMENTS = 200;
 
@@ -143,6 +162,8 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const { client, tracker, plan, db } = ctx;
   const caps = ctx.capabilities!;
   const copy = caps.copy.includes(COPY_FORMAT);
+  // Documents as COPY text when the receiver reads it; copy-v1 (or batches) for the rest.
+  const pgText = copy && caps.copy.includes(PG_TEXT_FORMAT);
   tracker.meta.transport = 'batch';
   // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
   // document never waits on a task the receiver lost; unchanged, they are not recorded.
@@ -310,8 +331,55 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   // Documents: chunks cut by an estimate of their size (content dominates), sent several at once.
   const documentChunks = chunkBySize(plan.documents, maxRows, maxBytes, () => 1);
   let sentRows = 0;
-  await inPool(documentChunks, concurrency, async (chunk) => {
+  const pgTextHeader = encodeCopyHeader({
+    format: PG_TEXT_FORMAT,
+    repository_id: repositoryId,
+    entity: 'documents',
+    columns: [...PG_TEXT_DOCUMENT_COLUMNS],
+  });
+  /**
+   * Sends documents as one `pg-text-v1` request (halved until it fits the receiver's limit);
+   * answers the ids it could not send that way, which then go as copy-v1: one too large
+   * alone, or a request the receiver refused or could not read.
+   */
+  const sendPgText = async (ids: readonly number[]): Promise<number[]> => {
     checkCancelled(ctx.signal);
+    const data = await db.copyOut(pgTextSelect(ids));
+    if (Buffer.byteLength(pgTextHeader) + 1 + data.byteLength > maxBytes) {
+      if (ids.length === 1) return [...ids];
+      const half = Math.ceil(ids.length / 2);
+      return [...(await sendPgText(ids.slice(0, half))), ...(await sendPgText(ids.slice(half)))];
+    }
+    const startedAt = now();
+    let answer: BatchUpsertResponse;
+    try {
+      answer = await client.call('copy-upsert', {
+        header: {
+          format: PG_TEXT_FORMAT,
+          repository_id: repositoryId,
+          entity: 'documents',
+          columns: [...PG_TEXT_DOCUMENT_COLUMNS],
+        },
+        lines: [],
+        data,
+      });
+    } catch (error) {
+      if (isFatal(error)) throw error;
+      return [...ids];
+    }
+    await recordDocuments(answer.documents, startedAt);
+    sentRows += ids.length;
+    tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
+    return [];
+  };
+  await inPool(documentChunks, concurrency, async (planned) => {
+    checkCancelled(ctx.signal);
+    let chunk = planned;
+    if (pgText) {
+      const rest = new Set(await sendPgText(planned.map((d) => d.id)));
+      if (rest.size === 0) return;
+      chunk = planned.filter((d) => rest.has(d.id));
+    }
     const rows = (
       await loadDocuments(
         db,
