@@ -52,7 +52,9 @@ const NEWLINE = 0x0a;
 export function readSyncCopy(c: Context<SyncEnv>, maxBytes: number): CopyUpsertRequest {
   const bytes = decodeBytes(c.get('rawBody'), c.req.header('content-encoding'), maxBytes);
   const end = bytes.indexOf(NEWLINE);
-  const first = Buffer.from(bytes.buffer, bytes.byteOffset, end === -1 ? bytes.byteLength : end).toString('utf8');
+  const first = Buffer.from(bytes.buffer, bytes.byteOffset, end === -1 ? bytes.byteLength : end).toString(
+    'utf8',
+  );
   let header: unknown;
   try {
     header = JSON.parse(first);
