@@ -11,6 +11,7 @@
 // database cannot read refuses the whole body (400), and the sender sends it as `copy-v1`.
 import {
   COPY_FORMAT,
+  COPY_MAX_ROWS,
   LONG_TEXT_MAX,
   PG_TEXT_DOCUMENT_COLUMNS,
   PG_TEXT_FORMAT,
@@ -103,6 +104,8 @@ async function applyPgText(
         `The ${PG_TEXT_FORMAT} rows could not be read (${(error as Error).message}); send them as ${COPY_FORMAT}.`,
       );
     }
+    if (staged.length > COPY_MAX_ROWS)
+      throw new ValidationError(`at most ${COPY_MAX_ROWS} rows per request; send them in smaller parts.`);
     const batch = emptyCheckedBatch();
     const restage: Parameters<typeof restageValues>[2][number][] = [];
     const small = DOCUMENT_TABLE.columns.filter((column) => !column.resolved && !column.large);

@@ -14,6 +14,7 @@ import {
   type BatchRowOutcome,
   type BatchUpsertResponse,
 } from '@wikisync/shared';
+import { PeerRequestError } from '../../../errors.js';
 import { saveSent } from '../../wire/id-map.js';
 import { loadDocuments, loadTasks } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
@@ -163,7 +164,9 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const caps = ctx.capabilities!;
   const copy = caps.copy.includes(COPY_FORMAT);
   // Documents as COPY text when the receiver reads it; copy-v1 (or batches) for the rest.
-  const pgText = copy && caps.copy.includes(PG_TEXT_FORMAT);
+  // A receiver that refuses one pg-text-v1 request is not sent more: each refusal costs the
+  // chunk a second trip.
+  let pgText = copy && caps.copy.includes(PG_TEXT_FORMAT);
   tracker.meta.transport = 'batch';
   // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
   // document never waits on a task the receiver lost; unchanged, they are not recorded.
@@ -365,6 +368,8 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       });
     } catch (error) {
       if (isFatal(error)) throw error;
+      if (error instanceof PeerRequestError && error.status !== undefined && error.status < 500)
+        pgText = false;
       return [...ids];
     }
     await recordDocuments(answer.documents, startedAt);
