@@ -122,6 +122,23 @@ async function ensureStage(tx: Queryable, spec: TableSpec): Promise<void> {
   );
 }
 
+/** A stage row as one element of a `{v: [...]}` list: its key, staged values and times. */
+function stageRecord(
+  spec: TableSpec,
+  n: number,
+  row: Pick<IncomingRow, 'values' | 'createdAt' | 'updatedAt'>,
+): Record<string, unknown> {
+  const record: Record<string, unknown> = { n };
+  for (const column of stagedColumns(spec)) record[column.name] = row.values[column.name];
+  record.created_at = row.createdAt;
+  record.updated_at = row.updatedAt;
+  return record;
+}
+
+/** The FROM item `x` of the `stageRecord` list in `$1`. */
+const stageRecordset = (spec: TableSpec) =>
+  `jsonb_to_recordset($1::jsonb->'v') AS x(n integer, ${columnTypes(stagedColumns(spec)).join(', ')}, created_at timestamptz, updated_at timestamptz)`;
+
 /**
  * Copies rows into the table's stage and sets their `staged` key; rows already staged are
  * left alone. Takes no lock on a shared table: the stage belongs to this connection and is
@@ -141,18 +158,11 @@ export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly I
     // more. (COPY's data and its end are two writes; until the driver's sockets were set to
     // TCP_NODELAY, patches/postgres@3.4.9.patch, Nagle held the end for the server's delayed
     // ACK, ~40 ms per COPY of any size.)
-    const records = pending.map((row, index) => {
-      const record: Record<string, unknown> = { n: next + index };
-      for (const column of columns) record[column.name] = row.values[column.name];
-      record.created_at = row.createdAt;
-      record.updated_at = row.updatedAt;
-      return record;
-    });
     await tx.query(
       `INSERT INTO ${table} (n, ${names.join(', ')}, created_at, updated_at)
        SELECT ${['n', ...names, 'created_at', 'updated_at'].map((name) => `x.${name}`).join(', ')}
-         FROM jsonb_to_recordset($1::jsonb->'v') AS x(n integer, ${columnTypes(columns).join(', ')}, created_at timestamptz, updated_at timestamptz)`,
-      [{ v: records }],
+         FROM ${stageRecordset(spec)}`,
+      [{ v: pending.map((row, index) => stageRecord(spec, next + index, row)) }],
     );
   } else {
     // COPY's text format: no parameter for the server to parse as JSON first, which for a
@@ -257,7 +267,6 @@ export async function restageValues(
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = stagedColumns(spec);
-  const names = columns.map((column) => column.name);
   await tx.query(
     `UPDATE ${stageTable(spec)} AS st
         SET ${columns
@@ -268,19 +277,9 @@ export async function restageValues(
               : `${column.name} = x.${column.name}`,
           )
           .join(', ')}, created_at = x.created_at, updated_at = x.updated_at
-       FROM jsonb_to_recordset($1::jsonb->'v') AS x(n integer, ${columnTypes(columns).join(', ')}, created_at timestamptz, updated_at timestamptz)
+       FROM ${stageRecordset(spec)}
       WHERE st.n = x.n`,
-    [
-      {
-        v: rows.map((row) => {
-          const record: Record<string, unknown> = { n: row.n };
-          for (const name of names) record[name] = row.values[name];
-          record.created_at = row.createdAt;
-          record.updated_at = row.updatedAt;
-          return record;
-        }),
-      },
-    ],
+    [{ v: rows.map((row) => stageRecord(spec, row.n, row)) }],
   );
 }
 

@@ -37,6 +37,18 @@ const AWKWARD = [
   '"quotes" and \'apostrophes\' and {"json": [1, 2]}',
 ];
 
+/** Passes a request on to `target` with the headers a peer call carries. */
+function forward(
+  request: Request,
+  target: string,
+  body: ArrayBuffer | Buffer | undefined,
+): Promise<Response> {
+  const headers = new Headers();
+  for (const [name, value] of request.headers)
+    if (/^(authorization|content-type|content-encoding|x-sync-)/.test(name)) headers.set(name, value);
+  return fetch(target, { method: request.method, headers, body });
+}
+
 /** A deterministic generator, so a failure names the same data on every run. */
 function generator(seed: number) {
   let state = seed;
@@ -78,15 +90,8 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
       const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
       seen.push(endpoint);
       if (endpoint === 'copy-upsert') return new Response('Not Found', { status: 404 });
-      const headers = new Headers();
-      for (const [name, value] of request.headers)
-        if (/^(authorization|content-type|content-encoding|x-sync-)/.test(name)) headers.set(name, value);
       const body = request.method === 'POST' ? await request.arrayBuffer() : undefined;
-      const answer = await fetch(`${c.base}/${endpoint}${url.search}`, {
-        method: request.method,
-        headers,
-        body,
-      });
+      const answer = await forward(request, `${c.base}/${endpoint}${url.search}`, body);
       const json = (await answer.json()) as { data: { capabilities: Record<string, unknown> } };
       if (endpoint === 'ping') delete json.data.capabilities.copy;
       return Response.json(json, { status: answer.status });
@@ -109,14 +114,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
             { status: 400 },
           );
       }
-      const headers = new Headers();
-      for (const [name, value] of request.headers)
-        if (/^(authorization|content-type|content-encoding|x-sync-)/.test(name)) headers.set(name, value);
-      const answer = await fetch(`${b.base}/${endpoint}${url.search}`, {
-        method: request.method,
-        headers,
-        body,
-      });
+      const answer = await forward(request, `${b.base}/${endpoint}${url.search}`, body);
       return new Response(await answer.arrayBuffer(), {
         status: answer.status,
         headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' },

@@ -13,6 +13,7 @@ import {
   PG_TEXT_FORMAT,
   type BatchRowOutcome,
   type BatchUpsertResponse,
+  type CopyUpsertHeader,
 } from '@wikisync/shared';
 import { PeerRequestError } from '../../../errors.js';
 import { saveSent } from '../../wire/id-map.js';
@@ -334,12 +335,14 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   // Documents: chunks cut by an estimate of their size (content dominates), sent several at once.
   const documentChunks = chunkBySize(plan.documents, maxRows, maxBytes, () => 1);
   let sentRows = 0;
-  const pgTextHeader = encodeCopyHeader({
+  const pgTextHeader: CopyUpsertHeader = {
     format: PG_TEXT_FORMAT,
     repository_id: repositoryId,
     entity: 'documents',
     columns: [...PG_TEXT_DOCUMENT_COLUMNS],
-  });
+  };
+  /** The header line and its newline, which count against the receiver's byte limit too. */
+  const pgTextHeaderBytes = Buffer.byteLength(encodeCopyHeader(pgTextHeader)) + 1;
   /**
    * Sends documents as one `pg-text-v1` request (halved until it fits the receiver's limit);
    * answers the ids it could not send that way, which then go as copy-v1: one too large
@@ -348,7 +351,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const sendPgText = async (ids: readonly number[]): Promise<number[]> => {
     checkCancelled(ctx.signal);
     const data = await db.copyOut(pgTextSelect(ids));
-    if (Buffer.byteLength(pgTextHeader) + 1 + data.byteLength > maxBytes) {
+    if (pgTextHeaderBytes + data.byteLength > maxBytes) {
       if (ids.length === 1) return [...ids];
       const half = Math.ceil(ids.length / 2);
       return [...(await sendPgText(ids.slice(0, half))), ...(await sendPgText(ids.slice(half)))];
@@ -356,16 +359,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     const startedAt = now();
     let answer: BatchUpsertResponse;
     try {
-      answer = await client.call('copy-upsert', {
-        header: {
-          format: PG_TEXT_FORMAT,
-          repository_id: repositoryId,
-          entity: 'documents',
-          columns: [...PG_TEXT_DOCUMENT_COLUMNS],
-        },
-        lines: [],
-        data,
-      });
+      answer = await client.call('copy-upsert', { header: pgTextHeader, lines: [], data });
     } catch (error) {
       if (isFatal(error)) throw error;
       if (error instanceof PeerRequestError && error.status !== undefined && error.status < 500)
