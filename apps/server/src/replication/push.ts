@@ -18,24 +18,34 @@
 // conflict, the answer for a row that does not exist for you. That last answer does say that
 // the uid is taken, which a server-wide unique key cannot avoid; uids are random, so only
 // someone who already knows a uid learns that, and nothing of the hidden row comes with it.
-import { replicatedDocsEqual, type PushRequest, type ReplicatedDoc } from '@wikisync/shared';
-import { type Database, writeTransaction } from '../db/database.js';
+import {
+  type CollectionName,
+  replicatedDocsEqual,
+  type PushRequest,
+  type ReplicatedDoc,
+} from '@wikisync/shared';
+import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { BadRequestError } from '../errors.js';
 import { lockReplicatedRows } from './row-locks.js';
 import { resolveOwners } from './owner-lookup.js';
 import { accessChecker, applyReplicatedWrite, hiddenRows, writeAccess } from './apply-write.js';
 
-export async function pushRows(
-  db: Database,
-  principal: Principal,
-  request: PushRequest,
-): Promise<ReplicatedDoc[]> {
-  const collection = request.collection;
-  const rows = request.rows as {
-    assumed_master_state: ReplicatedDoc | null;
-    new_document_state: ReplicatedDoc;
-  }[];
+type PushRow = {
+  assumed_master_state: ReplicatedDoc | null;
+  new_document_state: ReplicatedDoc;
+};
+
+/** A push's rows once checked: each uid once, both states of a row naming the same uid. */
+export interface CheckedPush {
+  collection: CollectionName;
+  rows: PushRow[];
+  uids: string[];
+}
+
+/** Checks what can be checked without the database; a 400 names the row to fix. */
+export function checkPush(request: PushRequest): CheckedPush {
+  const rows = request.rows as PushRow[];
   const seen = new Set<string>();
   for (const row of rows) {
     const uid = row.new_document_state.uid;
@@ -48,54 +58,73 @@ export async function pushRows(
       );
     }
   }
-  if (rows.length === 0) return [];
+  return { collection: request.collection, rows, uids: [...seen] };
+}
 
-  return writeTransaction(db, async (tx) => {
-    const check = accessChecker(tx, principal);
-    const { stored, repositoryIds } = await lockReplicatedRows(
-      tx,
-      collection,
-      [...seen],
-      rows.map((row) => row.new_document_state),
-    );
-    const hidden = await hiddenRows(check, stored);
-    // Rows that would write nothing need no owners: a tombstone for a row the server never had.
-    const writing = rows.filter((row) => {
-      const { uid, _deleted: deleted } = row.new_document_state;
-      return (stored.has(uid) && !hidden.has(uid)) || !deleted;
-    });
-    const ownersOf = await resolveOwners(
-      tx,
-      collection,
-      writing.map((row) => row.new_document_state),
-      async (repositoryId) => (await check(repositoryId)) !== null,
-      (uid) => stored.get(uid)?.doc,
-      repositoryIds,
-    );
-    const conflicts: ReplicatedDoc[] = [];
-    for (const row of rows) {
-      const next = row.new_document_state;
-      const current = stored.get(next.uid);
-      if ((!current || hidden.has(next.uid)) && next._deleted) continue;
-      if (hidden.has(next.uid)) {
-        conflicts.push({ ...next, id: null, _deleted: true });
-        continue;
-      }
-      // Access first: a row of an invisible repository must not come back as a "conflict".
-      const owners = ownersOf(next);
-      const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], next.uid);
-      if (current && replicatedDocsEqual(collection, current.doc, next)) continue;
-      const assumed = row.assumed_master_state;
-      if (current && !(assumed && replicatedDocsEqual(collection, current.doc, assumed))) {
-        conflicts.push(current.doc);
-        continue;
-      }
-      if (access === 'read') {
-        conflicts.push(current ? current.doc : { ...next, id: null, _deleted: true });
-        continue;
-      }
-      await applyReplicatedWrite(tx, principal, collection, next, current, owners);
-    }
-    return conflicts;
+export async function pushRows(
+  db: Database,
+  principal: Principal,
+  request: PushRequest,
+): Promise<ReplicatedDoc[]> {
+  const push = checkPush(request);
+  if (push.rows.length === 0) return [];
+  return writeTransaction(db, (tx) => writePush(tx, principal, push));
+}
+
+/**
+ * Compare-and-set of a checked push inside the caller's write transaction: the conflicts, or
+ * a throw (missing owner, forbidden repository) after which the transaction must roll back.
+ */
+export async function writePush(
+  tx: Queryable,
+  principal: Principal,
+  { collection, rows, uids }: CheckedPush,
+): Promise<ReplicatedDoc[]> {
+  if (rows.length === 0) return [];
+  const check = accessChecker(tx, principal);
+  const { stored, repositoryIds } = await lockReplicatedRows(
+    tx,
+    collection,
+    uids,
+    rows.map((row) => row.new_document_state),
+  );
+  const hidden = await hiddenRows(check, stored);
+  // Rows that would write nothing need no owners: a tombstone for a row the server never had.
+  const writing = rows.filter((row) => {
+    const { uid, _deleted: deleted } = row.new_document_state;
+    return (stored.has(uid) && !hidden.has(uid)) || !deleted;
   });
+  const ownersOf = await resolveOwners(
+    tx,
+    collection,
+    writing.map((row) => row.new_document_state),
+    async (repositoryId) => (await check(repositoryId)) !== null,
+    (uid) => stored.get(uid)?.doc,
+    repositoryIds,
+  );
+  const conflicts: ReplicatedDoc[] = [];
+  for (const row of rows) {
+    const next = row.new_document_state;
+    const current = stored.get(next.uid);
+    if ((!current || hidden.has(next.uid)) && next._deleted) continue;
+    if (hidden.has(next.uid)) {
+      conflicts.push({ ...next, id: null, _deleted: true });
+      continue;
+    }
+    // Access first: a row of an invisible repository must not come back as a "conflict".
+    const owners = ownersOf(next);
+    const access = await writeAccess(check, [current?.repositoryId ?? null, owners.repositoryId], next.uid);
+    if (current && replicatedDocsEqual(collection, current.doc, next)) continue;
+    const assumed = row.assumed_master_state;
+    if (current && !(assumed && replicatedDocsEqual(collection, current.doc, assumed))) {
+      conflicts.push(current.doc);
+      continue;
+    }
+    if (access === 'read') {
+      conflicts.push(current ? current.doc : { ...next, id: null, _deleted: true });
+      continue;
+    }
+    await applyReplicatedWrite(tx, principal, collection, next, current, owners);
+  }
+  return conflicts;
 }

@@ -18,7 +18,8 @@ import {
 import type { AppDeps, AppEnv } from '../context.js';
 import { readJson, readQuery } from '../http/validate.js';
 import { readChanges } from './changes-feed.js';
-import { pushRows } from './push.js';
+import { checkPush } from './push.js';
+import { PushGroups } from './push-groups.js';
 import { resolveConflict } from './resolve-conflict.js';
 import { listResolutions } from './conflict-log.js';
 import { readSyncStatus } from './sync-status.js';
@@ -37,6 +38,7 @@ export function syncRoutes(
   { heartbeatMs = STREAM_HEARTBEAT_MS - 1000 }: SyncRouteOptions = {},
 ) {
   const hub = changeHubFor(db);
+  const pushes = new PushGroups(db);
   const slots = new StreamSlots(config.maxStreamsPerUser, config.maxStreams);
   return new Hono<AppEnv>()
     .use('/push', requireCompatibleClient())
@@ -48,7 +50,7 @@ export function syncRoutes(
     })
     .post('/push', async (c) => {
       const request = await readJson(c, pushRequestSchema);
-      const conflicts = await pushRows(db, c.get('principal'), request);
+      const conflicts = await pushes.write(c.get('principal'), checkPush(request));
       metrics?.rowsPushed.inc(request.rows.length);
       return c.json(ok({ conflicts }));
     })
