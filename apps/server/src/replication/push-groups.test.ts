@@ -132,6 +132,18 @@ describe.each(testDatabaseKinds())('grouped pushes on %s', (kind) => {
     expect(transactions()).toBe(3);
   });
 
+  it('groups pushes into different repositories too', async () => {
+    const { db, transactions } = counted(test.db);
+    const groups = new PushGroups(db, { writers: 1 });
+    const tasks = Array.from({ length: 10 }, (_, index) =>
+      taskDoc((index % 2 === 0 ? repository : elsewhere).uid, { title: `spread ${index}` }),
+    );
+    const answers = await Promise.all(tasks.map((task) => groups.write(ADMIN, checkPush(newTask(task)))));
+    expect(answers).toEqual(tasks.map(() => []));
+    expect((await stored(tasks.map((task) => task.uid))).size).toBe(tasks.length);
+    expect(transactions()).toBe(2);
+  });
+
   it.runIf(kind === 'postgres')(
     'lets pushes into other repositories pass a group that waits for a locked repository',
     async () => {

@@ -1,28 +1,26 @@
-// Group commit for `POST /api/v1/sync/push`. Pushes into a repository that arrive while
-// the server is already writing others into it wait and then share one transaction: a handful
-// of round trips and one commit for the group, instead of five round trips and a commit each.
-// Under load those round trips and commits (context switches and an fsync on both sides) are
-// most of what a small push costs, so grouping raises what the server takes in per second,
-// and with it every push's latency falls (bench `concurrent-push`). An idle server runs each
-// push at once, alone.
-//
-// Pushes queue in lanes, one per set of repositories they name; each lane writes at most
-// `writers` groups at once, and lanes do not wait for one another. A push waiting for a
-// repository lock (an instance sync's chunk, a REST delete) therefore delays only pushes into
-// that repository, as without grouping.
+// Group commit for `POST /api/v1/sync/push`. Pushes that arrive while the server is already
+// writing others wait and then share one transaction: a handful of round trips and one commit
+// for the group, instead of five round trips and a commit each. Under load those round trips
+// and commits (context switches and an fsync on both sides) are most of what a small push
+// costs, so grouping raises what the server takes in per second, and with it every push's
+// latency falls (bench `concurrent-push`). An idle server runs each push at once, alone.
 //
 // What a push keeps:
 // - It is still applied whole or not at all. The group is one transaction; if any of its
 //   pushes throws (a missing owner, a forbidden repository, a lost connection), the group
 //   rolls back and each of its pushes runs again alone, in its own transaction, exactly as
 //   without grouping. Only the push at fault gets the error.
-// - Compare-and-set is unchanged: a group never holds two pushes of one uid (a later one
-//   waits for the next group), so no row is compared against a state another push of the
-//   same group wrote. Pushes of one caller and collection are written as one push of all
-//   their rows (`writePush`), and each gets back the conflicts of its own rows.
+// - Compare-and-set is unchanged: a group never holds two pushes of one uid, and a push of a
+//   uid another group is writing waits for it, so each row is compared against the state its
+//   push would have met alone. Pushes of one caller and collection are written as one push of
+//   all their rows (`writePush`), and each gets back the conflicts of its own rows.
 // - Callers stay apart: each caller's rows are checked with its own access, one caller after
 //   the other inside the transaction.
+// - Pushes into different repositories do not wait for each other's locks. A group waits for
+//   a lock at most GROUP_LOCK_TIMEOUT_MS; then its pushes run alone, outside the group's
+//   writer, and only those that need the held repository wait for it, as without grouping.
 // - The changes feed needs nothing new: a group is one writer to it (migration 007).
+import { availableParallelism } from 'node:os';
 import type { ReplicatedDoc } from '@wikisync/shared';
 import { type Database, writeTransaction } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
@@ -35,29 +33,33 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** The pushes naming one set of repositories: waiting, and how many groups are being written. */
-interface Lane {
-  waiting: Waiting[];
-  running: number;
-}
-
 export interface PushGroupOptions {
-  /** Groups of one lane written at once; pushes beyond them wait and join the next group. */
+  /** Groups written at once; pushes beyond them wait and join the next group. */
   writers?: number;
   /** A group takes pushes until it holds this many rows (a larger push still runs, alone). */
   maxRows?: number;
 }
 
 /**
- * Groups of one lane written at once. Two, so that one group's round trips overlap the
- * other's commit; more only split the waiting pushes into smaller groups (the bench's
- * concurrent pushers: 2 writers ≈ 1,100 pushes/s, 4 ≈ 850, 8 ≈ 840 on two cores).
+ * Groups written at once: one per core, and at least two, so that one group's round trips
+ * overlap another's commit. More than the cores only split the waiting pushes into smaller
+ * groups (bench `concurrent-push` on two cores: 2 writers ≈ 1,100 pushes/s, 4 ≈ 850, 8 ≈ 840).
  */
-const DEFAULT_WRITERS = 2;
+const DEFAULT_WRITERS = Math.max(2, availableParallelism());
 const DEFAULT_MAX_ROWS = 1000;
+/**
+ * How long a group waits for a lock before it gives up and lets each of its pushes wait
+ * alone. A REST delete or an instance sync's chunk can hold a repository for seconds; a
+ * group must not hold pushes into other repositories (or a writer) that long.
+ */
+export const GROUP_LOCK_TIMEOUT_MS = 50;
+const LOCK_NOT_AVAILABLE = '55P03';
 
 export class PushGroups {
-  private readonly lanes = new Map<string, Lane>();
+  private readonly waiting: Waiting[] = [];
+  private running = 0;
+  /** uid → pushes of it being written: a later push of the uid waits for them. */
+  private readonly writing = new Map<string, number>();
   private readonly writers: number;
   private readonly maxRows: number;
 
@@ -72,42 +74,52 @@ export class PushGroups {
   /** Writes `push` as `principal`, in a group when others are waiting; resolves to its conflicts. */
   write(principal: Principal, push: CheckedPush): Promise<ReplicatedDoc[]> {
     if (push.rows.length === 0) return Promise.resolve([]);
-    const key = laneKey(push);
-    let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = { waiting: [], running: 0 };
-      this.lanes.set(key, lane);
-    }
-    const joined = lane;
     return new Promise((resolve, reject) => {
-      joined.waiting.push({ principal, push, resolve, reject });
-      this.start(key, joined);
+      this.waiting.push({ principal, push, resolve, reject });
+      this.start();
     });
   }
 
-  private start(key: string, lane: Lane): void {
-    while (lane.running < this.writers && lane.waiting.length > 0) {
-      const group = this.takeGroup(lane);
-      lane.running++;
-      void this.runGroup(group).finally(() => {
-        lane.running--;
-        if (lane.running === 0 && lane.waiting.length === 0) this.lanes.delete(key);
-        else this.start(key, lane);
+  private start(): void {
+    while (this.running < this.writers) {
+      const group = this.takeGroup();
+      if (group.length === 0) return;
+      this.running++;
+      for (const waiting of group) this.mark(waiting, 1);
+      void this.runGroup(group).then(async (alone) => {
+        this.running--;
+        if (alone.length > 0) {
+          // The writer is free for other pushes while these run, and maybe wait, alone.
+          this.start();
+          await Promise.all(alone.map((waiting) => this.runAlone(waiting)));
+        }
+        for (const waiting of group) this.mark(waiting, -1);
+        this.start();
       });
     }
   }
 
-  /** The lane's oldest waiting push and every later one that fits beside it, in arrival order. */
-  private takeGroup(lane: Lane): Waiting[] {
+  private mark({ push }: Waiting, delta: 1 | -1): void {
+    for (const uid of push.uids) {
+      const count = (this.writing.get(uid) ?? 0) + delta;
+      if (count === 0) this.writing.delete(uid);
+      else this.writing.set(uid, count);
+    }
+  }
+
+  /**
+   * The oldest waiting push that no one is writing a row of, and every later one that fits
+   * beside it, in arrival order.
+   */
+  private takeGroup(): Waiting[] {
     const group: Waiting[] = [];
     const uids = new Set<string>();
     let rows = 0;
-    for (let index = 0; index < lane.waiting.length && rows < this.maxRows;) {
-      const candidate = lane.waiting[index]!;
+    for (let index = 0; index < this.waiting.length && rows < this.maxRows;) {
+      const candidate = this.waiting[index]!;
       const fits =
-        group.length === 0 ||
-        (rows + candidate.push.rows.length <= this.maxRows &&
-          !candidate.push.uids.some((uid) => uids.has(uid)));
+        !candidate.push.uids.some((uid) => uids.has(uid) || this.writing.has(uid)) &&
+        (group.length === 0 || rows + candidate.push.rows.length <= this.maxRows);
       if (!fits) {
         index++;
         continue;
@@ -115,26 +127,39 @@ export class PushGroups {
       group.push(candidate);
       for (const uid of candidate.push.uids) uids.add(uid);
       rows += candidate.push.rows.length;
-      lane.waiting.splice(index, 1);
+      this.waiting.splice(index, 1);
     }
     return group;
   }
 
-  private async runGroup(group: Waiting[]): Promise<void> {
-    if (group.length === 1) {
-      await this.runAlone(group[0]!);
-      return;
-    }
+  /** Writes `group` in one transaction; resolves to the pushes that must run again alone. */
+  private async runGroup(group: Waiting[]): Promise<Waiting[]> {
     let results: Map<Waiting, ReplicatedDoc[]>;
     try {
-      results = await writeTransaction(this.db, (tx) => writeGroup(tx, group));
-    } catch {
-      // Someone's push failed (or the database did): each runs again alone, and only the
+      results = await writeTransaction(this.db, async (tx) => {
+        // Sent ahead of the group's first statement, in the same round trip.
+        const [, written] = await Promise.all([
+          tx.query(`SET LOCAL lock_timeout = '${GROUP_LOCK_TIMEOUT_MS}ms'`),
+          writeGroup(tx, group),
+        ]);
+        // The commit takes a lock too (the queue of NOTIFY, which the change stream's
+        // triggers use, migration 002), held by each commit for its fsync. Waiting for it
+        // says nothing about a held repository, so the commit waits as any commit does.
+        await tx.query('SET LOCAL lock_timeout TO DEFAULT');
+        return written;
+      });
+    } catch (error) {
+      // A push alone that failed for itself has its answer. Otherwise someone's push failed,
+      // the database did, or a lock is held for long: each runs again alone, and only the
       // pushes that fail alone report an error.
-      await Promise.all(group.map((waiting) => this.runAlone(waiting)));
-      return;
+      if (group.length === 1 && (error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) {
+        group[0]!.reject(error);
+        return [];
+      }
+      return group;
     }
     for (const waiting of group) waiting.resolve(results.get(waiting)!);
+    return [];
   }
 
   private async runAlone(waiting: Waiting): Promise<void> {
@@ -146,21 +171,6 @@ export class PushGroups {
       waiting.reject(error);
     }
   }
-}
-
-/**
- * The repositories a push names (a repository row: itself; a task or document: the one its
- * `repository_uid` names). Only pushes naming the same ones share a group, so a push waiting
- * for a repository another writer holds delays no push into any other repository.
- */
-function laneKey({ collection, rows }: CheckedPush): string {
-  const repositories = new Set<string>();
-  for (const { new_document_state: doc } of rows) {
-    repositories.add(
-      collection === 'repositories' ? doc.uid : ((doc as { repository_uid?: string }).repository_uid ?? ''),
-    );
-  }
-  return [...repositories].sort().join('\u0000');
 }
 
 /** Same caller, same principal: the key under which pushes are written as one. */
