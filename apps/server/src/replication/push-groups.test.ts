@@ -108,6 +108,45 @@ describe.each(testDatabaseKinds())('grouped pushes on %s', (kind) => {
     expect(transactions()).toBe(1 + 1 + 6);
   });
 
+  it('rolls back a push whose row the database refuses, though its rows went out back to back', async () => {
+    // A refusal the schemas cannot foresee, raised by the database on one row's insert.
+    await test.db.exec(`
+      CREATE FUNCTION refuse_exploding() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.title = 'explode' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_exploding BEFORE INSERT ON tasks
+        FOR EACH ROW EXECUTE FUNCTION refuse_exploding();`);
+    try {
+      const doomed = ['a', 'b', 'explode', 'c', 'd'].map((title) => taskDoc(repository.uid, { title }));
+      await expect(
+        pushRows(test.db, ADMIN, {
+          collection: 'tasks',
+          rows: doomed.map((task) => ({ assumed_master_state: null, new_document_state: task })),
+        }),
+      ).rejects.toThrow('refused by the test');
+      expect((await stored(doomed.map((task) => task.uid))).size).toBe(0);
+
+      // In a group, only the push with the refused row fails.
+      const groups = new PushGroups(test.db, { writers: 1 });
+      const tasks = ['e', 'f', 'explode', 'g'].map((title) => taskDoc(repository.uid, { title }));
+      const settled = await Promise.allSettled(
+        tasks.map((task) => groups.write(ADMIN, checkPush(newTask(task)))),
+      );
+      expect(settled.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      const now = await stored(tasks.map((task) => task.uid));
+      expect([...now.values()].map((row) => row.doc.title).sort()).toEqual(['e', 'f', 'g']);
+    } finally {
+      await test.db.exec('DROP TRIGGER refuse_exploding ON tasks; DROP FUNCTION refuse_exploding();');
+    }
+  });
+
   it('never puts two pushes of one row in a group: the later one is compared against the first', async () => {
     const { db, transactions } = counted(test.db);
     const groups = new PushGroups(db, { writers: 1 });

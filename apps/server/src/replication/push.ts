@@ -103,6 +103,13 @@ export async function writePush(
     repositoryIds,
   );
   const conflicts: ReplicatedDoc[] = [];
+  // Rows of tasks and documents are written without waiting for one another: owners and
+  // access were settled above, so no row's write depends on another's, and the statements go
+  // to the database back to back in one round trip. A repository's write (its grant, its
+  // cascade) is awaited before the next row. Each write is caught at once (a rejection
+  // waiting for the loop's end must not go unhandled) and awaited in order at the end, so
+  // the first failure in push order is the one thrown.
+  const writes: Promise<void>[] = [];
   for (const row of rows) {
     const next = row.new_document_state;
     const current = stored.get(next.uid);
@@ -124,7 +131,13 @@ export async function writePush(
       conflicts.push(current ? current.doc : { ...next, id: null, _deleted: true });
       continue;
     }
-    await applyReplicatedWrite(tx, principal, collection, next, current, owners);
+    const write = applyReplicatedWrite(tx, principal, collection, next, current, owners);
+    if (collection === 'repositories') await write;
+    else {
+      write.catch(() => {});
+      writes.push(write);
+    }
   }
+  for (const write of writes) await write;
   return conflicts;
 }
