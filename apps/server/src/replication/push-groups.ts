@@ -18,7 +18,8 @@
 //   the other inside the transaction.
 // - Pushes into different repositories do not wait for each other's locks. A group waits for
 //   a lock at most GROUP_LOCK_TIMEOUT_MS; then its pushes run alone, outside the group's
-//   writer, and only those that need the held repository wait for it, as without grouping.
+//   writer, and only those that need the held repository wait for it. A push alone that
+//   takes longer than that gives its writer up and goes on waiting.
 // - The changes feed needs nothing new: a group is one writer to it (migration 007).
 import { availableParallelism } from 'node:os';
 import type { ReplicatedDoc } from '@wikisync/shared';
@@ -53,7 +54,6 @@ const DEFAULT_MAX_ROWS = 1000;
  * group must not hold pushes into other repositories (or a writer) that long.
  */
 export const GROUP_LOCK_TIMEOUT_MS = 50;
-const LOCK_NOT_AVAILABLE = '55P03';
 
 export class PushGroups {
   private readonly waiting: Waiting[] = [];
@@ -85,15 +85,26 @@ export class PushGroups {
       const group = this.takeGroup();
       if (group.length === 0) return;
       this.running++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.running--;
+        this.start();
+      };
+      // A push alone has no lock timeout (its own round trip saved); if it waits long, it
+      // gives up its writer instead and goes on waiting, as a push alone always could.
+      const slow = group.length === 1 ? setTimeout(release, GROUP_LOCK_TIMEOUT_MS) : undefined;
       for (const waiting of group) this.mark(waiting, 1);
       void this.runGroup(group).then(async (alone) => {
-        this.running--;
+        clearTimeout(slow);
         if (alone.length > 0) {
           // The writer is free for other pushes while these run, and maybe wait, alone.
-          this.start();
+          release();
           await Promise.all(alone.map((waiting) => this.runAlone(waiting)));
         }
         for (const waiting of group) this.mark(waiting, -1);
+        release();
         this.start();
       });
     }
@@ -134,6 +145,10 @@ export class PushGroups {
 
   /** Writes `group` in one transaction; resolves to the pushes that must run again alone. */
   private async runGroup(group: Waiting[]): Promise<Waiting[]> {
+    if (group.length === 1) {
+      await this.runAlone(group[0]!);
+      return [];
+    }
     let results: Map<Waiting, ReplicatedDoc[]>;
     try {
       results = await writeTransaction(this.db, async (tx) => {
@@ -148,14 +163,9 @@ export class PushGroups {
         await tx.query('SET LOCAL lock_timeout TO DEFAULT');
         return written;
       });
-    } catch (error) {
-      // A push alone that failed for itself has its answer. Otherwise someone's push failed,
-      // the database did, or a lock is held for long: each runs again alone, and only the
-      // pushes that fail alone report an error.
-      if (group.length === 1 && (error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) {
-        group[0]!.reject(error);
-        return [];
-      }
+    } catch {
+      // Someone's push failed, the database did, or a lock is held for long: each runs
+      // again alone, and only the pushes that fail alone report an error.
       return group;
     }
     for (const waiting of group) waiting.resolve(results.get(waiting)!);
