@@ -86,6 +86,30 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
     expect(await db.query('SELECT 2 AS two')).toEqual([{ two: 2 }]);
   });
 
+  it('copies on a connection of its own: a query sent meanwhile waits for one, it does not fail', async () => {
+    // Under load the driver pipelines queries onto connections that are still busy. One sent
+    // onto a connection while a COPY streamed on it failed with COPY_IN_PROGRESS: an instance
+    // sync's COPY TO on the main pool failed the requests of users beside it, or itself.
+    const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
+    const watcher = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
+    opened.push(db, watcher);
+    await db.query('SELECT 1'); // a connection in use already, as in a running server
+    const copying = db.copyOut(`SELECT g, repeat('x', 300) FROM generate_series(1, 300000) g`);
+    // Until the server is streaming the copy: the driver has its CopyOutResponse by then.
+    for (let tries = 0; ; tries++) {
+      const active = await watcher.query(
+        `SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'COPY (SELECT g, repeat%'`,
+      );
+      if (active.length > 0) break;
+      if (tries > 500) throw new Error('the COPY never showed up in pg_stat_activity');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [answer, data] = await Promise.all([db.query('SELECT 4 AS four'), copying]);
+    expect(answer).toEqual([{ four: 4 }]);
+    expect(Buffer.from(data).toString('utf8').trimEnd().split('\n')).toHaveLength(300_000);
+  });
+
   it('fails a COPY the server refuses, in either direction, and the connection goes on', async () => {
     // A COPY's query resolves with its stream, so a refusal used to reach no one: the stream
     // never ended and the caller waited for ever (patches/postgres@3.4.9.patch).

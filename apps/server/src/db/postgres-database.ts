@@ -34,27 +34,51 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
     async exec(text: string) {
       await sql.unsafe(text);
     },
-    async copyIn(target: string, data: Uint8Array) {
-      const stream = await sql.unsafe(`COPY ${target} FROM STDIN`).writable();
-      await new Promise<void>((resolve, reject) => {
-        stream.on('error', reject);
-        stream.on('finish', resolve);
-        stream.end(data);
-      });
-    },
-    async copyOut(select: string) {
-      const stream = await sql.unsafe(`COPY (${select}) TO STDOUT`).readable();
-      // Read as it flows: a reader that falls behind makes the driver pause its socket, which
-      // the driver did not always resume at the end (patches/postgres@3.4.9.patch).
-      const chunks: Buffer[] = [];
-      await new Promise<void>((resolve, reject) => {
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', resolve);
-        stream.on('error', reject);
-      });
-      return Buffer.concat(chunks);
-    },
+    copyIn: (target: string, data: Uint8Array) =>
+      onOwnConnection(sql, async (own) => {
+        const stream = await own.unsafe(`COPY ${target} FROM STDIN`).writable();
+        await new Promise<void>((resolve, reject) => {
+          stream.on('error', reject);
+          stream.on('finish', resolve);
+          stream.end(data);
+        });
+      }),
+    copyOut: (select: string) =>
+      onOwnConnection(sql, async (own) => {
+        const stream = await own.unsafe(`COPY (${select}) TO STDOUT`).readable();
+        // Read as it flows: a reader that falls behind makes the driver pause its socket, which
+        // the driver did not always resume at the end (patches/postgres@3.4.9.patch).
+        const chunks: Buffer[] = [];
+        await new Promise<void>((resolve, reject) => {
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', resolve);
+          stream.on('error', reject);
+        });
+        return Buffer.concat(chunks);
+      }),
   };
+}
+
+/**
+ * Runs a COPY on a connection no other query is sent to meanwhile. A pool whose connections
+ * are all busy pipelines the next query onto one of them, and the driver fails a query that
+ * lands on a connection while it copies (COPY_IN_PROGRESS): under load an instance sync's
+ * COPY on the pool failed the requests beside it, or itself. A transaction's connection is
+ * its own already.
+ */
+async function onOwnConnection<T>(
+  sql: Sql | postgres.TransactionSql<Record<string, never>>,
+  work: (
+    own: Sql | postgres.TransactionSql<Record<string, never>> | postgres.ReservedSql<Record<string, never>>,
+  ) => Promise<T>,
+): Promise<T> {
+  if (!('reserve' in sql)) return work(sql);
+  const own = await sql.reserve();
+  try {
+    return await work(own);
+  } finally {
+    own.release();
+  }
 }
 
 export interface PostgresOptions {

@@ -7,7 +7,7 @@ import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import type { Database } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-database.js';
-import { lockRepository } from '../db/repository-locks.js';
+import { holdRepository } from '../testing/repository-hold.js';
 import { MissingReferencesError } from '../errors.js';
 import { checkPush, pushRows } from './push.js';
 import { PushGroups } from './push-groups.js';
@@ -187,29 +187,17 @@ describe.each(testDatabaseKinds())('grouped pushes on %s', (kind) => {
     'lets pushes into other repositories pass a group that waits for a locked repository',
     async () => {
       const groups = new PushGroups(test.connect(), { writers: 1 });
-      const [row] = await test.db.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [
-        repository.uid,
-      ]);
       const events: string[] = [];
-      let release!: () => void;
-      const holding = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const holder = test.connect();
-      const exclusive = holder.transaction(async (tx) => {
-        await lockRepository(tx, row!.id);
-        locked();
-        await holding;
-        events.push('exclusive writer ended');
-      });
-      await isLocked;
+      const hold = await holdRepository(test.connect(), repository.uid, () =>
+        events.push('exclusive writer ended'),
+      );
       const blocked = Promise.all(
         [1, 2, 3].map(() => groups.write(ADMIN, checkPush(newTask(taskDoc(repository.uid))))),
       ).then(() => events.push('pushes into it'));
       await Promise.all([1, 2, 3].map(() => groups.write(ADMIN, checkPush(newTask(taskDoc(elsewhere.uid))))));
       events.push('pushes elsewhere');
-      release();
-      await Promise.all([exclusive, blocked]);
+      hold.release();
+      await Promise.all([hold.ended, blocked]);
       expect(events).toEqual(['pushes elsewhere', 'exclusive writer ended', 'pushes into it']);
     },
   );

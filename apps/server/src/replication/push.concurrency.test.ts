@@ -9,7 +9,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../tes
 import { repositoryDoc, taskDoc } from '@wikisync/shared/testing';
 import { pushRows } from './push.js';
 import { loadStoredDocs } from './replicated-rows.js';
-import { lockRepository } from '../db/repository-locks.js';
+import { holdRepository } from '../testing/repository-hold.js';
 
 const ADMIN: Principal = { userId: 0, userName: 'test', isAdmin: true, tokenId: null };
 const PUSHERS = 12;
@@ -87,22 +87,10 @@ describe.each(testDatabaseKinds())('concurrent pushes on %s', (kind) => {
         collection: 'repositories',
         rows: [{ assumed_master_state: null, new_document_state: other }],
       });
-      const [row] = await test.db.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [
-        repository.uid,
-      ]);
       const events: string[] = [];
-      let release!: () => void;
-      const holding = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      // As a REST write holds it: exclusively, for the whole transaction.
-      const exclusive = connections[0]!.transaction(async (tx) => {
-        await lockRepository(tx, row!.id);
-        locked();
-        await holding;
-        events.push('exclusive writer ended');
-      });
-      await isLocked;
+      const hold = await holdRepository(connections[0]!, repository.uid, () =>
+        events.push('exclusive writer ended'),
+      );
       const push = (db: Database, repositoryUid: string) =>
         pushRows(db, ADMIN, {
           collection: 'tasks',
@@ -111,8 +99,8 @@ describe.each(testDatabaseKinds())('concurrent pushes on %s', (kind) => {
       const blocked = push(connections[1]!, repository.uid).then(() => events.push('push into it'));
       await push(connections[2]!, other.uid);
       events.push('push elsewhere');
-      release();
-      await Promise.all([exclusive, blocked]);
+      hold.release();
+      await Promise.all([hold.ended, blocked]);
       expect(events).toEqual(['push elsewhere', 'exclusive writer ended', 'push into it']);
     },
   );
