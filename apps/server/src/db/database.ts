@@ -38,8 +38,16 @@ export interface Database extends Queryable {
    * Progress rows are not replicated rows: they take no version and no repository lock.
    */
   readonly progress: Queryable;
-  /** LISTEN on a channel; resolves to a function that stops listening. */
-  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a channel; resolves to a function that stops listening. `onRelisten` runs each
+   * time LISTEN is active again after its connection was lost and reopened: notifications
+   * sent in between never arrive.
+   */
+  listen(
+    channel: string,
+    handler: NotificationHandler,
+    onRelisten?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -117,6 +117,7 @@ export async function openPglite(
     async transaction(work) {
       return pg.transaction((tx) => work(queryable(tx)));
     },
+    // Its one connection is in-process and is never lost, so it never has to re-listen.
     async listen(channel, handler) {
       const unsubscribe = await pg.listen(channel, handler);
       return () => unsubscribe();

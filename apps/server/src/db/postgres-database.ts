@@ -129,9 +129,15 @@ export function openPostgres({
         ReturnType<typeof work>
       >;
     },
-    async listen(channel: string, handler: NotificationHandler) {
-      // postgres.js keeps one dedicated LISTEN connection and re-listens after a reconnect.
-      const subscription = await sql.listen(channel, handler);
+    async listen(channel: string, handler: NotificationHandler, onRelisten?: () => void) {
+      // postgres.js keeps one dedicated LISTEN connection and re-listens after a reconnect;
+      // it calls `onlisten` after the first LISTEN and after each re-listen.
+      let listened = false;
+      const onlisten = () => {
+        if (listened) onRelisten?.();
+        listened = true;
+      };
+      const subscription = await sql.listen(channel, handler, onlisten);
       return () => subscription.unlisten();
     },
     async close() {

@@ -65,4 +65,36 @@ describe.runIf(testDatabaseKinds().includes('postgres'))('change hub and the ver
     expect(page.documents.map((doc) => doc.uid)).toEqual(['behind']);
     expect(changes).toEqual([{ collection: 'tasks', checkpoint: page.checkpoint }]);
   });
+
+  it('tells every subscriber to pull once LISTEN is back after its connection was lost', async () => {
+    // Notifications sent while the LISTEN connection is down reach no one; postgres.js
+    // re-listens on its own, and the hub must then make up for what it may have missed.
+    const hub = new ChangeHub(test.db);
+    const changes: StreamChangeEvent[] = [];
+    const unsubscribe = await hub.subscribe(ADMIN, (event) => changes.push(event));
+    const killed = await test.db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND query ILIKE 'listen%' AND pid <> pg_backend_pid()`,
+    );
+    expect(killed).toHaveLength(1);
+    // Written while nothing listens (or just after): either way it must not stay unannounced.
+    await test.db.query(`INSERT INTO tasks (uid, repository_id) VALUES ('during-the-gap', $1)`, [
+      repositoryId,
+    ]);
+    for (let i = 0; i < 500 && new Set(changes.map((change) => change.collection)).size < 3; i++)
+      await pause(10);
+    await unsubscribe();
+
+    expect(new Set(changes.map((change) => change.collection))).toEqual(
+      new Set(['repositories', 'tasks', 'documents']),
+    );
+    // The tasks announcement reaches at least the row written in the gap.
+    const [gap] = await test.db.query<{ server_version: number }>(
+      `SELECT server_version FROM tasks WHERE uid = 'during-the-gap'`,
+    );
+    const tasks = changes.filter((change) => change.collection === 'tasks');
+    expect(Math.max(...tasks.map((change) => change.checkpoint.server_version))).toBeGreaterThanOrEqual(
+      Number(gap!.server_version),
+    );
+  });
 });

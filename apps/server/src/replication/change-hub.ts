@@ -13,7 +13,12 @@
 // writer rolls back, never comes. Such changes are held, and looked at again with every
 // fan-out and on a timer: soon while they are young (writers are usually short), less often
 // once they have waited long (a long writer is still open).
-import { collectionNameSchema, type CollectionName, type StreamChangeEvent } from '@wikisync/shared';
+import {
+  REPLICATION_COLLECTIONS,
+  collectionNameSchema,
+  type CollectionName,
+  type StreamChangeEvent,
+} from '@wikisync/shared';
 import type { Database } from '../db/database.js';
 import { idList } from '../db/sql-lists.js';
 import type { Principal } from '../auth/principal.js';
@@ -24,7 +29,8 @@ import { announceAccessChanges, readableKeyOf, type AccessWatcher } from './acce
 
 interface Notification {
   collection: CollectionName;
-  repositoryId: number;
+  /** null: a catch-up after LISTEN was lost, for every repository (see `catchUp`). */
+  repositoryId: number | null;
   version: number;
 }
 
@@ -158,7 +164,11 @@ export class ChangeHub {
   private reconcile(): Promise<void> {
     this.lifecycle = this.lifecycle.then(async () => {
       if (this.subscribers.size > 0 && !this.unlisten) {
-        this.unlisten = await this.db.listen(REPLICATION_CHANNEL, (payload) => this.receive(payload));
+        this.unlisten = await this.db.listen(
+          REPLICATION_CHANNEL,
+          (payload) => this.receive(payload),
+          () => this.catchUp(),
+        );
       } else if (this.subscribers.size === 0 && this.unlisten) {
         const stop = this.unlisten;
         this.unlisten = null;
@@ -166,6 +176,28 @@ export class ChangeHub {
       }
     });
     return this.lifecycle;
+  }
+
+  /**
+   * LISTEN is active again after its connection was lost (a restart, a failover, a killed
+   * backend): what was committed in between sent notifications no one received. Every
+   * subscriber is told that each collection may have changed up to the last version drawn
+   * by now, once the horizon has passed it (like any change), and pulls from its checkpoint.
+   * A client whose checkpoint is already there finds nothing; none misses a row.
+   */
+  private catchUp(): void {
+    this.db
+      .query<{ drawn: number | string }>(
+        `SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS drawn FROM server_version_counter`,
+      )
+      .then(([row]) => {
+        const version = Number(row!.drawn);
+        processLogger().warn({ version }, 'change stream listening again; announcing a catch-up');
+        this.enqueue(
+          REPLICATION_COLLECTIONS.map((collection) => ({ collection, repositoryId: null, version })),
+        );
+      })
+      .catch((error: unknown) => processLogger().error({ err: error }, 'change stream catch-up failed'));
   }
 
   private receive(payload: string): void {
@@ -207,8 +239,10 @@ export class ChangeHub {
       const latest = new Map<CollectionName, number>();
       for (const change of ready) {
         const { isAdmin, userId } = subscriber.principal;
-        if (!isAdmin && !readable.has(`${userId}:${change.repositoryId}`)) continue;
-        if (subscriber.repositories && !subscriber.repositories.has(change.repositoryId)) continue;
+        if (change.repositoryId !== null) {
+          if (!isAdmin && !readable.has(`${userId}:${change.repositoryId}`)) continue;
+          if (subscriber.repositories && !subscriber.repositories.has(change.repositoryId)) continue;
+        }
         latest.set(change.collection, Math.max(latest.get(change.collection) ?? 0, change.version));
       }
       for (const [collection, version] of latest) {
@@ -242,7 +276,9 @@ export class ChangeHub {
       ...new Set(subscribers.filter((s) => !s.principal.isAdmin).map((s) => s.principal.userId)),
     ];
     if (userIds.length === 0) return new Set();
-    const repositoryIds = [...new Set(batch.map((change) => change.repositoryId))];
+    const repositoryIds = [
+      ...new Set(batch.flatMap((change) => (change.repositoryId === null ? [] : [change.repositoryId]))),
+    ];
     const rows = await this.db.query<{ user_id: number; repository_id: number }>(
       `SELECT g.user_id, g.repository_id FROM repository_grants g
          JOIN ${idList('$1')} users ON users.id = g.user_id
