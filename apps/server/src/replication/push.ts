@@ -1,6 +1,7 @@
 // `POST /api/v1/sync/push`: compare-and-set per row, all rows in one write transaction, so a
 // push is applied whole or (on a missing owner or a forbidden repository) not at all. Pushes
-// run side by side; each compares and sets rows it holds locked (row-locks.ts).
+// run side by side; each compares and sets rows it holds locked (row-locks.ts). Under load,
+// pushes that wait share a transaction (push-groups.ts), each still whole or not at all.
 //
 // For each row, against the server's current state S:
 //   no S, live new state      → insert (a new repository grants its non-admin creator write)
