@@ -23,7 +23,7 @@
 // - The changes feed needs nothing new: a group is one writer to it (migration 007).
 import { availableParallelism } from 'node:os';
 import type { ReplicatedDoc } from '@wikisync/shared';
-import { type Database, writeTransaction } from '../db/database.js';
+import { type Database, type Queryable, writeTransaction } from '../db/database.js';
 import type { Principal } from '../auth/principal.js';
 import { type CheckedPush, writePush } from './push.js';
 
@@ -59,8 +59,8 @@ export const GROUP_LOCK_TIMEOUT_MS = 50;
 export class PushGroups {
   private waiting: Waiting[] = [];
   private running = 0;
-  /** uid → pushes of it being written: a later push of the uid waits for them. */
-  private readonly writing = new Map<string, number>();
+  /** Uids of the pushes being written: a later push of one of them waits for its group. */
+  private readonly writing = new Set<string>();
   private readonly writers: number;
   private readonly maxRows: number;
 
@@ -96,7 +96,6 @@ export class PushGroups {
       // A push alone has no lock timeout (its own round trip saved); if it waits long, it
       // gives up its writer instead and goes on waiting, as a push alone always could.
       const slow = group.length === 1 ? setTimeout(release, GROUP_LOCK_TIMEOUT_MS) : undefined;
-      for (const waiting of group) this.mark(waiting, 1);
       void this.runGroup(group).then(async (alone) => {
         clearTimeout(slow);
         if (alone.length > 0) {
@@ -104,41 +103,33 @@ export class PushGroups {
           release();
           await Promise.all(alone.map((waiting) => this.runAlone(waiting)));
         }
-        for (const waiting of group) this.mark(waiting, -1);
+        for (const { push } of group) for (const uid of push.uids) this.writing.delete(uid);
         release();
         this.start();
       });
     }
   }
 
-  private mark({ push }: Waiting, delta: 1 | -1): void {
-    for (const uid of push.uids) {
-      const count = (this.writing.get(uid) ?? 0) + delta;
-      if (count === 0) this.writing.delete(uid);
-      else this.writing.set(uid, count);
-    }
-  }
-
   /**
    * The oldest waiting push that no one is writing a row of, and every later one that fits
-   * beside it, in arrival order. One pass over the queue, however long it is.
+   * beside it, in arrival order; their uids count as being written from now on. One pass
+   * over the queue, however long it is.
    */
   private takeGroup(): Waiting[] {
     const group: Waiting[] = [];
     const rest: Waiting[] = [];
-    const uids = new Set<string>();
     let rows = 0;
     for (const candidate of this.waiting) {
       const fits =
         rows < this.maxRows &&
         (group.length === 0 || rows + candidate.push.rows.length <= this.maxRows) &&
-        !candidate.push.uids.some((uid) => uids.has(uid) || this.writing.has(uid));
+        !candidate.push.uids.some((uid) => this.writing.has(uid));
       if (!fits) {
         rest.push(candidate);
         continue;
       }
       group.push(candidate);
-      for (const uid of candidate.push.uids) uids.add(uid);
+      for (const uid of candidate.push.uids) this.writing.add(uid);
       rows += candidate.push.rows.length;
     }
     this.waiting = rest;
@@ -190,10 +181,7 @@ function callerKey({ userId, isAdmin, tokenId }: Principal, push: CheckedPush): 
   return `${push.collection}\u0000${userId}\u0000${isAdmin}\u0000${tokenId ?? ''}`;
 }
 
-async function writeGroup(
-  tx: Parameters<typeof writePush>[0],
-  group: readonly Waiting[],
-): Promise<Map<Waiting, ReplicatedDoc[]>> {
+async function writeGroup(tx: Queryable, group: readonly Waiting[]): Promise<Map<Waiting, ReplicatedDoc[]>> {
   const byCaller = new Map<string, Waiting[]>();
   for (const waiting of group) {
     const key = callerKey(waiting.principal, waiting.push);
