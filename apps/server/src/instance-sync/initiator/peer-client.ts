@@ -5,6 +5,7 @@
 // A peer is not trusted to be reasonable: an answer larger than `maxResponseBytes` is cut
 // off unread, a whole call (every attempt and wait) ends at its deadline, and every answer is
 // checked against its endpoint's schema in SYNC_ENDPOINTS before anyone reads it.
+import { STATUS_CODES } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import {
   COPY_CONTENT_TYPE,
@@ -19,9 +20,9 @@ import {
 } from '@wikisync/shared';
 import { PeerRequestError, SyncCancelledError } from '../../errors.js';
 import { signRequest } from '../peer-auth/request-signing.js';
-import { readCapped } from '../../http/read-capped.js';
 import { listIssues } from '../../http/validate.js';
 import { lineBytes } from '../wire/line-bytes.js';
+import { peerRequest, type PeerAnswer } from './peer-http.js';
 
 export interface PeerClientOptions {
   baseUrl: string;
@@ -54,9 +55,11 @@ export interface PeerClient {
   call<E extends SyncEndpointName>(endpoint: E, ...input: PeerCallInput<E>): Promise<SyncEndpointResponse<E>>;
 }
 
+/** A socket error as `CODE (message)`; a failed connection to each of several addresses is one. */
 function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  const cause = error as { code?: string; message?: string; errors?: { code?: string; message?: string }[] };
+  const named = cause.code ? cause : cause.errors?.find((each) => each.code);
+  if (named?.code) return `${named.code}${named.message ? ` (${named.message})` : ''}`;
   return (error as Error).message ?? String(error);
 }
 
@@ -73,17 +76,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** The answer as text, refused as soon as it grows past `maxBytes`. */
-async function readAnswer(response: Response, maxBytes: number, what: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) await response.body?.cancel().catch(() => {});
-  const body = declared > maxBytes ? null : await readCapped(response.body, maxBytes);
+async function readAnswer(response: PeerAnswer, maxBytes: number, what: string): Promise<string> {
+  const body = await response.read(maxBytes);
   if (body === null)
     throw new PeerRequestError(
       `${what} grew past the ${maxBytes} bytes this server reads; it was cut off.`,
       response.status,
       false,
     );
-  return Buffer.from(body).toString('utf8');
+  return body.toString('utf8');
 }
 
 export function createPeerClient(options: PeerClientOptions): PeerClient {
@@ -95,7 +96,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
   async function once(
     method: 'GET' | 'POST',
     url: URL,
-    body: Uint8Array<ArrayBuffer> | undefined,
+    body: readonly Uint8Array[] | undefined,
     gzip: boolean,
     deadline: AbortSignal,
     contentType: string,
@@ -113,7 +114,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
         signRequest(options.signingSecret, {
           method,
           path: url.pathname + url.search,
-          body: body ?? new Uint8Array(),
+          body: body ?? [],
           instance: options.instanceUid,
         }),
       );
@@ -129,18 +130,19 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
         !deadline.aborted,
       );
     const where = `${method} ${url.pathname}`;
-    let response: Response;
+    let response: PeerAnswer;
     try {
-      // Never follow a redirect: a saved target could otherwise send us to an address no
-      // operator allowed (SSRF). A 3xx is reported as the failure it is.
-      response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
+      // A redirect is never followed (peer-http.ts): a saved target could otherwise send us to
+      // an address no operator allowed (SSRF). A 3xx is reported as the failure it is.
+      response = await peerRequest(url, { method, headers, body, signal });
     } catch (error) {
       if (options.signal?.aborted) throw new SyncCancelledError();
       if (timeout.aborted || deadline.aborted) throw late();
       throw new PeerRequestError(`Target ${base} is unreachable: ${describeCause(error)}.`, undefined, true);
     }
     if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location') ?? 'an unnamed address';
+      response.discard();
+      const location = response.header('location') ?? 'an unnamed address';
       throw new PeerRequestError(
         `Target ${base} answered ${where} with a redirect to ${location}; redirects are not followed, save the final /api/sync URL as the target instead.`,
         response.status,
@@ -166,9 +168,12 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     } catch {
       parsed = undefined;
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status >= 300) {
       const message = (parsed as { error?: unknown } | undefined)?.error;
-      const detail = typeof message === 'string' ? message : text.slice(0, 200) || response.statusText;
+      const detail =
+        typeof message === 'string'
+          ? message
+          : text.slice(0, 200) || (STATUS_CODES[response.status] ?? 'no reason given');
       const retryable = response.status >= 500 || response.status === 429;
       throw new PeerRequestError(
         `Target ${base} answered ${response.status} to ${where}: ${detail}`,
@@ -196,19 +201,20 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     if (method === 'GET')
       for (const [key, value] of Object.entries(input ?? {}))
         if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
-    let body: Uint8Array<ArrayBuffer> | undefined;
+    let body: Uint8Array[] | undefined;
     let gzip = false;
     if (method === 'POST' && input !== undefined) {
       // A `copy-upsert` body is its header line, then its row lines (copy-v1) or its COPY text
-      // as the database wrote it (pg-text-v1).
+      // as the database wrote it (pg-text-v1), sent as those two parts without joining them.
       const request = input as CopyUpsertRequest;
-      const json = !copy
-        ? Buffer.from(JSON.stringify(input))
+      const parts: Uint8Array[] = !copy
+        ? [Buffer.from(JSON.stringify(input))]
         : request.data
-          ? Buffer.concat([lineBytes([], encodeCopyHeader(request.header)), request.data])
-          : lineBytes(request.lines, encodeCopyHeader(request.header));
-      gzip = options.compressAbove !== undefined && json.length > options.compressAbove;
-      body = gzip ? gzipSync(json, { level: 1 }) : json;
+          ? [lineBytes([], encodeCopyHeader(request.header)), request.data]
+          : [lineBytes(request.lines, encodeCopyHeader(request.header))];
+      const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
+      gzip = options.compressAbove !== undefined && size > options.compressAbove;
+      body = gzip ? [gzipSync(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { level: 1 })] : parts;
     }
     const deadline = AbortSignal.timeout(deadlineMs);
     for (let attempt = 1; ; attempt++) {

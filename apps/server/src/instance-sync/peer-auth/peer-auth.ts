@@ -8,6 +8,7 @@
 //      lists openDeepWiki's pull page reads (browser-origins.ts).
 // A valid signature is also required from anyone who sends signature headers. The body is
 // read only once the caller is known, so an unauthenticated request costs no body buffering.
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { SYNC_HEADERS, SYNC_SCOPES, uidSchema, type SyncScope } from '@wikisync/shared';
@@ -23,7 +24,7 @@ import { findPeerToken } from './peer-token-store.js';
 import { claimNonce } from './nonce-store.js';
 import { verifySignature } from './request-signing.js';
 import { allowedBrowserOrigin } from './browser-origins.js';
-import { readCapped } from '../../http/read-capped.js';
+import { readCapped, readDeclared } from '../../http/read-capped.js';
 import { type AuthFailureLimiter, clientAddress } from '../../http/auth-failure-limiter.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -50,8 +51,15 @@ async function readBody(c: Parameters<MiddlewareHandler>[0], maxBytes: number): 
   // node-server's direct path: reading tens of megabytes through the web stream that
   // `c.req.raw.body` builds cost a copy and a promise per chunk (body-limit.ts). A chunked
   // body is counted as it streams in.
-  if (length !== undefined && c.req.header('transfer-encoding') === undefined)
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    // Under node-server, straight from Node's request into one buffer (read-capped.ts).
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (incoming && !incoming.readableDidRead && Number.isSafeInteger(declared) && declared >= 0)
+      return readDeclared(incoming, declared).catch((error: Error) => {
+        throw new ValidationError(`${error.message} Send the request again.`);
+      });
     return new Uint8Array(await c.req.arrayBuffer());
+  }
   const body = await readCapped(c.req.raw.body, maxBytes);
   if (body === null) throw new PayloadTooLargeError(maxBytes);
   return body;

@@ -5,8 +5,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SIGNATURE_WINDOW_MS, SYNC_HEADERS } from '@wikisync/shared';
 
-export function bodyHash(body: Uint8Array | string): string {
-  return createHash('sha256').update(body).digest('hex');
+/** The SHA-256 of the body bytes; a body sent in parts is hashed as their concatenation. */
+export function bodyHash(body: Uint8Array | string | readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  if (typeof body === 'string' || body instanceof Uint8Array) hash.update(body);
+  else for (const part of body) hash.update(part);
+  return hash.digest('hex');
 }
 
 export function canonicalRequest(parts: {
@@ -38,7 +42,12 @@ function signatureOf(secret: string, parts: SignedParts): string {
 /** Headers to add to a request: timestamp in Unix milliseconds, a random nonce, the signature. */
 export function signRequest(
   secret: string,
-  request: { method: string; path: string; body: Uint8Array | string; instance?: string | undefined },
+  request: {
+    method: string;
+    path: string;
+    body: Uint8Array | string | readonly Uint8Array[];
+    instance?: string | undefined;
+  },
   now = Date.now(),
 ): Record<string, string> {
   const timestamp = String(now);
