@@ -8,7 +8,7 @@ import { listen } from '../../testing/test-app.js';
 import { PeerRequestError } from '../../errors.js';
 import { createPeerClient, type PeerClient } from './peer-client.js';
 import { gzipSync } from 'node:zlib';
-import { encodeCopyHeader, PG_TEXT_FORMAT } from '@wikisync/shared';
+import { encodeCopyHeader, PG_TEXT_FORMAT, type CopyUpsertHeader } from '@wikisync/shared';
 import { verifySignature } from '../peer-auth/request-signing.js';
 
 describe('the peer client', () => {
@@ -126,10 +126,10 @@ describe('the peer client on the wire', () => {
   it('sends a copy body as its header line and COPY text, whole, with its length declared and signed', async () => {
     received.length = 0;
     const data = Buffer.from('1\tuid-1\t\\N\tf\n'.repeat(50_000));
-    const header = {
+    const header: CopyUpsertHeader = {
       format: PG_TEXT_FORMAT,
       repository_id: 1,
-      entity: 'documents' as const,
+      entity: 'documents',
       columns: ['document_id'],
     };
     await clientWith({ signingSecret: secret }).call('copy-upsert', { header, lines: [], data });
