@@ -3,7 +3,8 @@
 // ends in the same state as one that gets the same repository as `batch-upsert` batches; a
 // receiver without the capability gets batches; a row that fails in the middle of a request is
 // reported alone, by its id, and the rows around it land; COPY text the receiver cannot read
-// is refused whole, and the sender sends those rows as copy-v1.
+// is refused whole, and the sender sends those rows as copy-v1. A chunk of documents goes once
+// the chunks of its tasks are answered, not after every task.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COPY_CONTENT_TYPE,
@@ -422,5 +423,78 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
       data.repository_id,
     ]);
     expect(after).toHaveLength(3);
+  });
+
+  it('sends a chunk of documents once the chunks of its tasks are answered, while later tasks are still written', async () => {
+    // A stand-in in front of B that offers chunks of 10 rows and holds each task chunk's answer
+    // for a moment, noting when each copy-upsert was sent and answered, and which tasks a
+    // chunk of documents names (the third field of each pg-text-v1 line is the sender's task).
+    const events: {
+      at: number;
+      kind: 'tasks sent' | 'tasks answered' | 'documents sent';
+      tasks: number[];
+    }[] = [];
+    let clock = 0;
+    const stand = await listen(async (request) => {
+      const url = new URL(request.url);
+      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
+      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+      let entity: string | undefined;
+      if (endpoint === 'copy-upsert' && body) {
+        const newline = body.indexOf(10);
+        const header = JSON.parse(body.subarray(0, newline).toString()) as { format: string; entity: string };
+        entity = header.entity;
+        const lines = body
+          .subarray(newline + 1)
+          .toString()
+          .split('\n')
+          .filter(Boolean);
+        const tasks =
+          entity === 'tasks'
+            ? lines.map((line) => Number((JSON.parse(line) as unknown[])[0]))
+            : lines.map((line) => Number(line.split('\t')[2]));
+        events.push({ at: clock++, kind: entity === 'tasks' ? 'tasks sent' : 'documents sent', tasks });
+      }
+      const answer = await forward(request, `${b.base}/${endpoint}${url.search}`, body);
+      const json = (await answer.json()) as {
+        data: Record<string, unknown> & { capabilities?: Record<string, unknown> };
+      };
+      if (endpoint === 'ping') json.data.capabilities!.max_batch_rows = 10;
+      if (entity === 'tasks') {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        const answered = (json.data.tasks as { id: number }[]).map((row) => row.id);
+        events.push({ at: clock++, kind: 'tasks answered', tasks: answered });
+      }
+      return Response.json(json, { status: answer.status });
+    });
+    try {
+      await saveTarget(a, `${stand.url}/api/sync`, { token: await createPeerTokenOn(b) });
+      // Past the small push: 60 tasks (6 chunks of tasks), 240 documents.
+      const seeded = await seedRepository(a.t.database.db, 'pipelined', 60, 4, 300);
+      const pushed = await runSync(a, '/api/sync', {
+        target_server: `${stand.url}/api/sync`,
+        repository_id: seeded.id,
+      });
+      expect(pushed.session).toMatchObject({ status: 'completed', error: null, transport: 'copy' });
+      expect(pushed.session.counts).toMatchObject({ created: 60 + 240, failed: 0 });
+      expect(await repositoryContent(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
+        await repositoryContent(a.t.database.db, seeded.id),
+      );
+      const answeredAt = new Map<number, number>();
+      for (const event of events)
+        if (event.kind === 'tasks answered') for (const task of event.tasks) answeredAt.set(task, event.at);
+      const documents = events.filter((event) => event.kind === 'documents sent');
+      expect(documents.length).toBeGreaterThan(1);
+      // Never before the answer for any of its tasks ...
+      for (const chunk of documents)
+        for (const task of chunk.tasks) expect(answeredAt.get(task)!, `task ${task}`).toBeLessThan(chunk.at);
+      // ... but not after all of them either: the first documents overlap the last tasks.
+      const lastTasks = Math.max(
+        ...events.filter((event) => event.kind === 'tasks answered').map((e) => e.at),
+      );
+      expect(documents[0]!.at).toBeLessThan(lastTasks);
+    } finally {
+      await stand.close();
+    }
   });
 });

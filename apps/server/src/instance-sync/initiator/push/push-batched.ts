@@ -17,7 +17,7 @@ import {
 } from '@wikisync/shared';
 import { PeerRequestError } from '../../../errors.js';
 import { saveSent } from '../../wire/id-map.js';
-import { loadDocuments, loadTasks } from './push-plan.js';
+import { loadDocuments, loadTasks, type PlannedDocument } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
@@ -143,14 +143,22 @@ function pgTextSelect(ids: readonly number[]): string {
 /** Up to this many documents (and their tasks), a push is sent as one request. */
 const SMALL_PUSH_DOCUMENTS = 200;
 
-/** Runs `work` on every item, at most `concurrency` at once; the first failure stops the rest. */
-async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+/**
+ * Runs `work` on every item in order, at most `concurrency` at once; the first failure stops
+ * the rest. `work` gets a check that says whether the pool has failed meanwhile (an item that
+ * waited for another may find the push already over).
+ */
+async function inPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, failed: () => boolean) => Promise<void>,
+) {
   const queue = [...items];
   let failed = false;
   const worker = async () => {
     for (let next = queue.shift(); next !== undefined && !failed; next = queue.shift()) {
       try {
-        await work(next);
+        await work(next, () => failed);
       } catch (error) {
         failed = true;
         throw error;
@@ -158,6 +166,13 @@ async function inPool<T>(items: readonly T[], concurrency: number, work: (item: 
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+}
+
+/** A promise with its resolve, settled once. */
+function settleable(): { promise: Promise<void>; settle: () => void } {
+  let settle = () => {};
+  const promise = new Promise<void>((resolve) => (settle = resolve));
+  return { promise, settle };
 }
 
 export async function pushBatched(ctx: PushContext, repositoryId: number): Promise<PushResult> {
@@ -321,7 +336,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     ? chunkBySize(await encodeAll(tasks), maxRows, maxBytes, (task) => task.bytes)
     : chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
   let sentTaskBatches = 0;
-  await inPool(taskChunks, concurrency, async (chunk) => {
+  const sendTasks = async (chunk: WireRow[] | Encoded[]) => {
     checkCancelled(ctx.signal);
     const startedAt = now();
     const answer = copy
@@ -330,10 +345,26 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     await recordTasks(answer.tasks, startedAt);
     sentTaskBatches++;
     tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
-  });
+  };
 
-  // Documents: chunks cut by an estimate of their size (content dominates), sent several at once.
-  const documentChunks = chunkBySize(plan.documents, maxRows, maxBytes, () => 1);
+  // Documents: chunks cut by an estimate of their size (content dominates), sent several at
+  // once. The receiver finds a document's task by the task's id, so a chunk of documents waits
+  // until every task chunk carrying one of its tasks has been answered, not for all of them:
+  // the documents are ordered by the chunk of their task, and the first of them are read,
+  // sent and staged while the receiver still writes the last tasks.
+  const taskChunkOf = new Map<number, number>();
+  taskChunks.forEach((chunk, index) => {
+    for (const item of chunk as (WireRow | Encoded)[])
+      taskChunkOf.set(Number((copy ? (item as Encoded).row : (item as WireRow)).task_id), index);
+  });
+  const chunkOfTask = (document: PlannedDocument) =>
+    document.taskId === null ? -1 : (taskChunkOf.get(document.taskId) ?? -1);
+  const ordered = plan.documents
+    .map((document, index) => ({ document, index, after: chunkOfTask(document) }))
+    .sort((a, b) => a.after - b.after || a.index - b.index)
+    .map(({ document }) => document);
+  const documentChunks = chunkBySize(ordered, maxRows, maxBytes, () => 1);
+  const tasksAnswered = taskChunks.map(() => settleable());
   let sentRows = 0;
   const pgTextHeader: CopyUpsertHeader = {
     format: PG_TEXT_FORMAT,
@@ -371,7 +402,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
     return [];
   };
-  await inPool(documentChunks, concurrency, async (planned) => {
+  const sendDocuments = async (planned: PlannedDocument[]) => {
     checkCancelled(ctx.signal);
     let chunk = planned;
     if (pgText) {
@@ -405,6 +436,27 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       sentRows += part.length;
       tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
     }
+  };
+
+  type Job = { tasks: number } | { documents: PlannedDocument[] };
+  const jobs: Job[] = [
+    ...taskChunks.map((_, index) => ({ tasks: index })),
+    ...documentChunks.map((documents) => ({ documents })),
+  ];
+  // Task chunks come first in the queue, so a chunk of documents only waits for task chunks
+  // already taken by a worker.
+  await inPool(jobs, concurrency, async (job, failed) => {
+    if ('tasks' in job) {
+      try {
+        await sendTasks(taskChunks[job.tasks]!);
+      } finally {
+        tasksAnswered[job.tasks]!.settle();
+      }
+      return;
+    }
+    const waitsFor = new Set(job.documents.map(chunkOfTask).filter((index) => index >= 0));
+    await Promise.all([...waitsFor].map((index) => tasksAnswered[index]!.promise));
+    if (!failed()) await sendDocuments(job.documents);
   });
 
   // Links last: every row they may name has arrived by now.
