@@ -29,11 +29,16 @@ async function applyIsolated(
   localRepositoryId: number,
   rows: IncomingRow[],
 ): Promise<(AppliedRow & { error?: string })[]> {
+  if (rows.length === 0) return [];
   // Staged outside the savepoint: the row-by-row retry reads the same stage.
   await stageRows(tx, spec, rows);
-  await tx.query('SAVEPOINT sync_batch');
   try {
-    const applied = await applyRows(tx, spec, peerKey, localRepositoryId, rows);
+    // The savepoint goes out with the first statement of the write, not a round trip before it:
+    // the repository's lock is held, and every round trip under it is one its next writer waits.
+    const [, applied] = await Promise.all([
+      tx.query('SAVEPOINT sync_batch'),
+      applyRows(tx, spec, peerKey, localRepositoryId, rows),
+    ]);
     await tx.query('RELEASE SAVEPOINT sync_batch');
     return applied;
   } catch {
