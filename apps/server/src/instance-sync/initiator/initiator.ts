@@ -9,7 +9,7 @@ import { createPeerClient, type PeerClient } from './peer-client.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { createSession, finishSession, getSession } from './session-store.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoint-store.js';
-import { planPush } from './push/push-plan.js';
+import { planPush, type PushPlan } from './push/push-plan.js';
 import { runPush } from './push/push-runner.js';
 import { runPull } from './pull/pull-runner.js';
 import { importingCaller } from '../receiver/local-import.js';
@@ -118,26 +118,32 @@ export class Initiator {
     requireScope(options.caller, 'initiate');
     requireRepository(options.caller, options.repositoryId);
     const target = await this.target(options.target);
+    // The target is asked for its capabilities while the push is planned, not after: a re-push
+    // of a few edits is a handful of round trips, and this was one of them. The answer (or its
+    // failure) is read by the session's work; the ask is cancelled with the session, or when
+    // the push cannot start.
+    const asking = new AbortController();
+    const pinged = this.ping(target, asking.signal);
+    pinged.catch(() => {});
+    let plan: PushPlan;
+    let sessionId: string;
     const selected = options.documentIds !== null && options.documentIds.length > 0;
-    const since =
-      options.clear || selected ? 0 : await readCheckpoint(this.db, target.id, 'push', options.repositoryId);
-    const plan = await planPush(this.db, options.repositoryId, { since, documentIds: options.documentIds });
-    const sessionId = await createSession(this.db, {
-      kind: options.kind,
-      direction: 'push',
-      targetId: target.id,
-      peer: target.url,
-      repositoryId: options.repositoryId,
-      remoteRepositoryId: null,
-      repositoryName: String(plan.repository.name),
-      documentIds: options.documentIds,
-      clear: options.clear,
-      startedBy: options.caller.name,
-      totalTasks: plan.units,
-    });
+    try {
+      const since =
+        options.clear || selected
+          ? 0
+          : await readCheckpoint(this.db, target.id, 'push', options.repositoryId);
+      plan = await planPush(this.db, options.repositoryId, { since, documentIds: options.documentIds });
+      sessionId = await this.createPushSession(options, target, plan);
+    } catch (error) {
+      asking.abort();
+      throw error;
+    }
     this.execute(sessionId, plan.units, async (tracker, signal) => {
       tracker.meta.incremental = plan.incremental;
-      const { client, capabilities, peerKey } = await this.ping(target, signal);
+      if (signal.aborted) asking.abort();
+      else signal.addEventListener('abort', () => asking.abort(), { once: true });
+      const { client, capabilities, peerKey } = await pinged;
       const result = await runPush({
         db: this.db,
         client,
@@ -162,6 +168,26 @@ export class Initiator {
       total_tasks: plan.units,
       status: 'in_progress',
     };
+  }
+
+  private createPushSession(
+    options: StartOptions,
+    target: TargetWithSecrets,
+    plan: PushPlan,
+  ): Promise<string> {
+    return createSession(this.db, {
+      kind: options.kind,
+      direction: 'push',
+      targetId: target.id,
+      peer: target.url,
+      repositoryId: options.repositoryId,
+      remoteRepositoryId: null,
+      repositoryName: String(plan.repository.name),
+      documentIds: options.documentIds,
+      clear: options.clear,
+      startedBy: options.caller.name,
+      totalTasks: plan.units,
+    });
   }
 
   async startPull(options: StartOptions): Promise<SyncStartResponse> {

@@ -321,8 +321,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       tracker.currentTask = `Sending ${tasks.length} tasks and ${documents.length} documents`;
       const startedAt = now();
       const answer = await send(body);
-      await recordTasks(answer.tasks, startedAt);
-      await recordDocuments(answer.documents, startedAt);
+      await Promise.all([recordTasks(answer.tasks, startedAt), recordDocuments(answer.documents, startedAt)]);
       return { failures };
     }
   }
