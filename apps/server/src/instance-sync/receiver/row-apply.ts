@@ -46,30 +46,21 @@ export async function applyRows(
     result: 'skipped',
   }));
   const remoteIds = rows.flatMap((row) => (row.remoteId === null ? [] : [row.remoteId]));
-  // The owners of every sent uid are read beside the mappings, in the same round trip (only
-  // those of unmapped rows are used): two statements one after the other under the lock cost
-  // the lock's next holder a round trip.
-  const sentUids = rows.flatMap((row) => (row.uid ? [row.uid] : []));
-  const [mapped, owners] = await Promise.all([
-    lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
-    sentUids.length === 0
-      ? []
-      : tx.query<{ id: number; uid: string; repository_id: number }>(
-          `SELECT r.id, r.uid, r.repository_id FROM ${spec.table} r JOIN ${textList('$1')} uids ON uids.value = r.uid`,
-          [{ v: sentUids }],
-        ),
-  ]);
+  const mapped = await lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId);
 
   // Adopt by uid: the same global row, e.g. one we sent to this peer earlier.
-  const wantUid = new Set(
-    rows
-      .filter((row) => row.uid && (row.remoteId === null || !mapped.has(row.remoteId)))
-      .map((row) => row.uid!),
-  );
+  const wantUid = rows
+    .filter((row) => row.uid && (row.remoteId === null || !mapped.has(row.remoteId)))
+    .map((row) => row.uid!);
   const uidOwners = new Map<string, { id: number; repository_id: number }>();
-  for (const owner of owners)
-    if (wantUid.has(owner.uid))
+  if (wantUid.length > 0) {
+    const owners = await tx.query<{ id: number; uid: string; repository_id: number }>(
+      `SELECT r.id, r.uid, r.repository_id FROM ${spec.table} r JOIN ${textList('$1')} uids ON uids.value = r.uid`,
+      [{ v: wantUid }],
+    );
+    for (const owner of owners)
       uidOwners.set(owner.uid, { id: Number(owner.id), repository_id: Number(owner.repository_id) });
+  }
 
   // Every local id below was checked to belong to `localRepositoryId` (mapping or uid owner),
   // so the statements need not filter by repository, which keeps their plans simple.
@@ -101,6 +92,16 @@ export async function applyRows(
     inserts.push({ index, uid });
   });
 
+  /**
+   * Maps the peer's ids to ours and sets the links that waited for these rows, both sent at
+   * once: the pending links name the rows they wait for by the peer's id, not through the map.
+   */
+  const mapAndResolve = (pairs: readonly { remoteId: number; localId: number }[]) =>
+    Promise.all([
+      saveMappings(tx, peerKey, spec.entity, pairs),
+      resolvePending(tx, peerKey, spec.entity, localRepositoryId, pairs),
+    ]);
+
   const columnNames = spec.columns.map((column) => column.name);
   const values = spec.columns.map(valueOf);
   if (inserts.length > 0) {
@@ -123,15 +124,9 @@ export async function applyRows(
       // the row by the id we answer with from now on, so that id is mapped for it.
       pairs.push({ remoteId: rows[index]!.remoteId ?? localId, localId });
     }
-    // Sent together: the pending links read the rows they wait for by the peer's id, not
-    // through the mappings.
-    await Promise.all([
-      saveMappings(tx, peerKey, spec.entity, pairs),
-      resolvePending(tx, peerKey, spec.entity, localRepositoryId, pairs),
-    ]);
+    await mapAndResolve(pairs);
   }
-  await saveMappings(tx, peerKey, spec.entity, adopted);
-  await resolvePending(tx, peerKey, spec.entity, localRepositoryId, adopted);
+  await mapAndResolve(adopted);
 
   if (updates.length > 0) {
     const changed = await tx.query<{ id: number }>(
