@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 // Reads a body stream up to a byte limit, never further: past it the stream is cancelled, so
 // an endless or oversized body (a request, or a peer's answer) costs at most `maxBytes`.
+import type { IncomingMessage } from 'node:http';
 
 /** The whole body, or null when it grew past `maxBytes` (the rest is not read). */
 export async function readCapped(
@@ -42,6 +42,7 @@ export function readDeclared(incoming: IncomingMessage, length: number): Promise
   return new Promise((resolve, reject) => {
     const whole = Buffer.allocUnsafe(length);
     let offset = 0;
+    const cutShort = () => new Error(`The request body ended after ${offset} of its ${length} bytes.`);
     incoming.on('data', (chunk: Buffer) => {
       if (offset + chunk.byteLength > length) {
         incoming.destroy();
@@ -51,15 +52,10 @@ export function readDeclared(incoming: IncomingMessage, length: number): Promise
       whole.set(chunk, offset);
       offset += chunk.byteLength;
     });
-    incoming.on('end', () =>
-      offset === length
-        ? resolve(whole)
-        : reject(new Error(`The request body ended after ${offset} of its ${length} bytes.`)),
-    );
+    incoming.on('end', () => (offset === length ? resolve(whole) : reject(cutShort())));
     incoming.on('error', reject);
     incoming.on('close', () => {
-      if (!incoming.complete)
-        reject(new Error(`The request body ended after ${offset} of its ${length} bytes.`));
+      if (!incoming.complete) reject(cutShort());
     });
   });
 }

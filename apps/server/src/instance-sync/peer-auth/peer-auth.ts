@@ -47,12 +47,12 @@ async function readBody(c: Parameters<MiddlewareHandler>[0], maxBytes: number): 
   const length = c.req.header('content-length');
   const declared = Number(length ?? NaN);
   if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  // With a declared length (Node's parser holds the body to it), read it whole through
-  // node-server's direct path: reading tens of megabytes through the web stream that
-  // `c.req.raw.body` builds cost a copy and a promise per chunk (body-limit.ts). A chunked
-  // body is counted as it streams in.
+  // With a declared length (Node's parser holds the body to it), read it whole: under
+  // node-server straight from Node's request into one buffer (`readDeclared`), elsewhere (an
+  // in-process `app.request`) through node-server's direct path. Reading tens of megabytes
+  // through the web stream that `c.req.raw.body` builds cost a copy and a promise per chunk
+  // (body-limit.ts). A chunked body is counted as it streams in.
   if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-    // Under node-server, straight from Node's request into one buffer (read-capped.ts).
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     if (incoming && !incoming.readableDidRead && Number.isSafeInteger(declared) && declared >= 0)
       return readDeclared(incoming, declared).catch((error: Error) => {
