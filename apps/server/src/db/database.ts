@@ -12,14 +12,17 @@ export interface Queryable {
   /**
    * `COPY table (columns) FROM STDIN` with `data` in COPY's text format (tab between
    * columns, a newline after each row, `\N` for NULL, backslash escapes): bulk loads without a
-   * parameter to parse. `target` is `table (columns)`.
+   * parameter to parse. `target` is `table (columns)`. `data` may be one buffer or the parts
+   * it arrived in, written in order without joining them.
    */
-  copyIn(target: string, data: Uint8Array): Promise<void>;
+  copyIn(target: string, data: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /**
    * `COPY (select) TO STDOUT`: the rows of `select` (a statement without parameters) in COPY's
-   * text format, as the database writes them, without decoding a row.
+   * text format, as the database writes them, without decoding a row. They come as the parts
+   * the driver read (one per row on PostgreSQL), not joined: tens of megabytes copied into one
+   * buffer cost a copy and fresh memory, and a request body can be sent as its parts.
    */
-  copyOut(select: string): Promise<Uint8Array<ArrayBuffer>>;
+  copyOut(select: string): Promise<Uint8Array[]>;
 }
 
 export type NotificationHandler = (payload: string) => void;

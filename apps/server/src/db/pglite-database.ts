@@ -16,17 +16,17 @@ function queryable(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
     async exec(text: string) {
       await pg.exec(text);
     },
-    async copyIn(target: string, data: Uint8Array) {
+    async copyIn(target: string, data: Uint8Array | readonly Uint8Array[]) {
       // PGlite reads COPY's input from the `blob` option, named '/dev/blob' in the statement.
       await pg.query(`COPY ${target} FROM '/dev/blob'`, [], {
         // Bytes of an ArrayBuffer (Buffer.from), which some lib typings do not say of Uint8Array.
-        blob: new Blob([data as Uint8Array<ArrayBuffer>]),
+        blob: new Blob((data instanceof Uint8Array ? [data] : data) as Uint8Array<ArrayBuffer>[]),
       });
     },
     async copyOut(select: string) {
       // And writes COPY's output to the result's `blob` when told '/dev/blob'.
       const result = await pg.query(`COPY (${select}) TO '/dev/blob'`);
-      return result.blob ? new Uint8Array(await result.blob.arrayBuffer()) : new Uint8Array();
+      return result.blob ? [new Uint8Array(await result.blob.arrayBuffer())] : [];
     },
   };
 }

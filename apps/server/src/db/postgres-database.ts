@@ -34,13 +34,15 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
     async exec(text: string) {
       await sql.unsafe(text);
     },
-    copyIn: (target: string, data: Uint8Array) =>
+    copyIn: (target: string, data: Uint8Array | readonly Uint8Array[]) =>
       onOwnConnection(sql, async (own) => {
         const stream = await own.unsafe(`COPY ${target} FROM STDIN`).writable();
         await new Promise<void>((resolve, reject) => {
           stream.on('error', reject);
           stream.on('finish', resolve);
-          stream.end(data);
+          // Parts go as they are, in order: the stream buffers what the socket cannot take yet.
+          for (const part of data instanceof Uint8Array ? [data] : data) stream.write(part);
+          stream.end();
         });
       }),
     copyOut: (select: string) =>
@@ -48,13 +50,13 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
         const stream = await own.unsafe(`COPY (${select}) TO STDOUT`).readable();
         // Read as it flows: a reader that falls behind makes the driver pause its socket, which
         // the driver did not always resume at the end (patches/postgres@3.4.9.patch).
-        const chunks: Buffer[] = [];
+        const chunks: Uint8Array[] = [];
         await new Promise<void>((resolve, reject) => {
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.on('end', resolve);
           stream.on('error', reject);
         });
-        return Buffer.concat(chunks);
+        return chunks;
       }),
   };
 }
@@ -116,7 +118,7 @@ export function openPostgres({
   const progress: Queryable = {
     query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
     exec: (text: string) => progressClient().exec(text),
-    copyIn: (target: string, data: Uint8Array) => progressClient().copyIn(target, data),
+    copyIn: (target: string, data: Uint8Array | readonly Uint8Array[]) => progressClient().copyIn(target, data),
     copyOut: (select: string) => progressClient().copyOut(select),
   };
   const base = queryable(sql, preparedStatements);

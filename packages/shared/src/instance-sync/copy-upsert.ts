@@ -90,12 +90,13 @@ export function encodeCopyFrame(frame: CopyUpsertFrame): string {
 
 /**
  * A decoded body: the checked header and, for `copy-v1`, each row line, still as text; for
- * `pg-text-v1`, the COPY data as it came (`lines` empty).
+ * `pg-text-v1`, the COPY data as it came (`lines` empty), in the parts it was read in: a
+ * sender's database answers one per row, and joining tens of megabytes costs a copy.
  */
 export const copyUpsertRequestSchema = z.object({
   header: copyUpsertHeaderSchema,
   lines: z.array(z.string()).max(COPY_MAX_ROWS, `at most ${COPY_MAX_ROWS} rows per request`),
-  data: z.instanceof(Uint8Array).optional(),
+  data: z.array(z.custom<Uint8Array>((part) => part instanceof Uint8Array, 'bytes')).optional(),
 });
 export type CopyUpsertRequest = z.infer<typeof copyUpsertRequestSchema>;
 

@@ -21,7 +21,7 @@ import {
 import { PeerRequestError, SyncCancelledError } from '../../errors.js';
 import { signRequest } from '../peer-auth/request-signing.js';
 import { listIssues } from '../../http/validate.js';
-import { lineBytes } from '../wire/line-bytes.js';
+import { byteLengthOf, lineBytes } from '../wire/line-bytes.js';
 import { peerRequest, type PeerAnswer } from './peer-http.js';
 
 export interface PeerClientOptions {
@@ -210,9 +210,9 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
       const parts: Uint8Array[] = !copy
         ? [Buffer.from(JSON.stringify(input))]
         : request.data
-          ? [lineBytes([], encodeCopyHeader(request.header)), request.data]
+          ? [lineBytes([], encodeCopyHeader(request.header)), ...request.data]
           : [lineBytes(request.lines, encodeCopyHeader(request.header))];
-      const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
+      const size = byteLengthOf(parts);
       gzip = options.compressAbove !== undefined && size > options.compressAbove;
       body = gzip ? [gzipSync(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { level: 1 })] : parts;
     }

@@ -9,6 +9,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
+import { byteLengthOf } from '../wire/line-bytes.js';
 
 /** Kept-alive connections, shared by every peer client of the process, as fetch's were. */
 const agents = {
@@ -93,7 +94,7 @@ export function peerRequest(
     return Promise.reject(new Error(`${url.protocol} is not HTTP; a target is an http(s) URL.`));
   const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate', ...init.headers };
   if (init.body)
-    headers['content-length'] = String(init.body.reduce((sum, part) => sum + part.byteLength, 0));
+    headers['content-length'] = String(byteLengthOf(init.body));
   return new Promise((resolve, reject) => {
     const send = protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(

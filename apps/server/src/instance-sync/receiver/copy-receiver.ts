@@ -37,7 +37,7 @@ export async function applyCopy(
   caller: SyncCaller,
   { header, lines, data }: CopyUpsertRequest,
 ): Promise<BatchUpsertResponse> {
-  if (header.format === PG_TEXT_FORMAT) return applyPgText(db, caller, header, data ?? new Uint8Array());
+  if (header.format === PG_TEXT_FORMAT) return applyPgText(db, caller, header, data ?? []);
   const rows: Record<string, unknown>[] = [];
   const broken: BatchRowOutcome[] = [];
   const width = header.columns.length;
@@ -86,7 +86,7 @@ async function applyPgText(
   db: Database,
   caller: SyncCaller,
   header: CopyUpsertHeader,
-  data: Uint8Array,
+  data: readonly Uint8Array[],
 ): Promise<BatchUpsertResponse> {
   if (header.entity !== 'documents')
     throw new ValidationError(`${PG_TEXT_FORMAT} carries documents only; send tasks as ${COPY_FORMAT}.`);

@@ -197,7 +197,7 @@ export async function stagePgText(
   tx: Queryable,
   spec: TableSpec,
   columns: readonly string[],
-  data: Uint8Array,
+  data: readonly Uint8Array[],
 ): Promise<StagedText[]> {
   await ensureStage(tx, spec);
   const table = stageTable(spec);

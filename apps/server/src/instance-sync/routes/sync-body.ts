@@ -63,7 +63,7 @@ export function readSyncCopy(c: Context<SyncEnv>, maxBytes: number): CopyUpsertR
   }
   const pgText = (header as { format?: unknown } | undefined)?.format === PG_TEXT_FORMAT;
   const split = pgText
-    ? { header, lines: [], data: end === -1 ? new Uint8Array() : bytes.subarray(end + 1) }
+    ? { header, lines: [], data: end === -1 ? [] : [bytes.subarray(end + 1)] }
     : splitCopyBody(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   const checked = split === null ? null : copyUpsertRequestSchema.safeParse(split);
   if (!checked?.success)

@@ -17,3 +17,10 @@ export function lineBytes(lines: readonly string[], head?: string): Buffer<Array
   for (const line of lines) put(line);
   return bytes;
 }
+
+/** The bytes of a body kept as its parts. */
+export function byteLengthOf(parts: readonly Uint8Array[]): number {
+  let size = 0;
+  for (const part of parts) size += part.byteLength;
+  return size;
+}

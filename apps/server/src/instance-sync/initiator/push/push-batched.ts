@@ -17,6 +17,7 @@ import {
 } from '@wikisync/shared';
 import { PeerRequestError } from '../../../errors.js';
 import { saveSent } from '../../wire/id-map.js';
+import { byteLengthOf } from '../../wire/line-bytes.js';
 import { loadDocuments, loadTasks, type PlannedDocument } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
@@ -381,7 +382,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const sendPgText = async (ids: readonly number[]): Promise<number[]> => {
     checkCancelled(ctx.signal);
     const data = await db.copyOut(pgTextSelect(ids));
-    if (pgTextHeaderBytes + data.byteLength > maxBytes) {
+    if (pgTextHeaderBytes + byteLengthOf(data) > maxBytes) {
       if (ids.length === 1) return [...ids];
       const half = Math.ceil(ids.length / 2);
       return [...(await sendPgText(ids.slice(0, half))), ...(await sendPgText(ids.slice(half)))];
