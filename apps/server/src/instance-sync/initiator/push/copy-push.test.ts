@@ -12,8 +12,9 @@ import {
   encodeCopyHeader,
   PG_TEXT_DOCUMENT_COLUMNS,
   PG_TEXT_FORMAT,
+  type BatchLinks,
 } from '@wikisync/shared';
-import { writeTransaction } from '../../../db/database.js';
+import { type Queryable, writeTransaction } from '../../../db/database.js';
 import { jsonOf, listen } from '../../../testing/test-app.js';
 import { testDatabaseKinds } from '../../../testing/test-database.js';
 import {
@@ -74,11 +75,13 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   );
   let repo: SeededRepository;
   let viaBatches: { base: string; seen: string[]; close: () => Promise<void> };
-  // A stand-in in front of B that passes everything on and notes each copy-upsert's format;
-  // told to, it answers 400 to pg-text-v1 bodies, as a receiver that cannot read them would.
+  // A stand-in in front of B that passes everything on and notes each copy-upsert's format and
+  // the links of each batch-upsert; told to, it answers 400 to pg-text-v1 bodies, as a receiver
+  // that cannot read them would.
   let recording: {
     base: string;
     formats: string[];
+    links: BatchLinks[];
     refusePgText: boolean;
     close: () => Promise<void>;
   };
@@ -101,6 +104,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     await saveTarget(a, viaBatches.base, { token: await createPeerTokenOn(c) });
 
     const formats: string[] = [];
+    const links: BatchLinks[] = [];
     const recorder = await listen(async (request) => {
       const url = new URL(request.url);
       const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
@@ -115,13 +119,23 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
             { status: 400 },
           );
       }
+      if (endpoint === 'batch-upsert' && body) {
+        const sent = JSON.parse(body.toString()) as { links?: BatchLinks };
+        if (sent.links) links.push(sent.links);
+      }
       const answer = await forward(request, `${b.base}/${endpoint}${url.search}`, body);
       return new Response(await answer.arrayBuffer(), {
         status: answer.status,
         headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' },
       });
     });
-    recording = { base: `${recorder.url}/api/sync`, formats, refusePgText: false, close: recorder.close };
+    recording = {
+      base: `${recorder.url}/api/sync`,
+      formats,
+      links,
+      refusePgText: false,
+      close: recorder.close,
+    };
     await saveTarget(a, recording.base, { token: await createPeerTokenOn(b) });
 
     // Past the small push (200 documents), with versions, awkward text and metadata.
@@ -325,6 +339,52 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     expect(await repositoryContent(b.t.database.db, fallback.session.remote_repository_id)).toEqual(
       await repositoryContent(a.t.database.db, second.id),
     );
+  });
+
+  it('sends no link to none for a row the receiver created in the same push, and still clears one it held', async () => {
+    // Past the small push (200 documents): the links go in requests of their own at the end.
+    const seeded = await seedRepository(a.t.database.db, 'links-alpha', 80, 3, 100);
+    const [older, newer, third, fourth] = seeded.documentIds;
+    const supersede = (tx: Queryable, id: number, by: number) =>
+      tx.query(
+        `UPDATE documents SET is_latest = false, replaced_by_uid = (SELECT uid FROM documents WHERE id = $2) WHERE id = $1`,
+        [id, by],
+      );
+    await writeTransaction(a.t.database.db, async (tx) => {
+      await supersede(tx, older!, newer!);
+      await supersede(tx, third!, fourth!);
+    });
+    recording.links.length = 0;
+    const pushed = await runSync(a, '/api/sync', { target_server: recording.base, repository_id: seeded.id });
+    expect(pushed.session).toMatchObject({ status: 'completed', error: null });
+    expect(pushed.session.counts).toMatchObject({ created: 80 + 240, failed: 0 });
+    const firstLinks = recording.links.flatMap((sent) => sent.documents);
+    // Only the two documents that point somewhere; every task points at its document.
+    expect(firstLinks.map((link) => link.document_id).sort((x, y) => x - y)).toEqual([older, third]);
+    expect(recording.links.flatMap((sent) => sent.tasks)).toHaveLength(80);
+    expect(await repositoryContent(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
+      await repositoryContent(a.t.database.db, seeded.id),
+    );
+
+    // The older version is the current one again; every document changes, so this push is
+    // past the small push too, and its rows are updated, not created.
+    await writeTransaction(a.t.database.db, async (tx) => {
+      await tx.query(`UPDATE documents SET is_latest = true, replaced_by_uid = NULL WHERE id = $1`, [older]);
+      await tx.query(`UPDATE documents SET title = title || ' (edited)' WHERE repository_id = $1`, [
+        seeded.id,
+      ]);
+    });
+    recording.links.length = 0;
+    const again = await runSync(a, '/api/sync', { target_server: recording.base, repository_id: seeded.id });
+    expect(again.session).toMatchObject({ status: 'completed', error: null });
+    expect(again.session.counts).toMatchObject({ created: 0, failed: 0 });
+    expect(recording.links.flatMap((sent) => sent.documents)).toContainEqual({
+      document_id: older,
+      replaced_by: null,
+    });
+    const onB = await repositoryContent(b.t.database.db, again.session.remote_repository_id);
+    expect(onB).toEqual(await repositoryContent(a.t.database.db, seeded.id));
+    expect(onB.documents.filter((document) => document.replaced_by_title !== null)).toHaveLength(1);
   });
 
   it('checks pg-text-v1 rows one by one, and refuses text it cannot read as a whole with what to send instead', async () => {

@@ -141,6 +141,9 @@ function pgTextSelect(ids: readonly number[]): string {
   return `SELECT ${columns.join(', ')} FROM document_rows d WHERE d.id IN (${list}) ORDER BY d.id`;
 }
 
+/** Links of each kind per `batch-upsert` request at the end of a push. */
+const LINKS_PER_REQUEST = 5000;
+
 /** Up to this many documents (and their tasks), a push is sent as one request. */
 const SMALL_PUSH_DOCUMENTS = 200;
 
@@ -225,6 +228,13 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const documentLinks = plan.documents
     .filter((d) => !d.deleted)
     .map((d) => ({ document_id: d.id, replaced_by: d.replacedBy }));
+  // Rows the receiver created during this push: their references are still empty there, so a
+  // link to none (most documents have no newer version) would be work under its lock for
+  // nothing.
+  const created = { tasks: new Set<number>(), documents: new Set<number>() };
+  const noteCreated = (into: Set<number>, answer: readonly BatchRowOutcome[]) => {
+    for (const outcome of answer) if (outcome.result === 'created') into.add(outcome.id);
+  };
 
   const recordTasks = async (answer: BatchRowOutcome[], startedAt: string) => {
     const reported = answer.filter((outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged');
@@ -239,6 +249,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     );
     failures += result.failures;
     await saveSent(db, ctx.targetId, 'task', result.pairs);
+    noteCreated(created.tasks, answer);
     for (const outcome of answer) units.done(outcome.id, outcome.result !== 'failed');
   };
   const recordDocuments = async (answer: BatchRowOutcome[], startedAt: string) => {
@@ -251,6 +262,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     );
     failures += result.failures;
     await saveSent(db, ctx.targetId, 'document', result.pairs);
+    noteCreated(created.documents, answer);
     for (const outcome of answer)
       units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
   };
@@ -459,17 +471,28 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     if (!failed()) await sendDocuments(job.documents);
   });
 
-  // Links last: every row they may name has arrived by now.
+  // Links last: every row they may name has arrived by now. Each link sets its own row, so the
+  // requests do not depend on one another and go several at once.
   checkCancelled(ctx.signal);
   tracker.currentTask = 'Linking tasks to their documents';
-  for (let offset = 0; offset < Math.max(taskLinks.length, documentLinks.length); offset += 5000) {
-    await client.call('batch-upsert', {
-      repository_id: repositoryId,
-      links: {
-        tasks: taskLinks.slice(offset, offset + 5000),
-        documents: documentLinks.slice(offset, offset + 5000),
-      },
+  const links = {
+    tasks: taskLinks.filter((link) => link.doc_id !== null || !created.tasks.has(link.task_id)),
+    documents: documentLinks.filter(
+      (link) => link.replaced_by !== null || !created.documents.has(link.document_id),
+    ),
+  };
+  const linkBatches: (typeof links)[] = [];
+  for (
+    let offset = 0;
+    offset < Math.max(links.tasks.length, links.documents.length);
+    offset += LINKS_PER_REQUEST
+  )
+    linkBatches.push({
+      tasks: links.tasks.slice(offset, offset + LINKS_PER_REQUEST),
+      documents: links.documents.slice(offset, offset + LINKS_PER_REQUEST),
     });
-  }
+  await inPool(linkBatches, concurrency, async (batch) => {
+    await client.call('batch-upsert', { repository_id: repositoryId, links: batch });
+  });
   return { failures };
 }
