@@ -121,6 +121,38 @@ function wireValue(spec: FieldSpec, wire: RowWire, value: unknown): unknown {
   }
 }
 
+/** One field as a wire reads it: the key it goes under, the column it comes from, and how. */
+interface WireField {
+  key: string;
+  column: string;
+  spec: FieldSpec;
+}
+
+/**
+ * Each table's fields on each wire, worked out once: every REST answer, changes page and
+ * instance-sync row goes through `rowToWire`, thousands of rows a request, and deciding the
+ * names and columns again for every row cost more than converting its values.
+ */
+const wireFields = new WeakMap<FieldTable, Map<RowWire, readonly WireField[]>>();
+
+function fieldsOnWire(table: FieldTable, wire: RowWire): readonly WireField[] {
+  let byWire = wireFields.get(table);
+  if (!byWire) wireFields.set(table, (byWire = new Map()));
+  let fields = byWire.get(wire);
+  if (!fields) {
+    fields = fieldEntries(table).flatMap(([field, spec]): WireField[] => {
+      if (!onWire(wire)(field, spec)) return [];
+      if (wire === 'rest') return [{ key: field, column: field, spec }];
+      if (wire === 'instanceSync')
+        return [{ key: instanceSyncPlace(field, spec)!.name, column: field, spec }];
+      const name = replicatedName(field, spec)!;
+      return [{ key: name, column: spec.references?.by === 'id' ? name : columnOf(field, spec), spec }];
+    });
+    byWire.set(wire, fields);
+  }
+  return fields;
+}
+
 /**
  * The entity on `wire` from a row read with that wire's columns (`readColumns`, or a
  * replication select, which names an owner by its replicated name).
@@ -131,16 +163,7 @@ export function rowToWire(
   row: Record<string, unknown>,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const [field, spec] of fieldEntries(table)) {
-    if (!onWire(wire)(field, spec)) continue;
-    if (wire === 'rest') result[field] = wireValue(spec, wire, row[field]);
-    else if (wire === 'instanceSync')
-      result[instanceSyncPlace(field, spec)!.name] = wireValue(spec, wire, row[field]);
-    else {
-      const name = replicatedName(field, spec)!;
-      const column = spec.references?.by === 'id' ? name : columnOf(field, spec);
-      result[name] = wireValue(spec, wire, row[column]);
-    }
-  }
+  for (const { key, column, spec } of fieldsOnWire(table, wire))
+    result[key] = wireValue(spec, wire, row[column]);
   return result;
 }
