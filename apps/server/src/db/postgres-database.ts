@@ -118,7 +118,8 @@ export function openPostgres({
   const progress: Queryable = {
     query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
     exec: (text: string) => progressClient().exec(text),
-    copyIn: (target: string, data: Uint8Array | readonly Uint8Array[]) => progressClient().copyIn(target, data),
+    copyIn: (target: string, data: Uint8Array | readonly Uint8Array[]) =>
+      progressClient().copyIn(target, data),
     copyOut: (select: string) => progressClient().copyOut(select),
   };
   const base = queryable(sql, preparedStatements);

@@ -93,8 +93,7 @@ export function peerRequest(
   if (!(protocol in agents))
     return Promise.reject(new Error(`${url.protocol} is not HTTP; a target is an http(s) URL.`));
   const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate', ...init.headers };
-  if (init.body)
-    headers['content-length'] = String(byteLengthOf(init.body));
+  if (init.body) headers['content-length'] = String(byteLengthOf(init.body));
   return new Promise((resolve, reject) => {
     const send = protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(
