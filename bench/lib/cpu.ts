@@ -1,12 +1,13 @@
 // CPU time from /proc, a steadier figure than wall time on a shared machine: the whole
 // machine's (every process, PostgreSQL's backends included) and one process's (all threads).
 import { readFileSync } from 'node:fs';
+import { statFields } from './proc-stat.js';
 
 /** Clock ticks per second of /proc's counters (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
 /** CPU-seconds the machine has spent busy since boot: user, nice, system, irq and softirq. */
-export function machineCpuSeconds(): number | null {
+function machineCpuSeconds(): number | null {
   try {
     const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
       .split('\n')[0]!
@@ -21,10 +22,9 @@ export function machineCpuSeconds(): number | null {
 }
 
 /** CPU-seconds (user and system, all threads) of process `pid` so far. */
-export function processCpuSeconds(pid: number): number | null {
+function processCpuSeconds(pid: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return (Number(fields[11]) + Number(fields[12])) / TICKS;
   } catch {
     return null;

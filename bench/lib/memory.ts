@@ -1,6 +1,7 @@
 // Peak resident memory (RSS) of processes: the kernel's high-water mark (VmHWM) for child
 // processes, process.resourceUsage() for this one.
 import { readdirSync, readFileSync } from 'node:fs';
+import { statFields } from './proc-stat.js';
 
 export function peakRssMiB(pid: number = process.pid): number | null {
   if (pid === process.pid) return process.resourceUsage().maxRSS / 1024;
@@ -31,7 +32,7 @@ export function childrenPeakRssMiB(name: RegExp): { total: number; processes: nu
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const ppid = Number(statFields(stat)[1]);
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (ppid !== process.pid || !name.test(comm)) continue;
       const tree = treePeakRssMiB(Number(entry));
@@ -63,8 +64,7 @@ function treeRssMiB(
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name may contain spaces; fields after its closing parenthesis are fixed.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const ppid = Number(statFields(stat)[1]);
       parentOf.set(Number(entry), ppid);
     } catch {
       // exited meanwhile
