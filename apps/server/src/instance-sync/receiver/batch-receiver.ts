@@ -17,7 +17,8 @@ import { lookupMapped } from '../wire/id-map.js';
 import { applyRows, type AppliedRow } from './row-apply.js';
 import { stageRows, DOCUMENT_TABLE, TASK_TABLE, type IncomingRow, type TableSpec } from './row-stage.js';
 import { incomingDocument, incomingTask } from './incoming-rows.js';
-import { resolveRepository } from './receiver.js';
+import { findRepository } from './receiver.js';
+import { lockRepository } from '../../db/repository-locks.js';
 import { setPeerReferences } from './links.js';
 import { replaceTaskUsages, type TaskUsage } from '../../tasks/task-usage-store.js';
 import { callerForRepository, type SyncCaller } from '../peer-auth/sync-caller.js';
@@ -33,13 +34,14 @@ async function applyIsolated(
   // Staged outside the savepoint: the row-by-row retry reads the same stage.
   await stageRows(tx, spec, rows);
   try {
-    // The savepoint goes out with the first statement of the write, not a round trip before it:
-    // the repository's lock is held, and every round trip under it is one its next writer waits.
+    // The savepoint goes out with the first statements of the write, not a round trip before
+    // them: the repository's lock is held, and every round trip under it is one its next writer
+    // waits. For the same reason it is not released: it ends with the transaction, and a later
+    // `sync_batch` of the same transaction is the one a rollback returns to.
     const [, applied] = await Promise.all([
       tx.query('SAVEPOINT sync_batch'),
       applyRows(tx, spec, peerKey, localRepositoryId, rows),
     ]);
-    await tx.query('RELEASE SAVEPOINT sync_batch');
     return applied;
   } catch {
     await tx.query('ROLLBACK TO SAVEPOINT sync_batch');
@@ -177,14 +179,23 @@ export async function writeBatch(
     DOCUMENT_TABLE,
     candidates.map((candidate) => candidate.incoming),
   );
-  // Locks the repository (receiver.ts): staging above holds no lock any writer waits for.
-  const localRepositoryId = await resolveRepository(tx, caller, repositoryId);
-  const appliedTasks = await applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks);
-  for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));
-  await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, runAfter, usages);
+  // Locks the repository (receiver.ts): staging above holds no lock any writer waits for. The
+  // lock goes out with the statements after it, which the database runs once it is granted:
+  // a round trip less under it. Each step waits for it too, so its failure is the one reported.
+  const localRepositoryId = await findRepository(tx, caller, repositoryId);
+  const locked = lockRepository(tx, localRepositoryId);
+  const underLock = <T>(work: Promise<T>): Promise<T> =>
+    Promise.all([locked, work]).then(([, value]) => value);
+  if (goodTasks.length > 0) {
+    const appliedTasks = await underLock(
+      applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks),
+    );
+    for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));
+    await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, runAfter, usages);
+  }
 
   const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
-  const taskMap = await lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId);
+  const taskMap = await underLock(lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId));
   const goodDocuments: IncomingRow[] = [];
   for (const { row, incoming } of candidates) {
     const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
@@ -209,6 +220,7 @@ export async function writeBatch(
     documentOutcomes.push(outcome(applied));
 
   const applied = links ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, links) : undefined;
+  await locked;
   return {
     repository_id: localRepositoryId,
     tasks: withNotes(taskOutcomes, taskNotes),
@@ -250,19 +262,22 @@ async function applyTaskExtras(
     (row): row is AppliedRow & { remoteId: number; localId: number } =>
       row.remoteId !== null && row.localId !== null && row.result !== 'failed' && row.result !== 'deleted',
   );
-  await setPeerReferences(
-    tx,
-    peerKey,
-    localRepositoryId,
-    'run_after',
-    live.map((row) => ({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null })),
-  );
-  await replaceTaskUsages(
-    tx,
-    new Map(
-      live.flatMap((row) => (usages.has(row.remoteId) ? [[row.localId, usages.get(row.remoteId)!]] : [])),
+  // Different tables: sent together.
+  await Promise.all([
+    setPeerReferences(
+      tx,
+      peerKey,
+      localRepositoryId,
+      'run_after',
+      live.map((row) => ({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null })),
     ),
-  );
+    replaceTaskUsages(
+      tx,
+      new Map(
+        live.flatMap((row) => (usages.has(row.remoteId) ? [[row.localId, usages.get(row.remoteId)!]] : [])),
+      ),
+    ),
+  ]);
 }
 
 /**

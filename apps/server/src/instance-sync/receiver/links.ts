@@ -2,11 +2,11 @@
 // waits for (`run_after`) and the document version that replaced a document (`replaced_by`).
 // They are kept by uid (migration 001), so either end may arrive first. A peer names the
 // target by its own id; when that id is not mapped here yet, the reference is remembered in
-// sync_pending_links and set the moment the target row is mapped (`resolvePending`, called by
-// row-apply.ts). openDeepWiki needs this: it sends a task's run_after before that task, and
+// sync_pending_links and set the moment the target row is mapped (`takePending` and
+// `setTakenLinks`, called by row-apply.ts). openDeepWiki needs this: it sends a task's run_after before that task, and
 // nothing after the last task would tell us to try again.
 import type { Queryable } from '../../db/database.js';
-import { lookupMapped, type SyncEntity } from '../wire/id-map.js';
+import type { SyncEntity } from '../wire/id-map.js';
 import { idList } from '../../db/sql-lists.js';
 
 export interface LinkUpdate {
@@ -100,8 +100,16 @@ export async function setPeerReferences(
   if (references.length === 0) return { applied: 0, pending: 0 };
   const { target } = LINK_COLUMNS[field];
   const remoteIds = references.flatMap((ref) => (ref.remoteTarget === null ? [] : [ref.remoteTarget]));
-  const mapped = await lookupMapped(tx, peerKey, target, remoteIds, localRepositoryId);
-  const uids = await rowUids(tx, target, [...mapped.values()]);
+  // The targets' uids and the forgetting of what these rows waited for go out together, and
+  // then the writes: two round trips, under the repository's lock.
+  const [targetUids] = await Promise.all([
+    mappedUids(tx, peerKey, target, remoteIds, localRepositoryId),
+    forgetPending(
+      tx,
+      field,
+      references.map((ref) => ref.localId),
+    ),
+  ]);
   const links: LinkUpdate[] = [];
   const waiting: { localId: number; remoteId: number }[] = [];
   for (const ref of references) {
@@ -109,33 +117,55 @@ export async function setPeerReferences(
       if (!options.keepOnNone) links.push({ localId: ref.localId, uid: null });
       continue;
     }
-    const local = mapped.get(ref.remoteTarget);
-    const uid = local === undefined ? undefined : uids.get(local);
+    const uid = targetUids.get(ref.remoteTarget);
     if (uid === undefined) waiting.push({ localId: ref.localId, remoteId: ref.remoteTarget });
     else links.push({ localId: ref.localId, uid });
   }
-  await forgetPending(
-    tx,
-    field,
-    references.map((ref) => ref.localId),
+  const [, applied] = await Promise.all([
+    waiting.length === 0
+      ? undefined
+      : tx.query(
+          `INSERT INTO sync_pending_links (entity, local_id, field, peer_key, target, remote_id)
+           SELECT $1, x.local_id, $2, $3, $4, x.remote_id
+             FROM jsonb_to_recordset($5::jsonb->'v') AS x(local_id bigint, remote_id bigint)
+           ON CONFLICT (entity, local_id, field) DO UPDATE
+             SET peer_key = EXCLUDED.peer_key, target = EXCLUDED.target, remote_id = EXCLUDED.remote_id, created_at = now()`,
+          [
+            LINK_COLUMNS[field].entity,
+            field,
+            peerKey,
+            target,
+            { v: waiting.map((w) => ({ local_id: w.localId, remote_id: w.remoteId })) },
+          ],
+        ),
+    applyLinks(tx, field, links),
+  ]);
+  return { applied, pending: waiting.length };
+}
+
+/**
+ * The uids of our rows the peer's ids `remoteIds` are mapped to, by the peer's id: the same
+ * rows as `lookupMapped` finds (of `localRepositoryId` only), read with their uids at once.
+ */
+async function mappedUids(
+  tx: Queryable,
+  peerKey: string,
+  entity: Extract<SyncEntity, 'task' | 'document'>,
+  remoteIds: readonly number[],
+  localRepositoryId: number,
+): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  if (remoteIds.length === 0) return found;
+  const rows = await tx.query<{ remote_id: number; uid: string; repository_id: number }>(
+    `SELECT m.remote_id, r.uid, r.repository_id
+       FROM ${idList('$3')} ids
+       JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.remote_id = ids.id
+       JOIN ${TABLE_OF[entity]} r ON r.id = m.local_id`,
+    [peerKey, entity, { v: remoteIds }],
   );
-  if (waiting.length > 0) {
-    await tx.query(
-      `INSERT INTO sync_pending_links (entity, local_id, field, peer_key, target, remote_id)
-       SELECT $1, x.local_id, $2, $3, $4, x.remote_id
-         FROM jsonb_to_recordset($5::jsonb->'v') AS x(local_id bigint, remote_id bigint)
-       ON CONFLICT (entity, local_id, field) DO UPDATE
-         SET peer_key = EXCLUDED.peer_key, target = EXCLUDED.target, remote_id = EXCLUDED.remote_id, created_at = now()`,
-      [
-        LINK_COLUMNS[field].entity,
-        field,
-        peerKey,
-        target,
-        { v: waiting.map((w) => ({ local_id: w.localId, remote_id: w.remoteId })) },
-      ],
-    );
-  }
-  return { applied: await applyLinks(tx, field, links), pending: waiting.length };
+  for (const row of rows)
+    if (Number(row.repository_id) === localRepositoryId) found.set(Number(row.remote_id), row.uid);
+  return found;
 }
 
 /** Sets a reference to one of our own rows (the receiver's ids) and forgets any pending one. */
@@ -149,25 +179,46 @@ export async function setLocalReference(
   await applyLinks(tx, field, [{ localId, uid }]);
 }
 
+/** A reference that waited for a row of the peer's, taken off the waiting list. */
+export interface PendingLink {
+  entity: string;
+  local_id: number;
+  field: LinkField;
+  remote_id: number;
+}
+
 /**
- * Rows of `entity` just mapped for this peer (`remoteId` → our `localId`, all of
- * `localRepositoryId`): every reference that was waiting for one of them is set now. A
- * reference from a row of another repository is dropped, never followed across repositories.
+ * Takes off the waiting list every reference to one of these rows of the peer (by the peer's
+ * ids), for `setTakenLinks` to set once the rows are mapped. Needs only the peer's ids, so it
+ * goes out with the writes that map them.
  */
-export async function resolvePending(
+export async function takePending(
   tx: Queryable,
   peerKey: string,
   entity: Extract<SyncEntity, 'task' | 'document'>,
-  localRepositoryId: number,
-  pairs: readonly { remoteId: number; localId: number }[],
-): Promise<number> {
-  if (pairs.length === 0) return 0;
-  const waiting = await tx.query<{ entity: string; local_id: number; field: LinkField; remote_id: number }>(
+  remoteIds: readonly number[],
+): Promise<PendingLink[]> {
+  if (remoteIds.length === 0) return [];
+  return tx.query<PendingLink>(
     `DELETE FROM sync_pending_links p USING ${idList('$3')} ids
       WHERE p.peer_key = $1 AND p.target = $2 AND p.remote_id = ids.id
      RETURNING p.entity, p.local_id, p.field, p.remote_id`,
-    [peerKey, entity, { v: pairs.map((pair) => pair.remoteId) }],
+    [peerKey, entity, { v: remoteIds }],
   );
+}
+
+/**
+ * Sets the references `takePending` took, now that their targets are mapped (`remoteId` →
+ * our `localId`, all rows of `entity` in `localRepositoryId`). A reference from a row of
+ * another repository is dropped, never followed across repositories.
+ */
+export async function setTakenLinks(
+  tx: Queryable,
+  entity: Extract<SyncEntity, 'task' | 'document'>,
+  localRepositoryId: number,
+  waiting: readonly PendingLink[],
+  pairs: readonly { remoteId: number; localId: number }[],
+): Promise<number> {
   if (waiting.length === 0) return 0;
   const localOf = new Map(pairs.map((pair) => [pair.remoteId, pair.localId]));
   const uids = await rowUids(tx, entity, [...localOf.values()]);
@@ -188,7 +239,8 @@ export async function resolvePending(
       tx,
       field,
       rows.flatMap((row) => {
-        const uid = uids.get(localOf.get(Number(row.remote_id))!);
+        const local = localOf.get(Number(row.remote_id));
+        const uid = local === undefined ? undefined : uids.get(local);
         return sameRepository.has(Number(row.local_id)) && uid !== undefined
           ? [{ localId: Number(row.local_id), uid }]
           : [];

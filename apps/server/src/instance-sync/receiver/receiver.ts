@@ -117,11 +117,11 @@ export async function upsertRepository(
 }
 
 /**
- * Our repository for the peer's `repository_id`. openDeepWiki's first design sent the id the
- * receiver answered with instead, so our own id is accepted too, but only for a repository
- * this peer created or adopted here.
+ * Our repository for the peer's `repository_id`, not locked yet (`resolveRepository` locks
+ * it). openDeepWiki's first design sent the id the receiver answered with instead, so our own
+ * id is accepted too, but only for a repository this peer created or adopted here.
  */
-export async function resolveRepository(
+export async function findRepository(
   tx: Queryable,
   caller: SyncCaller,
   remoteRepositoryId: number,
@@ -135,7 +135,19 @@ export async function resolveRepository(
       `Repository ${remoteRepositoryId} of this peer (send repository-upsert for it first)`,
     );
   requireRepository(caller, localId);
-  // A receive reads the repository's mapped rows to decide what to write: it has them to itself.
+  return localId;
+}
+
+/**
+ * Our repository for the peer's `repository_id` (`findRepository`), locked: a receive reads
+ * the repository's mapped rows to decide what to write, so it has them to itself.
+ */
+export async function resolveRepository(
+  tx: Queryable,
+  caller: SyncCaller,
+  remoteRepositoryId: number,
+): Promise<number> {
+  const localId = await findRepository(tx, caller, remoteRepositoryId);
   await lockRepository(tx, localId);
   return localId;
 }

@@ -4,12 +4,18 @@
 // running a sync again updates the same rows instead of adding copies. Callers hold a
 // `writeTransaction`, so every write is stamped with a server_version like any other. The
 // rows come from the stage (row-stage.ts).
+//
+// A batch costs two round trips: its reads go out together, and then its writes, each
+// statement sent without waiting for the one before (the driver pipelines them, and the
+// database runs them in order). Callers hold the repository's lock, and every round trip
+// under it waits for this process's event loop, which on a busy receiver is other requests'
+// parsing: a batch of tasks used to make ten.
 import { idList, textList } from '../../db/sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
 import { lookupMapped, saveMappings } from '../wire/id-map.js';
-import { resolvePending } from './links.js';
+import { setTakenLinks, takePending, type PendingLink } from './links.js';
 import {
   listRecord,
   stagedSource,
@@ -46,21 +52,22 @@ export async function applyRows(
     result: 'skipped',
   }));
   const remoteIds = rows.flatMap((row) => (row.remoteId === null ? [] : [row.remoteId]));
-  const mapped = await lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId);
-
-  // Adopt by uid: the same global row, e.g. one we sent to this peer earlier.
-  const wantUid = rows
-    .filter((row) => row.uid && (row.remoteId === null || !mapped.has(row.remoteId)))
-    .map((row) => row.uid!);
+  // The owners of every sent uid, asked beside the mapping rather than after it: only the
+  // unmapped rows' owners are used (adopt by uid: the same global row, e.g. one we sent to
+  // this peer earlier).
+  const sentUids = [...new Set(rows.flatMap((row) => (row.uid ? [row.uid] : [])))];
+  const [mapped, owners] = await Promise.all([
+    lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
+    sentUids.length === 0
+      ? []
+      : tx.query<{ id: number; uid: string; repository_id: number }>(
+          `SELECT r.id, r.uid, r.repository_id FROM ${spec.table} r JOIN ${textList('$1')} uids ON uids.value = r.uid`,
+          [{ v: sentUids }],
+        ),
+  ]);
   const uidOwners = new Map<string, { id: number; repository_id: number }>();
-  if (wantUid.length > 0) {
-    const owners = await tx.query<{ id: number; uid: string; repository_id: number }>(
-      `SELECT r.id, r.uid, r.repository_id FROM ${spec.table} r JOIN ${textList('$1')} uids ON uids.value = r.uid`,
-      [{ v: wantUid }],
-    );
-    for (const owner of owners)
-      uidOwners.set(owner.uid, { id: Number(owner.id), repository_id: Number(owner.repository_id) });
-  }
+  for (const owner of owners)
+    uidOwners.set(owner.uid, { id: Number(owner.id), repository_id: Number(owner.repository_id) });
 
   // Every local id below was checked to belong to `localRepositoryId` (mapping or uid owner),
   // so the statements need not filter by repository, which keeps their plans simple.
@@ -92,88 +99,152 @@ export async function applyRows(
     inserts.push({ index, uid });
   });
 
-  /**
-   * Maps the peer's ids to ours and sets the links that waited for these rows, both sent at
-   * once: the pending links name the rows they wait for by the peer's id, not through the map.
-   */
-  const mapAndResolve = (pairs: readonly { remoteId: number; localId: number }[]) =>
-    Promise.all([
-      saveMappings(tx, peerKey, spec.entity, pairs),
-      resolvePending(tx, peerKey, spec.entity, localRepositoryId, pairs),
-    ]);
-
+  // The writes, sent together. Links that waited for these rows name them by the peer's id
+  // (links.ts), so they are taken now, and set once the rows' local ids are known.
+  const writes: Promise<unknown>[] = [];
+  const waitingFor = [
+    ...inserts.flatMap(({ index }) => {
+      const remoteId = rows[index]!.remoteId;
+      return remoteId === null ? [] : [remoteId];
+    }),
+    ...adopted.map((pair) => pair.remoteId),
+  ];
+  let waiting: PendingLink[] = [];
+  if (waitingFor.length > 0)
+    writes.push(takePending(tx, peerKey, spec.entity, waitingFor).then((taken) => (waiting = taken)));
+  const pairs: { remoteId: number; localId: number }[] = [...adopted];
+  /** Rows inserted without the peer's id, mapped under ours once it is known. */
+  const unnamed: { remoteId: number; localId: number }[] = [];
+  if (adopted.length > 0) writes.push(saveMappings(tx, peerKey, spec.entity, adopted));
   const columnNames = spec.columns.map((column) => column.name);
   const values = spec.columns.map(valueOf);
   if (inserts.length > 0) {
-    const created = await tx.query<{ id: number; uid: string }>(
-      `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
-       SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
-         FROM ${stagedSource(spec, 'uid text')}
-       RETURNING id, uid`,
-      [{ v: inserts.map(({ index, uid }) => listRecord(spec, rows[index]!, { uid })) }, localRepositoryId],
+    writes.push(
+      tx
+        .query<{ id: number; uid: string }>(
+          `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
+           SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
+             FROM ${stagedSource(spec, 'uid text')}
+           RETURNING id, uid`,
+          [
+            { v: inserts.map(({ index, uid }) => listRecord(spec, rows[index]!, { uid })) },
+            localRepositoryId,
+          ],
+        )
+        .then((created) => {
+          // Every insert reads its values from the stage; a row missing there would vanish silently.
+          if (created.length !== inserts.length)
+            throw new Error(`${inserts.length - created.length} ${spec.table} rows were not staged`);
+          const idByUid = new Map(created.map((row) => [row.uid, Number(row.id)]));
+          for (const { index, uid } of inserts) {
+            const localId = idByUid.get(uid)!;
+            const remoteId = rows[index]!.remoteId;
+            results[index] = { remoteId, localId, result: 'created' };
+            // A sender that sent no id (0: "assign one", as openDeepWiki's receiver reads it)
+            // names the row by the id we answer with from now on, so that id is mapped for it.
+            if (remoteId === null) unnamed.push({ remoteId: localId, localId });
+            else pairs.push({ remoteId, localId });
+          }
+        }),
     );
-    // Every insert reads its values from the stage; a row missing there would vanish silently.
-    if (created.length !== inserts.length)
-      throw new Error(`${inserts.length - created.length} ${spec.table} rows were not staged`);
-    const idByUid = new Map(created.map((row) => [row.uid, Number(row.id)]));
-    const pairs: { remoteId: number; localId: number }[] = [];
-    for (const { index, uid } of inserts) {
-      const localId = idByUid.get(uid)!;
-      results[index] = { remoteId: rows[index]!.remoteId, localId, result: 'created' };
-      // A sender that sent no id (0: "assign one", as openDeepWiki's receiver reads it) names
-      // the row by the id we answer with from now on, so that id is mapped for it.
-      pairs.push({ remoteId: rows[index]!.remoteId ?? localId, localId });
-    }
-    await mapAndResolve(pairs);
+    // Mapped in the same round trip, through the uids just inserted: a uid names one row.
+    const named = inserts.flatMap(({ index, uid }) => {
+      const remoteId = rows[index]!.remoteId;
+      return remoteId === null ? [] : [{ uid, remote_id: remoteId }];
+    });
+    if (named.length > 0) writes.push(mapInsertedByUid(tx, spec, peerKey, named));
   }
-  await mapAndResolve(adopted);
 
   if (updates.length > 0) {
-    const changed = await tx.query<{ id: number }>(
-      `UPDATE ${spec.table} AS t
-          SET ${columnNames.map((name, i) => `${name} = ${values[i]}`).join(', ')}, deleted = false,
-              updated_at = COALESCE(s.updated_at, now())
-         FROM ${stagedSource(spec, 'id bigint')}
-        WHERE t.id = x.id
-          AND ((${columnNames.map((name) => `t.${name}`).join(', ')}) IS DISTINCT FROM (${values.join(', ')})
-               OR t.deleted OR (s.updated_at IS NOT NULL AND t.updated_at IS DISTINCT FROM s.updated_at))
-       RETURNING t.id`,
-      [{ v: updates.map(({ index, localId }) => listRecord(spec, rows[index]!, { id: localId })) }],
+    writes.push(
+      tx
+        .query<{ id: number }>(
+          `UPDATE ${spec.table} AS t
+              SET ${columnNames.map((name, i) => `${name} = ${values[i]}`).join(', ')}, deleted = false,
+                  updated_at = COALESCE(s.updated_at, now())
+             FROM ${stagedSource(spec, 'id bigint')}
+            WHERE t.id = x.id
+              AND ((${columnNames.map((name) => `t.${name}`).join(', ')}) IS DISTINCT FROM (${values.join(', ')})
+                   OR t.deleted OR (s.updated_at IS NOT NULL AND t.updated_at IS DISTINCT FROM s.updated_at))
+           RETURNING t.id`,
+          [{ v: updates.map(({ index, localId }) => listRecord(spec, rows[index]!, { id: localId })) }],
+        )
+        .then((changed) => {
+          const changedIds = new Set(changed.map((row) => Number(row.id)));
+          for (const { index, localId } of updates) {
+            results[index] = {
+              remoteId: rows[index]!.remoteId,
+              localId,
+              result: changedIds.has(localId) ? 'updated' : 'unchanged',
+            };
+          }
+        }),
     );
-    const changedIds = new Set(changed.map((row) => Number(row.id)));
-    for (const { index, localId } of updates) {
-      results[index] = {
-        remoteId: rows[index]!.remoteId,
-        localId,
-        result: changedIds.has(localId) ? 'updated' : 'unchanged',
-      };
-    }
   }
 
   if (deletes.length > 0) {
     const ids = { v: deletes.map((entry) => entry.localId) };
     if (spec.table === 'documents') {
       // A task must not keep pointing at a document that is gone.
-      await tx.query(
-        `UPDATE tasks SET doc_uid = NULL, updated_at = now()
-          WHERE NOT deleted AND doc_uid IN (SELECT d.uid FROM documents d JOIN ${idList('$1')} ids ON ids.id = d.id)`,
-        [ids],
+      writes.push(
+        tx.query(
+          `UPDATE tasks SET doc_uid = NULL, updated_at = now()
+            WHERE NOT deleted AND doc_uid IN (SELECT d.uid FROM documents d JOIN ${idList('$1')} ids ON ids.id = d.id)`,
+          [ids],
+        ),
       );
     }
-    const gone = await tx.query<{ id: number }>(
-      `UPDATE ${spec.table} AS t SET deleted = true, updated_at = now()
-         FROM ${idList('$1')} ids WHERE t.id = ids.id AND NOT t.deleted
-       RETURNING t.id`,
-      [ids],
+    writes.push(
+      tx
+        .query<{ id: number }>(
+          `UPDATE ${spec.table} AS t SET deleted = true, updated_at = now()
+             FROM ${idList('$1')} ids WHERE t.id = ids.id AND NOT t.deleted
+           RETURNING t.id`,
+          [ids],
+        )
+        .then((gone) => {
+          const goneIds = new Set(gone.map((row) => Number(row.id)));
+          for (const { index, localId } of deletes) {
+            results[index] = {
+              remoteId: rows[index]!.remoteId,
+              localId,
+              result: goneIds.has(localId) ? 'deleted' : 'unchanged',
+            };
+          }
+        }),
     );
-    const goneIds = new Set(gone.map((row) => Number(row.id)));
-    for (const { index, localId } of deletes) {
-      results[index] = {
-        remoteId: rows[index]!.remoteId,
-        localId,
-        result: goneIds.has(localId) ? 'deleted' : 'unchanged',
-      };
-    }
   }
+  await Promise.all(writes);
+
+  if (unnamed.length > 0) {
+    const [, taken] = await Promise.all([
+      saveMappings(tx, peerKey, spec.entity, unnamed),
+      takePending(
+        tx,
+        peerKey,
+        spec.entity,
+        unnamed.map((pair) => pair.remoteId),
+      ),
+    ]);
+    waiting = [...waiting, ...taken];
+  }
+  await setTakenLinks(tx, spec.entity, localRepositoryId, waiting, [...pairs, ...unnamed]);
   return results;
+}
+
+/** Maps the peer's ids of rows just inserted (by their `uid`) to the rows. */
+function mapInsertedByUid(
+  tx: Queryable,
+  spec: TableSpec,
+  peerKey: string,
+  named: readonly { uid: string; remote_id: number }[],
+): Promise<unknown> {
+  return tx.query(
+    `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
+     SELECT $1, $2, x.remote_id, r.id
+       FROM jsonb_to_recordset($3::jsonb->'v') AS x(uid text, remote_id bigint)
+       JOIN ${spec.table} r ON r.uid = x.uid
+     ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id`,
+    [peerKey, spec.entity, { v: named }],
+  );
 }
