@@ -4,7 +4,6 @@
 // carrying all three. Offered by the receiver's ping capabilities. A receiver that also offers
 // `copy-v1` gets the task and document rows as compact JSON lines (`copy-upsert`), each row
 // encoded once and the requests cut by those bytes; the links and a small push stay batches.
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   COPY_FORMAT,
   encodeCopyHeader,
@@ -111,23 +110,14 @@ function encode(columns: string[], row: WireRow): Encoded {
   return { line, bytes: Buffer.byteLength(line) + 1, row, columns };
 }
 
-/** Rows encoded between two turns of the event loop. */
-const ENCODE_SLICE = 200;
-
 /**
- * Every row encoded, by groups of the same fields, a slice at a time: encoding thousands of
- * rows at once held the event loop for hundreds of milliseconds on a busy machine, and with it
- * the progress heartbeat and every status stream (bench `instance-sync-load`).
+ * The rows of one request's worth (at most `max_batch_rows`, ~1,000), encoded by groups of the
+ * same fields. A chunk at a time: all rows of a push at once held the event loop for hundreds
+ * of milliseconds on a busy machine, and with it the progress heartbeat and every status
+ * stream (bench `instance-sync-load`).
  */
-async function encodeAll(rows: readonly WireRow[]): Promise<Encoded[]> {
-  const encoded: Encoded[] = [];
-  for (const group of byFields(rows))
-    for (let start = 0; start < group.rows.length; start += ENCODE_SLICE) {
-      if (encoded.length > 0) await nextTurn();
-      for (const row of group.rows.slice(start, start + ENCODE_SLICE))
-        encoded.push(encode(group.columns, row));
-    }
-  return encoded;
+function encodeChunk(rows: readonly WireRow[]): Encoded[] {
+  return byFields(rows).flatMap((group) => group.rows.map((row) => encode(group.columns, row)));
 }
 
 /**
@@ -203,11 +193,19 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   );
   const withUsages = (task: WireRow): WireRow => {
     const id = Number(task.task_id);
-    return task.deleted
+    return task.deleted || !changedIds.has(id)
       ? task
       : { ...task, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
   };
-  const tasks = [...plan.changedTasks.map(withUsages), ...contextTasks];
+  // Rows of the same fields next to each other (a deleted task and one sent for context carry
+  // no usages), so that a chunk of them is one request. Usages are added, and copy-upsert lines
+  // encoded, chunk by chunk as they are sent: the first request leaves after a thousand rows'
+  // work rather than ten thousand, and the rest overlaps the receiver's writes.
+  const tasks = [
+    ...plan.changedTasks.filter((task) => !task.deleted),
+    ...plan.changedTasks.filter((task) => task.deleted),
+    ...contextTasks,
+  ];
   const units = new UnitProgress(tracker, {
     taskIds: plan.touchedTaskIds,
     sendsTask: () => true,
@@ -325,7 +323,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       )
     ).map(documentWireRow);
     const body = {
-      tasks,
+      tasks: tasks.map(withUsages),
       documents: documents.map(({ replaced_by: _replacedBy, ...row }) => row),
       links: { tasks: taskLinks, documents: documentLinks },
     };
@@ -344,17 +342,27 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   // Task batches do not depend on each other: several in flight, like the documents'.
   // For copy-upsert, tasks of the same fields go together (a task sent for context carries no
   // usages, and a field absent differs from one sent as null), each row encoded once.
-  const taskChunks: (WireRow[] | Encoded[])[] = copy
-    ? chunkBySize(await encodeAll(tasks), maxRows, maxBytes, (task) => task.bytes)
-    : chunkBySize(tasks, maxRows, maxBytes, (task) => JSON.stringify(task).length);
+  const taskChunks: WireRow[][] = copy
+    ? chunkBySize(tasks, maxRows, Infinity, () => 0)
+    : chunkBySize(tasks.map(withUsages), maxRows, maxBytes, (task) => JSON.stringify(task).length);
   let sentTaskBatches = 0;
-  const sendTasks = async (chunk: WireRow[] | Encoded[]) => {
+  const sendTasks = async (chunk: WireRow[]) => {
     checkCancelled(ctx.signal);
-    const startedAt = now();
-    const answer = copy
-      ? await sendCopy('tasks', chunk as Encoded[])
-      : await send({ tasks: chunk as WireRow[] });
-    await recordTasks(answer.tasks, startedAt);
+    if (copy) {
+      // A chunk larger than the receiver takes goes as several requests.
+      for (const part of chunkBySize(
+        encodeChunk(chunk.map(withUsages)),
+        maxRows,
+        maxBytes,
+        (row) => row.bytes,
+      )) {
+        const startedAt = now();
+        await recordTasks((await sendCopy('tasks', part)).tasks, startedAt);
+      }
+    } else {
+      const startedAt = now();
+      await recordTasks((await send({ tasks: chunk })).tasks, startedAt);
+    }
     sentTaskBatches++;
     tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
   };
@@ -366,8 +374,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   // sent and staged while the receiver still writes the last tasks.
   const taskChunkOf = new Map<number, number>();
   taskChunks.forEach((chunk, index) => {
-    for (const item of chunk as (WireRow | Encoded)[])
-      taskChunkOf.set(Number((copy ? (item as Encoded).row : (item as WireRow)).task_id), index);
+    for (const task of chunk) taskChunkOf.set(Number(task.task_id), index);
   });
   const chunkOfTask = (document: PlannedDocument) =>
     document.taskId === null ? -1 : (taskChunkOf.get(document.taskId) ?? -1);
@@ -432,7 +439,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       .map(({ replaced_by: _replacedBy, ...row }) => row);
     // A chunk that turns out larger than the receiver takes is halved until it fits.
     if (copy) {
-      for (const part of chunkBySize(await encodeAll(rows), maxRows, maxBytes, (row) => row.bytes)) {
+      for (const part of chunkBySize(encodeChunk(rows), maxRows, maxBytes, (row) => row.bytes)) {
         const startedAt = now();
         const answer = await sendCopy('documents', part);
         await recordDocuments(answer.documents, startedAt);
