@@ -42,13 +42,16 @@ export interface PeerAuthOptions {
   trustProxy?: boolean;
 }
 
-/** The request body, refused with 413 as soon as it passes `maxBytes`. */
-async function readBody(c: Parameters<MiddlewareHandler>[0], maxBytes: number): Promise<Uint8Array> {
+/** The request body as parts, refused with 413 as soon as it passes `maxBytes`. */
+async function readBody(
+  c: Parameters<MiddlewareHandler>[0],
+  maxBytes: number,
+): Promise<readonly Uint8Array[]> {
   const length = c.req.header('content-length');
   const declared = Number(length ?? NaN);
   if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
   // With a declared length (Node's parser holds the body to it), read it whole: under
-  // node-server straight from Node's request into one buffer (`readDeclared`), elsewhere (an
+  // node-server straight from Node's request, as its chunks (`readDeclared`), elsewhere (an
   // in-process `app.request`) through node-server's direct path. Reading tens of megabytes
   // through the web stream that `c.req.raw.body` builds cost a copy and a promise per chunk
   // (body-limit.ts). A chunked body is counted as it streams in.
@@ -58,11 +61,11 @@ async function readBody(c: Parameters<MiddlewareHandler>[0], maxBytes: number): 
       return readDeclared(incoming, declared).catch((error: Error) => {
         throw new ValidationError(`${error.message} Send the request again.`);
       });
-    return new Uint8Array(await c.req.arrayBuffer());
+    return [new Uint8Array(await c.req.arrayBuffer())];
   }
   const body = await readCapped(c.req.raw.body, maxBytes);
   if (body === null) throw new PayloadTooLargeError(maxBytes);
-  return body;
+  return [body];
 }
 
 const ALL_SCOPES: ReadonlySet<SyncScope> = new Set(SYNC_SCOPES);

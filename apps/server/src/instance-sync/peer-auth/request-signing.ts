@@ -71,7 +71,12 @@ export type SignatureCheck = { ok: true; nonce: string } | { ok: false; reason: 
 /** Checks headers and signature; the caller must still refuse a nonce it has seen before. */
 export function verifySignature(
   secret: string,
-  request: { method: string; path: string; body: Uint8Array; headers: (name: string) => string | undefined },
+  request: {
+    method: string;
+    path: string;
+    body: Uint8Array | readonly Uint8Array[];
+    headers: (name: string) => string | undefined;
+  },
   now = Date.now(),
 ): SignatureCheck {
   const timestamp = request.headers(SYNC_HEADERS.timestamp);

@@ -17,7 +17,8 @@ export interface SyncEnv {
   Variables: {
     syncCaller: SyncCaller;
     /** The body bytes as received (signatures cover them); decoded by `sync-body.ts`. */
-    rawBody: Uint8Array;
+    /** The body's bytes as they arrived, in parts (signatures are over their concatenation). */
+    rawBody: readonly Uint8Array[];
   };
 }
 
