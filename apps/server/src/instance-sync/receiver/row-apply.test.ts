@@ -57,7 +57,7 @@ describe.each(testDatabaseKinds())('row staging and apply on %s', (kind) => {
 
   beforeEach(async () => {
     await database.db.exec(
-      'DELETE FROM sync_id_map; DELETE FROM documents; DELETE FROM tasks; DELETE FROM repositories;',
+      'DELETE FROM sync_id_map; DELETE FROM sync_pending_links; DELETE FROM documents; DELETE FROM tasks; DELETE FROM repositories;',
     );
     home = await repository('home');
     elsewhere = await repository('elsewhere');
@@ -193,6 +193,53 @@ describe.each(testDatabaseKinds())('row staging and apply on %s', (kind) => {
       `SELECT doc_uid FROM tasks WHERE uid = 'ours'`,
     );
     expect(task!.doc_uid).toBeNull();
+  });
+
+  it('maps every row it writes, named by the peer or not, and sets the references that waited for them', async () => {
+    const idOf = async (uid: string) =>
+      Number((await database.db.query<{ id: number }>(`SELECT id FROM tasks WHERE uid = $1`, [uid]))[0]!.id);
+    await database.db.query(
+      `INSERT INTO tasks (uid, repository_id, writer_name, task_type, title) VALUES ('waiter', $1, 'writer', 'page', 'title')`,
+      [home],
+    );
+    const ours = await idOf('ours');
+    const waiter = await idOf('waiter');
+    // Two references the peer sent before their targets: ours runs after its task 7 (not here
+    // yet), the waiter after its task 5 (our own row 'ours', which it will name as 5).
+    await database.db.query(
+      `INSERT INTO sync_pending_links (entity, local_id, field, peer_key, target, remote_id)
+       VALUES ('task', $1, 'run_after', $3, 'task', 7), ('task', $2, 'run_after', $3, 'task', 5)`,
+      [ours, waiter, PEER],
+    );
+    const applied = await apply([
+      { id: 7, uid: 'new-7' },
+      { id: 5, uid: 'ours' },
+      { id: null, uid: 'nameless' },
+    ]);
+    expect(applied.map((row) => row.result)).toEqual(['created', 'unchanged', 'created']);
+    const created = applied[0]!.localId!;
+    const nameless = applied[2]!.localId!;
+    expect([created, nameless]).toEqual([await idOf('new-7'), await idOf('nameless')]);
+    const mapped = await database.db.query<{ remote_id: number; local_id: number }>(
+      `SELECT remote_id, local_id FROM sync_id_map WHERE peer_key = $1 AND entity = 'task' ORDER BY remote_id`,
+      [PEER],
+    );
+    expect(mapped.map((row) => [Number(row.remote_id), Number(row.local_id)])).toEqual(
+      [
+        [5, ours],
+        [7, created],
+        // A row sent without an id is named by the id it was given.
+        [nameless, nameless],
+      ].sort((a, b) => a[0]! - b[0]!),
+    );
+    const references = await database.db.query<{ uid: string; run_after_uid: string | null }>(
+      `SELECT uid, run_after_uid FROM tasks WHERE uid IN ('ours', 'waiter') ORDER BY uid`,
+    );
+    expect(references).toEqual([
+      { uid: 'ours', run_after_uid: 'new-7' },
+      { uid: 'waiter', run_after_uid: 'ours' },
+    ]);
+    expect(await database.db.query('SELECT * FROM sync_pending_links')).toEqual([]);
   });
 
   it('stages each row once, with keys that only grow within a transaction', async () => {
