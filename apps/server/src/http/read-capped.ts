@@ -60,9 +60,3 @@ export function readDeclared(incoming: IncomingMessage, length: number): Promise
     });
   });
 }
-
-/** Parts as one array of bytes: the part itself when there is one, else one copy. */
-export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  return Buffer.concat(parts);
-}

@@ -21,7 +21,7 @@ import {
 import { PeerRequestError, SyncCancelledError } from '../../errors.js';
 import { signRequest } from '../peer-auth/request-signing.js';
 import { listIssues } from '../../http/validate.js';
-import { byteLengthOf, lineBytes } from '../wire/line-bytes.js';
+import { byteLengthOf, joinParts, lineBytes } from '../wire/line-bytes.js';
 import { peerRequest, type PeerAnswer } from './peer-http.js';
 
 export interface PeerClientOptions {
@@ -214,7 +214,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
           : [lineBytes(request.lines, encodeCopyHeader(request.header))];
       const size = byteLengthOf(parts);
       gzip = options.compressAbove !== undefined && size > options.compressAbove;
-      body = gzip ? [gzipSync(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { level: 1 })] : parts;
+      body = gzip ? [gzipSync(joinParts(parts), { level: 1 })] : parts;
     }
     const deadline = AbortSignal.timeout(deadlineMs);
     for (let attempt = 1; ; attempt++) {

@@ -14,7 +14,7 @@ import {
 import { InvalidJsonError, PayloadTooLargeError, ValidationError } from '../../errors.js';
 import { describeIssues, parseJsonText } from '../../http/validate.js';
 import type { SyncEnv } from '../peer-auth/sync-caller.js';
-import { joinParts } from '../../http/read-capped.js';
+import { joinParts } from '../wire/line-bytes.js';
 
 /** The body's parts, gunzipped (into one) when it says `Content-Encoding: gzip`. */
 export function decodeParts(

@@ -24,3 +24,8 @@ export function byteLengthOf(parts: readonly Uint8Array[]): number {
   for (const part of parts) size += part.byteLength;
   return size;
 }
+
+/** A body kept as its parts, as one array of bytes: the part itself when there is one. */
+export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
