@@ -6,7 +6,7 @@
 // `setTakenLinks`, called by row-apply.ts). openDeepWiki needs this: it sends a task's run_after before that task, and
 // nothing after the last task would tell us to try again.
 import type { Queryable } from '../../db/database.js';
-import type { SyncEntity } from '../wire/id-map.js';
+import { lookupMappedRows, type SyncEntity } from '../wire/id-map.js';
 import { idList } from '../../db/sql-lists.js';
 
 export interface LinkUpdate {
@@ -102,8 +102,8 @@ export async function setPeerReferences(
   const remoteIds = references.flatMap((ref) => (ref.remoteTarget === null ? [] : [ref.remoteTarget]));
   // The targets' uids and the forgetting of what these rows waited for go out together, and
   // then the writes: two round trips, under the repository's lock.
-  const [targetUids] = await Promise.all([
-    mappedUids(tx, peerKey, target, remoteIds, localRepositoryId),
+  const [targets] = await Promise.all([
+    lookupMappedRows(tx, peerKey, target, remoteIds, localRepositoryId),
     forgetPending(
       tx,
       field,
@@ -117,7 +117,7 @@ export async function setPeerReferences(
       if (!options.keepOnNone) links.push({ localId: ref.localId, uid: null });
       continue;
     }
-    const uid = targetUids.get(ref.remoteTarget);
+    const uid = targets.get(ref.remoteTarget)?.uid;
     if (uid === undefined) waiting.push({ localId: ref.localId, remoteId: ref.remoteTarget });
     else links.push({ localId: ref.localId, uid });
   }
@@ -141,31 +141,6 @@ export async function setPeerReferences(
     applyLinks(tx, field, links),
   ]);
   return { applied, pending: waiting.length };
-}
-
-/**
- * The uids of our rows the peer's ids `remoteIds` are mapped to, by the peer's id: the same
- * rows as `lookupMapped` finds (of `localRepositoryId` only), read with their uids at once.
- */
-async function mappedUids(
-  tx: Queryable,
-  peerKey: string,
-  entity: Extract<SyncEntity, 'task' | 'document'>,
-  remoteIds: readonly number[],
-  localRepositoryId: number,
-): Promise<Map<number, string>> {
-  const found = new Map<number, string>();
-  if (remoteIds.length === 0) return found;
-  const rows = await tx.query<{ remote_id: number; uid: string; repository_id: number }>(
-    `SELECT m.remote_id, r.uid, r.repository_id
-       FROM ${idList('$3')} ids
-       JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.remote_id = ids.id
-       JOIN ${TABLE_OF[entity]} r ON r.id = m.local_id`,
-    [peerKey, entity, { v: remoteIds }],
-  );
-  for (const row of rows)
-    if (Number(row.repository_id) === localRepositoryId) found.set(Number(row.remote_id), row.uid);
-  return found;
 }
 
 /** Sets a reference to one of our own rows (the receiver's ids) and forgets any pending one. */

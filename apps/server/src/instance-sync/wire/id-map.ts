@@ -15,23 +15,24 @@ const TABLE_OF: Record<SyncEntity, string> = {
 };
 
 /**
- * The peer's ids already mapped to live-or-tombstoned rows of ours. For tasks and documents,
- * only rows of `localRepositoryId` count: a mapping that points elsewhere is not trusted.
+ * The peer's ids already mapped to live-or-tombstoned rows of ours, with those rows' uids. For
+ * tasks and documents, only rows of `localRepositoryId` count: a mapping that points elsewhere
+ * is not trusted.
  */
-export async function lookupMapped(
+export async function lookupMappedRows(
   tx: Queryable,
   peerKey: string,
   entity: SyncEntity,
   remoteIds: readonly number[],
   localRepositoryId?: number,
-): Promise<Map<number, number>> {
-  const found = new Map<number, number>();
+): Promise<Map<number, { localId: number; uid: string }>> {
+  const found = new Map<number, { localId: number; uid: string }>();
   if (remoteIds.length === 0) return found;
   // Driven from the id list through the primary key, so the plan does not depend on table
   // statistics (fresh tables have none, and a wrong guess here costs O(n²)); the repository
   // is checked here rather than in SQL for the same reason.
-  const rows = await tx.query<{ remote_id: number; local_id: number; repository_id: number }>(
-    `SELECT m.remote_id, m.local_id, ${entity === 'repository' ? 'r.id' : 'r.repository_id'} AS repository_id
+  const rows = await tx.query<{ remote_id: number; local_id: number; uid: string; repository_id: number }>(
+    `SELECT m.remote_id, m.local_id, r.uid, ${entity === 'repository' ? 'r.id' : 'r.repository_id'} AS repository_id
        FROM ${idList('$3')} ids
        JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.remote_id = ids.id
        JOIN ${TABLE_OF[entity]} r ON r.id = m.local_id`,
@@ -40,9 +41,21 @@ export async function lookupMapped(
   const checkRepository = entity !== 'repository' && localRepositoryId !== undefined;
   for (const row of rows) {
     if (checkRepository && Number(row.repository_id) !== localRepositoryId) continue;
-    found.set(Number(row.remote_id), Number(row.local_id));
+    found.set(Number(row.remote_id), { localId: Number(row.local_id), uid: row.uid });
   }
   return found;
+}
+
+/** `lookupMappedRows`, our ids only. */
+export async function lookupMapped(
+  tx: Queryable,
+  peerKey: string,
+  entity: SyncEntity,
+  remoteIds: readonly number[],
+  localRepositoryId?: number,
+): Promise<Map<number, number>> {
+  const rows = await lookupMappedRows(tx, peerKey, entity, remoteIds, localRepositoryId);
+  return new Map([...rows].map(([remoteId, row]) => [remoteId, row.localId]));
 }
 
 export function saveMappings(
