@@ -220,7 +220,6 @@ export async function writeBatch(
     documentOutcomes.push(outcome(applied));
 
   const applied = links ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, links) : undefined;
-  await locked;
   return {
     repository_id: localRepositoryId,
     tasks: withNotes(taskOutcomes, taskNotes),

@@ -102,13 +102,12 @@ export async function applyRows(
   // The writes, sent together. Links that waited for these rows name them by the peer's id
   // (links.ts), so they are taken now, and set once the rows' local ids are known.
   const writes: Promise<unknown>[] = [];
-  const waitingFor = [
-    ...inserts.flatMap(({ index }) => {
-      const remoteId = rows[index]!.remoteId;
-      return remoteId === null ? [] : [remoteId];
-    }),
-    ...adopted.map((pair) => pair.remoteId),
-  ];
+  /** The inserted rows the peer named, by their uids: mapped in the insert's round trip. */
+  const named = inserts.flatMap(({ index, uid }) => {
+    const remoteId = rows[index]!.remoteId;
+    return remoteId === null ? [] : [{ uid, remote_id: remoteId }];
+  });
+  const waitingFor = [...named.map((row) => row.remote_id), ...adopted.map((pair) => pair.remoteId)];
   let waiting: PendingLink[] = [];
   if (waitingFor.length > 0)
     writes.push(takePending(tx, peerKey, spec.entity, waitingFor).then((taken) => (waiting = taken)));
@@ -148,10 +147,6 @@ export async function applyRows(
         }),
     );
     // Mapped in the same round trip, through the uids just inserted: a uid names one row.
-    const named = inserts.flatMap(({ index, uid }) => {
-      const remoteId = rows[index]!.remoteId;
-      return remoteId === null ? [] : [{ uid, remote_id: remoteId }];
-    });
     if (named.length > 0) writes.push(mapInsertedByUid(tx, spec, peerKey, named));
   }
 
