@@ -12,7 +12,8 @@ import {
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { currentRssMiB, peakRssMiB } from './memory.js';
 
-const SERVER_ENTRY = join(SERVER_DIST, 'main.js');
+// BENCH_SERVER_ENTRY runs the suites against another build of the server (A/B comparisons).
+const SERVER_ENTRY = process.env.BENCH_SERVER_ENTRY ?? join(SERVER_DIST, 'main.js');
 
 export interface BenchServer {
   name: string;
