@@ -9,7 +9,7 @@ import { columnOf, DOCUMENT_FIELDS, fieldEntries, TASK_FIELDS, type FieldTable }
 import type { Queryable } from '../../db/database.js';
 import { isInstanceSyncValue, sqlTypeOf, type SqlType } from '../../db/field-rows.js';
 import type { SyncEntity } from '../wire/id-map.js';
-import { lineBytes } from '../wire/line-bytes.js';
+import { copyText, lineBytes } from '../wire/line-bytes.js';
 
 export interface ColumnSpec {
   name: string;
@@ -281,27 +281,6 @@ export async function restageValues(
       WHERE st.n = x.n`,
     [{ v: rows.map((row) => stageRecord(spec, row.n, row)) }],
   );
-}
-
-/**
- * A value as one field of COPY's text format: `\N` for null, backslash escapes for the
- * characters that end a field or a row. Objects (jsonb) go as their JSON text, as the jsonb
- * parameter carried them before.
- */
-export function copyText(value: unknown, type: SqlType): string {
-  if (value === null || value === undefined) return '\\N';
-  let text: string;
-  if (typeof value === 'string') text = type === 'jsonb' ? JSON.stringify(value) : value;
-  else if (typeof value === 'boolean') text = value ? 't' : 'f';
-  else if (typeof value === 'number' || typeof value === 'bigint') text = String(value);
-  else text = JSON.stringify(value);
-  // Four native passes: about twice as fast as one pass calling back for every match, and a
-  // document's markdown has a newline every few dozen characters.
-  return text
-    .replaceAll('\\', '\\\\')
-    .replaceAll('\n', '\\n')
-    .replaceAll('\r', '\\r')
-    .replaceAll('\t', '\\t');
 }
 
 /**

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCapped } from '../../http/read-capped.js';
-import { copyText } from '../receiver/row-stage.js';
-import { lineBytes } from './line-bytes.js';
+import { copyText, lineBytes } from './line-bytes.js';
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   return new ReadableStream({

@@ -1,7 +1,9 @@
 // Lines of text as one buffer, each followed by a newline, encoded once into a buffer of the
 // right size. A bulk body (a copy-upsert request, the COPY data of a stage) is tens of
 // megabytes: joining its lines into one string and encoding that string built and copied the
-// megabytes twice more, which was a fifth of the sending server's CPU in a full push.
+// megabytes twice more, which was a fifth of the sending server's CPU in a full push. And the
+// one escaping of a value for COPY's text format.
+import type { SqlType } from '../../db/field-rows.js';
 
 /** `head` (a line of its own when given) and `lines`, each ending in "\n", as UTF-8 bytes. */
 export function lineBytes(lines: readonly string[], head?: string): Buffer<ArrayBuffer> {
@@ -28,4 +30,25 @@ export function byteLengthOf(parts: readonly Uint8Array[]): number {
 /** A body kept as its parts, as one array of bytes: the part itself when there is one. */
 export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/**
+ * A value as one field of COPY's text format: `\N` for null, backslash escapes for the
+ * characters that end a field or a row. Objects (jsonb) go as their JSON text, as the jsonb
+ * parameter carried them before.
+ */
+export function copyText(value: unknown, type: SqlType): string {
+  if (value === null || value === undefined) return '\\N';
+  let text: string;
+  if (typeof value === 'string') text = type === 'jsonb' ? JSON.stringify(value) : value;
+  else if (typeof value === 'boolean') text = value ? 't' : 'f';
+  else if (typeof value === 'number' || typeof value === 'bigint') text = String(value);
+  else text = JSON.stringify(value);
+  // Four native passes: about twice as fast as one pass calling back for every match, and a
+  // document's markdown has a newline every few dozen characters.
+  return text
+    .replaceAll('\\', '\\\\')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\t', '\\t');
 }
