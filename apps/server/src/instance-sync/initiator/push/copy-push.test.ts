@@ -235,6 +235,24 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     expect(await repositoryContent(b.t.database.db, again.session.remote_repository_id)).toEqual(
       await repositoryContent(a.t.database.db, repo.id),
     );
+    // Our receiver maps our ids itself: the sender's sent map holds repositories only (what a
+    // copy coming home is recognised by), and each row's id there is in the session's items.
+    const sentEntities = await a.t.database.db.query<{ entity: string }>(
+      'SELECT DISTINCT entity FROM sync_sent_map',
+    );
+    expect(sentEntities).toEqual([{ entity: 'repository' }]);
+    const items = await a.t.database.db.query<{ uid: string; target_id: number }>(
+      `SELECT d.uid, i.target_id FROM sync_items i JOIN documents d ON d.id = i.source_id
+        WHERE i.session_id = $1 AND i.entity = 'document' ORDER BY d.uid`,
+      [again.started.sync_id],
+    );
+    const onB = await b.t.database.db.query<{ uid: string; target_id: number }>(
+      'SELECT uid, id AS target_id FROM documents WHERE repository_id = $1 ORDER BY uid',
+      [again.session.remote_repository_id],
+    );
+    expect(items.map((item) => [item.uid, Number(item.target_id)])).toEqual(
+      onB.map((row) => [row.uid, Number(row.target_id)]),
+    );
   });
 
   it('reports a row that fails in the middle of a request by its id, and stores the rows around it', async () => {

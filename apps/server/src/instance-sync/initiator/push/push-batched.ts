@@ -15,7 +15,6 @@ import {
   type CopyUpsertHeader,
 } from '@wikisync/shared';
 import { PeerRequestError } from '../../../errors.js';
-import { saveSent } from '../../wire/id-map.js';
 import { byteLengthOf } from '../../wire/line-bytes.js';
 import { loadDocuments, loadTasks, type PlannedDocument } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
@@ -34,12 +33,10 @@ function recordOutcomes(
   outcomes: readonly BatchRowOutcome[],
   titleOf: (id: number) => string,
   startedAt: string,
-): { pairs: { localId: number; remoteId: number }[]; failures: number } {
-  const pairs: { localId: number; remoteId: number }[] = [];
+): number {
   let failures = 0;
   for (const outcome of outcomes) {
     if (outcome.result === 'failed') failures++;
-    if (outcome.local_id !== null) pairs.push({ localId: outcome.id, remoteId: outcome.local_id });
     tracker.record({
       entity,
       title: titleOf(outcome.id),
@@ -50,7 +47,7 @@ function recordOutcomes(
       startedAt,
     });
   }
-  return { pairs, failures };
+  return failures;
 }
 
 /** Splits rows into chunks of at most `maxRows` rows and about `maxBytes` of JSON. */
@@ -234,32 +231,25 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     for (const outcome of answer) if (outcome.result === 'created') into.add(outcome.id);
   };
 
-  const recordTasks = async (answer: BatchRowOutcome[], startedAt: string) => {
+  // The receiver's ids in the answers are recorded with the items, not in sync_sent_map: one
+  // of our receivers maps our ids itself (sync_id_map), so a later push never needs its ids,
+  // and only the per-call flow (an openDeepWiki receiver, which keys rows by the ids it is
+  // sent) reads that map. Ids of one of ours kept there would even be wrong for an openDeepWiki
+  // server answering at the same address later.
+  const recordTasks = (answer: BatchRowOutcome[], startedAt: string) => {
     const reported = answer.filter((outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged');
-    const result = recordOutcomes(tracker, 'task', reported, (id) => taskTitles.get(id) ?? '', startedAt);
-    const recorded = new Set(reported);
-    result.pairs.push(
-      ...answer.flatMap((outcome) =>
-        recorded.has(outcome) || outcome.local_id === null
-          ? []
-          : [{ localId: outcome.id, remoteId: outcome.local_id }],
-      ),
-    );
-    failures += result.failures;
-    await saveSent(db, ctx.targetId, 'task', result.pairs);
+    failures += recordOutcomes(tracker, 'task', reported, (id) => taskTitles.get(id) ?? '', startedAt);
     noteCreated(created.tasks, answer);
     for (const outcome of answer) units.done(outcome.id, outcome.result !== 'failed');
   };
-  const recordDocuments = async (answer: BatchRowOutcome[], startedAt: string) => {
-    const result = recordOutcomes(
+  const recordDocuments = (answer: BatchRowOutcome[], startedAt: string) => {
+    failures += recordOutcomes(
       tracker,
       'document',
       answer,
       (id) => documentInfo.get(id)?.title ?? '',
       startedAt,
     );
-    failures += result.failures;
-    await saveSent(db, ctx.targetId, 'document', result.pairs);
     noteCreated(created.documents, answer);
     for (const outcome of answer)
       units.done(documentInfo.get(outcome.id)?.taskId ?? null, outcome.result !== 'failed');
@@ -332,7 +322,8 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       tracker.currentTask = `Sending ${tasks.length} tasks and ${documents.length} documents`;
       const startedAt = now();
       const answer = await send(body);
-      await Promise.all([recordTasks(answer.tasks, startedAt), recordDocuments(answer.documents, startedAt)]);
+      recordTasks(answer.tasks, startedAt);
+      recordDocuments(answer.documents, startedAt);
       return { failures };
     }
   }
@@ -357,11 +348,11 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
         (row) => row.bytes,
       )) {
         const startedAt = now();
-        await recordTasks((await sendCopy('tasks', part)).tasks, startedAt);
+        recordTasks((await sendCopy('tasks', part)).tasks, startedAt);
       }
     } else {
       const startedAt = now();
-      await recordTasks((await send({ tasks: chunk })).tasks, startedAt);
+      recordTasks((await send({ tasks: chunk })).tasks, startedAt);
     }
     sentTaskBatches++;
     tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
@@ -416,7 +407,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
         pgText = false;
       return [...ids];
     }
-    await recordDocuments(answer.documents, startedAt);
+    recordDocuments(answer.documents, startedAt);
     sentRows += ids.length;
     tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
     return [];
@@ -442,7 +433,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       for (const part of chunkBySize(encodeChunk(rows), maxRows, maxBytes, (row) => row.bytes)) {
         const startedAt = now();
         const answer = await sendCopy('documents', part);
-        await recordDocuments(answer.documents, startedAt);
+        recordDocuments(answer.documents, startedAt);
         sentRows += part.length;
         tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
       }
@@ -451,7 +442,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     for (const part of chunkBySize(rows, maxRows, maxBytes, (row) => JSON.stringify(row).length + 64)) {
       const startedAt = now();
       const answer = await send({ documents: part });
-      await recordDocuments(answer.documents, startedAt);
+      recordDocuments(answer.documents, startedAt);
       sentRows += part.length;
       tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
     }
