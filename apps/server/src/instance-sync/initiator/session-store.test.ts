@@ -12,7 +12,7 @@ import {
   writeProgress,
 } from './session-store.js';
 import type { SyncSession } from '@wikisync/shared';
-import { addItems } from './session-items.js';
+import { addItems, getSessionDetail } from './session-items.js';
 
 describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
   const database = useTestDatabase(kind);
@@ -65,6 +65,37 @@ describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
     await expect(getSession(database.db, old)).rejects.toThrow(/not found/);
     expect((await getSession(database.db, recent)).id).toBe(recent);
     expect(await database.db.query(`SELECT 1 FROM sync_items WHERE session_id = $1`, [old])).toEqual([]);
+  });
+
+  it("keeps each item's text as it was written, characters COPY escapes and Chinese included, in order", async () => {
+    const session = await newSession(60);
+    const startedAt = '2026-12-01T08:00:00.000Z';
+    const awkward = ['制\t表\n换行 \\N 反斜杠\\', '\\N', '', '😀 \r\n end', 'x'.repeat(600)];
+    await addItems(
+      database.db,
+      session,
+      awkward.map((title, index) => ({
+        entity: index % 2 === 0 ? 'document' : 'task',
+        title,
+        status: index === 1 ? 'failed' : 'created',
+        sourceId: index === 2 ? null : 100 + index,
+        targetId: index === 1 ? null : 200 + index,
+        error: index === 1 ? `第 ${index} 行失败:\t"quoted"\n\\` : null,
+        startedAt,
+      })),
+    );
+    const detail = await getSessionDetail(database.db, session, { item_limit: 10, item_offset: 0 });
+    expect(detail.items.map(({ id: _id, finished_at: _finished, ...item }) => item)).toEqual(
+      awkward.map((title, index) => ({
+        entity: index % 2 === 0 ? 'document' : 'task',
+        title: title.slice(0, 500),
+        status: index === 1 ? 'failed' : 'created',
+        source_id: index === 2 ? null : 100 + index,
+        target_id: index === 1 ? null : 200 + index,
+        error: index === 1 ? `第 ${index} 行失败:\t"quoted"\n\\` : null,
+        started_at: startedAt,
+      })),
+    );
   });
 
   it('fails only silent sessions that no runner here owns', async () => {
