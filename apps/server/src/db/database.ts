@@ -4,6 +4,15 @@
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+/**
+ * Put in a statement's text, keeps it from being prepared: it is planned for the parameters of
+ * each run. For statements whose best plan depends on how many rows a list parameter holds
+ * and on how large the tables are now (sql-lists.ts `probeOne`): a prepared statement may
+ * settle on a generic plan chosen while the tables were nearly empty, and in a full push of
+ * 10,000 tasks one such plan scanned a whole table once per element, 1 to 5 s per chunk.
+ */
+export const PLAN_EACH_RUN = '/* planned each run */';
+
 export interface Queryable {
   /** Runs one statement with `$1..$n` parameters. JSON values are passed as plain objects. */
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;

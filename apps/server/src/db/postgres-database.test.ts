@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres } from './postgres-database.js';
 import { postgresTestUrl, testDatabaseKinds } from '../testing/test-database.js';
-import type { Database } from './database.js';
+import { PLAN_EACH_RUN, type Database } from './database.js';
 
 describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statements', () => {
   const opened: Database[] = [];
@@ -26,6 +26,10 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
     const text = 'SELECT $1::int + 1 AS answer, $2::text AS label';
     expect(await preparedAfterUse(true, text, [41, 'x'])).toBe(1);
     expect(await preparedAfterUse(false, text, [41, 'x'])).toBe(0);
+  });
+
+  it('leaves a statement marked PLAN_EACH_RUN unnamed, so it is planned for the tables as they are now', async () => {
+    expect(await preparedAfterUse(true, `SELECT $1::int + 1 AS answer ${PLAN_EACH_RUN}`, [41])).toBe(0);
   });
 
   it('leaves a long statement unnamed, so a connection does not collect batch texts', async () => {

@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { Database, NotificationHandler, Queryable } from './database.js';
+import { PLAN_EACH_RUN, type Database, type NotificationHandler, type Queryable } from './database.js';
 
 type Sql = postgres.Sql<Record<string, never>>;
 
@@ -27,7 +27,9 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
       // generic plan only where it costs no more than the custom ones; for the changes feed
       // (admin, reader, and filtered by repository) the generic plan is the same index walk
       // (checked with force_generic_plan on 200,000 documents).
-      const prepare = prepared && params.length > 0 && text.length <= PREPARED_TEXT_LIMIT;
+      // A statement marked PLAN_EACH_RUN is planned for each run's parameters instead.
+      const prepare =
+        prepared && params.length > 0 && text.length <= PREPARED_TEXT_LIMIT && !text.includes(PLAN_EACH_RUN);
       const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
       return rows as unknown as Row[];
     },

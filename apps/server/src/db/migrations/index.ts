@@ -7,6 +7,7 @@ import { conflictLogHunksSchema } from './006-conflict-log-hunks.js';
 import { concurrentWritersSchema } from './007-concurrent-writers.js';
 import { passwordsAndSessionsSchema } from './008-passwords-and-sessions.js';
 import { repositoryFeedIndexSchema } from './009-repository-feed-index.js';
+import { idMapLocalIndexSchema } from './010-id-map-local-index.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'concurrent-writers', sql: concurrentWritersSchema },
   { version: 8, name: 'passwords-and-sessions', sql: passwordsAndSessionsSchema },
   { version: 9, name: 'repository-feed-index', sql: repositoryFeedIndexSchema },
+  { version: 10, name: 'id-map-local-index', sql: idMapLocalIndexSchema },
 ];

@@ -7,7 +7,7 @@
 // nothing after the last task would tell us to try again.
 import type { Queryable } from '../../db/database.js';
 import { lookupMappedRows, type SyncEntity } from '../wire/id-map.js';
-import { idList } from '../../db/sql-lists.js';
+import { idList, probeOne } from '../../db/sql-lists.js';
 
 export interface LinkUpdate {
   localId: number;
@@ -55,7 +55,7 @@ export async function rowUids(
   const found = new Map<number, string>();
   if (ids.length === 0) return found;
   const rows = await tx.query<{ id: number; uid: string }>(
-    `SELECT r.id, r.uid FROM ${TABLE_OF[entity]} r JOIN ${idList('$1')} ids ON ids.id = r.id`,
+    `SELECT ids.id, r.uid FROM ${idList('$1')} ids ${probeOne(TABLE_OF[entity], 'r', 'uid', 'id = ids.id')}`,
     [{ v: ids }],
   );
   for (const row of rows) found.set(Number(row.id), row.uid);
@@ -205,7 +205,8 @@ export async function setTakenLinks(
     const sameRepository = new Set(
       (
         await tx.query<{ id: number }>(
-          `SELECT r.id FROM ${table} r JOIN ${idList('$1')} ids ON ids.id = r.id WHERE r.repository_id = $2`,
+          `SELECT ids.id FROM ${idList('$1')} ids ${probeOne(table, 'r', 'repository_id', 'id = ids.id')}
+            WHERE r.repository_id = $2`,
           [{ v: rows.map((row) => Number(row.local_id)) }, localRepositoryId],
         )
       ).map((row) => Number(row.id)),

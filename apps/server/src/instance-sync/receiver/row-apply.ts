@@ -10,7 +10,7 @@
 // database runs them in order). Callers hold the repository's lock, and every round trip
 // under it waits for this process's event loop, which on a busy receiver is other requests'
 // parsing: a batch of tasks used to make ten.
-import { idList, textList } from '../../db/sql-lists.js';
+import { idList, probeOne, textList } from '../../db/sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
@@ -61,7 +61,8 @@ export async function applyRows(
     sentUids.length === 0
       ? []
       : tx.query<{ id: number; uid: string; repository_id: number }>(
-          `SELECT r.id, r.uid, r.repository_id FROM ${spec.table} r JOIN ${textList('$1')} uids ON uids.value = r.uid`,
+          `SELECT r.id, uids.value AS uid, r.repository_id FROM ${textList('$1')} uids
+             ${probeOne(spec.table, 'r', 'id, repository_id', 'uid = uids.value')}`,
           [{ v: sentUids }],
         ),
   ]);

@@ -4,7 +4,7 @@
 // Lists travel as JSON inside an object ({v: [...]}) because both drivers pass objects to
 // jsonb parameters unchanged, while plain arrays are treated differently by each.
 import type { Queryable } from '../../db/database.js';
-import { idList } from '../../db/sql-lists.js';
+import { idList, probeOne } from '../../db/sql-lists.js';
 
 export type SyncEntity = 'repository' | 'task' | 'document';
 
@@ -28,14 +28,14 @@ export async function lookupMappedRows(
 ): Promise<Map<number, { localId: number; uid: string }>> {
   const found = new Map<number, { localId: number; uid: string }>();
   if (remoteIds.length === 0) return found;
-  // Driven from the id list through the primary key, so the plan does not depend on table
-  // statistics (fresh tables have none, and a wrong guess here costs O(n²)); the repository
+  // Driven from the id list through the primary keys, so the plan does not depend on table
+  // statistics (a bulk copy fills the tables faster than they are analysed); the repository
   // is checked here rather than in SQL for the same reason.
   const rows = await tx.query<{ remote_id: number; local_id: number; uid: string; repository_id: number }>(
-    `SELECT m.remote_id, m.local_id, r.uid, ${entity === 'repository' ? 'r.id' : 'r.repository_id'} AS repository_id
+    `SELECT ids.id AS remote_id, m.local_id, r.uid, r.repository_id
        FROM ${idList('$3')} ids
-       JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.remote_id = ids.id
-       JOIN ${TABLE_OF[entity]} r ON r.id = m.local_id`,
+       ${probeOne('sync_id_map', 'm', 'local_id', 'peer_key = $1 AND entity = $2 AND remote_id = ids.id')}
+       ${probeOne(TABLE_OF[entity], 'r', `uid, ${entity === 'repository' ? 'id' : 'repository_id'} AS repository_id`, 'id = m.local_id')}`,
     [peerKey, entity, { v: remoteIds }],
   );
   const checkRepository = entity !== 'repository' && localRepositoryId !== undefined;
@@ -101,9 +101,9 @@ export async function lookupSent(
   const found = new Map<number, number>();
   if (localIds.length === 0) return found;
   const rows = await db.query<{ local_id: number; remote_id: number }>(
-    `SELECT m.local_id, m.remote_id
+    `SELECT ids.id AS local_id, m.remote_id
        FROM ${idList('$3')} ids
-       JOIN sync_sent_map m ON m.target_id = $1 AND m.entity = $2 AND m.local_id = ids.id`,
+       ${probeOne('sync_sent_map', 'm', 'remote_id', 'target_id = $1 AND entity = $2 AND local_id = ids.id')}`,
     [targetId, entity, { v: localIds }],
   );
   for (const row of rows) found.set(Number(row.local_id), Number(row.remote_id));
