@@ -32,6 +32,15 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
     expect(await preparedAfterUse(true, `SELECT $1::int + 1 AS answer ${PLAN_EACH_RUN}`, [41])).toBe(0);
   });
 
+  it('commits progress without waiting for the WAL flush, and everything else durably', async () => {
+    const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
+    opened.push(db);
+    const setting = async (queryable: Pick<Database, 'query'>) =>
+      (await queryable.query<{ synchronous_commit: string }>('SHOW synchronous_commit'))[0]!.synchronous_commit;
+    expect(await setting(db.progress)).toBe('off');
+    expect(await setting(db)).toBe('on');
+  });
+
   it('leaves a long statement unnamed, so a connection does not collect batch texts', async () => {
     const columns = Array.from({ length: 400 }, (_, index) => `$1::int + ${index} AS c${index}`).join(', ');
     expect(await preparedAfterUse(true, `SELECT ${columns}`, [1])).toBe(0);

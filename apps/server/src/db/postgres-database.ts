@@ -98,14 +98,22 @@ export interface PostgresOptions {
 /** Connections of the progress pool: one write and one status read at a time never wait. */
 const PROGRESS_CONNECTIONS = 2;
 
-function client(url: string, max: number, name: string): Sql {
+function client(url: string, max: number, name: string, settings: Record<string, string> = {}): Sql {
   return postgres(url, {
     max,
     onnotice: () => {},
     types: { bigint: bigintAsNumber },
-    connection: { application_name: name },
+    connection: { application_name: name, ...settings },
   }) as unknown as Sql;
 }
+
+/**
+ * The progress connections commit without waiting for the WAL flush: what they write (a
+ * session's counters and its items) is flushed by the session's end, written durably on the
+ * main pool, and a commit that waited behind a loaded server's flush held one of the two
+ * connections for up to a second and the status reads queued behind it (session-store.ts).
+ */
+const PROGRESS_SETTINGS = { synchronous_commit: 'off' };
 
 export function openPostgres({
   url,
@@ -116,7 +124,10 @@ export function openPostgres({
   // Opened on first use: most processes (the CLI, short tests) never report progress.
   let progressSql: Sql | undefined;
   const progressClient = () =>
-    queryable((progressSql ??= client(url, PROGRESS_CONNECTIONS, 'wikisync-progress')), preparedStatements);
+    queryable(
+      (progressSql ??= client(url, PROGRESS_CONNECTIONS, 'wikisync-progress', PROGRESS_SETTINGS)),
+      preparedStatements,
+    );
   const progress: Queryable = {
     query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
     exec: (text: string) => progressClient().exec(text),
