@@ -119,17 +119,24 @@ export async function applyRows(
   const columnNames = spec.columns.map((column) => column.name);
   const values = spec.columns.map(valueOf);
   if (inserts.length > 0) {
+    const insert = `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
+           SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
+             FROM ${stagedSource(spec, 'uid text')}
+           RETURNING id, uid`;
+    const list = { v: inserts.map(({ index, uid }) => listRecord(spec, rows[index]!, { uid })) };
     writes.push(
       tx
         .query<{ id: number; uid: string }>(
-          `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
-           SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
-             FROM ${stagedSource(spec, 'uid text')}
-           RETURNING id, uid`,
-          [
-            { v: inserts.map(({ index, uid }) => listRecord(spec, rows[index]!, { uid })) },
-            localRepositoryId,
-          ],
+          // The rows the peer named are mapped in the same statement, joined to what the insert
+          // returned by their uids (a uid names one row), not looked up again in the table.
+          named.length === 0
+            ? insert
+            : `WITH inserted AS (${insert}),
+                    mapped AS (${mapInserted('$3', '$4', '$5')})
+               SELECT id, uid FROM inserted`,
+          named.length === 0
+            ? [list, localRepositoryId]
+            : [list, localRepositoryId, peerKey, spec.entity, { v: named }],
         )
         .then((created) => {
           // Every insert reads its values from the stage; a row missing there would vanish silently.
@@ -147,8 +154,6 @@ export async function applyRows(
           }
         }),
     );
-    // Mapped in the same round trip, through the uids just inserted: a uid names one row.
-    if (named.length > 0) writes.push(mapInsertedByUid(tx, spec, peerKey, named));
   }
 
   if (updates.length > 0) {
@@ -228,19 +233,13 @@ export async function applyRows(
   return results;
 }
 
-/** Maps the peer's ids of rows just inserted (by their `uid`) to the rows. */
-function mapInsertedByUid(
-  tx: Queryable,
-  spec: TableSpec,
-  peerKey: string,
-  named: readonly { uid: string; remote_id: number }[],
-): Promise<unknown> {
-  return tx.query(
-    `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
-     SELECT $1, $2, x.remote_id, r.id
-       FROM jsonb_to_recordset($3::jsonb->'v') AS x(uid text, remote_id bigint)
-       JOIN ${spec.table} r ON r.uid = x.uid
-     ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id`,
-    [peerKey, spec.entity, { v: named }],
-  );
+/**
+ * The statement that maps the peer's ids of rows just inserted (the CTE `inserted`, with
+ * their `id` and `uid`) from a `{v: [{uid, remote_id}]}` list.
+ */
+function mapInserted(peerKey: string, entity: string, named: string): string {
+  return `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
+     SELECT ${peerKey}, ${entity}, x.remote_id, i.id
+       FROM inserted i JOIN jsonb_to_recordset(${named}::jsonb->'v') AS x(uid text, remote_id bigint) ON x.uid = i.uid
+     ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id`;
 }
