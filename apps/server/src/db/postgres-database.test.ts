@@ -36,7 +36,8 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
     const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
     opened.push(db);
     const setting = async (queryable: Pick<Database, 'query'>) =>
-      (await queryable.query<{ synchronous_commit: string }>('SHOW synchronous_commit'))[0]!.synchronous_commit;
+      (await queryable.query<{ synchronous_commit: string }>('SHOW synchronous_commit'))[0]!
+        .synchronous_commit;
     expect(await setting(db.progress)).toBe('off');
     expect(await setting(db)).toBe('on');
   });

@@ -18,7 +18,8 @@ export interface ItemRecord {
 }
 
 /** The columns of `sync_items` an item fills, in the order of its COPY line. */
-const ITEM_COLUMNS = 'sync_items (session_id, entity, title, status, source_id, target_id, error, started_at)';
+const ITEM_COLUMNS =
+  'sync_items (session_id, entity, title, status, source_id, target_id, error, started_at)';
 
 /**
  * Appends outcomes to a session; a title is cut to 500 characters. One COPY: a full push
