@@ -22,8 +22,16 @@ export function textList(param: string): string {
  * table's statistics predate a bulk copy that is filling it: in a full push of 10,000 tasks,
  * each chunk's mapping lookup read every mapping of that peer, 0.48 s of a 3.4 s push.
  */
-export function probeOne(table: string, alias: string, columns: string, where: string): string {
+export function probeOne(
+  table: string,
+  alias: string,
+  columns: string,
+  where: string,
+  /** Which row, by this `ORDER BY`, when `where` may match several (an index covers it). */
+  order?: string,
+): string {
   // Planned for each run (not prepared): a generic plan made while `table` was nearly empty
   // probes it with a whole scan per element once it is not.
-  return `CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} WHERE ${where} LIMIT 1 ${PLAN_EACH_RUN}) ${alias}`;
+  const first = order === undefined ? '' : ` ORDER BY ${order}`;
+  return `CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} WHERE ${where}${first} LIMIT 1 ${PLAN_EACH_RUN}) ${alias}`;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeTransaction, type Queryable } from '../../db/database.js';
 import { testDatabaseKinds, useTestDatabase } from '../../testing/test-database.js';
-import { lookupMappedRows } from './id-map.js';
+import { lookupMappedRows, lookupSentOrPulled } from './id-map.js';
 
 interface PlanNode {
   'Shared Hit Blocks': number;
@@ -63,5 +63,31 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('id map lookups on po
     // A probe is a few index pages and a heap page for the mapping, the same again for the
     // task; walking the peer's 20,000 mappings touched more than 20,000.
     expect(buffers).toBeLessThan(20 * wanted.length);
+  });
+});
+
+describe.each(testDatabaseKinds())("the ids a push names a target's rows by, on %s", (kind) => {
+  const database = useTestDatabase(kind);
+
+  it('takes the ids the target answered with, else its own ids of rows pulled from it (the highest), else none', async () => {
+    const db = database.db;
+    const [target] = await db.query<{ id: number }>(
+      `INSERT INTO sync_targets (url) VALUES ('http://odw.example/api/sync') RETURNING id`,
+    );
+    const targetId = Number(target!.id);
+    const peer = 'url:http://odw.example/api/sync';
+    // Our rows 10 and 11 were sent there; 20 was pulled from there (twice, under two ids);
+    // 21 was pulled from another peer; 30 was never exchanged.
+    await db.query(
+      `INSERT INTO sync_sent_map (target_id, entity, local_id, remote_id) VALUES ($1, 'task', 10, 110), ($1, 'task', 11, 111)`,
+      [targetId],
+    );
+    await db.query(
+      `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
+       VALUES ($1, 'task', 220, 20), ($1, 'task', 225, 20), ($1, 'document', 999, 21), ('url:http://other/api/sync', 'task', 321, 21)`,
+      [peer],
+    );
+    const found = await lookupSentOrPulled(db, targetId, peer, 'task', [10, 11, 20, 21, 30]);
+    expect(Object.fromEntries(found)).toEqual({ 10: 110, 11: 111, 20: 225 });
   });
 });

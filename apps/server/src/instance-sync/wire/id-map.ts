@@ -164,11 +164,11 @@ export async function lookupSentOrPulled(
   const found = await lookupSent(db, targetId, entity, localIds);
   const unknown = localIds.filter((id) => !found.has(id));
   if (unknown.length === 0) return found;
+  // The peer's highest id for each row, should it have sent the same row under two ids.
   const rows = await db.query<{ local_id: number; remote_id: number }>(
-    `SELECT m.local_id, max(m.remote_id) AS remote_id
+    `SELECT ids.id AS local_id, m.remote_id
        FROM ${idList('$3')} ids
-       JOIN sync_id_map m ON m.peer_key = $1 AND m.entity = $2 AND m.local_id = ids.id
-      GROUP BY m.local_id`,
+       ${probeOne('sync_id_map', 'm', 'remote_id', 'local_id = ids.id AND entity = $2 AND peer_key = $1', 'remote_id DESC')}`,
     [peerKey, entity, { v: unknown }],
   );
   for (const row of rows) found.set(Number(row.local_id), Number(row.remote_id));
