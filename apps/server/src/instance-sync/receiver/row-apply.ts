@@ -103,7 +103,7 @@ export async function applyRows(
   // The writes, sent together. Links that waited for these rows name them by the peer's id
   // (links.ts), so they are taken now, and set once the rows' local ids are known.
   const writes: Promise<unknown>[] = [];
-  /** The inserted rows the peer named, by their uids: mapped in the insert's round trip. */
+  /** The inserted rows the peer named, by their uids: mapped in the insert's own statement. */
   const named = inserts.flatMap(({ index, uid }) => {
     const remoteId = rows[index]!.remoteId;
     return remoteId === null ? [] : [{ uid, remote_id: remoteId }];
