@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { numericIdSchema } from '../common.js';
+import { numericIdSchema, uidSchema } from '../common.js';
 import { wireTaskFieldsSchema } from './task-create.js';
 import { wireDocumentFieldsSchema } from './document-create.js';
 import { optionalRemoteIdSchema } from './wire-fields.js';
@@ -9,7 +9,20 @@ import { optionalRemoteIdSchema } from './wire-fields.js';
 // its mapping table, so the sender needs no round trip per row. Rows are checked one by one
 // (`batchTaskRowSchema`...), so one bad row fails alone instead of failing the batch.
 
-export const batchTaskRowSchema = wireTaskFieldsSchema.extend({ task_id: numericIdSchema });
+/** The `references` capability's name for a task row's `doc_uid`. */
+export const DOC_UID_REFERENCE = 'doc_uid';
+
+/**
+ * A task row. `doc_uid` (ours, offered through the `references` capability) is the uid of
+ * the task's document, null for none, with `doc_id` the sender's id of it: the receiver sets
+ * the reference as it writes the task instead of waiting for a link. Absent, the reference is
+ * left to `links` as before.
+ */
+export const batchTaskRowSchema = wireTaskFieldsSchema.extend({
+  task_id: numericIdSchema,
+  doc_uid: uidSchema.nullable().optional(),
+  doc_id: optionalRemoteIdSchema,
+});
 export type BatchTaskRow = z.infer<typeof batchTaskRowSchema>;
 
 export const batchDocumentRowSchema = wireDocumentFieldsSchema.extend({

@@ -24,6 +24,11 @@ export const syncCapabilitiesSchema = z.object({
    * a sender that finds none sends `batch-upsert` batches.
    */
   copy: z.array(z.string()).default([]),
+  /**
+   * References a `batch-upsert` or `copy-upsert` row may carry by uid (`doc_uid`: a task's
+   * document, set as the task is written); a sender that finds none sends them as links.
+   */
+  references: z.array(z.string()).default([]),
 });
 export type SyncCapabilities = z.infer<typeof syncCapabilitiesSchema>;
 

@@ -74,7 +74,12 @@ export interface ReferenceOutcome {
   pending: number;
 }
 
-async function forgetPending(tx: Queryable, field: LinkField, localIds: readonly number[]): Promise<void> {
+/** Forgets what these rows' `field` waited for: it has just been set some other way. */
+export async function forgetPending(
+  tx: Queryable,
+  field: LinkField,
+  localIds: readonly number[],
+): Promise<void> {
   if (localIds.length === 0) return;
   await tx.query(
     `DELETE FROM sync_pending_links p USING ${idList('$3')} ids

@@ -122,4 +122,82 @@ describe.each(testDatabaseKinds())('batch-upsert receiver on %s', (kind) => {
     const [task] = await t.database.db.query(`SELECT doc_uid FROM tasks WHERE title = 'one'`);
     expect(task).toEqual({ doc_uid: null });
   });
+
+  describe('a task row that carries its document by uid (doc_uid)', () => {
+    const taskDoc = async (title: string) => {
+      const [row] = await t.database.db.query<{ doc_uid: string | null; repository_id: number }>(
+        `SELECT doc_uid, repository_id FROM tasks WHERE title = $1`,
+        [title],
+      );
+      return row!;
+    };
+    const documentUid = async (title: string) => {
+      const [row] = await t.database.db.query<{ uid: string; repository_id: number }>(
+        `SELECT uid, repository_id FROM documents WHERE title = $1`,
+        [title],
+      );
+      return row!;
+    };
+    /** A document of another repository here, holding `uid`. */
+    const elsewhere = async (uid: string) => {
+      const [repository] = await t.database.db.query<{ id: number }>(
+        `INSERT INTO repositories (uid, name) VALUES ($1, 'elsewhere') RETURNING id`,
+        [`repo-of-${uid}`],
+      );
+      await t.database.db.query(`INSERT INTO documents (uid, repository_id, title) VALUES ($1, $2, $3)`, [
+        uid,
+        repository!.id,
+        `foreign ${uid}`,
+      ]);
+    };
+    const ok = async (body: unknown) => {
+      const answer = await send('batch-upsert', { repository_id: 5, ...(body as object) });
+      expect(answer.status).toBe(200);
+      return (await jsonOf(answer)).data;
+    };
+
+    it('is set as the task is written, before the document arrives, and the document takes it', async () => {
+      await ok({ tasks: [{ task_id: 31, title: 'uid task', doc_uid: 'uid-doc-31', doc_id: 131 }] });
+      expect((await taskDoc('uid task')).doc_uid).toBe('uid-doc-31');
+      await ok({ documents: [{ document_id: 131, task_id: 31, uid: 'uid-doc-31', title: 'uid doc' }] });
+      const document = await documentUid('uid doc');
+      expect(document.uid).toBe('uid-doc-31');
+      expect(await taskDoc('uid task')).toEqual({
+        doc_uid: 'uid-doc-31',
+        repository_id: document.repository_id,
+      });
+      expect(
+        await t.database.db.query(`SELECT 1 FROM sync_pending_links WHERE field = 'doc' AND remote_id = 131`),
+      ).toEqual([]);
+      // Sent again without a document: cleared. Sent without the field: left alone.
+      await ok({ tasks: [{ task_id: 31, title: 'uid task', doc_uid: null, doc_id: 0 }] });
+      expect((await taskDoc('uid task')).doc_uid).toBeNull();
+      await ok({ tasks: [{ task_id: 31, title: 'uid task', doc_uid: 'uid-doc-31', doc_id: 131 }] });
+      await ok({ tasks: [{ task_id: 31, title: 'uid task', status: 'failed' }] });
+      expect((await taskDoc('uid task')).doc_uid).toBe('uid-doc-31');
+    });
+
+    it('never points into another repository that holds the uid: the document is linked as it arrives', async () => {
+      await elsewhere('taken-doc-32');
+      await ok({ tasks: [{ task_id: 32, title: 'taken task', doc_uid: 'taken-doc-32', doc_id: 132 }] });
+      expect((await taskDoc('taken task')).doc_uid).toBeNull();
+      await ok({ documents: [{ document_id: 132, task_id: 32, uid: 'taken-doc-32', title: 'taken doc' }] });
+      const document = await documentUid('taken doc');
+      expect(document.uid).not.toBe('taken-doc-32');
+      expect((await taskDoc('taken task')).doc_uid).toBe(document.uid);
+      // A later copy of the task names it by the uid it has here, not the sender's.
+      await ok({ tasks: [{ task_id: 32, title: 'taken task', doc_uid: 'taken-doc-32', doc_id: 132 }] });
+      expect((await taskDoc('taken task')).doc_uid).toBe(document.uid);
+    });
+
+    it('is renamed when the uid is taken elsewhere before the document arrives', async () => {
+      await ok({ tasks: [{ task_id: 33, title: 'late task', doc_uid: 'late-doc-33', doc_id: 133 }] });
+      expect((await taskDoc('late task')).doc_uid).toBe('late-doc-33');
+      await elsewhere('late-doc-33');
+      await ok({ documents: [{ document_id: 133, task_id: 33, uid: 'late-doc-33', title: 'late doc' }] });
+      const document = await documentUid('late doc');
+      expect(document.uid).not.toBe('late-doc-33');
+      expect((await taskDoc('late task')).doc_uid).toBe(document.uid);
+    });
+  });
 });

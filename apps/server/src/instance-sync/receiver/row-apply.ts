@@ -116,14 +116,22 @@ export async function applyRows(
   /** Rows inserted without the peer's id, mapped under ours once it is known. */
   const unnamed: { remoteId: number; localId: number }[] = [];
   if (adopted.length > 0) writes.push(saveMappings(tx, peerKey, spec.entity, adopted));
-  const columnNames = spec.columns.map((column) => column.name);
-  const values = spec.columns.map(valueOf);
+  // A task's document sent with the row (`doc_uid`) is written with it, not linked afterwards.
+  const docRefs = spec.table === 'tasks' && rows.some((row) => row.docUid !== undefined);
+  const columnNames = [...spec.columns.map((column) => column.name), ...(docRefs ? ['doc_uid'] : [])];
+  const values = [...spec.columns.map(valueOf), ...(docRefs ? ['x.doc_ref'] : [])];
+  const docRef = (row: IncomingRow) => ({ doc_ref: row.docUid ?? null, doc_set: row.docUid !== undefined });
+  const refColumns = docRefs ? ', doc_ref text, doc_set boolean' : '';
   if (inserts.length > 0) {
     const insert = `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
            SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
-             FROM ${stagedSource(spec, 'uid text')}
+             FROM ${stagedSource(spec, `uid text${refColumns}`)}
            RETURNING id, uid`;
-    const list = { v: inserts.map(({ index, uid }) => listRecord(spec, rows[index]!, { uid })) };
+    const list = {
+      v: inserts.map(({ index, uid }) =>
+        listRecord(spec, rows[index]!, docRefs ? { uid, ...docRef(rows[index]!) } : { uid }),
+      ),
+    };
     writes.push(
       tx
         .query<{ id: number; uid: string }>(
@@ -157,18 +165,32 @@ export async function applyRows(
   }
 
   if (updates.length > 0) {
+    // A row sent without its document keeps the one it has.
+    const updateValues = values.map((value, i) =>
+      columnNames[i] === 'doc_uid' ? 'CASE WHEN x.doc_set THEN x.doc_ref ELSE t.doc_uid END' : value,
+    );
     writes.push(
       tx
         .query<{ id: number }>(
           `UPDATE ${spec.table} AS t
-              SET ${columnNames.map((name, i) => `${name} = ${values[i]}`).join(', ')}, deleted = false,
+              SET ${columnNames.map((name, i) => `${name} = ${updateValues[i]}`).join(', ')}, deleted = false,
                   updated_at = COALESCE(s.updated_at, now())
-             FROM ${stagedSource(spec, 'id bigint')}
+             FROM ${stagedSource(spec, `id bigint${refColumns}`)}
             WHERE t.id = x.id
-              AND ((${columnNames.map((name) => `t.${name}`).join(', ')}) IS DISTINCT FROM (${values.join(', ')})
+              AND ((${columnNames.map((name) => `t.${name}`).join(', ')}) IS DISTINCT FROM (${updateValues.join(', ')})
                    OR t.deleted OR (s.updated_at IS NOT NULL AND t.updated_at IS DISTINCT FROM s.updated_at))
            RETURNING t.id`,
-          [{ v: updates.map(({ index, localId }) => listRecord(spec, rows[index]!, { id: localId })) }],
+          [
+            {
+              v: updates.map(({ index, localId }) =>
+                listRecord(
+                  spec,
+                  rows[index]!,
+                  docRefs ? { id: localId, ...docRef(rows[index]!) } : { id: localId },
+                ),
+              ),
+            },
+          ],
         )
         .then((changed) => {
           const changedIds = new Set(changed.map((row) => Number(row.id)));
@@ -216,6 +238,23 @@ export async function applyRows(
     );
   }
   await Promise.all(writes);
+
+  // A task may name its document by the uid the sender gave it (`doc_uid`) before the document
+  // arrives. One written here under another uid (its own was taken) is named by that one now,
+  // in this repository only.
+  if (spec.table === 'documents') {
+    const renamed = inserts.flatMap(({ index, uid }) => {
+      const sent = rows[index]!.uid;
+      return sent && sent !== uid ? [{ sent, uid }] : [];
+    });
+    if (renamed.length > 0)
+      await tx.query(
+        `UPDATE tasks AS t SET doc_uid = x.uid
+           FROM jsonb_to_recordset($1::jsonb->'v') AS x(sent text, uid text)
+          WHERE t.repository_id = $2 AND t.doc_uid = x.sent`,
+        [{ v: renamed }, localRepositoryId],
+      );
+  }
 
   if (unnamed.length > 0) {
     const [, taken] = await Promise.all([

@@ -63,6 +63,11 @@ export interface IncomingRow {
   updatedAt: string | null;
   /** Its key in the table's stage, set by `stageRows`. */
   staged?: number;
+  /**
+   * A task's document as the uid its row is written with (null: none), when the sender sent
+   * it with the row (`doc_uid`); undefined leaves the reference as it is.
+   */
+  docUid?: string | null;
 }
 
 const stageTable = (spec: TableSpec) => `pg_temp.sync_stage_${spec.table}`;

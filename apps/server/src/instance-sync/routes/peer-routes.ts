@@ -3,6 +3,7 @@
 // calls by; a test holds the two to each other), call receiver.ts / source.ts.
 import { Hono, type Context } from 'hono';
 import {
+  DOC_UID_REFERENCE,
   COPY_FORMAT,
   PG_TEXT_FORMAT,
   ERROR_CODES,
@@ -49,6 +50,7 @@ export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilitie
     compression: ['gzip'],
     paged_export: true,
     copy: copy ? [COPY_FORMAT, PG_TEXT_FORMAT] : [],
+    references: [DOC_UID_REFERENCE],
   };
 }
 

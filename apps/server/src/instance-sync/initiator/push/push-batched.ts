@@ -6,6 +6,7 @@
 // encoded once and the requests cut by those bytes; the links and a small push stay batches.
 import {
   COPY_FORMAT,
+  DOC_UID_REFERENCE,
   encodeCopyHeader,
   encodeCopyRow,
   PG_TEXT_DOCUMENT_COLUMNS,
@@ -16,7 +17,7 @@ import {
 } from '@wikisync/shared';
 import { PeerRequestError } from '../../../errors.js';
 import { byteLengthOf } from '../../wire/line-bytes.js';
-import { loadDocuments, loadTasks, type PlannedDocument } from './push-plan.js';
+import { loadDocuments, loadDocumentUids, loadTasks, type PlannedDocument } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
@@ -188,11 +189,19 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     db,
     plan.changedTasks.filter((task) => !task.deleted).map((task) => Number(task.task_id)),
   );
+  // A receiver that takes a task's document with the row (`doc_uid`) gets it there, and no
+  // link for it at the end: the end's links were a tenth of a full push, all under its lock.
+  const docUids = caps.references.includes(DOC_UID_REFERENCE)
+    ? await loadDocumentUids(
+        db,
+        plan.changedTasks.filter((task) => !task.deleted && task.doc_id).map((task) => Number(task.task_id)),
+      )
+    : null;
   const withUsages = (task: WireRow): WireRow => {
     const id = Number(task.task_id);
-    return task.deleted || !changedIds.has(id)
-      ? task
-      : { ...task, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
+    if (task.deleted || !changedIds.has(id)) return task;
+    const row = { ...task, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
+    return docUids ? { ...row, doc_uid: docUids.get(id) ?? null } : row;
   };
   // Rows of the same fields next to each other (a deleted task and one sent for context carry
   // no usages), so that a chunk of them is one request. Usages are added, and copy-upsert lines
@@ -215,7 +224,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
   const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
   const taskLinks = plan.changedTasks
-    .filter((task) => !task.deleted)
+    .filter((task) => !task.deleted && !docUids)
     .map((task) => ({
       task_id: Number(task.task_id),
       doc_id: task.doc_id === null || task.doc_id === undefined ? null : Number(task.doc_id),

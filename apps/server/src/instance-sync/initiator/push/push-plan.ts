@@ -99,6 +99,19 @@ export async function loadTasks(db: Queryable, ids: readonly number[]): Promise<
   return rows.map(taskWireRow);
 }
 
+/** The uid of each task's current document, by task id (tasks without one are left out). */
+export async function loadDocumentUids(
+  db: Queryable,
+  taskIds: readonly number[],
+): Promise<Map<number, string>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db.query<{ id: number; uid: string }>(
+    `SELECT t.id, d.uid FROM ${idList('$1')} ids JOIN tasks t ON t.id = ids.id JOIN documents d ON d.uid = t.doc_uid`,
+    [{ v: taskIds }],
+  );
+  return new Map(rows.map((row) => [Number(row.id), row.uid]));
+}
+
 /** Full document rows, content included, for one chunk of a push. */
 export async function loadDocuments(
   db: Queryable,
