@@ -37,6 +37,9 @@ export const uidSchema = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'may only hold letters, digits, "-" and "_"');
 
+/** `Date#toISOString()`'s spelling: UTC, milliseconds. */
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * RFC 3339 time. Normalised to `Date#toISOString()` (UTC, milliseconds) on the way in, which
  * is also the form the server answers with: replication compares rows field by field, so
@@ -44,7 +47,14 @@ export const uidSchema = z
  */
 export const timestampSchema = z.iso
   .datetime({ offset: true, message: 'must be an RFC 3339 date-time, such as 2024-01-01T00:00:00Z' })
-  .transform((value) => new Date(value).toISOString());
+  // A time already in that spelling is kept as it came (every synced row has several, and a
+  // `Date` for each was a tenth of a receiver's validation). This runs after the check above
+  // even when it failed, so a value that is no time at all is left for its issue to report.
+  .overwrite((value) => {
+    if (CANONICAL_TIME.test(value)) return value;
+    const time = new Date(value);
+    return Number.isNaN(time.getTime()) ? value : time.toISOString();
+  });
 
 // PostgreSQL text cannot hold U+0000; refuse it here with a message instead of at the database.
 const noNul = (value: string) => !value.includes('\u0000');
