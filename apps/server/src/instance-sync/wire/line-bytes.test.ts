@@ -28,6 +28,16 @@ describe('copyText', () => {
     expect(copyText('a\\nb\n\tc\r\\', 'text')).toBe('a\\\\nb\\n\\tc\\r\\\\');
     expect(copyText(null, 'text')).toBe('\\N');
     expect(copyText('\\N', 'text')).toBe('\\\\N');
+    // Each of the four alone, and text with none of them, which goes as it is.
+    expect(['\r', '\t', '\n', '\\'].map((one) => copyText(`x${one}y`, 'text'))).toEqual([
+      'x\\ry',
+      'x\\ty',
+      'x\\ny',
+      'x\\\\y',
+    ]);
+    expect(copyText('文档 plain ✓', 'text')).toBe('文档 plain ✓');
+    expect(copyText({ note: 'a\nb' }, 'jsonb')).toBe('{"note":"a\\\\nb"}');
+    expect(copyText(12, 'bigint')).toBe('12');
   });
 });
 
