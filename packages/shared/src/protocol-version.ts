@@ -7,5 +7,6 @@
 // (412 PRECONDITION_FAILED with the current row when it no longer matches).
 // 2.1: also `POST /copy-upsert` and the `copy` capability (format copy-v1), then the format
 // pg-text-v1 beside it (negotiated: a receiver that does not list it never gets it).
-// 2.2: a batch or copy task row may carry `doc_uid` (the `references` capability).
+// 2.2: a batch or copy task row may carry `doc_uid` and `run_after_uid` (the `references`
+// capability).
 export const PROTOCOL_VERSION = '2.2';

@@ -9,19 +9,22 @@ import { optionalRemoteIdSchema } from './wire-fields.js';
 // its mapping table, so the sender needs no round trip per row. Rows are checked one by one
 // (`batchTaskRowSchema`...), so one bad row fails alone instead of failing the batch.
 
-/** The `references` capability's name for a task row's `doc_uid`. */
+/** The `references` capability's names for a task row's `doc_uid` and `run_after_uid`. */
 export const DOC_UID_REFERENCE = 'doc_uid';
+export const RUN_AFTER_UID_REFERENCE = 'run_after_uid';
 
 /**
- * A task row. `doc_uid` (ours, offered through the `references` capability) is the uid of
- * the task's document, null for none, with `doc_id` the sender's id of it: the receiver sets
- * the reference as it writes the task instead of waiting for a link. Absent, the reference is
- * left to `links` as before.
+ * A task row. `doc_uid` and `run_after_uid` (ours, offered through the `references`
+ * capability) are the uids of the task's document and of the task it runs after, null for
+ * none, beside `doc_id` and `run_after`, the sender's ids of them: the receiver sets each
+ * reference as it writes the task instead of linking it afterwards. Absent, the document is
+ * left to `links` and the task it runs after to `run_after`, as before.
  */
 export const batchTaskRowSchema = wireTaskFieldsSchema.extend({
   task_id: numericIdSchema,
   doc_uid: uidSchema.nullable().optional(),
   doc_id: optionalRemoteIdSchema,
+  run_after_uid: uidSchema.nullable().optional(),
 });
 export type BatchTaskRow = z.infer<typeof batchTaskRowSchema>;
 

@@ -25,8 +25,9 @@ export const syncCapabilitiesSchema = z.object({
    */
   copy: z.array(z.string()).default([]),
   /**
-   * References a `batch-upsert` or `copy-upsert` row may carry by uid (`doc_uid`: a task's
-   * document, set as the task is written); a sender that finds none sends them as links.
+   * References a `batch-upsert` or `copy-upsert` task row may carry by uid, set as the task
+   * is written: `doc_uid` (its document) and `run_after_uid` (the task it runs after). A
+   * sender that finds one missing sends that reference by id, as before.
    */
   references: z.array(z.string()).default([]),
 });

@@ -13,14 +13,21 @@ import {
 } from '@wikisync/shared';
 import type { Database, Queryable } from '../../db/database.js';
 import { describeIssues } from '../../http/validate.js';
-import { lookupMapped, lookupMappedRows } from '../wire/id-map.js';
-import { probeOne, textList } from '../../db/sql-lists.js';
+import { lookupMapped } from '../wire/id-map.js';
 import { applyRows, type AppliedRow } from './row-apply.js';
 import { stageRows, DOCUMENT_TABLE, TASK_TABLE, type IncomingRow, type TableSpec } from './row-stage.js';
 import { incomingDocument, incomingTask } from './incoming-rows.js';
 import { findRepository } from './receiver.js';
 import { lockRepository } from '../../db/repository-locks.js';
-import { forgetPending, setPeerReferences } from './links.js';
+import { forgetPending, setPeerReferences, type PeerReference } from './links.js';
+import {
+  emptyUidReferences,
+  resolveUidReferences,
+  UID_REFERENCE_FIELDS,
+  UID_REFERENCES,
+  type UidReferenceField,
+  type UidReferences,
+} from './uid-references.js';
 import { replaceTaskUsages, type TaskUsage } from '../../tasks/task-usage-store.js';
 import { callerForRepository, type SyncCaller } from '../peer-auth/sync-caller.js';
 
@@ -88,14 +95,8 @@ export interface CheckedBatch {
   /** Per sender task id: the task it waits for, and its usages when the row carries them. */
   runAfter: Map<number, number | null>;
   usages: Map<number, TaskUsage[]>;
-  /** Per sender task id: the document its row carries (`doc_uid`, with the sender's id). */
-  docRefs: Map<number, DocRef>;
-}
-
-/** A task's document as its row names it: the sender's uid of it and the sender's id. */
-interface DocRef {
-  uid: string | null;
-  docId: number | null;
+  /** References the task rows carry by uid (`doc_uid`, `run_after_uid`), with their ids. */
+  uidReferences: UidReferences;
 }
 
 export function emptyCheckedBatch(): CheckedBatch {
@@ -108,7 +109,7 @@ export function emptyCheckedBatch(): CheckedBatch {
     documentNotes: new Map(),
     runAfter: new Map(),
     usages: new Map(),
-    docRefs: new Map(),
+    uidReferences: emptyUidReferences(),
   };
 }
 
@@ -141,7 +142,7 @@ export async function applyBatch(
   // Checked before any transaction: a batch of thousands of rows costs milliseconds of
   // validation that no other writer should wait for.
   const batch = emptyCheckedBatch();
-  const { taskOutcomes, goodTasks, taskNotes, runAfter, usages, docRefs } = batch;
+  const { taskOutcomes, goodTasks, taskNotes, runAfter, usages, uidReferences } = batch;
   for (const raw of input.tasks) {
     const parsed = batchTaskRowSchema.safeParse(raw);
     if (parsed.success) {
@@ -149,8 +150,10 @@ export async function applyBatch(
       runAfter.set(parsed.data.task_id, parsed.data.run_after);
       noteDroppedMetadata(taskNotes, parsed.data.task_id, raw);
       if (parsed.data.task_usages) usages.set(parsed.data.task_id, parsed.data.task_usages);
-      if (parsed.data.doc_uid !== undefined)
-        docRefs.set(parsed.data.task_id, { uid: parsed.data.doc_uid, docId: parsed.data.doc_id });
+      const { task_id: taskId, doc_uid: docUid, run_after_uid: runAfterUid } = parsed.data;
+      if (docUid !== undefined) uidReferences.doc.set(taskId, { uid: docUid, remoteId: parsed.data.doc_id });
+      if (runAfterUid !== undefined)
+        uidReferences.run_after.set(taskId, { uid: runAfterUid, remoteId: parsed.data.run_after });
     } else
       taskOutcomes.push({
         id: rawId(raw, 'task_id'),
@@ -184,7 +187,7 @@ export async function writeBatch(
     documentNotes,
     runAfter,
     usages,
-    docRefs,
+    uidReferences,
   } = batch;
   await stageRows(tx, TASK_TABLE, goodTasks);
   await stageRows(
@@ -200,11 +203,22 @@ export async function writeBatch(
   const underLock = <T>(work: Promise<T>): Promise<T> =>
     Promise.all([locked, work]).then(([, value]) => value);
   if (goodTasks.length > 0) {
-    // Documents the rows name by uid: written with the task, or linked by the sender's id.
-    const byId = await underLock(resolveDocRefs(tx, caller.peerKey, localRepositoryId, docRefs));
+    // References the rows carry by uid: written with the task, or linked by the sender's id.
+    const [docById, runAfterById] = await underLock(
+      Promise.all(
+        UID_REFERENCE_FIELDS.map((field) =>
+          resolveUidReferences(tx, caller.peerKey, localRepositoryId, field, uidReferences[field]),
+        ),
+      ),
+    );
+    const byId: Record<UidReferenceField, Map<number, number>> = { doc: docById!, run_after: runAfterById! };
     for (const row of goodTasks) {
-      const uid = row.remoteId === null ? undefined : docRefs.get(row.remoteId)?.uid;
-      if (uid !== undefined && !byId.has(row.remoteId!)) row.docUid = uid;
+      if (row.remoteId === null) continue;
+      for (const field of UID_REFERENCE_FIELDS) {
+        const uid = uidReferences[field].get(row.remoteId)?.uid;
+        if (uid === undefined || byId[field].has(row.remoteId)) continue;
+        row.uidReferences = { ...row.uidReferences, [UID_REFERENCES[field].column]: uid };
+      }
     }
     const appliedTasks = await underLock(
       applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks),
@@ -213,8 +227,8 @@ export async function writeBatch(
     await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, {
       runAfter,
       usages,
-      docRefs,
-      docById: byId,
+      uidReferences,
+      byId,
     });
   }
 
@@ -281,41 +295,44 @@ async function applyTaskExtras(
   extras: {
     runAfter: ReadonlyMap<number, number | null>;
     usages: ReadonlyMap<number, TaskUsage[]>;
-    docRefs: ReadonlyMap<number, DocRef>;
-    /** Documents linked by the sender's id instead of the uid the row carried. */
-    docById: ReadonlyMap<number, number>;
+    uidReferences: UidReferences;
+    /** References linked by the sender's id of their target instead of the uid sent. */
+    byId: Record<UidReferenceField, ReadonlyMap<number, number>>;
   },
 ): Promise<void> {
-  const { runAfter, usages, docRefs, docById } = extras;
+  const { runAfter, usages, uidReferences, byId } = extras;
   const live = applied.filter(
     (row): row is AppliedRow & { remoteId: number; localId: number } =>
       row.remoteId !== null && row.localId !== null && row.result !== 'failed' && row.result !== 'deleted',
   );
-  const withDocument = live.filter((row) => docRefs.has(row.remoteId));
+  // Per reference: the rows that carried it by uid were written with it, and what a link of
+  // theirs waited for is forgotten; the rest are linked by the sender's id. A row without
+  // `run_after_uid` is linked by its `run_after`, as before; one without `doc_uid` keeps its
+  // document (the end's links set it).
+  const work: Promise<unknown>[] = [];
+  for (const field of UID_REFERENCE_FIELDS) {
+    const carried = live.filter((row) => uidReferences[field].has(row.remoteId));
+    const linked = carried.filter((row) => byId[field].has(row.remoteId));
+    const references: PeerReference[] = linked.map((row) => ({
+      localId: row.localId,
+      remoteTarget: byId[field].get(row.remoteId)!,
+    }));
+    if (field === 'run_after')
+      for (const row of live)
+        if (!uidReferences.run_after.has(row.remoteId))
+          references.push({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null });
+    work.push(
+      forgetPending(
+        tx,
+        field,
+        carried.filter((row) => !byId[field].has(row.remoteId)).map((row) => row.localId),
+      ),
+      setPeerReferences(tx, peerKey, localRepositoryId, field, references),
+    );
+  }
   // Different tables: sent together.
   await Promise.all([
-    // A document written with the row replaces whatever link waited for one.
-    forgetPending(
-      tx,
-      'doc',
-      withDocument.filter((row) => !docById.has(row.remoteId)).map((row) => row.localId),
-    ),
-    setPeerReferences(
-      tx,
-      peerKey,
-      localRepositoryId,
-      'doc',
-      withDocument.flatMap((row) =>
-        docById.has(row.remoteId) ? [{ localId: row.localId, remoteTarget: docById.get(row.remoteId)! }] : [],
-      ),
-    ),
-    setPeerReferences(
-      tx,
-      peerKey,
-      localRepositoryId,
-      'run_after',
-      live.map((row) => ({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null })),
-    ),
+    ...work,
     replaceTaskUsages(
       tx,
       new Map(
@@ -359,48 +376,4 @@ export async function applyBatchLinks(
   const docs = await setPeerReferences(tx, peerKey, localRepositoryId, 'doc', taskReferences);
   const versions = await setPeerReferences(tx, peerKey, localRepositoryId, 'replaced_by', documentReferences);
   return { applied: docs.applied + versions.applied, missing: missing + docs.pending + versions.pending };
-}
-
-/**
- * Which uid each task row's document is written with. A document this peer sent before is
- * named by the uid it has here (its sender's, or another one when that was taken); one not
- * here yet by the sender's uid, which it will have when it arrives (row-apply.ts renames the
- * reference if it must take another); none, by none. Answers the rows whose document is held
- * by a row of another repository under that uid: those are linked by the sender's id of it
- * (their key) instead, as a link would be, so no task points into another repository.
- */
-async function resolveDocRefs(
-  tx: Queryable,
-  peerKey: string,
-  localRepositoryId: number,
-  docRefs: Map<number, DocRef>,
-): Promise<Map<number, number>> {
-  const byId = new Map<number, number>();
-  if (docRefs.size === 0) return byId;
-  const ids = [...new Set([...docRefs.values()].flatMap((ref) => (ref.docId === null ? [] : [ref.docId])))];
-  const uids = [...new Set([...docRefs.values()].flatMap((ref) => (ref.uid === null ? [] : [ref.uid])))];
-  const [mapped, owners] = await Promise.all([
-    lookupMappedRows(tx, peerKey, 'document', ids, localRepositoryId),
-    uids.length === 0
-      ? []
-      : tx.query<{ uid: string; repository_id: number }>(
-          `SELECT uids.value AS uid, r.repository_id FROM ${textList('$1')} uids
-             ${probeOne('documents', 'r', 'repository_id', 'uid = uids.value')}`,
-          [{ v: uids }],
-        ),
-  ]);
-  const ownerOf = new Map(owners.map((owner) => [owner.uid, Number(owner.repository_id)]));
-  for (const [taskId, ref] of docRefs) {
-    if (ref.uid === null) continue;
-    const here = ref.docId === null ? undefined : mapped.get(ref.docId);
-    if (here) ref.uid = here.uid;
-    else {
-      const owner = ownerOf.get(ref.uid);
-      if (owner !== undefined && owner !== localRepositoryId) {
-        if (ref.docId !== null) byId.set(taskId, ref.docId);
-        else docRefs.delete(taskId);
-      }
-    }
-  }
-  return byId;
 }

@@ -199,5 +199,58 @@ describe.each(testDatabaseKinds())('batch-upsert receiver on %s', (kind) => {
       expect(document.uid).not.toBe('late-doc-33');
       expect((await taskDoc('late task')).doc_uid).toBe(document.uid);
     });
+
+    it('sets the task it runs after the same way: by uid ahead of it, by id where the uid is taken', async () => {
+      const runAfter = async (title: string) => {
+        const [row] = await t.database.db.query<{ uid: string | null }>(
+          `SELECT a.uid FROM tasks t LEFT JOIN tasks a ON a.uid = t.run_after_uid WHERE t.title = $1`,
+          [title],
+        );
+        return row!.uid;
+      };
+      const foreignTask = async (uid: string) => {
+        const [repository] = await t.database.db.query<{ id: number }>(
+          `INSERT INTO repositories (uid, name) VALUES ($1, 'elsewhere') RETURNING id`,
+          [`repo-of-${uid}`],
+        );
+        await t.database.db.query(
+          `INSERT INTO tasks (uid, repository_id, title) VALUES ($1, $2, 'foreign')`,
+          [uid, repository!.id],
+        );
+      };
+      // Ahead of its target, which then arrives with the uid.
+      await ok({ tasks: [{ task_id: 41, title: 'waits', run_after: 42, run_after_uid: 'first-42' }] });
+      const [early] = await t.database.db.query<{ run_after_uid: string }>(
+        `SELECT run_after_uid FROM tasks WHERE title = 'waits'`,
+      );
+      expect(early!.run_after_uid).toBe('first-42');
+      await ok({ tasks: [{ task_id: 42, title: 'first', uid: 'first-42' }] });
+      expect(await runAfter('waits')).toBe('first-42');
+      // Its uid held by another repository: linked by id, to the copy made here.
+      await foreignTask('held-44');
+      await ok({ tasks: [{ task_id: 43, title: 'waits too', run_after: 44, run_after_uid: 'held-44' }] });
+      const [waiting] = await t.database.db.query<{ run_after_uid: string | null }>(
+        `SELECT run_after_uid FROM tasks WHERE title = 'waits too'`,
+      );
+      expect(waiting!.run_after_uid).toBeNull();
+      await ok({ tasks: [{ task_id: 44, title: 'held first', uid: 'held-44' }] });
+      const [held] = await t.database.db.query<{ uid: string; repository_id: number }>(
+        `SELECT uid, repository_id FROM tasks WHERE title = 'held first'`,
+      );
+      expect(held!.uid).not.toBe('held-44');
+      expect(await runAfter('waits too')).toBe(held!.uid);
+      // Taken after the reference was written: renamed when the target arrives.
+      await ok({ tasks: [{ task_id: 45, title: 'waits late', run_after: 46, run_after_uid: 'late-46' }] });
+      await foreignTask('late-46');
+      await ok({ tasks: [{ task_id: 46, title: 'late first', uid: 'late-46' }] });
+      const [late] = await t.database.db.query<{ uid: string }>(
+        `SELECT uid FROM tasks WHERE title = 'late first'`,
+      );
+      expect(late!.uid).not.toBe('late-46');
+      expect(await runAfter('waits late')).toBe(late!.uid);
+      // Sent as none: cleared.
+      await ok({ tasks: [{ task_id: 41, title: 'waits', run_after: 0, run_after_uid: null }] });
+      expect(await runAfter('waits')).toBeNull();
+    });
   });
 });

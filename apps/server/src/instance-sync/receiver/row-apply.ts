@@ -17,6 +17,12 @@ import { randomUid } from '../../db/uid.js';
 import { lookupMapped, saveMappings } from '../wire/id-map.js';
 import { setTakenLinks, takePending, type PendingLink } from './links.js';
 import {
+  RENAMED_REFERENCES,
+  UID_REFERENCE_FIELDS,
+  UID_REFERENCES,
+  type UidReferenceColumn,
+} from './uid-references.js';
+import {
   listRecord,
   stagedSource,
   stageRows,
@@ -116,12 +122,24 @@ export async function applyRows(
   /** Rows inserted without the peer's id, mapped under ours once it is known. */
   const unnamed: { remoteId: number; localId: number }[] = [];
   if (adopted.length > 0) writes.push(saveMappings(tx, peerKey, spec.entity, adopted));
-  // A task's document sent with the row (`doc_uid`) is written with it, not linked afterwards.
-  const docRefs = spec.table === 'tasks' && rows.some((row) => row.docUid !== undefined);
-  const columnNames = [...spec.columns.map((column) => column.name), ...(docRefs ? ['doc_uid'] : [])];
-  const values = [...spec.columns.map(valueOf), ...(docRefs ? ['x.doc_ref'] : [])];
-  const docRef = (row: IncomingRow) => ({ doc_ref: row.docUid ?? null, doc_set: row.docUid !== undefined });
-  const refColumns = docRefs ? ', doc_ref text, doc_set boolean' : '';
+  // A task's references sent with the row by uid are written with it, not linked afterwards
+  // (uid-references.ts): each travels in the list as `<column>_ref`, and `<column>_set` says
+  // whether the row carries it at all.
+  const carried = UID_REFERENCE_FIELDS.map((field) => UID_REFERENCES[field].column).filter((column) =>
+    rows.some((row) => row.uidReferences?.[column] !== undefined),
+  );
+  const columnNames = [...spec.columns.map((column) => column.name), ...carried];
+  const values = [...spec.columns.map(valueOf), ...carried.map((column) => `x.${column}_ref`)];
+  const referenceRecord = (row: IncomingRow) => {
+    const record: Record<string, unknown> = {};
+    for (const column of carried) {
+      const uid = row.uidReferences?.[column];
+      record[`${column}_ref`] = uid ?? null;
+      record[`${column}_set`] = uid !== undefined;
+    }
+    return record;
+  };
+  const refColumns = carried.map((column) => `, ${column}_ref text, ${column}_set boolean`).join('');
   if (inserts.length > 0) {
     const insert = `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
            SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
@@ -129,7 +147,7 @@ export async function applyRows(
            RETURNING id, uid`;
     const list = {
       v: inserts.map(({ index, uid }) =>
-        listRecord(spec, rows[index]!, docRefs ? { uid, ...docRef(rows[index]!) } : { uid }),
+        listRecord(spec, rows[index]!, { uid, ...referenceRecord(rows[index]!) }),
       ),
     };
     writes.push(
@@ -166,9 +184,12 @@ export async function applyRows(
 
   if (updates.length > 0) {
     // A row sent without its document keeps the one it has.
-    const updateValues = values.map((value, i) =>
-      columnNames[i] === 'doc_uid' ? 'CASE WHEN x.doc_set THEN x.doc_ref ELSE t.doc_uid END' : value,
-    );
+    const updateValues = values.map((value, i) => {
+      const column = columnNames[i]!;
+      return carried.includes(column as UidReferenceColumn)
+        ? `CASE WHEN x.${column}_set THEN x.${column}_ref ELSE t.${column} END`
+        : value;
+    });
     writes.push(
       tx
         .query<{ id: number }>(
@@ -183,11 +204,7 @@ export async function applyRows(
           [
             {
               v: updates.map(({ index, localId }) =>
-                listRecord(
-                  spec,
-                  rows[index]!,
-                  docRefs ? { id: localId, ...docRef(rows[index]!) } : { id: localId },
-                ),
+                listRecord(spec, rows[index]!, { id: localId, ...referenceRecord(rows[index]!) }),
               ),
             },
           ],
@@ -239,21 +256,21 @@ export async function applyRows(
   }
   await Promise.all(writes);
 
-  // A task may name its document by the uid the sender gave it (`doc_uid`) before the document
-  // arrives. One written here under another uid (its own was taken) is named by that one now,
-  // in this repository only.
-  if (spec.table === 'documents') {
-    const renamed = inserts.flatMap(({ index, uid }) => {
-      const sent = rows[index]!.uid;
-      return sent && sent !== uid ? [{ sent, uid }] : [];
-    });
-    if (renamed.length > 0)
-      await tx.query(
-        `UPDATE tasks AS t SET doc_uid = x.uid
-           FROM jsonb_to_recordset($1::jsonb->'v') AS x(sent text, uid text)
-          WHERE t.repository_id = $2 AND t.doc_uid = x.sent`,
-        [{ v: renamed }, localRepositoryId],
-      );
+  // A task may name a row by the uid its sender gave it before the row arrives
+  // (uid-references.ts). One written here under another uid (its own was taken) is named by
+  // that one now, in this repository only.
+  const renamed = inserts.flatMap(({ index, uid }) => {
+    const sent = rows[index]!.uid;
+    return sent && sent !== uid ? [{ sent, uid }] : [];
+  });
+  if (renamed.length > 0) {
+    const column = RENAMED_REFERENCES[spec.table];
+    await tx.query(
+      `UPDATE tasks AS t SET ${column} = x.uid
+         FROM jsonb_to_recordset($1::jsonb->'v') AS x(sent text, uid text)
+        WHERE t.repository_id = $2 AND t.${column} = x.sent`,
+      [{ v: renamed }, localRepositoryId],
+    );
   }
 
   if (unnamed.length > 0) {

@@ -10,6 +10,7 @@ import type { Queryable } from '../../db/database.js';
 import { isInstanceSyncValue, sqlTypeOf, type SqlType } from '../../db/field-rows.js';
 import type { SyncEntity } from '../wire/id-map.js';
 import { copyText, lineBytes } from '../wire/line-bytes.js';
+import type { UidReferenceColumn } from './uid-references.js';
 
 export interface ColumnSpec {
   name: string;
@@ -64,10 +65,11 @@ export interface IncomingRow {
   /** Its key in the table's stage, set by `stageRows`. */
   staged?: number;
   /**
-   * A task's document as the uid its row is written with (null: none), when the sender sent
-   * it with the row (`doc_uid`); undefined leaves the reference as it is.
+   * A task's references as the uids its row is written with (null: none), those the sender
+   * sent with the row (`doc_uid`, `run_after_uid`; uid-references.ts); a column left out
+   * keeps the reference as it is.
    */
-  docUid?: string | null;
+  uidReferences?: Partial<Record<UidReferenceColumn, string | null>>;
 }
 
 const stageTable = (spec: TableSpec) => `pg_temp.sync_stage_${spec.table}`;

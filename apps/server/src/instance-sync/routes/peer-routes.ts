@@ -4,6 +4,7 @@
 import { Hono, type Context } from 'hono';
 import {
   DOC_UID_REFERENCE,
+  RUN_AFTER_UID_REFERENCE,
   COPY_FORMAT,
   PG_TEXT_FORMAT,
   ERROR_CODES,
@@ -50,7 +51,7 @@ export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilitie
     compression: ['gzip'],
     paged_export: true,
     copy: copy ? [COPY_FORMAT, PG_TEXT_FORMAT] : [],
-    references: [DOC_UID_REFERENCE],
+    references: [DOC_UID_REFERENCE, RUN_AFTER_UID_REFERENCE],
   };
 }
 

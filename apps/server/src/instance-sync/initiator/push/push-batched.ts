@@ -7,6 +7,7 @@
 import {
   COPY_FORMAT,
   DOC_UID_REFERENCE,
+  RUN_AFTER_UID_REFERENCE,
   encodeCopyHeader,
   encodeCopyRow,
   PG_TEXT_DOCUMENT_COLUMNS,
@@ -17,7 +18,7 @@ import {
 } from '@wikisync/shared';
 import { PeerRequestError } from '../../../errors.js';
 import { byteLengthOf } from '../../wire/line-bytes.js';
-import { loadDocuments, loadDocumentUids, loadTasks, type PlannedDocument } from './push-plan.js';
+import { loadDocuments, loadReferenceUids, loadTasks, type PlannedDocument } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
@@ -189,19 +190,29 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     db,
     plan.changedTasks.filter((task) => !task.deleted).map((task) => Number(task.task_id)),
   );
-  // A receiver that takes a task's document with the row (`doc_uid`) gets it there, and no
-  // link for it at the end: the end's links were a tenth of a full push, all under its lock.
-  const docUids = caps.references.includes(DOC_UID_REFERENCE)
-    ? await loadDocumentUids(
-        db,
-        plan.changedTasks.filter((task) => !task.deleted && task.doc_id).map((task) => Number(task.task_id)),
-      )
-    : null;
+  // A receiver that takes a task's references by uid with its row (`doc_uid`, `run_after_uid`)
+  // gets them there, and no link for the document at the end: the end's links were a tenth of
+  // a full push, all under the receiver's lock. A task sent for context carries the task it
+  // runs after (as its `run_after` does) but not its document, which it never had a link for.
+  const byUid = {
+    doc: caps.references.includes(DOC_UID_REFERENCE),
+    runAfter: caps.references.includes(RUN_AFTER_UID_REFERENCE),
+  };
+  const referenceUids =
+    byUid.doc || byUid.runAfter
+      ? await loadReferenceUids(db, [
+          ...plan.changedTasks.filter((task) => !task.deleted).map((task) => Number(task.task_id)),
+          ...contextTasks.map((task) => Number(task.task_id)),
+        ])
+      : null;
   const withUsages = (task: WireRow): WireRow => {
+    if (task.deleted) return task;
     const id = Number(task.task_id);
-    if (task.deleted || !changedIds.has(id)) return task;
-    const row = { ...task, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
-    return docUids ? { ...row, doc_uid: docUids.get(id) ?? null } : row;
+    const uids = referenceUids?.get(id);
+    const row = byUid.runAfter ? { ...task, run_after_uid: uids?.runAfter ?? null } : task;
+    if (!changedIds.has(id)) return row;
+    const changed = { ...row, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
+    return byUid.doc ? { ...changed, doc_uid: uids?.doc ?? null } : changed;
   };
   // Rows of the same fields next to each other (a deleted task and one sent for context carry
   // no usages), so that a chunk of them is one request. Usages are added, and copy-upsert lines
@@ -224,7 +235,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
   const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
   const taskLinks = plan.changedTasks
-    .filter((task) => !task.deleted && !docUids)
+    .filter((task) => !task.deleted && !byUid.doc)
     .map((task) => ({
       task_id: Number(task.task_id),
       doc_id: task.doc_id === null || task.doc_id === undefined ? null : Number(task.doc_id),

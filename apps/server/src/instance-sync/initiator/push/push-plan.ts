@@ -99,17 +99,25 @@ export async function loadTasks(db: Queryable, ids: readonly number[]): Promise<
   return rows.map(taskWireRow);
 }
 
-/** The uid of each task's current document, by task id (tasks without one are left out). */
-export async function loadDocumentUids(
+/**
+ * The uids of what each task references, its current document and the task it runs after,
+ * by task id (tasks referencing neither are left out). A reference to no row is none, as the
+ * wire's ids say (`doc_id`, `run_after` from task_rows).
+ */
+export async function loadReferenceUids(
   db: Queryable,
   taskIds: readonly number[],
-): Promise<Map<number, string>> {
+): Promise<Map<number, { doc: string | null; runAfter: string | null }>> {
   if (taskIds.length === 0) return new Map();
-  const rows = await db.query<{ id: number; uid: string }>(
-    `SELECT t.id, d.uid FROM ${idList('$1')} ids JOIN tasks t ON t.id = ids.id JOIN documents d ON d.uid = t.doc_uid`,
+  const rows = await db.query<{ id: number; doc: string | null; run_after: string | null }>(
+    `SELECT t.id, d.uid AS doc, a.uid AS run_after
+       FROM ${idList('$1')} ids JOIN tasks t ON t.id = ids.id
+       LEFT JOIN documents d ON d.uid = t.doc_uid
+       LEFT JOIN tasks a ON a.uid = t.run_after_uid
+      WHERE d.uid IS NOT NULL OR a.uid IS NOT NULL`,
     [{ v: taskIds }],
   );
-  return new Map(rows.map((row) => [Number(row.id), row.uid]));
+  return new Map(rows.map((row) => [Number(row.id), { doc: row.doc, runAfter: row.run_after }]));
 }
 
 /** Full document rows, content included, for one chunk of a push. */

@@ -1,0 +1,90 @@
+// References a task row carries by uid (ours, the `references` capability): its document
+// (`doc_uid`) and the task it runs after (`run_after_uid`), each beside the sender's id of the
+// target. They are written by the task's own insert or update (row-apply.ts) instead of by a
+// link afterwards, which for a full push of 10,000 tasks was a lookup of every target and an
+// update of every task under the repository's lock.
+//
+// The uid a reference is written with: the one the target has here when the sender's id of it
+// is mapped; else the sender's, which the target takes when it arrives (and if it must take
+// another, row-apply.ts renames the references to it in its repository). When that uid is held
+// by a row of another repository, the reference is linked by the sender's id instead, as a
+// link would be (links.ts), so that no task points into another repository.
+import type { Queryable } from '../../db/database.js';
+import { probeOne, textList } from '../../db/sql-lists.js';
+import { lookupMappedRows } from '../wire/id-map.js';
+import type { LinkField } from './links.js';
+
+/** The references a task row may carry by uid: the task's column, and what it points at. */
+export const UID_REFERENCES = {
+  doc: { column: 'doc_uid', target: 'document', table: 'documents' },
+  run_after: { column: 'run_after_uid', target: 'task', table: 'tasks' },
+} as const satisfies Partial<Record<LinkField, unknown>>;
+export type UidReferenceField = keyof typeof UID_REFERENCES;
+export type UidReferenceColumn = (typeof UID_REFERENCES)[UidReferenceField]['column'];
+export const UID_REFERENCE_FIELDS = Object.keys(UID_REFERENCES) as UidReferenceField[];
+
+/** One reference as a row carries it: the sender's uid of the target (null: none) and id. */
+export interface UidReference {
+  uid: string | null;
+  remoteId: number | null;
+}
+
+/** Per field, per sender task id: the references the rows of a batch carry. */
+export type UidReferences = Record<UidReferenceField, Map<number, UidReference>>;
+
+export function emptyUidReferences(): UidReferences {
+  return { doc: new Map(), run_after: new Map() };
+}
+
+/**
+ * Settles the uid each reference of `field` is written with (see above), in place. Answers,
+ * by sender task id, the references to link by the sender's id of their target instead; one
+ * that can be neither (no id to link by) is dropped and leaves the row's reference as it is.
+ */
+export async function resolveUidReferences(
+  tx: Queryable,
+  peerKey: string,
+  localRepositoryId: number,
+  field: UidReferenceField,
+  references: Map<number, UidReference>,
+): Promise<Map<number, number>> {
+  const byId = new Map<number, number>();
+  if (references.size === 0) return byId;
+  const { target, table } = UID_REFERENCES[field];
+  const all = [...references.values()];
+  const ids = [...new Set(all.flatMap((ref) => (ref.remoteId === null ? [] : [ref.remoteId])))];
+  const uids = [...new Set(all.flatMap((ref) => (ref.uid === null ? [] : [ref.uid])))];
+  const [mapped, owners] = await Promise.all([
+    lookupMappedRows(tx, peerKey, target, ids, localRepositoryId),
+    uids.length === 0
+      ? []
+      : tx.query<{ uid: string; repository_id: number }>(
+          `SELECT uids.value AS uid, r.repository_id FROM ${textList('$1')} uids
+             ${probeOne(table, 'r', 'repository_id', 'uid = uids.value')}`,
+          [{ v: uids }],
+        ),
+  ]);
+  const ownerOf = new Map(owners.map((owner) => [owner.uid, Number(owner.repository_id)]));
+  for (const [taskId, ref] of references) {
+    if (ref.uid === null) continue;
+    const here = ref.remoteId === null ? undefined : mapped.get(ref.remoteId);
+    if (here) {
+      ref.uid = here.uid;
+      continue;
+    }
+    const owner = ownerOf.get(ref.uid);
+    if (owner === undefined || owner === localRepositoryId) continue;
+    if (ref.remoteId !== null) byId.set(taskId, ref.remoteId);
+    else references.delete(taskId);
+  }
+  return byId;
+}
+
+/**
+ * Which references a row of `table` written under a uid other than the one its sender gave
+ * it may be named by: the task columns whose sender's uid must become the row's uid here.
+ */
+export const RENAMED_REFERENCES: Record<'tasks' | 'documents', UidReferenceColumn> = {
+  documents: UID_REFERENCES.doc.column,
+  tasks: UID_REFERENCES.run_after.column,
+};
