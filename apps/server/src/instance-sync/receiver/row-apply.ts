@@ -183,7 +183,7 @@ export async function applyRows(
   }
 
   if (updates.length > 0) {
-    // A row sent without its document keeps the one it has.
+    // A row that does not carry a reference keeps the one it has.
     const updateValues = values.map((value, i) => {
       const column = columnNames[i]!;
       return carried.includes(column as UidReferenceColumn)
