@@ -7,7 +7,7 @@
 // nothing after the last task would tell us to try again.
 import type { Queryable } from '../../db/database.js';
 import { lookupMappedRows, type SyncEntity } from '../wire/id-map.js';
-import { idList, probeOne } from '../../db/sql-lists.js';
+import { idList, probeOne, textList } from '../../db/sql-lists.js';
 
 export interface LinkUpdate {
   localId: number;
@@ -59,6 +59,23 @@ export async function rowUids(
     [{ v: ids }],
   );
   for (const row of rows) found.set(Number(row.id), row.uid);
+  return found;
+}
+
+/** The rows of `table` holding these uids, whatever their repository: each one's id and repository. */
+export async function uidOwners(
+  tx: Queryable,
+  table: 'tasks' | 'documents',
+  uids: readonly string[],
+): Promise<Map<string, { id: number; repositoryId: number }>> {
+  const found = new Map<string, { id: number; repositoryId: number }>();
+  if (uids.length === 0) return found;
+  const rows = await tx.query<{ id: number; uid: string; repository_id: number }>(
+    `SELECT r.id, uids.value AS uid, r.repository_id FROM ${textList('$1')} uids
+       ${probeOne(table, 'r', 'id, repository_id', 'uid = uids.value')}`,
+    [{ v: uids }],
+  );
+  for (const row of rows) found.set(row.uid, { id: Number(row.id), repositoryId: Number(row.repository_id) });
   return found;
 }
 

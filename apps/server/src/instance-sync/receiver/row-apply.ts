@@ -10,12 +10,12 @@
 // database runs them in order). Callers hold the repository's lock, and every round trip
 // under it waits for this process's event loop, which on a busy receiver is other requests'
 // parsing: a batch of tasks used to make ten.
-import { idList, probeOne, textList } from '../../db/sql-lists.js';
+import { idList } from '../../db/sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
 import { lookupMapped, saveMappings } from '../wire/id-map.js';
-import { setTakenLinks, takePending, type PendingLink } from './links.js';
+import { setTakenLinks, takePending, uidOwners, type PendingLink } from './links.js';
 import {
   RENAMED_REFERENCES,
   UID_REFERENCE_FIELDS,
@@ -64,17 +64,8 @@ export async function applyRows(
   const sentUids = [...new Set(rows.flatMap((row) => (row.uid ? [row.uid] : [])))];
   const [mapped, owners] = await Promise.all([
     lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
-    sentUids.length === 0
-      ? []
-      : tx.query<{ id: number; uid: string; repository_id: number }>(
-          `SELECT r.id, uids.value AS uid, r.repository_id FROM ${textList('$1')} uids
-             ${probeOne(spec.table, 'r', 'id, repository_id', 'uid = uids.value')}`,
-          [{ v: sentUids }],
-        ),
+    uidOwners(tx, spec.table, sentUids),
   ]);
-  const uidOwners = new Map<string, { id: number; repository_id: number }>();
-  for (const owner of owners)
-    uidOwners.set(owner.uid, { id: Number(owner.id), repository_id: Number(owner.repository_id) });
 
   // Every local id below was checked to belong to `localRepositoryId` (mapping or uid owner),
   // so the statements need not filter by repository, which keeps their plans simple.
@@ -86,8 +77,8 @@ export async function applyRows(
   rows.forEach((row, index) => {
     let localId = row.remoteId === null ? undefined : mapped.get(row.remoteId);
     if (localId === undefined && row.uid) {
-      const owner = uidOwners.get(row.uid);
-      if (owner && owner.repository_id === localRepositoryId) {
+      const owner = owners.get(row.uid);
+      if (owner && owner.repositoryId === localRepositoryId) {
         localId = owner.id;
         adopted.push({ remoteId: row.remoteId ?? localId, localId });
       }
@@ -100,7 +91,7 @@ export async function applyRows(
       updates.push({ index, localId });
       return;
     }
-    const sentUidFree = row.uid !== undefined && !uidOwners.has(row.uid) && !usedUids.has(row.uid);
+    const sentUidFree = row.uid !== undefined && !owners.has(row.uid) && !usedUids.has(row.uid);
     const uid = sentUidFree ? row.uid! : randomUid();
     usedUids.add(uid);
     inserts.push({ index, uid });

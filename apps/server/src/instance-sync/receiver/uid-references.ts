@@ -10,9 +10,8 @@
 // by a row of another repository, the reference is linked by the sender's id instead, as a
 // link would be (links.ts), so that no task points into another repository.
 import type { Queryable } from '../../db/database.js';
-import { probeOne, textList } from '../../db/sql-lists.js';
 import { lookupMappedRows } from '../wire/id-map.js';
-import type { LinkField } from './links.js';
+import { uidOwners, type LinkField } from './links.js';
 
 /** The references a task row may carry by uid: the task's column, and what it points at. */
 export const UID_REFERENCES = {
@@ -56,15 +55,8 @@ export async function resolveUidReferences(
   const uids = [...new Set(all.flatMap((ref) => (ref.uid === null ? [] : [ref.uid])))];
   const [mapped, owners] = await Promise.all([
     lookupMappedRows(tx, peerKey, target, ids, localRepositoryId),
-    uids.length === 0
-      ? []
-      : tx.query<{ uid: string; repository_id: number }>(
-          `SELECT uids.value AS uid, r.repository_id FROM ${textList('$1')} uids
-             ${probeOne(table, 'r', 'repository_id', 'uid = uids.value')}`,
-          [{ v: uids }],
-        ),
+    uidOwners(tx, table, uids),
   ]);
-  const ownerOf = new Map(owners.map((owner) => [owner.uid, Number(owner.repository_id)]));
   for (const [taskId, ref] of references) {
     if (ref.uid === null) continue;
     const here = ref.remoteId === null ? undefined : mapped.get(ref.remoteId);
@@ -72,8 +64,8 @@ export async function resolveUidReferences(
       ref.uid = here.uid;
       continue;
     }
-    const owner = ownerOf.get(ref.uid);
-    if (owner === undefined || owner === localRepositoryId) continue;
+    const owner = owners.get(ref.uid);
+    if (owner === undefined || owner.repositoryId === localRepositoryId) continue;
     if (ref.remoteId !== null) byId.set(taskId, ref.remoteId);
     else references.delete(taskId);
   }

@@ -32,14 +32,14 @@ export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
+/** The characters COPY's text format escapes. */
+const COPY_SPECIAL = /[\\\n\r\t]/;
+
 /**
  * A value as one field of COPY's text format: `\N` for null, backslash escapes for the
  * characters that end a field or a row. Objects (jsonb) go as their JSON text, as the jsonb
  * parameter carried them before.
  */
-/** The characters COPY's text format escapes. */
-const COPY_SPECIAL = /[\\\n\r\t]/;
-
 export function copyText(value: unknown, type: SqlType): string {
   if (value === null || value === undefined) return '\\N';
   let text: string;

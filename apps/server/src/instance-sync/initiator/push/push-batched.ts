@@ -186,10 +186,10 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   );
   // A changed task carries its whole list of usages (the receiver replaces its own with it);
   // a task sent only for context carries none and its usages there are left alone.
-  const usages = await loadTaskUsages(
-    db,
-    plan.changedTasks.filter((task) => !task.deleted).map((task) => Number(task.task_id)),
-  );
+  const liveChangedIds = plan.changedTasks
+    .filter((task) => !task.deleted)
+    .map((task) => Number(task.task_id));
+  const usages = await loadTaskUsages(db, liveChangedIds);
   // A receiver that takes a task's references by uid with its row (`doc_uid`, `run_after_uid`)
   // gets them there, and no link for the document at the end: the end's links were a tenth of
   // a full push, all under the receiver's lock. A task sent for context carries the task it
@@ -200,10 +200,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   };
   const referenceUids =
     byUid.doc || byUid.runAfter
-      ? await loadReferenceUids(db, [
-          ...plan.changedTasks.filter((task) => !task.deleted).map((task) => Number(task.task_id)),
-          ...contextTasks.map((task) => Number(task.task_id)),
-        ])
+      ? await loadReferenceUids(db, [...liveChangedIds, ...contextTasks.map((task) => Number(task.task_id))])
       : null;
   const withUsages = (task: WireRow): WireRow => {
     if (task.deleted) return task;
