@@ -31,11 +31,12 @@ export const int32Schema = z.int().min(INT32_MIN).max(INT32_MAX);
 export const positiveInt32Schema = z.int().min(1).max(INT32_MAX);
 
 /** Global id made by whoever creates the row (UUIDv7, ULID or any URL-safe token). */
+export const UID_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const uidSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
-  .regex(/^[A-Za-z0-9_-]+$/, 'may only hold letters, digits, "-" and "_"');
+  .regex(UID_PATTERN, 'may only hold letters, digits, "-" and "_"');
 
 /** `Date#toISOString()`'s spelling: UTC, milliseconds. */
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -65,7 +66,7 @@ export const shortTextSchema = z
   .string()
   .max(1000, 'must be at most 1000 characters')
   .refine(noNul, NUL_MESSAGE);
-/** The most characters (UTF-16 code units) a long text may have. */
+/** The most characters (code points, as zod's `max` counts them) a long text may have. */
 export const LONG_TEXT_MAX = 5_000_000;
 export const longTextSchema = z
   .string()

@@ -5,11 +5,15 @@
 import {
   columnOf,
   fieldEntries,
+  METADATA_MAX_DEPTH,
+  UID_PATTERN,
+  uidSchema,
   instanceSyncPlace,
   replicatedName,
   type FieldSpec,
   type FieldTable,
 } from '@wikisync/shared';
+import { z } from 'zod';
 import { isoTime, isoTimeOrNull, numberOrNull } from './row.js';
 
 /**
@@ -91,6 +95,73 @@ export function sqlTypeOf(spec: FieldSpec): SqlType {
       return 'jsonb';
     default:
       return 'text';
+  }
+}
+
+/** SQL's spelling of a string constant (for values from the field tables, never a request's). */
+const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/** What the instance-sync rule of a value field makes of a null: its fallback, if it has one. */
+function nullFallback(spec: FieldSpec): { has: boolean; value?: unknown } {
+  if ('instanceSyncDefault' in spec) return { has: true, value: spec.instanceSyncDefault };
+  if ('default' in spec) return { has: true, value: spec.default };
+  return { has: false };
+}
+
+/** A time the wire's rule keeps as it is: not Go's zero time, and four digits of year. */
+const plainTime = (column: string) =>
+  `(${column} IS NULL OR ${column} BETWEEN '1000-01-01T00:00:00Z' AND '9999-12-31T00:00:00Z')`;
+
+/**
+ * A SQL condition on a staged value (`column`, of the type `sqlTypeOf(spec)` gives) that holds
+ * only when the field's instance-sync rule (its schema in the shared package) takes that value
+ * exactly as it is: no fallback for a null, no alias for a status, no metadata dropped, no
+ * limit broken. It may refuse values the rule would take (those are read back and checked by
+ * the rule itself); it must never pass one the rule would refuse or change. The limits are
+ * read from the rule's own schema; a kind not described here is never plain.
+ */
+export function plainInstanceSyncValue(spec: FieldSpec, column: string): string {
+  const fallback = nullFallback(spec);
+  // A null the rule keeps (its fallback is null) is plain; one it replaces is not.
+  const orNull = (condition: string) =>
+    fallback.has && fallback.value === null ? `(${column} IS NULL OR ${condition})` : condition;
+  const rule = spec.type.instanceSync ?? spec.type.rest;
+  switch (spec.type.name) {
+    case 'text': {
+      if (!(rule instanceof z.ZodString)) return 'false';
+      // PostgreSQL text holds no NUL, and the schemas count code points, as char_length does
+      // in UTF-8. A text of no more bytes than that is within it without being read (the size
+      // of a compressed value is in its header); only a longer one is counted.
+      const checks = [`${column} IS NOT NULL`];
+      if (rule.maxLength !== null)
+        checks.push(
+          `(octet_length(${column}) <= ${rule.maxLength} OR char_length(${column}) <= ${rule.maxLength})`,
+        );
+      if (rule.minLength !== null && rule.minLength > 0)
+        checks.push(`char_length(${column}) >= ${rule.minLength}`);
+      return orNull(checks.join(' AND '));
+    }
+    case 'integer': {
+      if (!(rule instanceof z.ZodNumber) || rule.minValue === null || rule.maxValue === null) return 'false';
+      return orNull(`${column} BETWEEN ${rule.minValue} AND ${rule.maxValue}`);
+    }
+    case 'boolean':
+    case 'tombstone':
+      return orNull(`${column} IS NOT NULL`);
+    case 'enum':
+      // Only the values themselves: an alias is changed into its value.
+      return orNull(`${column} IN (${(spec.type.values ?? []).map(sqlString).join(', ') || 'NULL'})`);
+    case 'time':
+      return plainTime(column);
+    case 'json':
+      // A JSON text of n bytes nests at most n/2 levels (each level opens and closes), and a
+      // jsonb's text is never shorter than the JSON.stringify the limits measure.
+      return `(jsonb_typeof(${column}) = 'object' AND octet_length(${column}::text) <= ${2 * METADATA_MAX_DEPTH})`;
+    case 'uid':
+      // The pattern is also a POSIX regular expression, and means the same there.
+      return `(${column} ~ ${sqlString(UID_PATTERN.source)} AND octet_length(${column}) <= ${uidSchema.maxLength})`;
+    default:
+      return 'false';
   }
 }
 

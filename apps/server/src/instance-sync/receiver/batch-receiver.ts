@@ -88,7 +88,7 @@ export interface CheckedBatch {
   documentOutcomes: BatchRowOutcome[];
   goodTasks: IncomingRow[];
   /** Documents wait for their task's local id, which is known only under the lock. */
-  candidates: { row: BatchDocumentRow; incoming: IncomingRow }[];
+  candidates: { row: Pick<BatchDocumentRow, 'document_id' | 'task_id'>; incoming: IncomingRow }[];
   /** Rows kept without their metadata (over the limits): said in their outcome. */
   taskNotes: Map<number, string>;
   documentNotes: Map<number, string>;
@@ -131,6 +131,30 @@ export function checkDocument(batch: CheckedBatch, raw: unknown, staged?: number
       result: 'failed',
       error: describeIssues(parsed.error),
     });
+}
+
+/**
+ * A document row staged as the schemas would have staged it (row-stage.ts `stagePgText`, a
+ * plain row), added to `batch` as a candidate: only its wire fields are known here.
+ */
+export function addStagedDocument(
+  batch: CheckedBatch,
+  staged: number,
+  wire: { document_id: number; task_id: number | null; uid: string; deleted: boolean },
+): void {
+  batch.candidates.push({
+    row: { document_id: wire.document_id, task_id: wire.task_id },
+    incoming: {
+      remoteId: wire.document_id,
+      uid: wire.uid,
+      deleted: wire.deleted,
+      // Resolved under the lock; the rest is read from the stage.
+      values: { task_id: null },
+      createdAt: null,
+      updatedAt: null,
+      staged,
+    },
+  });
 }
 
 /** `batch-upsert`: tasks, then documents, then links; all ids the sender's. */

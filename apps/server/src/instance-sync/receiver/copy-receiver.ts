@@ -4,11 +4,14 @@
 // whichever transport brought them; the stage is filled with COPY (row-stage.ts). A line that
 // is not a row fails alone, reported by the id it starts with.
 //
-// Format `pg-text-v1` (documents): the body's COPY text goes into the stage as it came, and
-// the rows' wire fields and small values are read back and checked by the same schemas; what
-// the schemas change (a default for a null, metadata over its limits) is written back over
-// the stage, a row they refuse fails alone, and the rest are written as a batch's. Text the
-// database cannot read refuses the whole body (400), and the sender sends it as `copy-v1`.
+// Format `pg-text-v1` (documents): the body's COPY text goes into the stage as it came. A row
+// whose every staged value the schemas would take as it is (the database checks that, with
+// conditions drawn from the same field rules: field-rows.ts `plainInstanceSyncValue`) is
+// written as staged, only its ids and uid read back. The others' wire fields and small values
+// are read back and checked by the schemas themselves; what they change (a default for a null,
+// metadata over its limits) is written back over the stage, a row they refuse fails alone, and
+// the rest are written as a batch's. Text the database cannot read refuses the whole body
+// (400), and the sender sends it as `copy-v1`.
 import {
   COPY_FORMAT,
   COPY_MAX_ROWS,
@@ -23,7 +26,13 @@ import {
 import type { Database } from '../../db/database.js';
 import { ValidationError } from '../../errors.js';
 import type { SyncCaller } from '../peer-auth/sync-caller.js';
-import { applyBatch, checkDocument, emptyCheckedBatch, writeBatch } from './batch-receiver.js';
+import {
+  addStagedDocument,
+  applyBatch,
+  checkDocument,
+  emptyCheckedBatch,
+  writeBatch,
+} from './batch-receiver.js';
 import { DOCUMENT_TABLE, restageValues, stagedValue, stagePgText } from './row-stage.js';
 
 /** The id a broken line starts with (`[123,...`), or 0 when it names none. */
@@ -111,11 +120,15 @@ async function applyPgText(
     const batch = emptyCheckedBatch();
     const restage: Parameters<typeof restageValues>[2][number][] = [];
     const small = DOCUMENT_TABLE.columns.filter((column) => !column.resolved && !column.large);
-    for (const { n, row, largeBytes } of staged) {
+    for (const { n, plain, row, largeBytes } of staged) {
+      if (plain) {
+        addStagedDocument(batch, n, row as Parameters<typeof addStagedDocument>[2]);
+        continue;
+      }
       const raw: Record<string, unknown> = { ...row };
       for (const [name, bytes] of Object.entries(largeBytes))
-        // A UTF-16 code unit takes at least one byte of UTF-8, so a text of at most LONG_TEXT_MAX
-        // bytes is within the limit (and PostgreSQL text holds no NUL); a longer one is read and
+        // The schema counts code points, each at least one byte of UTF-8, so a text of at most
+        // LONG_TEXT_MAX bytes is within the limit (and PostgreSQL text holds no NUL); a longer one is read and
         // checked by the schema itself. The staged text stays where it is either way.
         raw[name] =
           bytes === null

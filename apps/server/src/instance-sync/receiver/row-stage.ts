@@ -7,7 +7,7 @@
 // task or document has comes from the field tables (packages/shared/src/model/fields).
 import { columnOf, DOCUMENT_FIELDS, fieldEntries, TASK_FIELDS, type FieldTable } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
-import { isInstanceSyncValue, sqlTypeOf, type SqlType } from '../../db/field-rows.js';
+import { isInstanceSyncValue, plainInstanceSyncValue, sqlTypeOf, type SqlType } from '../../db/field-rows.js';
 import type { SyncEntity } from '../wire/id-map.js';
 import { copyText, lineBytes } from '../wire/line-bytes.js';
 import type { UidReferenceColumn } from './uid-references.js';
@@ -22,12 +22,16 @@ export interface ColumnSpec {
   resolved?: boolean;
   /** Large values: read back by their size only, never whole (`stagePgText`). */
   large?: boolean;
+  /** SQL that holds when its staged value is one the wire's rule takes as it is (field-rows.ts). */
+  plain: string;
 }
 
 export interface TableSpec {
   table: 'tasks' | 'documents';
   entity: Extract<SyncEntity, 'task' | 'document'>;
   columns: readonly ColumnSpec[];
+  /** The rules of the row's identity, tombstone and times, as `plain` conditions by field. */
+  identity: Readonly<Record<'uid' | 'deleted' | 'created_at' | 'updated_at', string>>;
 }
 
 /**
@@ -37,20 +41,46 @@ export interface TableSpec {
  */
 function columnsOf(table: FieldTable, large: readonly string[] = []): ColumnSpec[] {
   return fieldEntries(table).flatMap(([field, spec]): ColumnSpec[] => {
-    const column = { name: columnOf(field, spec), type: sqlTypeOf(spec) };
+    const name = columnOf(field, spec);
+    const column = { name, type: sqlTypeOf(spec), plain: plainInstanceSyncValue(spec, name) };
     if (spec.references?.by === 'id' && spec.references.entity !== 'repositories')
-      return [{ ...column, resolved: true }];
+      // Staged as the sender's id (`wire_<column>`): none, or an id the rule keeps as it is.
+      return [
+        {
+          ...column,
+          resolved: true,
+          plain: `(wire_${name} IS NULL OR wire_${name} BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER})`,
+        },
+      ];
     if (!isInstanceSyncValue(field, spec)) return [];
     return [large.includes(column.name) ? { ...column, large: true } : column];
   });
 }
 
-export const TASK_TABLE: TableSpec = { table: 'tasks', entity: 'task', columns: columnsOf(TASK_FIELDS) };
+/** The `plain` conditions of the fields every synced row has beside its values. */
+function identityOf(table: FieldTable): TableSpec['identity'] {
+  const specs = new Map(fieldEntries(table));
+  const plain = (field: string, column: string) => plainInstanceSyncValue(specs.get(field)!, column);
+  return {
+    uid: plain('uid', 'wire_uid'),
+    deleted: plain('deleted', 'wire_deleted'),
+    created_at: plain('created_at', 'created_at'),
+    updated_at: plain('updated_at', 'updated_at'),
+  };
+}
+
+export const TASK_TABLE: TableSpec = {
+  table: 'tasks',
+  entity: 'task',
+  columns: columnsOf(TASK_FIELDS),
+  identity: identityOf(TASK_FIELDS),
+};
 
 export const DOCUMENT_TABLE: TableSpec = {
   table: 'documents',
   entity: 'document',
   columns: columnsOf(DOCUMENT_FIELDS, ['content']),
+  identity: identityOf(DOCUMENT_FIELDS),
 };
 
 /** One incoming row: the peer's id (null when the peer sent none), its uid and values. */
@@ -188,6 +218,11 @@ export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly I
 /** A peer's `pg-text-v1` rows in the stage: their keys, wire fields and small values. */
 export interface StagedText {
   n: number;
+  /**
+   * Every value of the row is one the schemas take as it is (`plainRow`): `row` holds only its
+   * wire fields (the sender's ids, uid and tombstone), and its values stay in the stage unread.
+   */
+  plain: boolean;
   /** The row as the schemas read it, its large values left out (`largeBytes` says their size). */
   row: Record<string, unknown>;
   /** Per large column: its size in bytes, or null when the row sent none. */
@@ -195,10 +230,22 @@ export interface StagedText {
 }
 
 /**
+ * SQL that holds for a staged row of a peer whose every value the schemas would take exactly
+ * as staged (ids, uid, tombstone, times and values; field-rows.ts `plainInstanceSyncValue`).
+ * Never null: a row it cannot vouch for is read back and checked.
+ */
+const plainRow = (spec: TableSpec) =>
+  `COALESCE(wire_id BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER} AND ${[
+    ...Object.values(spec.identity),
+    ...spec.columns.map((column) => column.plain),
+  ].join(' AND ')}, false)`;
+
+/**
  * Loads COPY text straight into the stage, the columns named by their wire names (`columns`,
- * checked by the caller to be the table's), and reads back every row's wire fields and small
- * values in order, for the schemas to check. Nothing is decoded on the way in: a body the
- * database cannot read fails the COPY, and with it the caller's transaction.
+ * checked by the caller to be the table's), and reads back every row's wire fields. A row the
+ * database vouches for (`plainRow`) is not read further; the others' small values are, in
+ * order, for the schemas to check. Nothing is decoded on the way in: a body the database
+ * cannot read fails the COPY, and with it the caller's transaction.
  */
 export async function stagePgText(
   tx: Queryable,
@@ -217,29 +264,44 @@ export async function stagePgText(
   await tx.copyIn(`${table} (${columns.map(stageName).join(', ')})`, data);
   const large = new Set(stagedColumns(spec).flatMap((column) => (column.large ? [column.name] : [])));
   const types = new Map(stagedColumns(spec).map((column) => [column.name, column.type]));
-  const select = columns.map((name) => {
-    const column = stageName(name);
-    if (large.has(name)) return `octet_length(${column}) AS "${name}"`;
-    // Times as RFC 3339 text, the way the wire carries them.
-    if (name === 'created_at' || name === 'updated_at' || types.get(name) === 'timestamptz')
-      return `to_json(${column}) #>> '{}' AS "${name}"`;
-    return `${column} AS "${name}"`;
-  });
-  const rows = await tx.query<Record<string, unknown>>(
-    `SELECT n, ${select.join(', ')} FROM ${table} WHERE n >= $1 ORDER BY n`,
-    [first],
-  );
+  const select = (names: readonly string[]) =>
+    names.map((name) => {
+      const column = stageName(name);
+      if (large.has(name)) return `octet_length(${column}) AS "${name}"`;
+      // Times as RFC 3339 text, the way the wire carries them.
+      if (name === 'created_at' || name === 'updated_at' || types.get(name) === 'timestamptz')
+        return `to_json(${column}) #>> '{}' AS "${name}"`;
+      return `${column} AS "${name}"`;
+    });
+  const wireNames = columns.filter((name) => wire.has(name));
   const ids = new Set([...wire.values()].filter((column) => column.type === 'bigint').map((c) => c.wire));
-  return rows.map((staged) => {
+  const read = (staged: Record<string, unknown>, names: readonly string[]) => {
     const values: Record<string, unknown> = {};
     const largeBytes: Record<string, number | null> = {};
-    for (const name of columns) {
+    for (const name of names) {
       const value = staged[name];
       if (large.has(name)) largeBytes[name] = value === null ? null : Number(value);
       // int8 ids come back as numbers or strings depending on the driver.
       else values[name] = ids.has(name) && value !== null ? Number(value) : value;
     }
-    return { n: Number(staged.n), row: values, largeBytes };
+    return { values, largeBytes };
+  };
+  const [identities, checked] = await Promise.all([
+    tx.query<Record<string, unknown>>(
+      `SELECT n, ${select(wireNames).join(', ')} FROM ${table} WHERE n >= $1 ORDER BY n`,
+      [first],
+    ),
+    tx.query<Record<string, unknown>>(
+      `SELECT n, ${select(columns).join(', ')} FROM ${table} WHERE n >= $1 AND NOT ${plainRow(spec)} ORDER BY n`,
+      [first],
+    ),
+  ]);
+  const whole = new Map(checked.map((staged) => [Number(staged.n), read(staged, columns)]));
+  return identities.map((staged) => {
+    const n = Number(staged.n);
+    const full = whole.get(n);
+    if (full) return { n, plain: false, row: full.values, largeBytes: full.largeBytes };
+    return { n, plain: true, row: read(staged, wireNames).values, largeBytes: {} };
   });
 }
 
