@@ -151,7 +151,7 @@ export interface SyncConfig {
   /** The largest answer read from a peer; larger ones are cut off. */
   maxResponseBytes: number;
   compression: 'auto' | 'on' | 'off';
-  /** Offer `copy-upsert` (copy-v1, pg-text-v1) to senders in `ping`; off, they send `batch-upsert` batches. */
+  /** Offer `copy-upsert` (copy-v1, pg-text-v1, pg-text-tasks-v1) to senders in `ping`; off, they send `batch-upsert` batches. */
   copyTransport: boolean;
   schedulerEnabled: boolean;
   /** A running session not written for this long has lost its server (heartbeat is 0.5 s). */

@@ -9,4 +9,5 @@
 // pg-text-v1 beside it (negotiated: a receiver that does not list it never gets it).
 // 2.2: a batch or copy task row may carry `doc_uid` and `run_after_uid` (the `references`
 // capability).
-export const PROTOCOL_VERSION = '2.2';
+// 2.3: the copy format pg-text-tasks-v1, task rows as COPY text (negotiated like pg-text-v1).
+export const PROTOCOL_VERSION = '2.3';

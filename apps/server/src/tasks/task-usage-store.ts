@@ -114,6 +114,18 @@ export async function loadTaskUsages(
   return found;
 }
 
+/**
+ * SQL for the usages of the task whose id is `taskId` (a column), as one JSON array in the
+ * instance-sync wire's shape (wire-rows.ts `usageWireRow`), oldest first; `[]` for none.
+ */
+export function usageListSql(taskId: string): string {
+  return `COALESCE((SELECT jsonb_agg(jsonb_build_object('id', u.id, 'task_id', u.task_id, 'api_key_name', u.api_key_name, ${COUNTS.map(
+    (count) => `'${count}', u.${count}`,
+  ).join(
+    ', ',
+  )}, 'created_at', u.created_at) ORDER BY u.id) FROM task_usages u WHERE u.task_id = ${taskId}), '[]'::jsonb)`;
+}
+
 export interface TaskUsageTotal {
   task_id: number;
   task_uid: string;

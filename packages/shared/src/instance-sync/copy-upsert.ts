@@ -16,12 +16,17 @@ import { numericIdSchema } from '../common.js';
 //   without decoding a row in between; the rows' small columns are then read back and checked
 //   with the same schemas, so a row that fails them fails alone. A body PostgreSQL cannot read
 //   is refused whole with a 400, and the sender sends those rows again as `copy-v1`.
+// - `pg-text-tasks-v1` (tasks only): the same for task rows, in the columns of
+//   `PG_TEXT_TASK_COLUMNS`: a row carries its references by id and by uid (`references`
+//   capability) and its whole list of usages (`task_usages`, a JSON array), as a changed
+//   task's `copy-v1` row does.
 //
 // The answer is `batch-upsert`'s.
 
 export const COPY_FORMAT = 'copy-v1';
 export const PG_TEXT_FORMAT = 'pg-text-v1';
-export const COPY_FORMATS = [COPY_FORMAT, PG_TEXT_FORMAT] as const;
+export const PG_TEXT_TASKS_FORMAT = 'pg-text-tasks-v1';
+export const COPY_FORMATS = [COPY_FORMAT, PG_TEXT_FORMAT, PG_TEXT_TASKS_FORMAT] as const;
 export type CopyFormat = (typeof COPY_FORMATS)[number];
 /** Both formats travel with this content type; the header line names the format. */
 export const COPY_CONTENT_TYPE = 'application/x-wikisync-copy-v1';
@@ -46,6 +51,34 @@ export const PG_TEXT_DOCUMENT_COLUMNS = [
   'version',
   'is_latest',
   'metadata',
+] as const;
+
+/**
+ * The columns of a `pg-text-tasks-v1` body, in order: the sender's id, the row's identity and
+ * times, the values a `batch-upsert` task row carries, then its references (the sender's ids
+ * and the uids, null for none) and its usages.
+ */
+export const PG_TEXT_TASK_COLUMNS = [
+  'task_id',
+  'uid',
+  'deleted',
+  'created_at',
+  'updated_at',
+  'writer_name',
+  'task_type',
+  'title',
+  'outline',
+  'status',
+  'error_msg',
+  'sort_order',
+  'started_at',
+  'completed_at',
+  'metadata',
+  'run_after',
+  'doc_id',
+  'doc_uid',
+  'run_after_uid',
+  'task_usages',
 ] as const;
 
 export const copyUpsertHeaderSchema = z.object({

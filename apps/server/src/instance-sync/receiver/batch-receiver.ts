@@ -7,6 +7,7 @@ import {
   batchTaskRowSchema,
   wireMetadataProblem,
   type BatchDocumentRow,
+  type BatchTaskRow,
   type BatchLinks,
   type BatchRowOutcome,
   type BatchUpsertResponse,
@@ -115,22 +116,91 @@ export function emptyCheckedBatch(): CheckedBatch {
 
 /**
  * A document row as the schemas read it, added to `batch` as a candidate or as a failed
- * outcome. `staged` is its stage key when its values are already in the stage.
+ * outcome. `staged` is its stage key when its values are already in the stage. Answers the
+ * row to write, if it is good.
  */
-export function checkDocument(batch: CheckedBatch, raw: unknown, staged?: number): void {
+export function checkDocument(batch: CheckedBatch, raw: unknown, staged?: number): IncomingRow | undefined {
   const parsed = batchDocumentRowSchema.safeParse(raw);
-  if (parsed.success) {
-    noteDroppedMetadata(batch.documentNotes, parsed.data.document_id, raw);
-    const incoming = incomingDocument(parsed.data.document_id, parsed.data, null);
-    if (staged !== undefined) incoming.staged = staged;
-    batch.candidates.push({ row: parsed.data, incoming });
-  } else
+  if (!parsed.success) {
     batch.documentOutcomes.push({
       id: rawId(raw, 'document_id'),
       local_id: null,
       result: 'failed',
       error: describeIssues(parsed.error),
     });
+    return undefined;
+  }
+  noteDroppedMetadata(batch.documentNotes, parsed.data.document_id, raw);
+  const incoming = incomingDocument(parsed.data.document_id, parsed.data, null);
+  if (staged !== undefined) incoming.staged = staged;
+  batch.candidates.push({ row: parsed.data, incoming });
+  return incoming;
+}
+
+/**
+ * A task row as the schemas read it, added to `batch` as a good task or a failed outcome.
+ * `staged` is its stage key when its values are already in the stage. Answers the row to
+ * write, if it is good.
+ */
+export function checkTask(batch: CheckedBatch, raw: unknown, staged?: number): IncomingRow | undefined {
+  const parsed = batchTaskRowSchema.safeParse(raw);
+  if (!parsed.success) {
+    batch.taskOutcomes.push({
+      id: rawId(raw, 'task_id'),
+      local_id: null,
+      result: 'failed',
+      error: describeIssues(parsed.error),
+    });
+    return undefined;
+  }
+  const row = parsed.data;
+  noteDroppedMetadata(batch.taskNotes, row.task_id, raw);
+  const incoming = incomingTask(row.task_id, row);
+  if (staged !== undefined) incoming.staged = staged;
+  addTaskExtras(batch, incoming, row);
+  return incoming;
+}
+
+/** A task row's own row to write, and what it carries beside its columns. */
+function addTaskExtras(
+  batch: CheckedBatch,
+  incoming: IncomingRow,
+  row: Pick<BatchTaskRow, 'task_id' | 'run_after' | 'task_usages' | 'doc_uid' | 'doc_id' | 'run_after_uid'>,
+): void {
+  batch.goodTasks.push(incoming);
+  const { task_id: taskId, doc_uid: docUid, run_after_uid: runAfterUid } = row;
+  batch.runAfter.set(taskId, row.run_after);
+  if (row.task_usages) batch.usages.set(taskId, row.task_usages);
+  if (docUid !== undefined) batch.uidReferences.doc.set(taskId, { uid: docUid, remoteId: row.doc_id });
+  if (runAfterUid !== undefined)
+    batch.uidReferences.run_after.set(taskId, { uid: runAfterUid, remoteId: row.run_after });
+}
+
+/**
+ * A task row staged as the schemas would have staged it (row-stage.ts `stagePgText`, a plain
+ * row, whose usages are none), added to `batch` as a good task: only its wire fields are known.
+ */
+export function addStagedTask(
+  batch: CheckedBatch,
+  staged: number,
+  wire: Pick<BatchTaskRow, 'task_id' | 'run_after' | 'doc_uid' | 'doc_id' | 'run_after_uid'> & {
+    uid: string;
+    deleted: boolean;
+  },
+): void {
+  addTaskExtras(
+    batch,
+    {
+      remoteId: wire.task_id,
+      uid: wire.uid,
+      deleted: wire.deleted,
+      values: {},
+      createdAt: null,
+      updatedAt: null,
+      staged,
+    },
+    { ...wire, task_usages: [] },
+  );
 }
 
 /**
@@ -166,26 +236,7 @@ export async function applyBatch(
   // Checked before any transaction: a batch of thousands of rows costs milliseconds of
   // validation that no other writer should wait for.
   const batch = emptyCheckedBatch();
-  const { taskOutcomes, goodTasks, taskNotes, runAfter, usages, uidReferences } = batch;
-  for (const raw of input.tasks) {
-    const parsed = batchTaskRowSchema.safeParse(raw);
-    if (parsed.success) {
-      goodTasks.push(incomingTask(parsed.data.task_id, parsed.data));
-      runAfter.set(parsed.data.task_id, parsed.data.run_after);
-      noteDroppedMetadata(taskNotes, parsed.data.task_id, raw);
-      if (parsed.data.task_usages) usages.set(parsed.data.task_id, parsed.data.task_usages);
-      const { task_id: taskId, doc_uid: docUid, run_after_uid: runAfterUid } = parsed.data;
-      if (docUid !== undefined) uidReferences.doc.set(taskId, { uid: docUid, remoteId: parsed.data.doc_id });
-      if (runAfterUid !== undefined)
-        uidReferences.run_after.set(taskId, { uid: runAfterUid, remoteId: parsed.data.run_after });
-    } else
-      taskOutcomes.push({
-        id: rawId(raw, 'task_id'),
-        local_id: null,
-        result: 'failed',
-        error: describeIssues(parsed.error),
-      });
-  }
+  for (const raw of input.tasks) checkTask(batch, raw);
   for (const raw of input.documents) checkDocument(batch, raw);
   return db.transaction((tx) => writeBatch(tx, caller, input.repository_id, batch, input.links));
 }

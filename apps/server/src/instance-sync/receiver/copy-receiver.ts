@@ -4,10 +4,11 @@
 // whichever transport brought them; the stage is filled with COPY (row-stage.ts). A line that
 // is not a row fails alone, reported by the id it starts with.
 //
-// Format `pg-text-v1` (documents): the body's COPY text goes into the stage as it came. A row
+// Formats `pg-text-v1` (documents) and `pg-text-tasks-v1` (tasks): the body's COPY text goes
+// into the stage as it came. A row
 // whose every staged value the schemas would take as it is (the database checks that, with
 // conditions drawn from the same field rules: field-rows.ts `plainInstanceSyncValue`) is
-// written as staged, only its ids and uid read back. The others' wire fields and small values
+// written as staged, only its ids, uids and references read back. The others' wire fields and small values
 // are read back and checked by the schemas themselves; what they change (a default for a null,
 // metadata over its limits) is written back over the stage, a row they refuse fails alone, and
 // the rest are written as a batch's. Text the database cannot read refuses the whole body
@@ -18,6 +19,8 @@ import {
   LONG_TEXT_MAX,
   PG_TEXT_DOCUMENT_COLUMNS,
   PG_TEXT_FORMAT,
+  PG_TEXT_TASK_COLUMNS,
+  PG_TEXT_TASKS_FORMAT,
   type BatchRowOutcome,
   type BatchUpsertResponse,
   type CopyUpsertHeader,
@@ -28,12 +31,15 @@ import { ValidationError } from '../../errors.js';
 import type { SyncCaller } from '../peer-auth/sync-caller.js';
 import {
   addStagedDocument,
+  addStagedTask,
   applyBatch,
   checkDocument,
+  checkTask,
   emptyCheckedBatch,
   writeBatch,
+  type CheckedBatch,
 } from './batch-receiver.js';
-import { DOCUMENT_TABLE, restageValues, stagedValue, stagePgText } from './row-stage.js';
+import { DOCUMENT_TABLE, restageValues, stagedValue, stagePgText, TASK_TABLE } from './row-stage.js';
 
 /** The id a broken line starts with (`[123,...`), or 0 when it names none. */
 function leadingId(line: string): number {
@@ -46,7 +52,8 @@ export async function applyCopy(
   caller: SyncCaller,
   { header, lines, data }: CopyUpsertRequest,
 ): Promise<BatchUpsertResponse> {
-  if (header.format === PG_TEXT_FORMAT) return applyPgText(db, caller, header, data ?? []);
+  if (header.format === PG_TEXT_FORMAT || header.format === PG_TEXT_TASKS_FORMAT)
+    return applyPgText(db, caller, header, data ?? []);
   const rows: Record<string, unknown>[] = [];
   const broken: BatchRowOutcome[] = [];
   const width = header.columns.length;
@@ -93,54 +100,73 @@ function sameValue(a: unknown, b: unknown, time: boolean): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/** What each `pg-text` format carries: its table, columns and the checks of its rows. */
+const PG_TEXT_BODIES = {
+  [PG_TEXT_FORMAT]: {
+    entity: 'documents',
+    spec: DOCUMENT_TABLE,
+    columns: PG_TEXT_DOCUMENT_COLUMNS,
+    check: checkDocument,
+    addPlain: (batch: CheckedBatch, n: number, row: Record<string, unknown>) =>
+      addStagedDocument(batch, n, row as Parameters<typeof addStagedDocument>[2]),
+  },
+  [PG_TEXT_TASKS_FORMAT]: {
+    entity: 'tasks',
+    spec: TASK_TABLE,
+    columns: PG_TEXT_TASK_COLUMNS,
+    check: checkTask,
+    addPlain: (batch: CheckedBatch, n: number, row: Record<string, unknown>) =>
+      addStagedTask(batch, n, row as Parameters<typeof addStagedTask>[2]),
+  },
+} as const;
+
 async function applyPgText(
   db: Database,
   caller: SyncCaller,
   header: CopyUpsertHeader,
   data: readonly Uint8Array[],
 ): Promise<BatchUpsertResponse> {
-  if (header.entity !== 'documents')
-    throw new ValidationError(`${PG_TEXT_FORMAT} carries documents only; send tasks as ${COPY_FORMAT}.`);
-  if (header.columns.join(',') !== PG_TEXT_DOCUMENT_COLUMNS.join(','))
+  const format = header.format as keyof typeof PG_TEXT_BODIES;
+  const body = PG_TEXT_BODIES[format];
+  if (header.entity !== body.entity)
     throw new ValidationError(
-      `A ${PG_TEXT_FORMAT} body of documents has the columns ${PG_TEXT_DOCUMENT_COLUMNS.join(', ')}, in that order; send these rows as ${COPY_FORMAT}.`,
+      `${format} carries ${body.entity} only; send ${header.entity} as ${header.entity === 'tasks' ? PG_TEXT_TASKS_FORMAT : PG_TEXT_FORMAT} or ${COPY_FORMAT}.`,
     );
+  if (header.columns.join(',') !== body.columns.join(','))
+    throw new ValidationError(
+      `A ${format} body of ${body.entity} has the columns ${body.columns.join(', ')}, in that order; send these rows as ${COPY_FORMAT}.`,
+    );
+  const { spec } = body;
   return db.transaction(async (tx) => {
     let staged;
     try {
-      staged = await stagePgText(tx, DOCUMENT_TABLE, header.columns, data);
+      staged = await stagePgText(tx, spec, header.columns, data);
     } catch (error) {
       if (!unreadable(error)) throw error;
       throw new ValidationError(
-        `The ${PG_TEXT_FORMAT} rows could not be read (${(error as Error).message}); send them as ${COPY_FORMAT}.`,
+        `The ${format} rows could not be read (${(error as Error).message}); send them as ${COPY_FORMAT}.`,
       );
     }
     if (staged.length > COPY_MAX_ROWS)
       throw new ValidationError(`at most ${COPY_MAX_ROWS} rows per request; send them in smaller parts.`);
     const batch = emptyCheckedBatch();
     const restage: Parameters<typeof restageValues>[2][number][] = [];
-    const small = DOCUMENT_TABLE.columns.filter((column) => !column.resolved && !column.large);
+    const small = spec.columns.filter((column) => !column.resolved && !column.large);
     for (const { n, plain, row, largeBytes } of staged) {
       if (plain) {
-        addStagedDocument(batch, n, row as Parameters<typeof addStagedDocument>[2]);
+        body.addPlain(batch, n, row);
         continue;
       }
       const raw: Record<string, unknown> = { ...row };
       for (const [name, bytes] of Object.entries(largeBytes))
         // The schema counts code points, each at least one byte of UTF-8, so a text of at most
-        // LONG_TEXT_MAX bytes is within the limit (and PostgreSQL text holds no NUL); a longer one is read and
-        // checked by the schema itself. The staged text stays where it is either way.
+        // LONG_TEXT_MAX bytes is within the limit (and PostgreSQL text holds no NUL); a longer
+        // one is read and checked by the schema itself. The staged text stays where it is either way.
         raw[name] =
-          bytes === null
-            ? null
-            : bytes <= LONG_TEXT_MAX
-              ? ''
-              : await stagedValue(tx, DOCUMENT_TABLE, n, name);
-      const before = batch.candidates.length;
-      checkDocument(batch, raw, n);
-      const candidate = batch.candidates[before];
-      if (!candidate) continue;
-      const { values, createdAt, updatedAt } = candidate.incoming;
+          bytes === null ? null : bytes <= LONG_TEXT_MAX ? '' : await stagedValue(tx, spec, n, name);
+      const incoming = body.check(batch, raw, n);
+      if (!incoming) continue;
+      const { values, createdAt, updatedAt } = incoming;
       const changed =
         small.some(
           (column) => !sameValue(values[column.name], row[column.name], column.type === 'timestamptz'),
@@ -150,7 +176,7 @@ async function applyPgText(
         Object.values(largeBytes).some((bytes) => bytes === null);
       if (changed) restage.push({ n, values, createdAt, updatedAt });
     }
-    await restageValues(tx, DOCUMENT_TABLE, restage);
+    await restageValues(tx, spec, restage);
     return writeBatch(tx, caller, header.repository_id, batch);
   });
 }

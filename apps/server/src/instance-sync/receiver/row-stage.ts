@@ -26,12 +26,29 @@ export interface ColumnSpec {
   plain: string;
 }
 
+/**
+ * A field of a peer's row that is not a value column, as staged from COPY text (`pg-text-v1`,
+ * `pg-text-tasks-v1`): the sender's id, uid, tombstone, references and, for tasks, usages,
+ * kept beside the values until they are read back.
+ */
+export interface WireColumn {
+  /** Its name on the wire (the body's column). */
+  wire: string;
+  /** Its column in the stage. */
+  stage: string;
+  type: 'bigint' | 'text' | 'boolean' | 'jsonb';
+  /** SQL that holds when the staged value is one the row's schema takes as it is. */
+  plain: string;
+}
+
 export interface TableSpec {
   table: 'tasks' | 'documents';
   entity: Extract<SyncEntity, 'task' | 'document'>;
   columns: readonly ColumnSpec[];
-  /** The rules of the row's identity, tombstone and times, as `plain` conditions by field. */
-  identity: Readonly<Record<'uid' | 'deleted' | 'created_at' | 'updated_at', string>>;
+  /** The wire fields COPY text stages beside the values. */
+  wire: readonly WireColumn[];
+  /** SQL that holds when the staged `created_at` and `updated_at` are taken as they are. */
+  plainStamps: string;
 }
 
 /**
@@ -57,30 +74,68 @@ function columnsOf(table: FieldTable, large: readonly string[] = []): ColumnSpec
   });
 }
 
-/** The `plain` conditions of the fields every synced row has beside its values. */
-function identityOf(table: FieldTable): TableSpec['identity'] {
+/** A sender's id, or none (null) where `optional`: a value the wire's rule keeps as it is. */
+const plainId = (column: string, optional: boolean) =>
+  `${optional ? `(${column} IS NULL OR ` : '('}${column} BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER})`;
+
+/**
+ * The wire columns of `table`'s rows: the sender's id, uid and tombstone, the sender's ids of
+ * the references resolved under the lock, and `extras` (a task's references and usages).
+ */
+function wireColumnsOf(
+  table: FieldTable,
+  entity: TableSpec['entity'],
+  extras: readonly { wire: string; type: WireColumn['type']; plain: (stage: string) => string }[] = [],
+): WireColumn[] {
   const specs = new Map(fieldEntries(table));
-  const plain = (field: string, column: string) => plainInstanceSyncValue(specs.get(field)!, column);
-  return {
-    uid: plain('uid', 'wire_uid'),
-    deleted: plain('deleted', 'wire_deleted'),
-    created_at: plain('created_at', 'created_at'),
-    updated_at: plain('updated_at', 'updated_at'),
+  const resolved = columnsOf(table).filter((column) => column.resolved);
+  const column = (wire: string, type: WireColumn['type'], plain: (stage: string) => string) => {
+    const stage = wire === `${entity}_id` ? 'wire_id' : `wire_${wire}`;
+    return { wire, stage, type, plain: plain(stage) };
   };
+  return [
+    column(`${entity}_id`, 'bigint', (stage) => plainId(stage, false)),
+    column('uid', 'text', (stage) => plainInstanceSyncValue(specs.get('uid')!, stage)),
+    column('deleted', 'boolean', (stage) => plainInstanceSyncValue(specs.get('deleted')!, stage)),
+    ...resolved.map((value) => column(value.name, 'bigint', (stage) => plainId(stage, true))),
+    ...extras.map((extra) => column(extra.wire, extra.type, extra.plain)),
+  ];
 }
+
+/** The `plain` condition of the row's times (field-rows.ts `plainInstanceSyncValue`). */
+function plainStampsOf(table: FieldTable): string {
+  const specs = new Map(fieldEntries(table));
+  return ['created_at', 'updated_at']
+    .map((field) => plainInstanceSyncValue(specs.get(field)!, field))
+    .join(' AND ');
+}
+
+/** A uid or none: the rule of a reference by uid (`doc_uid`, `run_after_uid`). */
+const plainUidOrNone = (stage: string) =>
+  `(${stage} IS NULL OR ${plainInstanceSyncValue(TASK_FIELDS.uid, stage)})`;
 
 export const TASK_TABLE: TableSpec = {
   table: 'tasks',
   entity: 'task',
   columns: columnsOf(TASK_FIELDS),
-  identity: identityOf(TASK_FIELDS),
+  // A task row's references (the sender's ids and the uids) and its whole list of usages,
+  // which only an empty list is plain for: usages are checked and written row by row.
+  wire: wireColumnsOf(TASK_FIELDS, 'task', [
+    { wire: 'run_after', type: 'bigint', plain: (stage) => plainId(stage, true) },
+    { wire: 'doc_id', type: 'bigint', plain: (stage) => plainId(stage, true) },
+    { wire: 'doc_uid', type: 'text', plain: plainUidOrNone },
+    { wire: 'run_after_uid', type: 'text', plain: plainUidOrNone },
+    { wire: 'task_usages', type: 'jsonb', plain: (stage) => `${stage} = '[]'::jsonb` },
+  ]),
+  plainStamps: plainStampsOf(TASK_FIELDS),
 };
 
 export const DOCUMENT_TABLE: TableSpec = {
   table: 'documents',
   entity: 'document',
   columns: columnsOf(DOCUMENT_FIELDS, ['content']),
-  identity: identityOf(DOCUMENT_FIELDS),
+  wire: wireColumnsOf(DOCUMENT_FIELDS, 'document'),
+  plainStamps: plainStampsOf(DOCUMENT_FIELDS),
 };
 
 /** One incoming row: the peer's id (null when the peer sent none), its uid and values. */
@@ -124,22 +179,6 @@ export const COPY_MIN_ROWS = 32;
  */
 const PG_TEXT_FIRST_KEY = 1_000_000_000;
 
-/**
- * The wire fields of a `pg-text-v1` row that are not value columns, and their stage columns:
- * the sender's id, uid, tombstone and references (resolved under the lock), kept beside the
- * values until they are read back and checked.
- */
-const WIRE_STAGE_COLUMNS = (spec: TableSpec) => [
-  { wire: `${spec.entity}_id`, stage: 'wire_id', type: 'bigint' },
-  { wire: 'uid', stage: 'wire_uid', type: 'text' },
-  { wire: 'deleted', stage: 'wire_deleted', type: 'boolean' },
-  ...resolvedColumns(spec).map((column) => ({
-    wire: column.name,
-    stage: `wire_${column.name}`,
-    type: 'bigint',
-  })),
-];
-
 /** Creates this connection's stage for `spec` unless it has one. */
 async function ensureStage(tx: Queryable, spec: TableSpec): Promise<void> {
   const table = stageTable(spec);
@@ -148,7 +187,7 @@ async function ensureStage(tx: Queryable, spec: TableSpec): Promise<void> {
   ]);
   if (found?.present) return;
   const columns = stagedColumns(spec);
-  const wire = WIRE_STAGE_COLUMNS(spec).map((column) => `${column.stage} ${column.type}`);
+  const wire = spec.wire.map((column) => `${column.stage} ${column.type}`);
   // Large values keep text's default storage: compressed as they are staged, before the lock,
   // and written into the table as they are, compressed (PostgreSQL copies a compressed value
   // without compressing it again). Staged uncompressed, every document was compressed under
@@ -235,9 +274,10 @@ export interface StagedText {
  * Never null: a row it cannot vouch for is read back and checked.
  */
 const plainRow = (spec: TableSpec) =>
-  `COALESCE(wire_id BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER} AND ${[
-    ...Object.values(spec.identity),
-    ...spec.columns.map((column) => column.plain),
+  `COALESCE(${[
+    ...spec.wire.map((column) => column.plain),
+    spec.plainStamps,
+    ...stagedColumns(spec).map((column) => column.plain),
   ].join(' AND ')}, false)`;
 
 /**
@@ -255,7 +295,7 @@ export async function stagePgText(
 ): Promise<StagedText[]> {
   await ensureStage(tx, spec);
   const table = stageTable(spec);
-  const wire = new Map(WIRE_STAGE_COLUMNS(spec).map((column) => [column.wire, column]));
+  const wire = new Map(spec.wire.map((column) => [column.wire, column]));
   const stageName = (name: string) => wire.get(name)?.stage ?? name;
   const [row] = await tx.query<{ first: number }>(
     `SELECT coalesce(max(n) + 1, ${PG_TEXT_FIRST_KEY}) AS first FROM ${table} WHERE n >= ${PG_TEXT_FIRST_KEY}`,

@@ -7,6 +7,7 @@ import {
   RUN_AFTER_UID_REFERENCE,
   COPY_FORMAT,
   PG_TEXT_FORMAT,
+  PG_TEXT_TASKS_FORMAT,
   ERROR_CODES,
   ok,
   PROTOCOL_VERSION,
@@ -50,7 +51,7 @@ export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilitie
     concurrency: 4,
     compression: ['gzip'],
     paged_export: true,
-    copy: copy ? [COPY_FORMAT, PG_TEXT_FORMAT] : [],
+    copy: copy ? [COPY_FORMAT, PG_TEXT_FORMAT, PG_TEXT_TASKS_FORMAT] : [],
     references: [DOC_UID_REFERENCE, RUN_AFTER_UID_REFERENCE],
   };
 }

@@ -8,6 +8,7 @@ import {
   COPY_FORMAT,
   copyUpsertRequestSchema,
   PG_TEXT_FORMAT,
+  PG_TEXT_TASKS_FORMAT,
   splitCopyBody,
   type CopyUpsertRequest,
 } from '@wikisync/shared';
@@ -91,12 +92,13 @@ export function readSyncCopy(c: Context<SyncEnv>, maxBytes: number): CopyUpsertR
   } catch {
     header = undefined;
   }
-  const pgText = (header as { format?: unknown } | undefined)?.format === PG_TEXT_FORMAT;
+  const format = (header as { format?: unknown } | undefined)?.format;
+  const pgText = format === PG_TEXT_FORMAT || format === PG_TEXT_TASKS_FORMAT;
   const split = pgText ? { header, lines: [], data: rest ?? [] } : splitCopyBody(textOf(joinParts(parts)));
   const checked = split === null ? null : copyUpsertRequestSchema.safeParse(split);
   if (!checked?.success)
     throw new ValidationError(
-      `The first line of a copy-upsert body must be its JSON header ({"format":"${COPY_FORMAT}" or "${PG_TEXT_FORMAT}","repository_id":…,"entity":"tasks"|"documents","columns":[…]}), then one JSON array per row (${COPY_FORMAT}) or COPY text (${PG_TEXT_FORMAT})` +
+      `The first line of a copy-upsert body must be its JSON header ({"format":"${COPY_FORMAT}", "${PG_TEXT_FORMAT}" or "${PG_TEXT_TASKS_FORMAT}","repository_id":…,"entity":"tasks"|"documents","columns":[…]}), then one JSON array per row (${COPY_FORMAT}) or COPY text (${PG_TEXT_FORMAT}, ${PG_TEXT_TASKS_FORMAT})` +
         (checked ? `: ${describeIssues(checked.error)}` : '.'),
     );
   return checked.data;

@@ -12,6 +12,8 @@ import {
   encodeCopyHeader,
   PG_TEXT_DOCUMENT_COLUMNS,
   PG_TEXT_FORMAT,
+  PG_TEXT_TASK_COLUMNS,
+  PG_TEXT_TASKS_FORMAT,
   type BatchLinks,
 } from '@wikisync/shared';
 import { type Queryable, writeTransaction } from '../../../db/database.js';
@@ -60,6 +62,23 @@ function generator(seed: number) {
   };
 }
 
+/** Every value of a repository's live tasks, with their references and usages by title. */
+async function taskDetails(db: Queryable, repositoryId: number) {
+  return db.query(
+    `SELECT t.title, t.writer_name, t.task_type, t.outline, t.status, t.error_msg, t.sort_order,
+            t.started_at, t.completed_at, t.metadata, t.created_at, t.updated_at,
+            ra.title AS run_after, d.title AS doc,
+            (SELECT json_agg(json_build_object('key', u.api_key_name, 'prompt', u.prompt_tokens,
+                    'completion', u.completion_tokens, 'total', u.total_tokens) ORDER BY u.id)
+               FROM task_usages u WHERE u.task_id = t.id) AS usages
+       FROM tasks t
+       LEFT JOIN tasks ra ON ra.uid = t.run_after_uid AND ra.repository_id = t.repository_id
+       LEFT JOIN documents d ON d.uid = t.doc_uid AND d.repository_id = t.repository_id
+      WHERE t.repository_id = $1 AND NOT t.deleted ORDER BY t.sort_order, t.title`,
+    [repositoryId],
+  );
+}
+
 describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   // B offers copy-v1; C is reached through a stand-in that hides it, like an older server.
   // D has the transport turned off (SYNC_COPY=off).
@@ -76,8 +95,8 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   let repo: SeededRepository;
   let viaBatches: { base: string; seen: string[]; close: () => Promise<void> };
   // A stand-in in front of B that passes everything on and notes each copy-upsert's format and
-  // the links of each batch-upsert; told to, it answers 400 to pg-text-v1 bodies, as a receiver
-  // that cannot read them would.
+  // the links of each batch-upsert; told to, it answers 400 to pg-text-v1 and pg-text-tasks-v1
+  // bodies, as a receiver that cannot read them would.
   let recording: {
     base: string;
     formats: string[];
@@ -117,7 +136,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
         const format = (JSON.parse(body.subarray(0, body.indexOf(10)).toString()) as { format: string })
           .format;
         formats.push(format);
-        if (format === PG_TEXT_FORMAT && recording.refusePgText)
+        if ((format === PG_TEXT_FORMAT || format === PG_TEXT_TASKS_FORMAT) && recording.refusePgText)
           return Response.json(
             { code: 'VALIDATION_ERROR', error: 'cannot read these rows' },
             { status: 400 },
@@ -327,29 +346,58 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     expect((await jsonOf(headless)).error).toContain(COPY_FORMAT);
   });
 
-  it('sends documents as pg-text-v1 and tasks as copy-v1, and sends refused pg-text rows again as copy-v1', async () => {
-    const seeded = await seedRepository(a.t.database.db, 'pg-text-alpha', 80, 3, 500);
-    await writeTransaction(a.t.database.db, (tx) =>
-      tx.query(`UPDATE documents SET content = $2, metadata = $3 WHERE id = $1`, [
-        seeded.documentIds[5],
-        AWKWARD.join('\n'),
-        { note: AWKWARD.join('\t') },
-      ]),
-    );
+  it('sends tasks as pg-text-tasks-v1 and documents as pg-text-v1, and sends refused rows of either again as copy-v1', async () => {
+    /** Awkward text, references, usages and metadata past what the receiver's database vouches for. */
+    const seed = async (name: string) => {
+      const seeded = await seedRepository(a.t.database.db, name, 80, 3, 500);
+      const [, first, second, third, fourth, fifth, sixth] = seeded.taskIds;
+      await writeTransaction(a.t.database.db, async (tx) => {
+        await tx.query(`UPDATE documents SET content = $2, metadata = $3 WHERE id = $1`, [
+          seeded.documentIds[5],
+          AWKWARD.join('\n'),
+          { note: AWKWARD.join('\t') },
+        ]);
+        await tx.query(
+          `UPDATE tasks SET outline = $2, metadata = $3, error_msg = $4, started_at = now(),
+                  run_after_uid = (SELECT uid FROM tasks WHERE id = $5) WHERE id = $1`,
+          [
+            second,
+            AWKWARD.join('\n'),
+            { note: AWKWARD.join('\t'), long: 'x'.repeat(100) },
+            AWKWARD[2],
+            first,
+          ],
+        );
+        await tx.query(`UPDATE tasks SET metadata = '{"k": 1}', status = 'failed' WHERE id = $1`, [third]);
+        await tx.query(
+          `INSERT INTO task_usages (task_id, api_key_name, prompt_tokens, completion_tokens, total_tokens)
+           VALUES ($1, 'key-a', 10, 20, 30), ($1, 'key-b', 1, 2, 3)`,
+          [fourth],
+        );
+        await tx.query(
+          `UPDATE tasks SET run_after_uid = (SELECT uid FROM tasks WHERE id = $2) WHERE id = $1`,
+          [sixth, fifth],
+        );
+      });
+      return seeded;
+    };
+    const seeded = await seed('pg-text-alpha');
     const pushed = await runSync(a, '/api/sync', { target_server: recording.base, repository_id: seeded.id });
     expect(pushed.session).toMatchObject({ status: 'completed', error: null, transport: 'copy' });
     expect(pushed.session.counts).toMatchObject({ created: 80 + 240, failed: 0 });
-    expect(recording.formats).toContain(PG_TEXT_FORMAT);
-    expect(recording.formats).toContain(COPY_FORMAT);
+    expect(new Set(recording.formats)).toEqual(new Set([PG_TEXT_TASKS_FORMAT, PG_TEXT_FORMAT]));
     expect(await repositoryContent(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
       await repositoryContent(a.t.database.db, seeded.id),
     );
+    expect(await taskDetails(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
+      await taskDetails(a.t.database.db, seeded.id),
+    );
 
-    // Refused as pg-text-v1, the same rows go as copy-v1 and land, none reported failed.
+    // Refused as COPY text, the same rows go as copy-v1 and land, none reported failed.
     recording.formats.length = 0;
     recording.refusePgText = true;
     // Past the small push (200 documents), as above.
-    const second = await seedRepository(a.t.database.db, 'pg-text-refused', 80, 3, 500);
+    const second = await seed('pg-text-refused');
     const fallback = await runSync(a, '/api/sync', {
       target_server: recording.base,
       repository_id: second.id,
@@ -357,9 +405,14 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     recording.refusePgText = false;
     expect(fallback.session).toMatchObject({ status: 'completed', error: null });
     expect(fallback.session.counts).toMatchObject({ created: 80 + 240, failed: 0 });
-    expect(recording.formats.filter((format) => format === PG_TEXT_FORMAT).length).toBeGreaterThan(0);
+    expect(recording.formats).toEqual(
+      expect.arrayContaining([PG_TEXT_FORMAT, PG_TEXT_TASKS_FORMAT, COPY_FORMAT]),
+    );
     expect(await repositoryContent(b.t.database.db, fallback.session.remote_repository_id)).toEqual(
       await repositoryContent(a.t.database.db, second.id),
+    );
+    expect(await taskDetails(b.t.database.db, fallback.session.remote_repository_id)).toEqual(
+      await taskDetails(a.t.database.db, second.id),
     );
   });
 
@@ -506,6 +559,116 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
       data.repository_id,
     ]);
     expect(after).toHaveLength(3);
+  });
+
+  it('checks pg-text-tasks-v1 rows one by one: plain rows as staged, the others as the schema reads them', async () => {
+    const token = await createPeerTokenOn(b);
+    const headers = { authorization: `Bearer ${token}`, 'x-sync-instance': 'pg-text-tasks-sender' };
+    const upserted = await fetch(`${b.base}/repository-upsert`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        repository_id: 902,
+        name: 'pg-text-tasks-by-hand',
+        url: 'https://example.com/t',
+      }),
+    });
+    expect(upserted.status).toBe(200);
+    const header = encodeCopyHeader({
+      format: PG_TEXT_TASKS_FORMAT,
+      repository_id: 902,
+      entity: 'tasks',
+      columns: [...PG_TEXT_TASK_COLUMNS],
+    });
+    const row = (id: number, fields: Partial<Record<string, string>> = {}) =>
+      PG_TEXT_TASK_COLUMNS.map(
+        (column) =>
+          fields[column] ??
+          {
+            task_id: String(id),
+            uid: `pg-text-task-${id}`,
+            deleted: 'f',
+            created_at: '2026-11-30 10:00:00+00',
+            updated_at: '2026-11-30 11:00:00+00',
+            writer_name: 'writer',
+            task_type: 'doc',
+            title: `Task ${id} 中文`,
+            outline: 'line\\nnext\\twith a tab',
+            status: 'succeeded',
+            error_msg: '',
+            sort_order: String(id),
+            started_at: '\\N',
+            completed_at: '\\N',
+            metadata: '{}',
+            run_after: '\\N',
+            doc_id: '\\N',
+            doc_uid: '\\N',
+            run_after_uid: '\\N',
+            task_usages: '[]',
+          }[column]!,
+      ).join('\t');
+    const response = await fetch(`${b.base}/copy-upsert`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': COPY_CONTENT_TYPE },
+      body: `${header}\n${[
+        row(1),
+        // openDeepWiki's word for a status, Go's zero time and no writer: taken as the schema reads them.
+        row(2, { status: 'completed', started_at: '0001-01-01 00:00:00+00', writer_name: '\\N' }),
+        row(3, { status: 'bogus' }),
+        row(4, {
+          run_after: '1',
+          run_after_uid: 'pg-text-task-1',
+          task_usages: JSON.stringify([
+            { id: 9, task_id: 4, api_key_name: 'k', prompt_tokens: 5, total_tokens: 5 },
+          ]),
+        }),
+      ].join('\n')}\n`,
+    });
+    expect(response.status).toBe(200);
+    const { data } = await jsonOf(response);
+    const byId = new Map(
+      data.tasks.map((outcome: { id: number; result: string; error?: string }) => [outcome.id, outcome]),
+    );
+    expect(byId.get(1)).toMatchObject({ result: 'created' });
+    expect(byId.get(2)).toMatchObject({ result: 'created' });
+    expect(byId.get(3)).toMatchObject({ result: 'failed', error: expect.stringContaining('status') });
+    expect(byId.get(4)).toMatchObject({ result: 'created' });
+    const stored = await b.t.database.db.query<Record<string, unknown>>(
+      `SELECT t.uid, t.writer_name, t.outline, t.status, t.started_at, ra.uid AS run_after,
+              (SELECT sum(u.prompt_tokens)::int FROM task_usages u WHERE u.task_id = t.id) AS prompt_tokens
+         FROM tasks t LEFT JOIN tasks ra ON ra.uid = t.run_after_uid
+        WHERE t.repository_id = $1 ORDER BY t.uid`,
+      [data.repository_id],
+    );
+    expect(stored).toEqual([
+      {
+        uid: 'pg-text-task-1',
+        writer_name: 'writer',
+        outline: 'line\nnext\twith a tab',
+        status: 'succeeded',
+        started_at: null,
+        run_after: null,
+        prompt_tokens: null,
+      },
+      {
+        uid: 'pg-text-task-2',
+        writer_name: '',
+        outline: 'line\nnext\twith a tab',
+        status: 'succeeded',
+        started_at: null,
+        run_after: null,
+        prompt_tokens: null,
+      },
+      {
+        uid: 'pg-text-task-4',
+        writer_name: 'writer',
+        outline: 'line\nnext\twith a tab',
+        status: 'succeeded',
+        started_at: null,
+        run_after: 'pg-text-task-1',
+        prompt_tokens: 5,
+      },
+    ]);
   });
 
   it('sends a chunk of documents once the chunks of its tasks are answered, while later tasks are still written', async () => {

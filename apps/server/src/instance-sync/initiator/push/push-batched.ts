@@ -4,14 +4,22 @@
 // carrying all three. Offered by the receiver's ping capabilities. A receiver that also offers
 // `copy-v1` gets the task and document rows as compact JSON lines (`copy-upsert`), each row
 // encoded once and the requests cut by those bytes; the links and a small push stay batches.
+// One that offers `pg-text-v1` and `pg-text-tasks-v1` gets documents and changed tasks as the
+// database's own COPY text, which no process decodes on the way.
 import {
   COPY_FORMAT,
+  DOCUMENT_FIELDS,
+  fieldEntries,
+  TASK_FIELDS,
+  type FieldTable,
   DOC_UID_REFERENCE,
   RUN_AFTER_UID_REFERENCE,
   encodeCopyHeader,
   encodeCopyRow,
   PG_TEXT_DOCUMENT_COLUMNS,
   PG_TEXT_FORMAT,
+  PG_TEXT_TASK_COLUMNS,
+  PG_TEXT_TASKS_FORMAT,
   type BatchRowOutcome,
   type BatchUpsertResponse,
   type CopyUpsertHeader,
@@ -22,7 +30,7 @@ import { loadDocuments, loadReferenceUids, loadTasks, type PlannedDocument } fro
 import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
-import { loadTaskUsages } from '../../../tasks/task-usage-store.js';
+import { loadTaskUsages, usageListSql } from '../../../tasks/task-usage-store.js';
 import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
 
 function failedOutcome(id: number, error: unknown): BatchRowOutcome {
@@ -120,14 +128,76 @@ function encodeChunk(rows: readonly WireRow[]): Encoded[] {
 }
 
 /**
+ * A column of `table` as COPY text carries it: times to the millisecond, as the JSON wires
+ * carry them (`isoTime`), so that a row sent as COPY text and later as JSON (a small push, a
+ * task sent for context) is the same row to the receiver, not an update of every time.
+ */
+function atWirePrecision(table: FieldTable) {
+  const times = new Set(
+    fieldEntries(table).flatMap(([field, spec]) => (spec.type.name === 'time' ? [field] : [])),
+  );
+  return (name: string, expression: string) =>
+    times.has(name) ? `date_trunc('milliseconds', ${expression})` : expression;
+}
+const documentTime = atWirePrecision(DOCUMENT_FIELDS);
+const taskTime = atWirePrecision(TASK_FIELDS);
+
+/**
  * The `pg-text-v1` rows of these documents, straight out of the database as COPY text: the
  * columns of PG_TEXT_DOCUMENT_COLUMNS from `document_rows` (the id is the sender's).
  */
 function pgTextSelect(ids: readonly number[]): string {
-  const columns = PG_TEXT_DOCUMENT_COLUMNS.map((name) => (name === 'document_id' ? 'd.id' : `d.${name}`));
+  const columns = PG_TEXT_DOCUMENT_COLUMNS.map((name) =>
+    documentTime(name, name === 'document_id' ? 'd.id' : `d.${name}`),
+  );
   // COPY takes no parameters; the ids are the plan's integers, checked again here.
   const list = ids.filter((id) => Number.isSafeInteger(id)).join(', ');
   return `SELECT ${columns.join(', ')} FROM document_rows d WHERE d.id IN (${list}) ORDER BY d.id`;
+}
+
+/**
+ * The `pg-text-tasks-v1` rows of these tasks, straight out of the database as COPY text: the
+ * columns of PG_TEXT_TASK_COLUMNS, each reference by the sender's id and by uid (none: null,
+ * as `loadReferenceUids` reads them) and the task's whole list of usages.
+ */
+function taskPgTextSelect(ids: readonly number[]): string {
+  const expressions: Record<string, string> = {
+    task_id: 't.id',
+    run_after: 'a.id',
+    doc_id: 'd.id',
+    doc_uid: 'd.uid',
+    run_after_uid: 'a.uid',
+    task_usages: usageListSql('t.id'),
+  };
+  const columns = PG_TEXT_TASK_COLUMNS.map((name) => taskTime(name, expressions[name] ?? `t.${name}`));
+  // COPY takes no parameters; the ids are the plan's integers, checked again here.
+  const list = ids.filter((id) => Number.isSafeInteger(id)).join(', ');
+  // The references as `task_rows` reads them (its `doc_id`, `run_after_id`), each by one join
+  // here: the view's two joins made the planner hash both whole tables for every chunk.
+  return `SELECT ${columns.join(', ')}
+            FROM tasks t
+            LEFT JOIN documents d ON d.uid = t.doc_uid
+            LEFT JOIN tasks a ON a.uid = t.run_after_uid
+           WHERE t.id IN (${list}) ORDER BY t.id`;
+}
+
+/** One kind of COPY-text request: whether to send it, its header, rows and answers. */
+interface PgTextKind {
+  on: boolean;
+  header: CopyUpsertHeader;
+  /** The header line and its newline, which count against the receiver's byte limit too. */
+  headerBytes: number;
+  select: (ids: readonly number[]) => string;
+  record: (answer: BatchUpsertResponse, startedAt: string, count: number) => void;
+}
+
+function pgTextKind(
+  on: boolean,
+  header: CopyUpsertHeader,
+  select: PgTextKind['select'],
+  record: PgTextKind['record'],
+): PgTextKind {
+  return { on, header, headerBytes: Buffer.byteLength(encodeCopyHeader(header)) + 1, select, record };
 }
 
 /** Links of each kind per `batch-upsert` request at the end of a push. */
@@ -172,10 +242,6 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   const { client, tracker, plan, db } = ctx;
   const caps = ctx.capabilities!;
   const copy = caps.copy.includes(COPY_FORMAT);
-  // Documents as COPY text when the receiver reads it; copy-v1 (or batches) for the rest.
-  // A receiver that refuses one pg-text-v1 request is not sent more: each refusal costs the
-  // chunk a second trip.
-  let pgText = copy && caps.copy.includes(PG_TEXT_FORMAT);
   tracker.meta.transport = 'batch';
   // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
   // document never waits on a task the receiver lost; unchanged, they are not recorded.
@@ -184,12 +250,6 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     db,
     plan.touchedTaskIds.filter((id) => !changedIds.has(id)),
   );
-  // A changed task carries its whole list of usages (the receiver replaces its own with it);
-  // a task sent only for context carries none and its usages there are left alone.
-  const liveChangedIds = plan.changedTasks
-    .filter((task) => !task.deleted)
-    .map((task) => Number(task.task_id));
-  const usages = await loadTaskUsages(db, liveChangedIds);
   // A receiver that takes a task's references by uid with its row (`doc_uid`, `run_after_uid`)
   // gets them there, and no link for the document at the end: the end's links were a tenth of
   // a full push, all under the receiver's lock. A task sent for context carries the task it
@@ -198,18 +258,32 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     doc: caps.references.includes(DOC_UID_REFERENCE),
     runAfter: caps.references.includes(RUN_AFTER_UID_REFERENCE),
   };
-  const referenceUids =
-    byUid.doc || byUid.runAfter
-      ? await loadReferenceUids(db, [...liveChangedIds, ...contextTasks.map((task) => Number(task.task_id))])
-      : null;
-  const withUsages = (task: WireRow): WireRow => {
-    if (task.deleted) return task;
-    const id = Number(task.task_id);
-    const uids = referenceUids?.get(id);
-    const row = byUid.runAfter ? { ...task, run_after_uid: uids?.runAfter ?? null } : task;
-    if (!changedIds.has(id)) return row;
-    const changed = { ...row, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
-    return byUid.doc ? { ...changed, doc_uid: uids?.doc ?? null } : changed;
+  // Changed tasks as COPY text when the receiver reads it: their rows, references by uid and
+  // usages straight out of the database (`taskPgTextSelect`), as `wireTasks` builds them for
+  // copy-v1. Deleted tasks and those sent for context carry fewer fields: copy-v1.
+  /**
+   * Task rows as they travel in batches and copy-v1: a changed task carries its whole list of
+   * usages (the receiver replaces its own with it); a task sent only for context carries none,
+   * and its usages there are left alone. Loaded for the rows at hand, a chunk at a time.
+   */
+  const wireTasks = async (rows: readonly WireRow[]): Promise<WireRow[]> => {
+    const live = rows.filter((task) => !task.deleted).map((task) => Number(task.task_id));
+    const [usages, referenceUids] = await Promise.all([
+      loadTaskUsages(
+        db,
+        live.filter((id) => changedIds.has(id)),
+      ),
+      byUid.doc || byUid.runAfter ? loadReferenceUids(db, live) : null,
+    ]);
+    return rows.map((task) => {
+      if (task.deleted) return task;
+      const id = Number(task.task_id);
+      const uids = referenceUids?.get(id);
+      const row = byUid.runAfter ? { ...task, run_after_uid: uids?.runAfter ?? null } : task;
+      if (!changedIds.has(id)) return row;
+      const changed = { ...row, task_usages: (usages.get(id) ?? []).map((u) => usageWireRow(id, u)) };
+      return byUid.doc ? { ...changed, doc_uid: uids?.doc ?? null } : changed;
+    });
   };
   // Rows of the same fields next to each other (a deleted task and one sent for context carry
   // no usages), so that a chunk of them is one request. Usages are added, and copy-upsert lines
@@ -320,18 +394,77 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     }
   };
 
+  // Rows as COPY text when the receiver reads it (`pg-text-v1` documents, `pg-text-tasks-v1`
+  // changed tasks); copy-v1 (or batches) for the rest. A receiver that refuses one such request
+  // is not sent more of its kind: each refusal costs the chunk a second trip.
+  let sentRows = 0;
+  const documentText = pgTextKind(
+    copy && caps.copy.includes(PG_TEXT_FORMAT),
+    {
+      format: PG_TEXT_FORMAT,
+      repository_id: repositoryId,
+      entity: 'documents',
+      columns: [...PG_TEXT_DOCUMENT_COLUMNS],
+    },
+    pgTextSelect,
+    (answer, startedAt, count) => {
+      recordDocuments(answer.documents, startedAt);
+      sentRows += count;
+      tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
+    },
+  );
+  const taskText = pgTextKind(
+    copy && caps.copy.includes(PG_TEXT_TASKS_FORMAT) && byUid.doc && byUid.runAfter,
+    {
+      format: PG_TEXT_TASKS_FORMAT,
+      repository_id: repositoryId,
+      entity: 'tasks',
+      columns: [...PG_TEXT_TASK_COLUMNS],
+    },
+    taskPgTextSelect,
+    (answer, startedAt) => recordTasks(answer.tasks, startedAt),
+  );
+  /**
+   * Sends rows as one request of `kind` (halved until it fits the receiver's limit); answers
+   * the ids it could not send that way, which then go as copy-v1: one too large alone, or a
+   * request the receiver refused or could not read.
+   */
+  const sendPgText = async (kind: PgTextKind, ids: readonly number[]): Promise<number[]> => {
+    checkCancelled(ctx.signal);
+    if (ids.length === 0) return [];
+    const data = await db.copyOut(kind.select(ids));
+    if (kind.headerBytes + byteLengthOf(data) > maxBytes) {
+      if (ids.length === 1) return [...ids];
+      const half = Math.ceil(ids.length / 2);
+      return [...(await sendPgText(kind, ids.slice(0, half))), ...(await sendPgText(kind, ids.slice(half)))];
+    }
+    const startedAt = now();
+    let answer: BatchUpsertResponse;
+    try {
+      answer = await client.call('copy-upsert', { header: kind.header, lines: [], data });
+    } catch (error) {
+      if (isFatal(error)) throw error;
+      if (error instanceof PeerRequestError && error.status !== undefined && error.status < 500)
+        kind.on = false;
+      return [...ids];
+    }
+    kind.record(answer, startedAt, ids.length);
+    return [];
+  };
+
   // A small push (a re-push after a few edits) travels as one request: tasks, documents and
   // links in one transaction on the receiver, instead of a round trip and a commit for each.
   if (tasks.length + plan.documents.length <= maxRows && plan.documents.length <= SMALL_PUSH_DOCUMENTS) {
-    const documents = (
-      await loadDocuments(
+    const [documents, wired] = await Promise.all([
+      loadDocuments(
         db,
         plan.documents.map((d) => d.id),
-      )
-    ).map(documentWireRow);
+      ),
+      wireTasks(tasks),
+    ]);
     const body = {
-      tasks: tasks.map(withUsages),
-      documents: documents.map(({ replaced_by: _replacedBy, ...row }) => row),
+      tasks: wired,
+      documents: documents.map(documentWireRow).map(({ replaced_by: _replacedBy, ...row }) => row),
       links: { tasks: taskLinks, documents: documentLinks },
     };
     if (JSON.stringify(body).length <= maxBytes) {
@@ -344,7 +477,6 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       return { failures };
     }
   }
-
   // Past the small push, the rows go as copy-upsert requests when the receiver takes them.
   if (copy) tracker.meta.transport = 'copy';
   // Task batches do not depend on each other: several in flight, like the documents'.
@@ -352,14 +484,27 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
   // usages, and a field absent differs from one sent as null), each row encoded once.
   const taskChunks: WireRow[][] = copy
     ? chunkBySize(tasks, maxRows, Infinity, () => 0)
-    : chunkBySize(tasks.map(withUsages), maxRows, maxBytes, (task) => JSON.stringify(task).length);
+    : chunkBySize(await wireTasks(tasks), maxRows, maxBytes, (task) => JSON.stringify(task).length);
   let sentTaskBatches = 0;
   const sendTasks = async (chunk: WireRow[]) => {
     checkCancelled(ctx.signal);
     if (copy) {
+      let rest = chunk;
+      if (taskText.on) {
+        const changed = chunk.filter((task) => !task.deleted && changedIds.has(Number(task.task_id)));
+        const unsent = new Set(
+          await sendPgText(
+            taskText,
+            changed.map((task) => Number(task.task_id)),
+          ),
+        );
+        rest = chunk.filter(
+          (task) => unsent.has(Number(task.task_id)) || task.deleted || !changedIds.has(Number(task.task_id)),
+        );
+      }
       // A chunk larger than the receiver takes goes as several requests.
       for (const part of chunkBySize(
-        encodeChunk(chunk.map(withUsages)),
+        encodeChunk(await wireTasks(rest)),
         maxRows,
         maxBytes,
         (row) => row.bytes,
@@ -392,48 +537,16 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
     .map(({ document }) => document);
   const documentChunks = chunkBySize(ordered, maxRows, maxBytes, () => 1);
   const tasksAnswered = taskChunks.map(() => settleable());
-  let sentRows = 0;
-  const pgTextHeader: CopyUpsertHeader = {
-    format: PG_TEXT_FORMAT,
-    repository_id: repositoryId,
-    entity: 'documents',
-    columns: [...PG_TEXT_DOCUMENT_COLUMNS],
-  };
-  /** The header line and its newline, which count against the receiver's byte limit too. */
-  const pgTextHeaderBytes = Buffer.byteLength(encodeCopyHeader(pgTextHeader)) + 1;
-  /**
-   * Sends documents as one `pg-text-v1` request (halved until it fits the receiver's limit);
-   * answers the ids it could not send that way, which then go as copy-v1: one too large
-   * alone, or a request the receiver refused or could not read.
-   */
-  const sendPgText = async (ids: readonly number[]): Promise<number[]> => {
-    checkCancelled(ctx.signal);
-    const data = await db.copyOut(pgTextSelect(ids));
-    if (pgTextHeaderBytes + byteLengthOf(data) > maxBytes) {
-      if (ids.length === 1) return [...ids];
-      const half = Math.ceil(ids.length / 2);
-      return [...(await sendPgText(ids.slice(0, half))), ...(await sendPgText(ids.slice(half)))];
-    }
-    const startedAt = now();
-    let answer: BatchUpsertResponse;
-    try {
-      answer = await client.call('copy-upsert', { header: pgTextHeader, lines: [], data });
-    } catch (error) {
-      if (isFatal(error)) throw error;
-      if (error instanceof PeerRequestError && error.status !== undefined && error.status < 500)
-        pgText = false;
-      return [...ids];
-    }
-    recordDocuments(answer.documents, startedAt);
-    sentRows += ids.length;
-    tracker.currentTask = `Sending documents: ${sentRows} of ${plan.documents.length}`;
-    return [];
-  };
   const sendDocuments = async (planned: PlannedDocument[]) => {
     checkCancelled(ctx.signal);
     let chunk = planned;
-    if (pgText) {
-      const rest = new Set(await sendPgText(planned.map((d) => d.id)));
+    if (documentText.on) {
+      const rest = new Set(
+        await sendPgText(
+          documentText,
+          planned.map((d) => d.id),
+        ),
+      );
       if (rest.size === 0) return;
       chunk = planned.filter((d) => rest.has(d.id));
     }
