@@ -238,7 +238,15 @@ function settleable(): { promise: Promise<void>; settle: () => void } {
   return { promise, settle };
 }
 
-export async function pushBatched(ctx: PushContext, repositoryId: number): Promise<PushResult> {
+/**
+ * Pushes the plan's rows to one of ours. `repositoryReady` settles once the receiver holds the
+ * repository (push-runner.ts): rows are read meanwhile, and none is sent before.
+ */
+export async function pushBatched(
+  ctx: PushContext,
+  repositoryId: number,
+  repositoryReady: Promise<void>,
+): Promise<PushResult> {
   const { client, tracker, plan, db } = ctx;
   const caps = ctx.capabilities!;
   const copy = caps.copy.includes(COPY_FORMAT);
@@ -468,6 +476,7 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       links: { tasks: taskLinks, documents: documentLinks },
     };
     if (JSON.stringify(body).length <= maxBytes) {
+      await repositoryReady;
       checkCancelled(ctx.signal);
       tracker.currentTask = `Sending ${tasks.length} tasks and ${documents.length} documents`;
       const startedAt = now();
@@ -477,6 +486,8 @@ export async function pushBatched(ctx: PushContext, repositoryId: number): Promi
       return { failures };
     }
   }
+  await repositoryReady;
+
   // Past the small push, the rows go as copy-upsert requests when the receiver takes them.
   if (copy) tracker.meta.transport = 'copy';
   // Task batches do not depend on each other: several in flight, like the documents'.

@@ -2,7 +2,7 @@
 // target (by server_version, tombstones included), or a selection of documents and their
 // tasks, or everything. Document contents are not loaded here, only ids, so planning a
 // 10,000-document push is a few small index reads.
-import { idList } from '../../../db/sql-lists.js';
+import { idList, probeOne } from '../../../db/sql-lists.js';
 import type { Queryable } from '../../../db/database.js';
 import { NotFoundError } from '../../../errors.js';
 import { currentVersion } from '../../source/source.js';
@@ -90,10 +90,13 @@ export async function planPush(
 /** Task rows by id (for tasks touched only through their documents). */
 export async function loadTasks(db: Queryable, ids: readonly number[]): Promise<WireRow[]> {
   if (ids.length === 0) return [];
+  // One probe of the view per id: joined to the list, the planner hashed the whole table for
+  // a few hundred rows (the tasks a re-push sends for context).
   const rows = await db.query(
     `SELECT ${EXPORT_TASK_COLUMNS.split(', ')
       .map((c) => `t.${c}`)
-      .join(', ')} FROM task_rows t JOIN ${idList('$1')} ids ON ids.id = t.id ORDER BY t.sort_order, t.id`,
+      .join(', ')} FROM ${idList('$1')} ids ${probeOne('task_rows', 't', EXPORT_TASK_COLUMNS, 'id = ids.id')}
+      ORDER BY t.sort_order, t.id`,
     [{ v: ids }],
   );
   return rows.map(taskWireRow);
@@ -110,8 +113,8 @@ export async function loadReferenceUids(
 ): Promise<Map<number, { doc: string | null; runAfter: string | null }>> {
   if (taskIds.length === 0) return new Map();
   const rows = await db.query<{ id: number; doc: string | null; run_after: string | null }>(
-    `SELECT t.id, d.uid AS doc, a.uid AS run_after
-       FROM ${idList('$1')} ids JOIN tasks t ON t.id = ids.id
+    `SELECT ids.id, d.uid AS doc, a.uid AS run_after
+       FROM ${idList('$1')} ids ${probeOne('tasks', 't', 'doc_uid, run_after_uid', 'id = ids.id')}
        LEFT JOIN documents d ON d.uid = t.doc_uid
        LEFT JOIN tasks a ON a.uid = t.run_after_uid
       WHERE d.uid IS NOT NULL OR a.uid IS NOT NULL`,

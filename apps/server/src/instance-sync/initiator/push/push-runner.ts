@@ -44,29 +44,39 @@ export async function runPush(ctx: PushContext): Promise<PushResult> {
   const sentRepositoryId = perCall
     ? await openDeepWikiRepositoryId(ctx, localRepositoryId, name)
     : localRepositoryId;
-  tracker.currentTask = `Copying repository ${name}`;
-  const upserted = await client.call('repository-upsert', {
-    ...repository,
-    repository_id: sentRepositoryId,
-    name,
-  });
-  await saveSent(ctx.db, ctx.targetId, 'repository', [
-    { localId: localRepositoryId, remoteId: upserted.repository_id },
-  ]);
-  tracker.meta.remote_repository_id = upserted.repository_id;
-  tracker.record({
-    entity: 'repository',
-    title: name,
-    status: 'updated',
-    sourceId: localRepositoryId,
-    targetId: upserted.repository_id,
-    error: null,
-    startedAt: now(),
-  });
-  if (ctx.clear) {
-    tracker.currentTask = 'Clearing the target repository';
-    await client.call('repository-clear', { repository_id: sentRepositoryId });
+  const upsertRepository = async () => {
+    tracker.currentTask = `Copying repository ${name}`;
+    const upserted = await client.call('repository-upsert', {
+      ...repository,
+      repository_id: sentRepositoryId,
+      name,
+    });
+    await saveSent(ctx.db, ctx.targetId, 'repository', [
+      { localId: localRepositoryId, remoteId: upserted.repository_id },
+    ]);
+    tracker.meta.remote_repository_id = upserted.repository_id;
+    tracker.record({
+      entity: 'repository',
+      title: name,
+      status: 'updated',
+      sourceId: localRepositoryId,
+      targetId: upserted.repository_id,
+      error: null,
+      startedAt: now(),
+    });
+    if (ctx.clear) {
+      tracker.currentTask = 'Clearing the target repository';
+      await client.call('repository-clear', { repository_id: sentRepositoryId });
+    }
+    checkCancelled(ctx.signal);
+  };
+  if (perCall) {
+    await upsertRepository();
+    return pushPerCall(ctx, sentRepositoryId);
   }
-  checkCancelled(ctx.signal);
-  return perCall ? pushPerCall(ctx, sentRepositoryId) : pushBatched(ctx, localRepositoryId);
+  // One of ours takes rows by our ids, so they are read while the repository is upserted (a
+  // round trip and a commit there, a tenth of a re-push); none is sent before it is.
+  const upserted = upsertRepository();
+  upserted.catch(() => {});
+  return pushBatched(ctx, localRepositoryId, upserted);
 }
