@@ -53,18 +53,22 @@ export async function planPush(
   const tombstones = since > 0 ? '' : 'AND NOT deleted';
   const documentFilter = selected ? `AND id IN (SELECT id FROM ${idList('$3')} ids)` : '';
   const params = selected ? [repositoryId, since, { v: options.documentIds }] : [repositoryId, since];
-  const documents = await db.query(
-    `SELECT id, task_id, version, deleted, replaced_by, title FROM document_rows
-      WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${documentFilter} ORDER BY id`,
-    params,
-  );
   const taskFilter = selected
     ? `AND id IN (SELECT d.task_id FROM documents d JOIN ${idList('$3')} ids ON ids.id = d.id)`
     : '';
-  const tasks = await db.query(
-    `SELECT ${EXPORT_TASK_COLUMNS} FROM task_rows WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${taskFilter} ORDER BY sort_order, id`,
-    params,
-  );
+  // Side by side: each reads what changed since `since`; what commits after `version` was
+  // read is above it, and the next push takes it.
+  const [documents, tasks] = await Promise.all([
+    db.query(
+      `SELECT id, task_id, version, deleted, replaced_by, title FROM document_rows
+        WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${documentFilter} ORDER BY id`,
+      params,
+    ),
+    db.query(
+      `SELECT ${EXPORT_TASK_COLUMNS} FROM task_rows WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${taskFilter} ORDER BY sort_order, id`,
+      params,
+    ),
+  ]);
   const planned: PlannedDocument[] = documents.map((row) => ({
     id: Number(row.id),
     taskId: row.task_id === null ? null : Number(row.task_id),
