@@ -12,6 +12,7 @@ import {
   type BatchRowOutcome,
   type BatchUpsertResponse,
 } from '@wikisync/shared';
+import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.js';
 import { describeIssues } from '../../http/validate.js';
 import { lookupMapped } from '../wire/id-map.js';
@@ -122,12 +123,7 @@ export function emptyCheckedBatch(): CheckedBatch {
 export function checkDocument(batch: CheckedBatch, raw: unknown, staged?: number): IncomingRow | undefined {
   const parsed = batchDocumentRowSchema.safeParse(raw);
   if (!parsed.success) {
-    batch.documentOutcomes.push({
-      id: rawId(raw, 'document_id'),
-      local_id: null,
-      result: 'failed',
-      error: describeIssues(parsed.error),
-    });
+    batch.documentOutcomes.push(refused(raw, 'document_id', parsed.error));
     return undefined;
   }
   noteDroppedMetadata(batch.documentNotes, parsed.data.document_id, raw);
@@ -145,12 +141,7 @@ export function checkDocument(batch: CheckedBatch, raw: unknown, staged?: number
 export function checkTask(batch: CheckedBatch, raw: unknown, staged?: number): IncomingRow | undefined {
   const parsed = batchTaskRowSchema.safeParse(raw);
   if (!parsed.success) {
-    batch.taskOutcomes.push({
-      id: rawId(raw, 'task_id'),
-      local_id: null,
-      result: 'failed',
-      error: describeIssues(parsed.error),
-    });
+    batch.taskOutcomes.push(refused(raw, 'task_id', parsed.error));
     return undefined;
   }
   const row = parsed.data;
@@ -350,6 +341,11 @@ function withNotes(outcomes: BatchRowOutcome[], notes: ReadonlyMap<number, strin
   return outcomes.map((row) =>
     row.result !== 'failed' && notes.has(row.id) ? { ...row, error: notes.get(row.id)! } : row,
   );
+}
+
+/** The outcome of a row its schema refused, under the id it carries in `field` (0 if none). */
+function refused(raw: unknown, field: string, error: z.ZodError): BatchRowOutcome {
+  return { id: rawId(raw, field), local_id: null, result: 'failed', error: describeIssues(error) };
 }
 
 function rawId(raw: unknown, field: string): number {
