@@ -22,7 +22,10 @@ export interface ColumnSpec {
   resolved?: boolean;
   /** Large values: read back by their size only, never whole (`stagePgText`). */
   large?: boolean;
-  /** SQL that holds when its staged value is one the wire's rule takes as it is (field-rows.ts). */
+  /**
+   * SQL that holds when its staged value is one the wire's rule takes as it is (field-rows.ts);
+   * `true` for a resolved column, which is not staged.
+   */
   plain: string;
 }
 
@@ -61,14 +64,8 @@ function columnsOf(table: FieldTable, large: readonly string[] = []): ColumnSpec
     const name = columnOf(field, spec);
     const column = { name, type: sqlTypeOf(spec), plain: plainInstanceSyncValue(spec, name) };
     if (spec.references?.by === 'id' && spec.references.entity !== 'repositories')
-      // Staged as the sender's id (`wire_<column>`): none, or an id the rule keeps as it is.
-      return [
-        {
-          ...column,
-          resolved: true,
-          plain: `(wire_${name} IS NULL OR wire_${name} BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER})`,
-        },
-      ];
+      // Not staged: the sender's id is a wire column (`wireColumnsOf`), which has the rule.
+      return [{ ...column, resolved: true, plain: 'true' }];
     if (!isInstanceSyncValue(field, spec)) return [];
     return [large.includes(column.name) ? { ...column, large: true } : column];
   });
@@ -254,12 +251,13 @@ export async function stageRows(tx: Queryable, spec: TableSpec, rows: readonly I
   pending.forEach((row, index) => (row.staged = next + index));
 }
 
-/** A peer's `pg-text-v1` rows in the stage: their keys, wire fields and small values. */
+/** A peer's COPY-text rows in the stage: their keys, wire fields and small values. */
 export interface StagedText {
   n: number;
   /**
    * Every value of the row is one the schemas take as it is (`plainRow`): `row` holds only its
-   * wire fields (the sender's ids, uid and tombstone), and its values stay in the stage unread.
+   * wire fields (the sender's ids, uid, tombstone and a task's references), and its values stay
+   * in the stage unread.
    */
   plain: boolean;
   /** The row as the schemas read it, its large values left out (`largeBytes` says their size). */
