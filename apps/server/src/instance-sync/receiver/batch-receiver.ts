@@ -179,19 +179,7 @@ export function addStagedTask(
     deleted: boolean;
   },
 ): void {
-  addTaskExtras(
-    batch,
-    {
-      remoteId: wire.task_id,
-      uid: wire.uid,
-      deleted: wire.deleted,
-      values: {},
-      createdAt: null,
-      updatedAt: null,
-      staged,
-    },
-    { ...wire, task_usages: [] },
-  );
+  addTaskExtras(batch, stagedIncoming(wire.task_id, wire, staged, {}), { ...wire, task_usages: [] });
 }
 
 /**
@@ -205,17 +193,22 @@ export function addStagedDocument(
 ): void {
   batch.candidates.push({
     row: { document_id: wire.document_id, task_id: wire.task_id },
-    incoming: {
-      remoteId: wire.document_id,
-      uid: wire.uid,
-      deleted: wire.deleted,
-      // Resolved under the lock; the rest is read from the stage.
-      values: { task_id: null },
-      createdAt: null,
-      updatedAt: null,
-      staged,
-    },
+    // Its task is resolved under the lock.
+    incoming: stagedIncoming(wire.document_id, wire, staged, { task_id: null }),
   });
+}
+
+/**
+ * A row whose values are all in the stage (`staged` its key): `values` holds only the columns
+ * resolved under the lock, its times are read from the stage too.
+ */
+function stagedIncoming(
+  remoteId: number,
+  wire: { uid: string; deleted: boolean },
+  staged: number,
+  values: Record<string, unknown>,
+): IncomingRow {
+  return { remoteId, uid: wire.uid, deleted: wire.deleted, values, createdAt: null, updatedAt: null, staged };
 }
 
 /** `batch-upsert`: tasks, then documents, then links; all ids the sender's. */

@@ -142,6 +142,9 @@ function atWirePrecision(table: FieldTable) {
 const documentTime = atWirePrecision(DOCUMENT_FIELDS);
 const taskTime = atWirePrecision(TASK_FIELDS);
 
+/** Ids written into a COPY's SELECT, which takes no parameters: the plan's integers, checked again. */
+const idLiterals = (ids: readonly number[]) => ids.filter((id) => Number.isSafeInteger(id)).join(', ');
+
 /**
  * The `pg-text-v1` rows of these documents, straight out of the database as COPY text: the
  * columns of PG_TEXT_DOCUMENT_COLUMNS from `document_rows` (the id is the sender's).
@@ -150,9 +153,7 @@ function pgTextSelect(ids: readonly number[]): string {
   const columns = PG_TEXT_DOCUMENT_COLUMNS.map((name) =>
     documentTime(name, name === 'document_id' ? 'd.id' : `d.${name}`),
   );
-  // COPY takes no parameters; the ids are the plan's integers, checked again here.
-  const list = ids.filter((id) => Number.isSafeInteger(id)).join(', ');
-  return `SELECT ${columns.join(', ')} FROM document_rows d WHERE d.id IN (${list}) ORDER BY d.id`;
+  return `SELECT ${columns.join(', ')} FROM document_rows d WHERE d.id IN (${idLiterals(ids)}) ORDER BY d.id`;
 }
 
 /**
@@ -170,15 +171,13 @@ function taskPgTextSelect(ids: readonly number[]): string {
     task_usages: usageListSql('t.id'),
   };
   const columns = PG_TEXT_TASK_COLUMNS.map((name) => taskTime(name, expressions[name] ?? `t.${name}`));
-  // COPY takes no parameters; the ids are the plan's integers, checked again here.
-  const list = ids.filter((id) => Number.isSafeInteger(id)).join(', ');
   // The references as `task_rows` reads them (its `doc_id`, `run_after_id`), each by one join
   // here: the view's two joins made the planner hash both whole tables for every chunk.
   return `SELECT ${columns.join(', ')}
             FROM tasks t
             LEFT JOIN documents d ON d.uid = t.doc_uid
             LEFT JOIN tasks a ON a.uid = t.run_after_uid
-           WHERE t.id IN (${list}) ORDER BY t.id`;
+           WHERE t.id IN (${idLiterals(ids)}) ORDER BY t.id`;
 }
 
 /** One kind of COPY-text request: whether to send it, its header, rows and answers. */
@@ -500,18 +499,17 @@ export async function pushBatched(
   const sendTasks = async (chunk: WireRow[]) => {
     checkCancelled(ctx.signal);
     if (copy) {
+      // Changed, live tasks carry every field: COPY text when the receiver reads it.
+      const full = (task: WireRow) => !task.deleted && changedIds.has(Number(task.task_id));
       let rest = chunk;
       if (taskText.on) {
-        const changed = chunk.filter((task) => !task.deleted && changedIds.has(Number(task.task_id)));
         const unsent = new Set(
           await sendPgText(
             taskText,
-            changed.map((task) => Number(task.task_id)),
+            chunk.filter(full).map((task) => Number(task.task_id)),
           ),
         );
-        rest = chunk.filter(
-          (task) => unsent.has(Number(task.task_id)) || task.deleted || !changedIds.has(Number(task.task_id)),
-        );
+        rest = chunk.filter((task) => !full(task) || unsent.has(Number(task.task_id)));
       }
       // A chunk larger than the receiver takes goes as several requests.
       for (const part of chunkBySize(
