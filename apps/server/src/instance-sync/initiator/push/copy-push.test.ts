@@ -357,6 +357,11 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
           AWKWARD.join('\n'),
           { note: AWKWARD.join('\t') },
         ]);
+        // Large enough for PostgreSQL to compress it.
+        await tx.query(`UPDATE documents SET content = $2 WHERE id = $1`, [
+          seeded.documentIds[6],
+          'A page of the wiki, long enough to be compressed. '.repeat(400),
+        ]);
         await tx.query(
           `UPDATE tasks SET outline = $2, metadata = $3, error_msg = $4, started_at = now(),
                   run_after_uid = (SELECT uid FROM tasks WHERE id = $5) WHERE id = $1`,
@@ -392,6 +397,15 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     expect(await taskDetails(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
       await taskDetails(a.t.database.db, seeded.id),
     );
+    // A large document keeps the compression it was staged with: lz4 where the receiver's
+    // server has it, pglz (the only one the embedded database has) elsewhere.
+    const [large] = await b.t.database.db.query<{ method: string; lz4: boolean }>(
+      `SELECT pg_column_compression(content) AS method,
+              EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4
+         FROM documents WHERE repository_id = $1 AND content LIKE 'A page of the wiki%'`,
+      [pushed.session.remote_repository_id],
+    );
+    expect(large?.method).toBe(large?.lz4 ? 'lz4' : 'pglz');
 
     // Refused as COPY text, the same rows go as copy-v1 and land, none reported failed.
     recording.formats.length = 0;
