@@ -45,7 +45,7 @@ export interface PeerRouteOptions {
 export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilities {
   return {
     batch: true,
-    max_batch_rows: 1000,
+    max_batch_rows: 2000,
     // Half the body limit leaves room for JSON escaping differences between peers.
     max_batch_bytes: Math.max(64 * 1024, Math.floor(maxBodyBytes / 2)),
     concurrency: 4,

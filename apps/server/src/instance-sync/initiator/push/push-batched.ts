@@ -118,7 +118,7 @@ function encode(columns: string[], row: WireRow): Encoded {
 }
 
 /**
- * The rows of one request's worth (at most `max_batch_rows`, ~1,000), encoded by groups of the
+ * The rows of one request's worth (at most `max_batch_rows`, ~2,000), encoded by groups of the
  * same fields. A chunk at a time: all rows of a push at once held the event loop for hundreds
  * of milliseconds on a busy machine, and with it the progress heartbeat and every status
  * stream (bench `instance-sync-load`).
@@ -309,7 +309,10 @@ export async function pushBatched(
   const taskTitles = new Map(tasks.map((task) => [Number(task.task_id), String(task.title)]));
   const documentInfo = new Map(plan.documents.map((document) => [document.id, document]));
   let failures = 0;
-  const maxRows = Math.min(caps.max_batch_rows, 1000);
+  // Each request is one transaction under the receiver's repository lock, with a few round
+  // trips and a commit of its own: 2,000 rows a request rather than 1,000 took ~5% off a full
+  // push of 10,000 tasks (bench instance-sync, five alternating pairs).
+  const maxRows = Math.min(caps.max_batch_rows, 2000);
   const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
   const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
   const taskLinks = plan.changedTasks
