@@ -27,6 +27,16 @@ import {
 import { PeerRequestError } from '../../../errors.js';
 import { byteLengthOf } from '../../wire/line-bytes.js';
 import { loadDocuments, loadReferenceUids, loadTasks, type PlannedDocument } from './push-plan.js';
+
+/**
+ * A task this push sends: changed (its row is read when it is sent) or for context (`row`,
+ * read before the first request: a few hundred, none in a full push).
+ */
+interface TaskToSend {
+  id: number;
+  deleted: boolean;
+  row: WireRow | null;
+}
 import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
@@ -252,7 +262,7 @@ export async function pushBatched(
   tracker.meta.transport = 'batch';
   // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
   // document never waits on a task the receiver lost; unchanged, they are not recorded.
-  const changedIds = new Set(plan.changedTasks.map((task) => Number(task.task_id)));
+  const changedIds = new Set(plan.changedTasks.map((task) => task.id));
   const contextTasks = await loadTasks(
     db,
     plan.touchedTaskIds.filter((id) => !changedIds.has(id)),
@@ -271,17 +281,27 @@ export async function pushBatched(
   /**
    * Task rows as they travel in batches and copy-v1: a changed task carries its whole list of
    * usages (the receiver replaces its own with it); a task sent only for context carries none,
-   * and its usages there are left alone. Loaded for the rows at hand, a chunk at a time.
+   * and its usages there are left alone. Loaded for the tasks at hand, a chunk at a time; a
+   * changed task deleted for good since the plan is not sent.
    */
-  const wireTasks = async (rows: readonly WireRow[]): Promise<WireRow[]> => {
-    const live = rows.filter((task) => !task.deleted).map((task) => Number(task.task_id));
-    const [usages, referenceUids] = await Promise.all([
+  const wireTasks = async (sending: readonly TaskToSend[]): Promise<WireRow[]> => {
+    const live = sending.filter((task) => !task.deleted).map((task) => task.id);
+    const [read, usages, referenceUids] = await Promise.all([
+      loadTasks(
+        db,
+        sending.filter((task) => task.row === null).map((task) => task.id),
+      ),
       loadTaskUsages(
         db,
         live.filter((id) => changedIds.has(id)),
       ),
       byUid.doc || byUid.runAfter ? loadReferenceUids(db, live) : null,
     ]);
+    const readById = new Map(read.map((row) => [Number(row.task_id), row]));
+    const rows = sending.flatMap((task) => {
+      const row = task.row ?? readById.get(task.id);
+      return row ? [row] : [];
+    });
     return rows.map((task) => {
       if (task.deleted) return task;
       const id = Number(task.task_id);
@@ -296,17 +316,24 @@ export async function pushBatched(
   // no usages), so that a chunk of them is one request. Usages are added, and copy-upsert lines
   // encoded, chunk by chunk as they are sent: the first request leaves after a thousand rows'
   // work rather than ten thousand, and the rest overlaps the receiver's writes.
-  const tasks = [
-    ...plan.changedTasks.filter((task) => !task.deleted),
-    ...plan.changedTasks.filter((task) => task.deleted),
-    ...contextTasks,
+  const changedToSend = (deleted: boolean): TaskToSend[] =>
+    plan.changedTasks
+      .filter((task) => task.deleted === deleted)
+      .map((task) => ({ id: task.id, deleted, row: null }));
+  const tasks: TaskToSend[] = [
+    ...changedToSend(false),
+    ...changedToSend(true),
+    ...contextTasks.map((row) => ({ id: Number(row.task_id), deleted: Boolean(row.deleted), row })),
   ];
   const units = new UnitProgress(tracker, {
     taskIds: plan.touchedTaskIds,
     sendsTask: () => true,
     documentTaskIds: plan.documents.map((d) => d.taskId),
   });
-  const taskTitles = new Map(tasks.map((task) => [Number(task.task_id), String(task.title)]));
+  const taskTitles = new Map([
+    ...plan.changedTasks.map((task) => [task.id, task.title] as const),
+    ...contextTasks.map((row) => [Number(row.task_id), String(row.title)] as const),
+  ]);
   const documentInfo = new Map(plan.documents.map((document) => [document.id, document]));
   let failures = 0;
   // Each request is one transaction under the receiver's repository lock, with a few round
@@ -317,10 +344,7 @@ export async function pushBatched(
   const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
   const taskLinks = plan.changedTasks
     .filter((task) => !task.deleted && !byUid.doc)
-    .map((task) => ({
-      task_id: Number(task.task_id),
-      doc_id: task.doc_id === null || task.doc_id === undefined ? null : Number(task.doc_id),
-    }));
+    .map((task) => ({ task_id: task.id, doc_id: task.docId }));
   const documentLinks = plan.documents
     .filter((d) => !d.deleted)
     .map((d) => ({ document_id: d.id, replaced_by: d.replacedBy }));
@@ -495,24 +519,27 @@ export async function pushBatched(
   // Task batches do not depend on each other: several in flight, like the documents'.
   // For copy-upsert, tasks of the same fields go together (a task sent for context carries no
   // usages, and a field absent differs from one sent as null), each row encoded once.
-  const taskChunks: WireRow[][] = copy
+  // Batches are cut by their bytes, so their rows are read first, all of them.
+  const taskChunks: TaskToSend[][] = copy
     ? chunkBySize(tasks, maxRows, Infinity, () => 0)
-    : chunkBySize(await wireTasks(tasks), maxRows, maxBytes, (task) => JSON.stringify(task).length);
+    : chunkBySize(await wireTasks(tasks), maxRows, maxBytes, (task) => JSON.stringify(task).length).map(
+        (chunk) => chunk.map((row) => ({ id: Number(row.task_id), deleted: Boolean(row.deleted), row })),
+      );
   let sentTaskBatches = 0;
-  const sendTasks = async (chunk: WireRow[]) => {
+  const sendTasks = async (chunk: TaskToSend[]) => {
     checkCancelled(ctx.signal);
     if (copy) {
       // Changed, live tasks carry every field: COPY text when the receiver reads it.
-      const full = (task: WireRow) => !task.deleted && changedIds.has(Number(task.task_id));
+      const full = (task: TaskToSend) => !task.deleted && changedIds.has(task.id);
       let rest = chunk;
       if (taskText.on) {
         const unsent = new Set(
           await sendPgText(
             taskText,
-            chunk.filter(full).map((task) => Number(task.task_id)),
+            chunk.filter(full).map((task) => task.id),
           ),
         );
-        rest = chunk.filter((task) => !full(task) || unsent.has(Number(task.task_id)));
+        rest = chunk.filter((task) => !full(task) || unsent.has(task.id));
       }
       // A chunk larger than the receiver takes goes as several requests.
       for (const part of chunkBySize(
@@ -526,7 +553,10 @@ export async function pushBatched(
       }
     } else {
       const startedAt = now();
-      recordTasks((await send({ tasks: chunk })).tasks, startedAt);
+      recordTasks(
+        (await send({ tasks: chunk.flatMap((task) => (task.row ? [task.row] : [])) })).tasks,
+        startedAt,
+      );
     }
     sentTaskBatches++;
     tracker.currentTask = `Sending tasks: batch ${sentTaskBatches} of ${taskChunks.length}`;
@@ -539,7 +569,7 @@ export async function pushBatched(
   // sent and staged while the receiver still writes the last tasks.
   const taskChunkOf = new Map<number, number>();
   taskChunks.forEach((chunk, index) => {
-    for (const task of chunk) taskChunkOf.set(Number(task.task_id), index);
+    for (const task of chunk) taskChunkOf.set(task.id, index);
   });
   const chunkOfTask = (document: PlannedDocument) =>
     document.taskId === null ? -1 : (taskChunkOf.get(document.taskId) ?? -1);

@@ -44,10 +44,10 @@ export async function pushPerCall(ctx: PushContext, remoteRepositoryId: number):
   const known = (entity: 'task' | 'document', ids: number[]) =>
     lookupSentOrPulled(db, ctx.targetId, ctx.peerKey, entity, ids);
   const sentTasks = await known('task', plan.touchedTaskIds);
-  const changed = new Set(plan.changedTasks.map((task) => Number(task.task_id)));
+  const changed = new Set(plan.changedTasks.map((task) => task.id));
   // Tasks reached only through a changed document travel again when we lack their receiver id.
   const needed = plan.touchedTaskIds.filter((id) => !changed.has(id) && !sentTasks.has(id));
-  const tasks = runAfterOrder([...plan.changedTasks, ...(await loadTasks(db, needed))]);
+  const tasks = runAfterOrder([...(await loadTasks(db, [...changed])), ...(await loadTasks(db, needed))]);
   for (const [local, remote] of await known(
     'task',
     tasks.map((task) => Number(task.run_after)).filter((id) => id > 0),

@@ -1,7 +1,8 @@
 // What a push sends: the rows of a repository changed since the last successful push to that
 // target (by server_version, tombstones included), or a selection of documents and their
-// tasks, or everything. Document contents are not loaded here, only ids, so planning a
-// 10,000-document push is a few small index reads.
+// tasks, or everything. Rows are not loaded here, only what names and orders them (ids,
+// titles, tombstones, references), so planning a 10,000-task push is two small reads; each row
+// is read when it is sent.
 import { idList, probeOne } from '../../../db/sql-lists.js';
 import type { Queryable } from '../../../db/database.js';
 import { NotFoundError } from '../../../errors.js';
@@ -12,6 +13,15 @@ import {
   taskWireRow,
   type WireRow,
 } from '../../wire/wire-rows.js';
+
+/** A task whose row changed: its row is read when it is sent (`loadTasks`). */
+export interface PlannedTask {
+  id: number;
+  deleted: boolean;
+  title: string;
+  /** Its current document (the wire's `doc_id`), or none. */
+  docId: number | null;
+}
 
 export interface PlannedDocument {
   id: number;
@@ -27,8 +37,8 @@ export interface PushPlan {
   version: number;
   incremental: boolean;
   repository: Record<string, unknown>;
-  /** Tasks whose rows changed (or all, or the selection's). */
-  changedTasks: WireRow[];
+  /** Tasks whose rows changed (or all, or the selection's), in the order they are sent. */
+  changedTasks: PlannedTask[];
   /** Every task a document to send belongs to, with the changed ones: the progress units. */
   touchedTaskIds: number[];
   documents: PlannedDocument[];
@@ -65,7 +75,7 @@ export async function planPush(
       params,
     ),
     db.query(
-      `SELECT ${EXPORT_TASK_COLUMNS} FROM task_rows WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${taskFilter} ORDER BY sort_order, id`,
+      `SELECT id, deleted, title, doc_id FROM task_rows WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${taskFilter} ORDER BY sort_order, id`,
       params,
     ),
   ]);
@@ -84,14 +94,22 @@ export async function planPush(
     version,
     incremental: since > 0,
     repository,
-    changedTasks: tasks.map(taskWireRow),
+    changedTasks: tasks.map((row) => ({
+      id: Number(row.id),
+      deleted: Boolean(row.deleted),
+      title: String(row.title),
+      docId: row.doc_id === null ? null : Number(row.doc_id),
+    })),
     touchedTaskIds: [...touched],
     documents: planned,
     units: touched.size + orphans,
   };
 }
 
-/** Task rows by id (for tasks touched only through their documents). */
+/**
+ * Task rows by id, as the wire carries them, in the order a plan sends them (`sort_order`,
+ * then id). A task deleted for good since it was planned is left out.
+ */
 export async function loadTasks(db: Queryable, ids: readonly number[]): Promise<WireRow[]> {
   if (ids.length === 0) return [];
   // One probe of the view per id: joined to the list, the planner hashed the whole table for
