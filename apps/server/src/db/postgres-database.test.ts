@@ -32,6 +32,57 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
     expect(await preparedAfterUse(true, `SELECT $1::int + 1 AS answer ${PLAN_EACH_RUN}`, [41])).toBe(0);
   });
 
+  it('sends a statement planned for each run with its parameters typed, in one round trip', async () => {
+    const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
+    opened.push(db);
+    const written: Buffer[] = [];
+    const original = Socket.prototype.write;
+    const write = vi.spyOn(Socket.prototype, 'write').mockImplementation(function (
+      this: Socket,
+      ...args: Parameters<Socket['write']>
+    ) {
+      if (Buffer.isBuffer(args[0])) written.push(Buffer.from(args[0]));
+      return (original as (...a: unknown[]) => boolean).apply(this, args);
+    });
+    /** The frontend messages of the write that carries `marker`'s Parse, from that Parse on. */
+    const messagesWith = (marker: string) => {
+      for (const buffer of written) {
+        const at = buffer.indexOf(marker);
+        if (at < 0) continue;
+        const types: string[] = [];
+        let offset = buffer.lastIndexOf(0x50 /* P */, at);
+        while (offset + 5 <= buffer.length) {
+          types.push(String.fromCharCode(buffer[offset]!));
+          offset += 1 + buffer.readUInt32BE(offset + 1);
+        }
+        return types;
+      }
+      return [];
+    };
+    try {
+      // A text, an integer past int4 and a JSON list: each goes with its type, and the server
+      // reads them as it would have inferred them.
+      expect(
+        await db.query(
+          `SELECT $1 AS label, $2 + 1 AS next, ($3::jsonb->'v')->>1 AS second /* typed */ ${PLAN_EACH_RUN}`,
+          ['ünïcödé 中文', 2 ** 40, { v: ['a', 'b'] }],
+        ),
+      ).toEqual([{ label: 'ünïcödé 中文', next: 2 ** 40 + 1, second: 'b' }]);
+      expect(messagesWith('/* typed */').slice(0, 4)).toEqual(['P', 'D', 'B', 'E']);
+      // A parameter of another kind (a boolean, a fraction, a null): the driver asks the server
+      // for the types first, as for any unprepared statement.
+      expect(
+        await db.query(
+          `SELECT $1::boolean AS flag, $2::numeric AS half, $3::text AS none /* asked */ ${PLAN_EACH_RUN}`,
+          [true, 0.5, null],
+        ),
+      ).toEqual([{ flag: true, half: '0.5', none: null }]);
+      expect(messagesWith('/* asked */').slice(0, 3)).toEqual(['P', 'D', 'H']);
+    } finally {
+      write.mockRestore();
+    }
+  });
+
   it('commits progress without waiting for the WAL flush, and everything else durably', async () => {
     const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
     opened.push(db);

@@ -15,6 +15,35 @@ const bigintAsNumber = {
 /** Statements longer than this are not prepared (see `query`). */
 const PREPARED_TEXT_LIMIT = 4096;
 
+/** PostgreSQL's type oids for the parameters `typedParameters` types. */
+const TEXT_OID = 25;
+const INT8_OID = 20;
+const JSONB_OID = 3802;
+
+/**
+ * The parameters of an unprepared statement, each with its type, when every one is a text, an
+ * integer or a JSON object (a list, `{v: [...]}`), as in the lookups planned for each run
+ * (sql-lists.ts `probeOne`); else as they are. A statement whose parameters' types the driver
+ * knows goes out with them in one round trip; otherwise the driver first asks the server for
+ * them, a round trip more, and sends nothing after it meanwhile (patches/postgres@3.4.9.patch).
+ * Under a repository's lock a chunk made several such lookups, each one its writers' wait.
+ */
+function typedParameters(
+  sql: Sql | postgres.TransactionSql<Record<string, never>>,
+  params: readonly unknown[],
+) {
+  const typed = params.map((value) =>
+    typeof value === 'string'
+      ? sql.typed(value, TEXT_OID)
+      : Number.isSafeInteger(value)
+        ? sql.typed(value as number, INT8_OID)
+        : value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
+          ? sql.typed(value as postgres.JSONValue, JSONB_OID)
+          : undefined,
+  );
+  return typed.every((value) => value !== undefined) ? typed : params;
+}
+
 function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, prepared: boolean): Queryable {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
@@ -28,9 +57,13 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
       // (admin, reader, and filtered by repository) the generic plan is the same index walk
       // (checked with force_generic_plan on 200,000 documents).
       // A statement marked PLAN_EACH_RUN is planned for each run's parameters instead.
-      const prepare =
-        prepared && params.length > 0 && text.length <= PREPARED_TEXT_LIMIT && !text.includes(PLAN_EACH_RUN);
-      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
+      const eachRun = text.includes(PLAN_EACH_RUN);
+      const prepare = prepared && params.length > 0 && text.length <= PREPARED_TEXT_LIMIT && !eachRun;
+      const rows = await sql.unsafe(
+        text,
+        (eachRun ? typedParameters(sql, params) : params) as postgres.ParameterOrJSON<never>[],
+        { prepare },
+      );
       return rows as unknown as Row[];
     },
     async exec(text: string) {
