@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.js';
 import { describeIssues } from '../../http/validate.js';
 import { lookupMapped } from '../wire/id-map.js';
-import { applyRows, type AppliedRow } from './row-apply.js';
+import { applyRows, readRows, type AppliedRow, type RowsRead } from './row-apply.js';
 import { stageRows, DOCUMENT_TABLE, TASK_TABLE, type IncomingRow, type TableSpec } from './row-stage.js';
 import { incomingDocument, incomingTask } from './incoming-rows.js';
 import { findRepository } from './receiver.js';
@@ -39,6 +39,8 @@ async function applyIsolated(
   peerKey: string,
   localRepositoryId: number,
   rows: IncomingRow[],
+  /** `readRows` of `rows` (or more), sent ahead with the caller's reads under the lock. */
+  read?: Promise<RowsRead>,
 ): Promise<(AppliedRow & { error?: string })[]> {
   if (rows.length === 0) return [];
   // Staged outside the savepoint: the row-by-row retry reads the same stage.
@@ -50,7 +52,7 @@ async function applyIsolated(
     // `sync_batch` of the same transaction is the one a rollback returns to.
     const [, applied] = await Promise.all([
       tx.query('SAVEPOINT sync_batch'),
-      applyRows(tx, spec, peerKey, localRepositoryId, rows),
+      applyRows(tx, spec, peerKey, localRepositoryId, rows, read),
     ]);
     return applied;
   } catch {
@@ -261,7 +263,18 @@ export async function writeBatch(
   const locked = lockRepository(tx, localRepositoryId);
   const underLock = <T>(work: Promise<T>): Promise<T> =>
     Promise.all([locked, work]).then(([, value]) => value);
+  /**
+   * `readRows` sent now, with the reads before it, so that a chunk's writes are one round trip
+   * after the lock's (each round trip under it waits for this process's event loop, which on
+   * a busy receiver is the next requests' staging). Its failure is met where it is awaited.
+   */
+  const readAhead = (spec: TableSpec, rows: readonly IncomingRow[]) => {
+    const read = underLock(readRows(tx, spec, caller.peerKey, localRepositoryId, rows));
+    read.catch(() => {});
+    return read;
+  };
   if (goodTasks.length > 0) {
+    const taskRead = readAhead(TASK_TABLE, goodTasks);
     // References the rows carry by uid: written with the task, or linked by the sender's id.
     const [docById, runAfterById] = await underLock(
       Promise.all(
@@ -280,7 +293,7 @@ export async function writeBatch(
       }
     }
     const appliedTasks = await underLock(
-      applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks),
+      applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks, taskRead),
     );
     for (const applied of appliedTasks) taskOutcomes.push(outcome(applied));
     await applyTaskExtras(tx, caller.peerKey, localRepositoryId, appliedTasks, {
@@ -292,6 +305,14 @@ export async function writeBatch(
   }
 
   const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
+  const documentRead =
+    candidates.length > 0
+      ? readAhead(
+          DOCUMENT_TABLE,
+          candidates.map((candidate) => candidate.incoming),
+        )
+      : undefined;
+  // After the tasks' writes: a document may name a task of this very batch.
   const taskMap = await underLock(lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId));
   const goodDocuments: IncomingRow[] = [];
   for (const { row, incoming } of candidates) {
@@ -313,6 +334,7 @@ export async function writeBatch(
     caller.peerKey,
     localRepositoryId,
     goodDocuments,
+    documentRead,
   ))
     documentOutcomes.push(outcome(applied));
 

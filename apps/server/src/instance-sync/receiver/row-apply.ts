@@ -31,6 +31,34 @@ import {
   type TableSpec,
 } from './row-stage.js';
 
+/** What `applyRows` reads before it writes: the rows' mappings and the owners of their uids. */
+export interface RowsRead {
+  mapped: Map<number, number>;
+  owners: Awaited<ReturnType<typeof uidOwners>>;
+}
+
+/**
+ * The reads `applyRows` starts with. A caller under the repository's lock may send them with
+ * its own reads, a round trip before the writes (they depend only on the rows' ids and uids).
+ */
+export function readRows(
+  tx: Queryable,
+  spec: TableSpec,
+  peerKey: string,
+  localRepositoryId: number,
+  rows: readonly IncomingRow[],
+): Promise<RowsRead> {
+  const remoteIds = rows.flatMap((row) => (row.remoteId === null ? [] : [row.remoteId]));
+  // The owners of every sent uid, asked beside the mapping rather than after it: only the
+  // unmapped rows' owners are used (adopt by uid: the same global row, e.g. one we sent to
+  // this peer earlier).
+  const sentUids = [...new Set(rows.flatMap((row) => (row.uid ? [row.uid] : [])))];
+  return Promise.all([
+    lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
+    uidOwners(tx, spec.table, sentUids),
+  ]).then(([mapped, owners]) => ({ mapped, owners }));
+}
+
 export interface AppliedRow {
   remoteId: number | null;
   localId: number | null;
@@ -50,6 +78,8 @@ export async function applyRows(
   peerKey: string,
   localRepositoryId: number,
   rows: readonly IncomingRow[],
+  /** `readRows` of these rows (or more), sent ahead by a caller that holds the lock. */
+  read?: Promise<RowsRead>,
 ): Promise<AppliedRow[]> {
   await stageRows(tx, spec, rows);
   const results: AppliedRow[] = rows.map((row) => ({
@@ -57,15 +87,7 @@ export async function applyRows(
     localId: null,
     result: 'skipped',
   }));
-  const remoteIds = rows.flatMap((row) => (row.remoteId === null ? [] : [row.remoteId]));
-  // The owners of every sent uid, asked beside the mapping rather than after it: only the
-  // unmapped rows' owners are used (adopt by uid: the same global row, e.g. one we sent to
-  // this peer earlier).
-  const sentUids = [...new Set(rows.flatMap((row) => (row.uid ? [row.uid] : [])))];
-  const [mapped, owners] = await Promise.all([
-    lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
-    uidOwners(tx, spec.table, sentUids),
-  ]);
+  const { mapped, owners } = await (read ?? readRows(tx, spec, peerKey, localRepositoryId, rows));
 
   // Every local id below was checked to belong to `localRepositoryId` (mapping or uid owner),
   // so the statements need not filter by repository, which keeps their plans simple.
