@@ -10,6 +10,9 @@ export type DatabaseKind = 'postgres' | 'pglite';
  * and on how large the tables are now (sql-lists.ts `probeOne`): a prepared statement may
  * settle on a generic plan chosen while the tables were nearly empty, and in a full push of
  * 10,000 tasks one such plan scanned a whole table once per element, 1 to 5 s per chunk.
+ * On PostgreSQL its parameters go with their types when all are texts, integers or JSON
+ * objects (text, int8, jsonb: postgres-database.ts `typedParameters`), so a string parameter
+ * of such a statement is compared with text, not with a column of another type.
  */
 export const PLAN_EACH_RUN = '/* planned each run */';
 

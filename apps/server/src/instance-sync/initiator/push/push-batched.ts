@@ -27,6 +27,11 @@ import {
 import { PeerRequestError } from '../../../errors.js';
 import { byteLengthOf } from '../../wire/line-bytes.js';
 import { loadDocuments, loadReferenceUids, loadTasks, type PlannedDocument } from './push-plan.js';
+import type { ProgressTracker } from '../progress-tracker.js';
+import { UnitProgress } from './unit-progress.js';
+import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
+import { loadTaskUsages, usageListSql } from '../../../tasks/task-usage-store.js';
+import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
 
 /**
  * A task this push sends: changed (its row is read when it is sent) or for context (`row`,
@@ -37,11 +42,6 @@ interface TaskToSend {
   deleted: boolean;
   row: WireRow | null;
 }
-import type { ProgressTracker } from '../progress-tracker.js';
-import { UnitProgress } from './unit-progress.js';
-import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
-import { loadTaskUsages, usageListSql } from '../../../tasks/task-usage-store.js';
-import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
 
 function failedOutcome(id: number, error: unknown): BatchRowOutcome {
   return { id, local_id: null, result: 'failed', error: (error as Error).message };
@@ -314,8 +314,8 @@ export async function pushBatched(
   };
   // Rows of the same fields next to each other (a deleted task and one sent for context carry
   // no usages), so that a chunk of them is one request. Usages are added, and copy-upsert lines
-  // encoded, chunk by chunk as they are sent: the first request leaves after a thousand rows'
-  // work rather than ten thousand, and the rest overlaps the receiver's writes.
+  // encoded, chunk by chunk as they are sent: the first request leaves after one chunk's work
+  // rather than the whole push's, and the rest overlaps the receiver's writes.
   const changedToSend = (deleted: boolean): TaskToSend[] =>
     plan.changedTasks
       .filter((task) => task.deleted === deleted)
