@@ -122,6 +122,12 @@ export class RowPurge {
   private readonly purging = new Set<CollectionName>();
   /** Collections holding tombstones of left rows not yet removed from the storage. */
   private readonly owed = new Set<CollectionName>();
+  /**
+   * Collections given tombstones while their purge ran: written after that purge took its time,
+   * they outlive it, and no later round serves them again (they are deleted already). So the
+   * purge runs once more when it ends.
+   */
+  private readonly again = new Set<CollectionName>();
 
   constructor(
     private readonly replica: Replica,
@@ -158,17 +164,28 @@ export class RowPurge {
     );
     // Owed until a purge went through: one skipped for a waiting local write is retried on a
     // later pull, when these rows no longer show up as leaving.
-    if (leaving.length > 0) this.owed.add(collection);
-    if (this.owed.has(collection) && !this.purging.has(collection)) {
-      this.purging.add(collection);
-      void inSync()
-        .then(() => purgeTombstones(rxCollection, hasPending))
-        .then((done) => {
-          if (done) this.owed.delete(collection);
-        })
-        .catch(() => {}) // stopped meanwhile; the next round purges
-        .finally(() => this.purging.delete(collection));
+    if (leaving.length > 0) {
+      this.owed.add(collection);
+      if (this.purging.has(collection)) this.again.add(collection);
     }
+    this.purge(collection, inSync, hasPending);
     return leaving;
+  }
+
+  /** Removes a collection's owed tombstones once the round is in sync, unless a purge runs. */
+  private purge(collection: CollectionName, inSync: () => Promise<unknown>, hasPending: () => boolean): void {
+    if (!this.owed.has(collection) || this.purging.has(collection)) return;
+    this.purging.add(collection);
+    this.again.delete(collection);
+    void inSync()
+      .then(() => purgeTombstones(this.replica.collection(collection), hasPending))
+      .then((done) => {
+        if (done && !this.again.has(collection)) this.owed.delete(collection);
+      })
+      .catch(() => {}) // stopped meanwhile; the next round purges
+      .finally(() => {
+        this.purging.delete(collection);
+        if (this.again.has(collection)) this.purge(collection, inSync, hasPending);
+      });
   }
 }
