@@ -16,11 +16,28 @@ import { dumpIntoFreshDatabase, type DumpResult } from './pg-dump-baseline.js';
 import { pushPerCallLikeOpenDeepWiki } from './per-call-driver.js';
 import { runPush, type PushRun } from './run-push.js';
 
-async function documentsOn(server: BenchServer): Promise<number> {
+/** Throws unless `server` holds exactly `documentRows` live documents (a whole push landed). */
+async function expectDocumentsOn(server: BenchServer, documentRows: number): Promise<void> {
   const [row] = await withConnection(server.database.url, (db) =>
     db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE NOT deleted'),
   );
-  return Number(row!.n);
+  const received = Number(row!.n);
+  if (received !== documentRows)
+    throw new Error(`${server.name} holds ${received} documents after the push, expected ${documentRows}`);
+}
+
+/**
+ * Server A and server B, started now (and added to `servers`, to be disposed of), A with B
+ * saved as a target: what a full push needs.
+ */
+async function startPair(servers: BenchServer[], suffix = '') {
+  const a = await startBenchServer(`a${suffix}`);
+  servers.push(a);
+  const b = await startBenchServer(`b${suffix}`);
+  servers.push(b);
+  const target = `${b.url}/api/sync`;
+  await api(a, 'POST', '/api/sync/target-save', { url: target, token: b.adminToken });
+  return { a, b, target };
 }
 
 type TimedPush = Awaited<ReturnType<typeof cpuDuring<PushRun>>>;
@@ -42,17 +59,10 @@ async function pushByFreshPair(
 ): Promise<TimedPush> {
   const servers: BenchServer[] = [];
   try {
-    const a = await startBenchServer(`a${round}`);
-    servers.push(a);
-    const b = await startBenchServer(`b${round}`);
-    servers.push(b);
-    const target = `${b.url}/api/sync`;
-    await api(a, 'POST', '/api/sync/target-save', { url: target, token: b.adminToken });
+    const { a, b, target } = await startPair(servers, String(round));
     const repository = await seedGeneratedRepository(a.database.url, 'bench-wiki', tasks);
     const timed = await cpuDuring({ a: a.pid, b: b.pid }, () => runPush(a, target, repository.id));
-    const received = await documentsOn(b);
-    if (received !== repository.documentRows)
-      throw new Error(`B holds ${received} documents after the push, expected ${repository.documentRows}`);
+    await expectDocumentsOn(b, repository.documentRows);
     await after(a.database.url, repository.documentRows);
     return timed;
   } finally {
@@ -70,14 +80,9 @@ export const instanceSync = defineSuite({
   async run({ tasks, perCallTasks }) {
     const servers: BenchServer[] = [];
     try {
-      const a = await startBenchServer('a');
-      servers.push(a);
-      const b = await startBenchServer('b');
-      servers.push(b);
+      const { a, b, target } = await startPair(servers);
       const p = await startBenchServer('percall');
       servers.push(p);
-      const target = `${b.url}/api/sync`;
-      await api(a, 'POST', '/api/sync/target-save', { url: target, token: b.adminToken });
 
       const repository = await seedGeneratedRepository(a.database.url, 'bench-wiki', tasks);
       const megabytes = repository.contentBytes / 2 ** 20;
@@ -95,9 +100,7 @@ export const instanceSync = defineSuite({
       const exportBytes = (await exported.arrayBuffer()).byteLength;
       const exportMs = performance.now() - exportStarted;
       if (!exported.ok) throw new Error(`pull-export answered ${exported.status}`);
-      const received = await documentsOn(b);
-      if (received !== repository.documentRows)
-        throw new Error(`B holds ${received} documents after the push, expected ${repository.documentRows}`);
+      await expectDocumentsOn(b, repository.documentRows);
 
       const dumpRuns: Awaited<ReturnType<typeof cpuDuring<DumpResult>>>[] = [];
       const dumpOnce = async (sourceUrl: string, documentRows: number) => {
