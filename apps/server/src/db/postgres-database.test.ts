@@ -5,9 +5,40 @@
 import { Socket } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { openPostgres } from './postgres-database.js';
+import { castTypes, openPostgres } from './postgres-database.js';
 import { postgresTestUrl, testDatabaseKinds } from '../testing/test-database.js';
 import { PLAN_EACH_RUN, type Database } from './database.js';
+
+/**
+ * Records what the driver writes to its sockets. `messagesWith(marker, n)`: the frontend
+ * messages of the `n`th write that carries `marker`'s Parse, from that Parse on.
+ */
+function spySocketWrites() {
+  const written: Buffer[] = [];
+  const original = Socket.prototype.write;
+  const write = vi.spyOn(Socket.prototype, 'write').mockImplementation(function (
+    this: Socket,
+    ...args: Parameters<Socket['write']>
+  ) {
+    if (Buffer.isBuffer(args[0])) written.push(Buffer.from(args[0]));
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  });
+  const messagesWith = (marker: string, n = 0) => {
+    for (const buffer of written) {
+      const at = buffer.indexOf(marker);
+      if (at < 0 || n-- > 0) continue;
+      const types: string[] = [];
+      let offset = buffer.lastIndexOf(0x50 /* P */, at);
+      while (offset + 5 <= buffer.length) {
+        types.push(String.fromCharCode(buffer[offset]!));
+        offset += 1 + buffer.readUInt32BE(offset + 1);
+      }
+      return types;
+    }
+    return [];
+  };
+  return { messagesWith, restore: () => write.mockRestore() };
+}
 
 describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statements', () => {
   const opened: Database[] = [];
@@ -35,30 +66,7 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
   it('sends a statement planned for each run with its parameters typed, in one round trip', async () => {
     const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
     opened.push(db);
-    const written: Buffer[] = [];
-    const original = Socket.prototype.write;
-    const write = vi.spyOn(Socket.prototype, 'write').mockImplementation(function (
-      this: Socket,
-      ...args: Parameters<Socket['write']>
-    ) {
-      if (Buffer.isBuffer(args[0])) written.push(Buffer.from(args[0]));
-      return (original as (...a: unknown[]) => boolean).apply(this, args);
-    });
-    /** The frontend messages of the write that carries `marker`'s Parse, from that Parse on. */
-    const messagesWith = (marker: string) => {
-      for (const buffer of written) {
-        const at = buffer.indexOf(marker);
-        if (at < 0) continue;
-        const types: string[] = [];
-        let offset = buffer.lastIndexOf(0x50 /* P */, at);
-        while (offset + 5 <= buffer.length) {
-          types.push(String.fromCharCode(buffer[offset]!));
-          offset += 1 + buffer.readUInt32BE(offset + 1);
-        }
-        return types;
-      }
-      return [];
-    };
+    const { messagesWith, restore } = spySocketWrites();
     try {
       // A text, an integer past int4 and a JSON list: each goes with its type, and the server
       // reads them as it would have inferred them.
@@ -79,8 +87,59 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
       ).toEqual([{ flag: true, half: '0.5', none: null }]);
       expect(messagesWith('/* asked */').slice(0, 3)).toEqual(['P', 'D', 'H']);
     } finally {
-      write.mockRestore();
+      restore();
     }
+  });
+
+  it('sends a statement with the types its casts name, or the server gave it before, in one round trip', async () => {
+    const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 2 });
+    opened.push(db);
+    const { messagesWith, restore } = spySocketWrites();
+    try {
+      // A prepared statement that casts every parameter where it names it: typed from its first
+      // run on each connection.
+      const cast = `SELECT ($1)::bigint + 1 AS next, $2::jsonb->>'a' AS a, $2::jsonb->>'b' AS b /* cast */`;
+      await db.transaction(async (first) => {
+        expect(await first.query(cast, [2 ** 40, { a: 'x', b: 'y' }])).toEqual([
+          { next: 2 ** 40 + 1, a: 'x', b: 'y' },
+        ]);
+        await db.transaction(async (second) => {
+          expect(await second.query(cast, [1, { a: '中文' }])).toEqual([{ next: 2, a: '中文', b: null }]);
+        });
+      });
+      expect(messagesWith('/* cast */', 0).slice(0, 4)).toEqual(['P', 'D', 'B', 'E']);
+      expect(messagesWith('/* cast */', 1).slice(0, 4)).toEqual(['P', 'D', 'B', 'E']);
+      // An unprepared statement with a parameter the driver cannot type (a boolean): asked for
+      // at its first run, and sent with the server's types at the next.
+      const asked = `SELECT $1 AS flag, $2 + 1 AS next /* learnt */ ${PLAN_EACH_RUN}`;
+      expect(await db.query(asked, [true, 41])).toEqual([{ flag: true, next: 42 }]);
+      expect(messagesWith('/* learnt */', 0).slice(0, 3)).toEqual(['P', 'D', 'H']);
+      expect(await db.query(asked, [false, 6])).toEqual([{ flag: false, next: 7 }]);
+      expect(messagesWith('/* learnt */', 1).slice(0, 4)).toEqual(['P', 'D', 'B', 'E']);
+    } finally {
+      restore();
+    }
+  });
+
+  it('reads the types of a statement that casts each parameter, and of no other', () => {
+    expect(castTypes(`SELECT pg_advisory_xact_lock(7, (($1)::bigint % 2147483647)::int4)`, 1)).toEqual([20]);
+    expect(castTypes(`FROM jsonb_array_elements_text($1::jsonb->'v') WHERE a = $2::TEXT`, 2)).toEqual([
+      3802, 25,
+    ]);
+    expect(castTypes(`WHERE a = $1::jsonb OR b = $1::jsonb`, 1)).toEqual([3802]);
+    // Named without a cast somewhere, cast to two types, to an array, a type with a modifier or
+    // one not known here, or the cast is of a function's answer: the server is asked.
+    expect(castTypes(`WHERE x = $1`, 1)).toBeUndefined();
+    expect(castTypes(`WHERE x = $1::text OR y = $1`, 1)).toBeUndefined();
+    expect(castTypes(`$1::jsonb, $1::text`, 1)).toBeUndefined();
+    expect(castTypes(`$1::text[]`, 1)).toBeUndefined();
+    expect(castTypes(`$1::numeric(3)`, 1)).toBeUndefined();
+    expect(castTypes(`$1::int8range`, 1)).toBeUndefined();
+    expect(castTypes(`length($1)::bigint`, 1)).toBeUndefined();
+    expect(castTypes(`f(a, $1)::text`, 1)).toBeUndefined();
+    // $1 is not $10.
+    expect(castTypes(`$10::text, $1::bigint`, 1)).toEqual([20]);
+    expect(castTypes(`$1::bigint, $2`, 2)).toBeUndefined();
   });
 
   it('commits progress without waiting for the WAL flush, and everything else durably', async () => {

@@ -44,7 +44,107 @@ function typedParameters(
   return typed.every((value) => value !== undefined) ? typed : params;
 }
 
-function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, prepared: boolean): Queryable {
+/** Types a statement may give a parameter by a cast (`$1::bigint`), by their oids. */
+const CAST_TYPES: Record<string, number> = {
+  bigint: 20,
+  int8: 20,
+  int: 23,
+  integer: 23,
+  int4: 23,
+  text: 25,
+  boolean: 16,
+  json: 114,
+  jsonb: 3802,
+  timestamptz: 1184,
+};
+
+/**
+ * The parameters' types of `text` when it casts every one of them, at every place it names it,
+ * to one of CAST_TYPES (`$1::jsonb`, `($2)::bigint`): the types the server gives them. Else
+ * undefined.
+ */
+export function castTypes(text: string, count: number): number[] | undefined {
+  const types: number[] = [];
+  for (let n = 1; n <= count; n++) {
+    let type: number | undefined;
+    // `$n::name` or `($n)::name`, the name not that of an array or a type with a modifier.
+    for (const match of text.matchAll(
+      new RegExp(`((?<![\\w"])\\()?\\$${n}(?!\\d)(\\)?)(?:::(\\w+)(?![\\w[(]))?`, 'g'),
+    )) {
+      const [, open, close, name] = match;
+      // `f($n)::name` casts what f answers, not the parameter.
+      const cast =
+        name === undefined || (close === ')' && open === undefined)
+          ? undefined
+          : CAST_TYPES[name.toLowerCase()];
+      if (cast === undefined || (type !== undefined && type !== cast)) return undefined;
+      type = cast;
+    }
+    if (type === undefined) return undefined;
+    types.push(type);
+  }
+  return types;
+}
+
+/** At most this many statement texts have their parameters' types remembered (`ParameterTypes`). */
+const REMEMBERED_STATEMENTS = 1000;
+
+/**
+ * The driver asks the server for a statement's parameter types (Parse and Describe, then Bind
+ * only once the answer is back) whenever it cannot type every parameter itself: at the first
+ * run of a prepared statement on each connection, and at every run of an unprepared one.
+ * Under a repository's lock each such round trip is one its next writer waits: in a full push
+ * of 10,000 tasks the receiver's four connections spent 236 ms between a Parse and its Bind.
+ * Sent typed, the statement goes out as Parse, Describe, Bind and Execute at once
+ * (patches/postgres@3.4.9.patch), with the types the server would have given it:
+ *
+ * - the types its text casts every parameter to (`castTypes`), for any statement;
+ * - for an unprepared statement, the types the server gave that very text at an earlier run
+ *   (not for a prepared one: typed, it would be prepared a second time beside the untyped one
+ *   on the connections that ran it first).
+ *
+ * The server's types for a text depend only on the schema, which changes only by migrations,
+ * and they run before anything else.
+ */
+class ParameterTypes {
+  private readonly cast = new Map<string, readonly number[] | null>();
+  private readonly learnt = new Map<string, readonly number[]>();
+
+  /** The types `text` casts its parameters to, when it casts every one (`castTypes`). */
+  castOf(text: string, count: number): readonly number[] | undefined {
+    let cast = this.cast.get(text);
+    if (cast === undefined) {
+      cast = castTypes(text, count) ?? null;
+      bounded(this.cast).set(text, cast);
+    }
+    return cast ?? undefined;
+  }
+
+  /** The types the server gave the parameters of `text` when it last ran unprepared. */
+  learntOf(text: string, count: number): readonly number[] | undefined {
+    const learnt = this.learnt.get(text);
+    return learnt?.length === count ? learnt : undefined;
+  }
+
+  /** Remembers what the server typed the parameters of an unprepared statement sent untyped. */
+  learn(text: string, count: number, result: unknown): void {
+    const types = (result as { statement?: { types?: readonly number[] } }).statement?.types;
+    if (count === 0 || !types || types.length !== count || !types.every((type) => type > 0)) return;
+    bounded(this.learnt).set(text, [...types]);
+  }
+}
+
+/** `map`, emptied when full. Statement texts are the code's own, so it seldom is. */
+function bounded<V>(map: Map<string, V>): Map<string, V> {
+  if (map.size >= REMEMBERED_STATEMENTS) map.clear();
+  return map;
+}
+
+function queryable(
+  sql: Sql | postgres.TransactionSql<Record<string, never>>,
+  prepared: boolean,
+  parameterTypes: ParameterTypes,
+): Queryable {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       // postgres.js serialises each parameter by the type the server infers for it, so JSON
@@ -59,11 +159,19 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>, pr
       // A statement marked PLAN_EACH_RUN is planned for each run's parameters instead.
       const eachRun = text.includes(PLAN_EACH_RUN);
       const prepare = prepared && params.length > 0 && text.length <= PREPARED_TEXT_LIMIT && !eachRun;
-      const rows = await sql.unsafe(
-        text,
-        (eachRun ? typedParameters(sql, params) : params) as postgres.ParameterOrJSON<never>[],
-        { prepare },
-      );
+      // Typed as the server types them (`ParameterTypes`); for a statement planned for each
+      // run whose every value has a kind, by that kind, as before (`typedParameters`);
+      // otherwise untyped, and the driver asks the server.
+      const typed = (types: readonly number[]) =>
+        params.map((value, i) => sql.typed(value as postgres.SerializableParameter, types[i]!));
+      const cast = params.length > 0 ? parameterTypes.castOf(text, params.length) : undefined;
+      let sent: readonly unknown[] = cast ? typed(cast) : eachRun ? typedParameters(sql, params) : params;
+      if (sent === params && !prepare) {
+        const learnt = parameterTypes.learntOf(text, params.length);
+        if (learnt) sent = typed(learnt);
+      }
+      const rows = await sql.unsafe(text, sent as postgres.ParameterOrJSON<never>[], { prepare });
+      if (sent === params && !prepare) parameterTypes.learn(text, params.length, rows);
       return rows as unknown as Row[];
     },
     async exec(text: string) {
@@ -154,12 +262,14 @@ export function openPostgres({
   preparedStatements = true,
 }: PostgresOptions): Database {
   const sql = client(url, maxConnections, 'wikisync');
+  const parameterTypes = new ParameterTypes();
   // Opened on first use: most processes (the CLI, short tests) never report progress.
   let progressSql: Sql | undefined;
   const progressClient = () =>
     queryable(
       (progressSql ??= client(url, PROGRESS_CONNECTIONS, 'wikisync-progress', PROGRESS_SETTINGS)),
       preparedStatements,
+      parameterTypes,
     );
   const progress: Queryable = {
     query: <Row>(text: string, params?: readonly unknown[]) => progressClient().query<Row>(text, params),
@@ -168,13 +278,13 @@ export function openPostgres({
       progressClient().copyIn(target, data),
     copyOut: (select: string) => progressClient().copyOut(select),
   };
-  const base = queryable(sql, preparedStatements);
+  const base = queryable(sql, preparedStatements, parameterTypes);
   return {
     kind: 'postgres',
     ...base,
     progress,
     async transaction(work) {
-      return (await sql.begin((tx) => work(queryable(tx, preparedStatements)))) as Awaited<
+      return (await sql.begin((tx) => work(queryable(tx, preparedStatements, parameterTypes)))) as Awaited<
         ReturnType<typeof work>
       >;
     },

@@ -100,7 +100,7 @@ export async function forgetPending(
   if (localIds.length === 0) return;
   await tx.query(
     `DELETE FROM sync_pending_links p USING ${idList('$3')} ids
-      WHERE p.entity = $1 AND p.field = $2 AND p.local_id = ids.id`,
+      WHERE p.entity = $1::text AND p.field = $2::text AND p.local_id = ids.id`,
     [LINK_COLUMNS[field].entity, field, { v: localIds }],
   );
 }
@@ -148,7 +148,7 @@ export async function setPeerReferences(
       ? undefined
       : tx.query(
           `INSERT INTO sync_pending_links (entity, local_id, field, peer_key, target, remote_id)
-           SELECT $1, x.local_id, $2, $3, $4, x.remote_id
+           SELECT $1::text, x.local_id, $2::text, $3::text, $4::text, x.remote_id
              FROM jsonb_to_recordset($5::jsonb->'v') AS x(local_id bigint, remote_id bigint)
            ON CONFLICT (entity, local_id, field) DO UPDATE
              SET peer_key = EXCLUDED.peer_key, target = EXCLUDED.target, remote_id = EXCLUDED.remote_id, created_at = now()`,
@@ -198,7 +198,7 @@ export async function takePending(
   if (remoteIds.length === 0) return [];
   return tx.query<PendingLink>(
     `DELETE FROM sync_pending_links p USING ${idList('$3')} ids
-      WHERE p.peer_key = $1 AND p.target = $2 AND p.remote_id = ids.id
+      WHERE p.peer_key = $1::text AND p.target = $2::text AND p.remote_id = ids.id
      RETURNING p.entity, p.local_id, p.field, p.remote_id`,
     [peerKey, entity, { v: remoteIds }],
   );
@@ -228,7 +228,7 @@ export async function setTakenLinks(
       (
         await tx.query<{ id: number }>(
           `SELECT ids.id FROM ${idList('$1')} ids ${probeOne(table, 'r', 'repository_id', 'id = ids.id')}
-            WHERE r.repository_id = $2`,
+            WHERE r.repository_id = $2::bigint`,
           [{ v: rows.map((row) => Number(row.local_id)) }, localRepositoryId],
         )
       ).map((row) => Number(row.id)),

@@ -155,7 +155,7 @@ export async function applyRows(
   const refColumns = carried.map((column) => `, ${column}_ref text, ${column}_set boolean`).join('');
   if (inserts.length > 0) {
     const insert = `INSERT INTO ${spec.table} (uid, repository_id, ${columnNames.join(', ')}, created_at, updated_at)
-           SELECT x.uid, $2, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
+           SELECT x.uid, $2::bigint, ${values.join(', ')}, COALESCE(s.created_at, now()), COALESCE(s.updated_at, now())
              FROM ${stagedSource(spec, `uid text${refColumns}`)}
            RETURNING id, uid`;
     const list = {
@@ -281,7 +281,7 @@ export async function applyRows(
     await tx.query(
       `UPDATE tasks AS t SET ${column} = x.uid
          FROM jsonb_to_recordset($1::jsonb->'v') AS x(sent text, uid text)
-        WHERE t.repository_id = $2 AND t.${column} = x.sent`,
+        WHERE t.repository_id = $2::bigint AND t.${column} = x.sent`,
       [{ v: renamed }, localRepositoryId],
     );
   }
@@ -308,7 +308,7 @@ export async function applyRows(
  */
 function mapInserted(peerKey: string, entity: string, named: string): string {
   return `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
-     SELECT ${peerKey}, ${entity}, x.remote_id, i.id
+     SELECT ${peerKey}::text, ${entity}::text, x.remote_id, i.id
        FROM inserted i JOIN jsonb_to_recordset(${named}::jsonb->'v') AS x(uid text, remote_id bigint) ON x.uid = i.uid
      ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id`;
 }

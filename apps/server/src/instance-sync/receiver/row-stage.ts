@@ -180,7 +180,7 @@ const PG_TEXT_FIRST_KEY = 1_000_000_000;
 async function ensureStage(tx: Queryable, spec: TableSpec): Promise<void> {
   const table = stageTable(spec);
   const [found] = await tx.query<{ present: boolean; lz4: boolean }>(
-    `SELECT to_regclass($1) IS NOT NULL AS present,
+    `SELECT to_regclass($1::text) IS NOT NULL AS present,
             EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4`,
     [table],
   );
@@ -333,11 +333,11 @@ export async function stagePgText(
   };
   const [identities, checked] = await Promise.all([
     tx.query<Record<string, unknown>>(
-      `SELECT n, ${select(wireNames).join(', ')} FROM ${table} WHERE n >= $1 ORDER BY n`,
+      `SELECT n, ${select(wireNames).join(', ')} FROM ${table} WHERE n >= $1::integer ORDER BY n`,
       [first],
     ),
     tx.query<Record<string, unknown>>(
-      `SELECT n, ${select(columns).join(', ')} FROM ${table} WHERE n >= $1 AND NOT ${plainRow(spec)} ORDER BY n`,
+      `SELECT n, ${select(columns).join(', ')} FROM ${table} WHERE n >= $1::integer AND NOT ${plainRow(spec)} ORDER BY n`,
       [first],
     ),
   ]);
@@ -358,7 +358,7 @@ export async function stagedValue(
   column: string,
 ): Promise<unknown> {
   const [row] = await tx.query<{ value: unknown }>(
-    `SELECT ${column} AS value FROM ${stageTable(spec)} WHERE n = $1`,
+    `SELECT ${column} AS value FROM ${stageTable(spec)} WHERE n = $1::integer`,
     [n],
   );
   return row?.value;
