@@ -284,14 +284,7 @@ export async function writeBatch(
       ),
     );
     const byId: Record<UidReferenceField, Map<number, number>> = { doc: docById!, run_after: runAfterById! };
-    for (const row of goodTasks) {
-      if (row.remoteId === null) continue;
-      for (const field of UID_REFERENCE_FIELDS) {
-        const uid = uidReferences[field].get(row.remoteId)?.uid;
-        if (uid === undefined || byId[field].has(row.remoteId)) continue;
-        row.uidReferences = { ...row.uidReferences, [UID_REFERENCES[field].column]: uid };
-      }
-    }
+    carryUidReferences(goodTasks, uidReferences, byId);
     const appliedTasks = await underLock(
       applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks, taskRead),
     );
@@ -314,20 +307,7 @@ export async function writeBatch(
       : undefined;
   // After the tasks' writes: a document may name a task of this very batch.
   const taskMap = await underLock(lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId));
-  const goodDocuments: IncomingRow[] = [];
-  for (const { row, incoming } of candidates) {
-    const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
-    if (localTaskId === undefined) {
-      documentOutcomes.push({
-        id: row.document_id,
-        local_id: null,
-        result: 'failed',
-        error: `task_id ${row.task_id} has not been received; send its task first.`,
-      });
-      continue;
-    }
-    goodDocuments.push({ ...incoming, values: { ...incoming.values, task_id: localTaskId } });
-  }
+  const goodDocuments = withLocalTasks(candidates, taskMap, documentOutcomes);
   for (const applied of await applyIsolated(
     tx,
     DOCUMENT_TABLE,
@@ -345,6 +325,56 @@ export async function writeBatch(
     documents: withNotes(documentOutcomes, documentNotes),
     ...(applied ? { links: applied } : {}),
   };
+}
+
+// The loops over a batch's rows are functions of their own, apart from `writeBatch`: a loop
+// over thousands of rows makes its function hot, and the engine then compiled the whole of
+// `writeBatch` (an async function, with all it calls) for ~80 ms, and again after each
+// deoptimisation, on the first push of a process (bench instance-sync, --trace-opt).
+
+/**
+ * Sets on each task the references it carries by uid (`uidReferences`) and that are written
+ * with the row: those not linked by the sender's id of their target instead (`byId`).
+ */
+function carryUidReferences(
+  tasks: readonly IncomingRow[],
+  uidReferences: UidReferences,
+  byId: Record<UidReferenceField, ReadonlyMap<number, number>>,
+): void {
+  for (const row of tasks) {
+    if (row.remoteId === null) continue;
+    for (const field of UID_REFERENCE_FIELDS) {
+      const uid = uidReferences[field].get(row.remoteId)?.uid;
+      if (uid === undefined || byId[field].has(row.remoteId)) continue;
+      row.uidReferences = { ...row.uidReferences, [UID_REFERENCES[field].column]: uid };
+    }
+  }
+}
+
+/**
+ * The candidate documents whose task is known here (`taskMap`: the sender's task id → ours),
+ * with our task id; the others fail, each with an outcome that says why.
+ */
+function withLocalTasks(
+  candidates: CheckedBatch['candidates'],
+  taskMap: ReadonlyMap<number, number>,
+  outcomes: BatchRowOutcome[],
+): IncomingRow[] {
+  const documents: IncomingRow[] = [];
+  for (const { row, incoming } of candidates) {
+    const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
+    if (localTaskId === undefined) {
+      outcomes.push({
+        id: row.document_id,
+        local_id: null,
+        result: 'failed',
+        error: `task_id ${row.task_id} has not been received; send its task first.`,
+      });
+      continue;
+    }
+    documents.push({ ...incoming, values: { ...incoming.values, task_id: localTaskId } });
+  }
+  return documents;
 }
 
 function noteDroppedMetadata(notes: Map<number, string>, id: number, raw: unknown): void {
@@ -378,15 +408,39 @@ async function applyTaskExtras(
   peerKey: string,
   localRepositoryId: number,
   applied: readonly AppliedRow[],
-  extras: {
-    runAfter: ReadonlyMap<number, number | null>;
-    usages: ReadonlyMap<number, TaskUsage[]>;
-    uidReferences: UidReferences;
-    /** References linked by the sender's id of their target instead of the uid sent. */
-    byId: Record<UidReferenceField, ReadonlyMap<number, number>>;
-  },
+  extras: TaskExtras,
 ): Promise<void> {
-  const { runAfter, usages, uidReferences, byId } = extras;
+  const { references, usages } = taskExtraWrites(applied, extras);
+  // Different tables: sent together.
+  await Promise.all([
+    ...references.flatMap(({ field, forget, link }) => [
+      forgetPending(tx, field, forget),
+      setPeerReferences(tx, peerKey, localRepositoryId, field, link),
+    ]),
+    replaceTaskUsages(tx, usages),
+  ]);
+}
+
+interface TaskExtras {
+  runAfter: ReadonlyMap<number, number | null>;
+  usages: ReadonlyMap<number, TaskUsage[]>;
+  uidReferences: UidReferences;
+  /** References linked by the sender's id of their target instead of the uid sent. */
+  byId: Record<UidReferenceField, ReadonlyMap<number, number>>;
+}
+
+/**
+ * What `applyTaskExtras` writes for the applied tasks: per reference, the tasks whose pending
+ * link is forgotten and the links to set; and the usages by our task id. A function of its own,
+ * so that its loops over a batch's rows do not make the engine compile the async function.
+ */
+function taskExtraWrites(
+  applied: readonly AppliedRow[],
+  { runAfter, usages, uidReferences, byId }: TaskExtras,
+): {
+  references: { field: UidReferenceField; forget: number[]; link: PeerReference[] }[];
+  usages: Map<number, TaskUsage[]>;
+} {
   const live = applied.filter(
     (row): row is AppliedRow & { remoteId: number; localId: number } =>
       row.remoteId !== null && row.localId !== null && row.result !== 'failed' && row.result !== 'deleted',
@@ -395,37 +449,24 @@ async function applyTaskExtras(
   // theirs waited for is forgotten; the rest are linked by the sender's id. A row without
   // `run_after_uid` is linked by its `run_after`, as before; one without `doc_uid` keeps its
   // document (the end's links set it).
-  const work: Promise<unknown>[] = [];
-  for (const field of UID_REFERENCE_FIELDS) {
+  const references = UID_REFERENCE_FIELDS.map((field) => {
     const carried = live.filter((row) => uidReferences[field].has(row.remoteId));
-    const linked = carried.filter((row) => byId[field].has(row.remoteId));
-    const references: PeerReference[] = linked.map((row) => ({
-      localId: row.localId,
-      remoteTarget: byId[field].get(row.remoteId)!,
-    }));
+    const link: PeerReference[] = carried
+      .filter((row) => byId[field].has(row.remoteId))
+      .map((row) => ({ localId: row.localId, remoteTarget: byId[field].get(row.remoteId)! }));
     if (field === 'run_after')
       for (const row of live)
         if (!uidReferences.run_after.has(row.remoteId))
-          references.push({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null });
-    work.push(
-      forgetPending(
-        tx,
-        field,
-        carried.filter((row) => !byId[field].has(row.remoteId)).map((row) => row.localId),
-      ),
-      setPeerReferences(tx, peerKey, localRepositoryId, field, references),
-    );
-  }
-  // Different tables: sent together.
-  await Promise.all([
-    ...work,
-    replaceTaskUsages(
-      tx,
-      new Map(
-        live.flatMap((row) => (usages.has(row.remoteId) ? [[row.localId, usages.get(row.remoteId)!]] : [])),
-      ),
+          link.push({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null });
+    const forget = carried.filter((row) => !byId[field].has(row.remoteId)).map((row) => row.localId);
+    return { field, forget, link };
+  });
+  return {
+    references,
+    usages: new Map(
+      live.flatMap((row) => (usages.has(row.remoteId) ? [[row.localId, usages.get(row.remoteId)!]] : [])),
     ),
-  ]);
+  };
 }
 
 /**

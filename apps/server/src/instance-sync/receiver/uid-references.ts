@@ -47,8 +47,7 @@ export async function resolveUidReferences(
   field: UidReferenceField,
   references: Map<number, UidReference>,
 ): Promise<Map<number, number>> {
-  const byId = new Map<number, number>();
-  if (references.size === 0) return byId;
+  if (references.size === 0) return new Map();
   const { target, table } = UID_REFERENCES[field];
   const all = [...references.values()];
   const ids = [...new Set(all.flatMap((ref) => (ref.remoteId === null ? [] : [ref.remoteId])))];
@@ -57,6 +56,20 @@ export async function resolveUidReferences(
     lookupMappedRows(tx, peerKey, target, ids, localRepositoryId),
     uidOwners(tx, table, uids),
   ]);
+  return settleUids(references, mapped, owners, localRepositoryId);
+}
+
+/**
+ * `resolveUidReferences` once its targets are read: a function of its own, so that its loop
+ * over a batch's rows does not make the engine compile the async function around it.
+ */
+function settleUids(
+  references: Map<number, UidReference>,
+  mapped: ReadonlyMap<number, { uid: string }>,
+  owners: Awaited<ReturnType<typeof uidOwners>>,
+  localRepositoryId: number,
+): Map<number, number> {
+  const byId = new Map<number, number>();
   for (const [taskId, ref] of references) {
     if (ref.uid === null) continue;
     const here = ref.remoteId === null ? undefined : mapped.get(ref.remoteId);

@@ -26,8 +26,7 @@ export async function lookupMappedRows(
   remoteIds: readonly number[],
   localRepositoryId?: number,
 ): Promise<Map<number, { localId: number; uid: string }>> {
-  const found = new Map<number, { localId: number; uid: string }>();
-  if (remoteIds.length === 0) return found;
+  if (remoteIds.length === 0) return new Map();
   // Driven from the id list through the primary keys, so the plan does not depend on table
   // statistics (a bulk copy fills the tables faster than they are analysed); the repository
   // is checked here rather than in SQL for the same reason.
@@ -38,9 +37,20 @@ export async function lookupMappedRows(
        ${probeOne(TABLE_OF[entity], 'r', `uid, ${entity === 'repository' ? 'id' : 'repository_id'} AS repository_id`, 'id = m.local_id')}`,
     [peerKey, entity, { v: remoteIds }],
   );
-  const checkRepository = entity !== 'repository' && localRepositoryId !== undefined;
+  return mappedRows(rows, entity === 'repository' ? undefined : localRepositoryId);
+}
+
+/**
+ * The mapped rows by the peer's id, those of `localRepositoryId` only when given. A function
+ * of its own: its loop, inlined into the async lookup, made the engine compile all of that.
+ */
+function mappedRows(
+  rows: readonly { remote_id: number; local_id: number; uid: string; repository_id: number }[],
+  localRepositoryId: number | undefined,
+): Map<number, { localId: number; uid: string }> {
+  const found = new Map<number, { localId: number; uid: string }>();
   for (const row of rows) {
-    if (checkRepository && Number(row.repository_id) !== localRepositoryId) continue;
+    if (localRepositoryId !== undefined && Number(row.repository_id) !== localRepositoryId) continue;
     found.set(Number(row.remote_id), { localId: Number(row.local_id), uid: row.uid });
   }
   return found;
