@@ -198,14 +198,12 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
     }
   });
 
-  it('reads a COPY TO whole, as one part, and answers the next query on the same connection', async () => {
+  it('reads a COPY TO whole and answers the next query on the same connection', async () => {
     const db = openPostgres({ url: postgresTestUrl()!, maxConnections: 1 });
     opened.push(db);
     const data = await db.copyOut(
       `SELECT g, 'line ' || g || E'\\twith a tab' FROM generate_series(1, 3000) g`,
     );
-    // The server sends a message per row; a peer's request body gets them as one part.
-    expect(data).toHaveLength(1);
     const lines = Buffer.concat(data).toString('utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(3000);
     expect(lines[0]).toBe('1\tline 1\\twith a tab');
