@@ -109,6 +109,12 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('PostgreSQL statement
       });
       expect(messagesWith('/* cast */', 0).slice(0, 4)).toEqual(['P', 'D', 'B', 'E']);
       expect(messagesWith('/* cast */', 1).slice(0, 4)).toEqual(['P', 'D', 'B', 'E']);
+      // A value the driver types itself keeps its type: a date cast to text reads as the
+      // server prints a timestamp, not as JavaScript prints a date.
+      const [printed] = await db.query<{ at: string }>(`SELECT $1::text AS at /* date */`, [
+        new Date('2026-12-03T06:50:00Z'),
+      ]);
+      expect(printed!.at).toMatch(/^2026-12-03 06:50:00\+00$/);
       // An unprepared statement with a parameter the driver cannot type (a boolean): asked for
       // at its first run, and sent with the server's types at the next.
       const asked = `SELECT $1 AS flag, $2 + 1 AS next /* learnt */ ${PLAN_EACH_RUN}`;

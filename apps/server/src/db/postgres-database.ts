@@ -134,6 +134,13 @@ class ParameterTypes {
   }
 }
 
+/** Whether the driver gives `value` a type of its own (postgres.js `inferType`). */
+const typesItself = (value: unknown) =>
+  value instanceof Date ||
+  value instanceof Uint8Array ||
+  typeof value === 'boolean' ||
+  typeof value === 'bigint';
+
 /** `map`, emptied when full. Statement texts are the code's own, so it seldom is. */
 function bounded<V>(map: Map<string, V>): Map<string, V> {
   if (map.size >= REMEMBERED_STATEMENTS) map.clear();
@@ -162,8 +169,11 @@ function queryable(
       // Typed as the server types them (`ParameterTypes`); for a statement planned for each
       // run whose every value has a kind, by that kind, as before (`typedParameters`);
       // otherwise untyped, and the driver asks the server.
+      // A value the driver types itself (a date, bytes, a boolean) keeps the driver's type.
       const typed = (types: readonly number[]) =>
-        params.map((value, i) => sql.typed(value as postgres.SerializableParameter, types[i]!));
+        params.map((value, i) =>
+          typesItself(value) ? value : sql.typed(value as postgres.SerializableParameter, types[i]!),
+        );
       const cast = params.length > 0 ? parameterTypes.castOf(text, params.length) : undefined;
       let sent: readonly unknown[] = cast ? typed(cast) : eachRun ? typedParameters(sql, params) : params;
       if (sent === params && !prepare) {
