@@ -90,6 +90,13 @@ export function castTypes(text: string, count: number): number[] | undefined {
 const REMEMBERED_STATEMENTS = 1000;
 
 /**
+ * Statements typed by `ParameterTypes`: the code's own texts, a few kilobytes and parameters
+ * each. A longer one (none today) is left to the driver rather than read for casts per
+ * parameter and kept.
+ */
+const typable = (text: string, count: number) => count > 0 && count <= 64 && text.length <= 16_384;
+
+/**
  * The driver asks the server for a statement's parameter types (Parse and Describe, then Bind
  * only once the answer is back) whenever it cannot type every parameter itself: at the first
  * run of a prepared statement on each connection, and at every run of an unprepared one.
@@ -112,6 +119,7 @@ class ParameterTypes {
 
   /** The types `text` casts its parameters to, when it casts every one (`castTypes`). */
   castOf(text: string, count: number): readonly number[] | undefined {
+    if (!typable(text, count)) return undefined;
     let cast = this.cast.get(text);
     if (cast === undefined) {
       cast = castTypes(text, count) ?? null;
@@ -129,7 +137,7 @@ class ParameterTypes {
   /** Remembers what the server typed the parameters of an unprepared statement sent untyped. */
   learn(text: string, count: number, result: unknown): void {
     const types = (result as { statement?: { types?: readonly number[] } }).statement?.types;
-    if (count === 0 || !types || types.length !== count || !types.every((type) => type > 0)) return;
+    if (!typable(text, count) || !types || types.length !== count || !types.every((type) => type > 0)) return;
     bounded(this.learnt).set(text, [...types]);
   }
 }
@@ -174,7 +182,7 @@ function queryable(
         params.map((value, i) =>
           typesItself(value) ? value : sql.typed(value as postgres.SerializableParameter, types[i]!),
         );
-      const cast = params.length > 0 ? parameterTypes.castOf(text, params.length) : undefined;
+      const cast = parameterTypes.castOf(text, params.length);
       let sent: readonly unknown[] = cast ? typed(cast) : eachRun ? typedParameters(sql, params) : params;
       if (sent === params && !prepare) {
         const learnt = parameterTypes.learntOf(text, params.length);
