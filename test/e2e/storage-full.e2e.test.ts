@@ -3,6 +3,7 @@
 // the writes with a QuotaExceededError). The indicator says so with a Retry, the pull stops
 // instead of looping, what arrived stays readable, and Retry after room is made brings the rest.
 import { randomBytes } from 'node:crypto';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { documentDoc, repositoryDoc } from '@wikisync/shared/testing';
 import { signedInContext } from '../support/browser.js';
@@ -53,9 +54,31 @@ describe('a full storage in a real browser', () => {
             }),
           ),
         );
-      await page.hover('[data-test="sync-indicator"] .pill');
+      // The details show while the pointer is over the indicator, and its pill changes size as
+      // the download goes on: under load the details closed under a pointer left outside it
+      // before the storage filled. A person hovers again; so does the test.
       const full = page.locator('[data-test="storage-full"]');
-      await full.waitFor({ timeout: 60_000 });
+      // If it never shows, the failure says what the details said instead.
+      const hoverUntil = async (shown: Locator, timeout: number) => {
+        try {
+          await expect
+            .poll(
+              async () => {
+                await page.hover('[data-test="sync-indicator"] .pill');
+                return shown.isVisible();
+              },
+              { timeout, interval: 500 },
+            )
+            .toBe(true);
+        } catch (error) {
+          const details = await page
+            .locator('[data-test="sync-details"]')
+            .textContent({ timeout: 1_000 })
+            .catch(() => '(not open)');
+          throw new Error(`${(error as Error).message}\nThe sync indicator's details said: ${details}`);
+        }
+      };
+      await hoverUntil(full, 90_000);
       expect(await full.textContent()).toMatch(/Storage is full on this device/);
       // The replica stays usable: the repository and what it held open as before.
       await page.mouse.move(5, 400);
@@ -80,13 +103,12 @@ describe('a full storage in a real browser', () => {
           );
       const retry = page.locator('[data-test="storage-full-retry"]');
       for (let attempt = 1; ; attempt++) {
-        await page.hover('[data-test="sync-indicator"] .pill');
-        await page.locator('[data-test="storage-details"]').waitFor();
+        await hoverUntil(page.locator('[data-test="storage-details"]'), 30_000);
         // A collection stopped by a write the guard does not hold back resumes on its own once
         // there is room, and its notice goes: then there is nothing to retry, only to wait for.
         if (await retry.isVisible()) await retry.click();
         if (await syncedWithin(25_000)) break;
-        await page.hover('[data-test="sync-indicator"] .pill');
+        await hoverUntil(page.locator('[data-test="storage-details"]'), 30_000);
         expect(await full.isVisible(), 'after Retry the sync stopped, and not on a full storage').toBe(true);
         expect(attempt, 'Retry after the quota was lifted kept meeting a full storage').toBeLessThan(3);
       }
