@@ -102,13 +102,14 @@ describe('a full storage in a real browser', () => {
             () => false,
           );
       const retry = page.locator('[data-test="storage-full-retry"]');
+      const storageDetails = page.locator('[data-test="storage-details"]');
       for (let attempt = 1; ; attempt++) {
-        await hoverUntil(page.locator('[data-test="storage-details"]'), 30_000);
+        await hoverUntil(storageDetails, 30_000);
         // A collection stopped by a write the guard does not hold back resumes on its own once
         // there is room, and its notice goes: then there is nothing to retry, only to wait for.
         if (await retry.isVisible()) await retry.click();
         if (await syncedWithin(25_000)) break;
-        await hoverUntil(page.locator('[data-test="storage-details"]'), 30_000);
+        await hoverUntil(storageDetails, 30_000);
         expect(await full.isVisible(), 'after Retry the sync stopped, and not on a full storage').toBe(true);
         expect(attempt, 'Retry after the quota was lifted kept meeting a full storage').toBeLessThan(3);
       }
