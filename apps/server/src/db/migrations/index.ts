@@ -8,6 +8,7 @@ import { concurrentWritersSchema } from './007-concurrent-writers.js';
 import { passwordsAndSessionsSchema } from './008-passwords-and-sessions.js';
 import { repositoryFeedIndexSchema } from './009-repository-feed-index.js';
 import { idMapLocalIndexSchema } from './010-id-map-local-index.js';
+import { syncItemsSessionCheckSchema } from './011-sync-items-session-check.js';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'passwords-and-sessions', sql: passwordsAndSessionsSchema },
   { version: 9, name: 'repository-feed-index', sql: repositoryFeedIndexSchema },
   { version: 10, name: 'id-map-local-index', sql: idMapLocalIndexSchema },
+  { version: 11, name: 'sync-items-session-check', sql: syncItemsSessionCheckSchema },
 ];

@@ -67,6 +67,86 @@ describe.each(testDatabaseKinds())('sync sessions on %s', (kind) => {
     expect(await database.db.query(`SELECT 1 FROM sync_items WHERE session_id = $1`, [old])).toEqual([]);
   });
 
+  const item = (title: string) => ({
+    entity: 'task' as const,
+    title,
+    status: 'created' as const,
+    sourceId: 1,
+    targetId: 2,
+    error: null,
+    startedAt: new Date().toISOString(),
+  });
+
+  it('refuses items of a session that does not exist, and keeps no item of the statement', async () => {
+    const session = await newSession(40);
+    const error = await addItems(database.db, 'no-such-session', [item('a')]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: '23503' });
+    // One statement naming a real session and a missing one writes neither.
+    await expect(
+      database.db.query(
+        `INSERT INTO sync_items (session_id, entity, status, started_at)
+         VALUES ($1, 'task', 'created', now()), ('missing', 'task', 'created', now())`,
+        [session],
+      ),
+    ).rejects.toMatchObject({ code: '23503' });
+    await expect(
+      database.db.query(`UPDATE sync_items SET session_id = 'missing' WHERE session_id = $1`, [session]),
+    ).resolves.toEqual([]);
+    await addItems(database.db, session, [item('kept')]);
+    await expect(
+      database.db.query(`UPDATE sync_items SET session_id = 'missing' WHERE session_id = $1`, [session]),
+    ).rejects.toMatchObject({ code: '23503' });
+    await expect(
+      database.db.query(`UPDATE sync_sessions SET id = 'renamed' WHERE id = $1`, [session]),
+    ).rejects.toMatchObject({ code: '23503' });
+    const rows = await database.db.query<{ title: string }>(
+      `SELECT title FROM sync_items WHERE session_id = $1`,
+      [session],
+    );
+    expect(rows.map((row) => row.title)).toEqual(['kept']);
+  });
+
+  it.runIf(kind === 'postgres')(
+    'deletes the items a writer added while the session was being deleted, or refuses them',
+    async () => {
+      const other = database.connect();
+      try {
+        // A writer holds its items uncommitted; the session's deletion waits for it, then takes
+        // the items with the session.
+        const first = await newSession(41);
+        let deleted = false;
+        let deleting: Promise<unknown> = Promise.resolve();
+        await database.db.transaction(async (tx) => {
+          await addItems(tx, first, [item('written while deleting')]);
+          deleting = other
+            .query(`DELETE FROM sync_sessions WHERE id = $1`, [first])
+            .then(() => (deleted = true));
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(deleted).toBe(false);
+        });
+        await deleting;
+        expect(await database.db.query(`SELECT 1 FROM sync_items WHERE session_id = $1`, [first])).toEqual(
+          [],
+        );
+
+        // A deletion not yet committed: a writer waits for it and is then refused.
+        const second = await newSession(42);
+        let refused: Promise<unknown> = Promise.resolve();
+        await database.db.transaction(async (tx) => {
+          await tx.query(`DELETE FROM sync_sessions WHERE id = $1`, [second]);
+          refused = addItems(other, second, [item('too late')]).catch((e: unknown) => e);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        });
+        expect(await refused).toMatchObject({ code: '23503' });
+        expect(await database.db.query(`SELECT 1 FROM sync_items WHERE session_id = $1`, [second])).toEqual(
+          [],
+        );
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
   it("keeps each item's text as it was written, characters COPY escapes and Chinese included, in order", async () => {
     const session = await newSession(60);
     const startedAt = '2026-12-01T08:00:00.000Z';
