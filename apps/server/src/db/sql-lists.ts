@@ -29,9 +29,12 @@ export function probeOne(
   where: string,
   /** Which row, by this `ORDER BY`, when `where` may match several (an index covers it). */
   order?: string,
+  /** Keep an element that matches no row, its columns null (a LEFT JOIN); else it is dropped. */
+  keepUnmatched = false,
 ): string {
   // Planned for each run (not prepared): a generic plan made while `table` was nearly empty
   // probes it with a whole scan per element once it is not.
   const first = order === undefined ? '' : ` ORDER BY ${order}`;
-  return `CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} WHERE ${where}${first} LIMIT 1 ${PLAN_EACH_RUN}) ${alias}`;
+  const probe = `LATERAL (SELECT ${columns} FROM ${table} WHERE ${where}${first} LIMIT 1 ${PLAN_EACH_RUN}) ${alias}`;
+  return keepUnmatched ? `LEFT JOIN ${probe} ON true` : `CROSS JOIN ${probe}`;
 }

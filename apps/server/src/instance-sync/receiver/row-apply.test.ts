@@ -155,6 +155,43 @@ describe.each(testDatabaseKinds())('row staging and apply on %s', (kind) => {
     expect(again!.localId).toBe(created!.localId);
   });
 
+  it("maps a new row again over a mapping it does not trust: to another repository's row, or to none left", async () => {
+    const [theirs] = await database.db.query<{ id: number }>(`SELECT id FROM tasks WHERE uid = 'theirs'`);
+    // The peer's 7 maps to the other repository's row, its 8 to a row no longer there.
+    await database.db.query(
+      `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
+       VALUES ($1, 'task', 7, $2), ($1, 'task', 8, 987654321)`,
+      [PEER, theirs!.id],
+    );
+    const applied = await apply([
+      { id: 7, uid: 'u7' },
+      { id: 8, uid: 'u8' },
+      { id: 9, uid: 'u9' },
+    ]);
+    expect(applied.map((row) => row.result)).toEqual(['created', 'created', 'created']);
+    const mappings = await database.db.query<{ remote_id: number; local_id: number }>(
+      `SELECT remote_id, local_id FROM sync_id_map WHERE peer_key = $1 AND entity = 'task' ORDER BY remote_id`,
+      [PEER],
+    );
+    expect(mappings.map((row) => [Number(row.remote_id), Number(row.local_id)])).toEqual(
+      applied.map((row) => [row.remoteId, row.localId]),
+    );
+    // Sent again, each is found by its new mapping; the other repository's row is untouched.
+    expect(
+      (
+        await apply([
+          { id: 7, uid: 'u7' },
+          { id: 8, uid: 'u8' },
+        ])
+      ).map((row) => row.result),
+    ).toEqual(['unchanged', 'unchanged']);
+    const [untouched] = await database.db.query<{ repository_id: number }>(
+      `SELECT repository_id FROM tasks WHERE id = $1`,
+      [theirs!.id],
+    );
+    expect(Number(untouched!.repository_id)).toBe(elsewhere);
+  });
+
   it("never touches another repository's row that shares a uid", async () => {
     const [created] = await apply([{ id: 6, uid: 'theirs', title: 'from the peer' }]);
     const rows = await database.db.query<{ id: number; title: string }>(

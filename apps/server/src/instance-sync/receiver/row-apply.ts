@@ -14,7 +14,7 @@ import { idList } from '../../db/sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
-import { lookupMapped, saveMappings } from '../wire/id-map.js';
+import { lookupMappings, saveMappings } from '../wire/id-map.js';
 import { setTakenLinks, takePending, uidOwners, type PendingLink } from './links.js';
 import {
   RENAMED_REFERENCES,
@@ -34,6 +34,8 @@ import {
 /** What `applyRows` reads before it writes: the rows' mappings and the owners of their uids. */
 export interface RowsRead {
   mapped: Map<number, number>;
+  /** The peer's ids whose mapping is there but not trusted (id-map.ts `lookupMappings`). */
+  untrusted: Set<number>;
   owners: Awaited<ReturnType<typeof uidOwners>>;
 }
 
@@ -54,9 +56,16 @@ export function readRows(
   // this peer earlier).
   const sentUids = [...new Set(rows.flatMap((row) => (row.uid ? [row.uid] : [])))];
   return Promise.all([
-    lookupMapped(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
+    lookupMappings(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
     uidOwners(tx, spec.table, sentUids),
-  ]).then(([mapped, owners]) => ({ mapped, owners }));
+  ]).then(([{ rows, untrusted }, owners]) => ({ mapped: localIds(rows), untrusted, owners }));
+}
+
+/** Our ids of mapped rows, by the peer's id. */
+function localIds(rows: ReadonlyMap<number, { localId: number }>): Map<number, number> {
+  const ids = new Map<number, number>();
+  for (const [remoteId, row] of rows) ids.set(remoteId, row.localId);
+  return ids;
 }
 
 export interface AppliedRow {
@@ -87,7 +96,7 @@ export async function applyRows(
     localId: null,
     result: 'skipped',
   }));
-  const { mapped, owners } = await (read ?? readRows(tx, spec, peerKey, localRepositoryId, rows));
+  const { mapped, untrusted, owners } = await (read ?? readRows(tx, spec, peerKey, localRepositoryId, rows));
 
   // Every local id below was checked to belong to `localRepositoryId` (mapping or uid owner),
   // so the statements need not filter by repository, which keeps their plans simple.
@@ -171,7 +180,12 @@ export async function applyRows(
           named.length === 0
             ? insert
             : `WITH inserted AS (${insert}),
-                    mapped AS (${mapInserted('$3', '$4', '$5')})
+                    mapped AS (${mapInserted(
+                      '$3',
+                      '$4',
+                      '$5',
+                      named.some((row) => untrusted.has(row.remote_id)),
+                    )})
                SELECT id, uid FROM inserted`,
           named.length === 0
             ? [list, localRepositoryId]
@@ -304,11 +318,18 @@ export async function applyRows(
 
 /**
  * The statement that maps the peer's ids of rows just inserted (the CTE `inserted`, with
- * their `id` and `uid`) from a `{v: [{uid, remote_id}]}` list.
+ * their `id` and `uid`) from a `{v: [{uid, remote_id}]}` list. A mapping that is there already
+ * (`replace`: one not trusted, to another repository's row or to none) is replaced. Otherwise
+ * the rows are only inserted: an upsert checks each key before its insert checks it again, a
+ * third more work per row under the repository's lock (bench instance-sync). Should one be
+ * there after all, the insert fails, and the batch is retried row by row, each read afresh.
  */
-function mapInserted(peerKey: string, entity: string, named: string): string {
+function mapInserted(peerKey: string, entity: string, named: string, replace: boolean): string {
   return `INSERT INTO sync_id_map (peer_key, entity, remote_id, local_id)
      SELECT ${peerKey}::text, ${entity}::text, x.remote_id, i.id
-       FROM inserted i JOIN jsonb_to_recordset(${named}::jsonb->'v') AS x(uid text, remote_id bigint) ON x.uid = i.uid
-     ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id`;
+       FROM inserted i JOIN jsonb_to_recordset(${named}::jsonb->'v') AS x(uid text, remote_id bigint) ON x.uid = i.uid${
+         replace
+           ? '\n     ON CONFLICT (peer_key, entity, remote_id) DO UPDATE SET local_id = EXCLUDED.local_id'
+           : ''
+       }`;
 }

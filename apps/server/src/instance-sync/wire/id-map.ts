@@ -26,34 +26,68 @@ export async function lookupMappedRows(
   remoteIds: readonly number[],
   localRepositoryId?: number,
 ): Promise<Map<number, { localId: number; uid: string }>> {
-  if (remoteIds.length === 0) return new Map();
+  return (await lookupMappings(tx, peerKey, entity, remoteIds, localRepositoryId)).rows;
+}
+
+/** What `lookupMappings` found. */
+export interface Mappings {
+  /** The trusted mappings (`lookupMappedRows`). */
+  rows: Map<number, { localId: number; uid: string }>;
+  /**
+   * The peer's ids that have a mapping not trusted: to a row of another repository, or to a
+   * row no longer there (purged). A row written for one of them replaces its mapping.
+   */
+  untrusted: Set<number>;
+}
+
+/** `lookupMappedRows`, and the peer's ids whose mapping is there but not trusted. */
+export async function lookupMappings(
+  tx: Queryable,
+  peerKey: string,
+  entity: SyncEntity,
+  remoteIds: readonly number[],
+  localRepositoryId?: number,
+): Promise<Mappings> {
+  if (remoteIds.length === 0) return { rows: new Map(), untrusted: new Set() };
   // Driven from the id list through the primary keys, so the plan does not depend on table
   // statistics (a bulk copy fills the tables faster than they are analysed); the repository
   // is checked here rather than in SQL for the same reason.
-  const rows = await tx.query<{ remote_id: number; local_id: number; uid: string; repository_id: number }>(
+  const rows = await tx.query<{
+    remote_id: number;
+    local_id: number;
+    uid: string | null;
+    repository_id: number | null;
+  }>(
     `SELECT ids.id AS remote_id, m.local_id, r.uid, r.repository_id
        FROM ${idList('$3')} ids
        ${probeOne('sync_id_map', 'm', 'local_id', 'peer_key = $1 AND entity = $2 AND remote_id = ids.id')}
-       ${probeOne(TABLE_OF[entity], 'r', `uid, ${entity === 'repository' ? 'id' : 'repository_id'} AS repository_id`, 'id = m.local_id')}`,
+       ${probeOne(TABLE_OF[entity], 'r', `uid, ${entity === 'repository' ? 'id' : 'repository_id'} AS repository_id`, 'id = m.local_id', undefined, true)}`,
     [peerKey, entity, { v: remoteIds }],
   );
   return mappedRows(rows, entity === 'repository' ? undefined : localRepositoryId);
 }
 
 /**
- * The mapped rows by the peer's id, those of `localRepositoryId` only when given. A function
- * of its own: its loop, inlined into the async lookup, made the engine compile all of that.
+ * The mapped rows by the peer's id, those of `localRepositoryId` only when given; the others
+ * untrusted. A function of its own: its loop, inlined into the async lookup, made the engine
+ * compile all of that.
  */
 function mappedRows(
-  rows: readonly { remote_id: number; local_id: number; uid: string; repository_id: number }[],
+  rows: readonly { remote_id: number; local_id: number; uid: string | null; repository_id: number | null }[],
   localRepositoryId: number | undefined,
-): Map<number, { localId: number; uid: string }> {
+): Mappings {
   const found = new Map<number, { localId: number; uid: string }>();
+  const untrusted = new Set<number>();
   for (const row of rows) {
-    if (localRepositoryId !== undefined && Number(row.repository_id) !== localRepositoryId) continue;
-    found.set(Number(row.remote_id), { localId: Number(row.local_id), uid: row.uid });
+    const remoteId = Number(row.remote_id);
+    if (
+      row.uid === null ||
+      (localRepositoryId !== undefined && Number(row.repository_id) !== localRepositoryId)
+    )
+      untrusted.add(remoteId);
+    else found.set(remoteId, { localId: Number(row.local_id), uid: row.uid });
   }
-  return found;
+  return { rows: found, untrusted };
 }
 
 /** `lookupMappedRows`, our ids only. */
