@@ -297,7 +297,7 @@ export async function writeBatch(
     });
   }
 
-  const taskIds = candidates.flatMap(({ row }) => (row.task_id !== null ? [row.task_id] : []));
+  const taskIds = candidates.filter(({ row }) => row.task_id !== null).map(({ row }) => row.task_id!);
   const documentRead =
     candidates.length > 0
       ? readAhead(
@@ -343,11 +343,15 @@ function carryUidReferences(
 ): void {
   for (const row of tasks) {
     if (row.remoteId === null) continue;
+    // One new object per row (a spread with a computed key per reference made the engine
+    // build each as a dictionary, tens of milliseconds a full push).
+    let carried: IncomingRow['uidReferences'];
     for (const field of UID_REFERENCE_FIELDS) {
       const uid = uidReferences[field].get(row.remoteId)?.uid;
       if (uid === undefined || byId[field].has(row.remoteId)) continue;
-      row.uidReferences = { ...row.uidReferences, [UID_REFERENCES[field].column]: uid };
+      (carried ??= { ...row.uidReferences })[UID_REFERENCES[field].column] = uid;
     }
+    if (carried) row.uidReferences = carried;
   }
 }
 
@@ -461,12 +465,12 @@ function taskExtraWrites(
     const forget = carried.filter((row) => !byId[field].has(row.remoteId)).map((row) => row.localId);
     return { field, forget, link };
   });
-  return {
-    references,
-    usages: new Map(
-      live.flatMap((row) => (usages.has(row.remoteId) ? [[row.localId, usages.get(row.remoteId)!]] : [])),
-    ),
-  };
+  const usagesByLocalId = new Map<number, TaskUsage[]>();
+  for (const row of live) {
+    const list = usages.get(row.remoteId);
+    if (list) usagesByLocalId.set(row.localId, list);
+  }
+  return { references, usages: usagesByLocalId };
 }
 
 /**

@@ -121,7 +121,7 @@ export async function setPeerReferences(
 ): Promise<ReferenceOutcome> {
   if (references.length === 0) return { applied: 0, pending: 0 };
   const { target } = LINK_COLUMNS[field];
-  const remoteIds = references.flatMap((ref) => (ref.remoteTarget === null ? [] : [ref.remoteTarget]));
+  const remoteIds = references.filter((ref) => ref.remoteTarget !== null).map((ref) => ref.remoteTarget!);
   // The targets' uids and the forgetting of what these rows waited for go out together, and
   // then the writes: two round trips, under the repository's lock.
   const [targets] = await Promise.all([

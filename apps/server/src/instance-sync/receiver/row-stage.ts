@@ -179,12 +179,15 @@ const PG_TEXT_FIRST_KEY = 1_000_000_000;
 /** Creates this connection's stage for `spec` unless it has one. */
 async function ensureStage(tx: Queryable, spec: TableSpec): Promise<void> {
   const table = stageTable(spec);
-  const [found] = await tx.query<{ present: boolean; lz4: boolean }>(
-    `SELECT to_regclass($1::text) IS NOT NULL AS present,
-            EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4`,
+  const [found] = await tx.query<{ present: boolean }>(
+    `SELECT to_regclass($1::text) IS NOT NULL AS present`,
     [table],
   );
   if (found?.present) return;
+  // Asked only when the stage is made (once per connection): pg_settings builds every setting.
+  const [server] = await tx.query<{ lz4: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4`,
+  );
   // Large values are compressed as they are staged, before the lock, and written into the
   // table as they are (PostgreSQL copies a compressed value without compressing it again).
   // Staged uncompressed, every document was compressed under the repository's lock, one chunk
@@ -192,7 +195,7 @@ async function ensureStage(tx: Queryable, spec: TableSpec): Promise<void> {
   // 1.08 → 0.88 s, for 46 MB). With lz4 where the server has it (the embedded database has
   // only pglz): a received document keeps lz4 in the table, which PostgreSQL reads like any
   // other value, and compressing 46 MB took about a third of pglz's time.
-  const compression = found?.lz4 ? ' COMPRESSION lz4' : '';
+  const compression = server?.lz4 ? ' COMPRESSION lz4' : '';
   const columns = stagedColumns(spec).map(
     (column) => `${column.name} ${column.type}${column.large ? compression : ''}`,
   );

@@ -50,8 +50,8 @@ export async function resolveUidReferences(
   if (references.size === 0) return new Map();
   const { target, table } = UID_REFERENCES[field];
   const all = [...references.values()];
-  const ids = [...new Set(all.flatMap((ref) => (ref.remoteId === null ? [] : [ref.remoteId])))];
-  const uids = [...new Set(all.flatMap((ref) => (ref.uid === null ? [] : [ref.uid])))];
+  const ids = [...new Set(all.filter((ref) => ref.remoteId !== null).map((ref) => ref.remoteId!))];
+  const uids = [...new Set(all.filter((ref) => ref.uid !== null).map((ref) => ref.uid!))];
   const [mapped, owners] = await Promise.all([
     lookupMappedRows(tx, peerKey, target, ids, localRepositoryId),
     uidOwners(tx, table, uids),
