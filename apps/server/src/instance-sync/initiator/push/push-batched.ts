@@ -94,21 +94,6 @@ function chunkBySize<T>(
   return chunks;
 }
 
-/** Rows in the first chunk of a push's copy-upsert tasks (the others: `max_batch_rows`). */
-const FIRST_CHUNK_ROWS = 250;
-
-/**
- * Chunks of at most `maxRows` rows, the first one small. The receiver's lock is idle until
- * the first request is staged and checked, which for a first chunk of 2,000 tasks took a fresh
- * receiver ~100 ms of cold code (bench instance-sync, statement log); a small one reaches the
- * lock early, and the next chunks are staged while it is written.
- */
-function firstChunkSmall<T>(rows: readonly T[], maxRows: number): T[][] {
-  const first = Math.min(FIRST_CHUNK_ROWS, maxRows);
-  if (rows.length <= maxRows) return chunkBySize(rows, maxRows, Infinity, () => 0);
-  return [rows.slice(0, first), ...chunkBySize(rows.slice(first), maxRows, Infinity, () => 0)];
-}
-
 /** A row for `copy-upsert`: its line (values in the request's column order) and the row. */
 interface Encoded {
   line: string;
@@ -478,15 +463,10 @@ export async function pushBatched(
    * the ids it could not send that way, which then go as copy-v1: one too large alone, or a
    * request the receiver refused or could not read.
    */
-  const sendPgText = async (
-    kind: PgTextKind,
-    ids: readonly number[],
-    /** These rows' COPY text, read ahead (`readAhead` below). */
-    read?: Promise<Uint8Array[]>,
-  ): Promise<number[]> => {
+  const sendPgText = async (kind: PgTextKind, ids: readonly number[]): Promise<number[]> => {
     checkCancelled(ctx.signal);
     if (ids.length === 0) return [];
-    const data = await (read ?? db.copyOut(kind.select(ids)));
+    const data = await db.copyOut(kind.select(ids));
     if (kind.headerBytes + byteLengthOf(data) > maxBytes) {
       if (ids.length === 1) return [...ids];
       const half = Math.ceil(ids.length / 2);
@@ -532,49 +512,31 @@ export async function pushBatched(
       return { failures };
     }
   }
+  await repositoryReady;
+
+  // Past the small push, the rows go as copy-upsert requests when the receiver takes them.
+  if (copy) tracker.meta.transport = 'copy';
   // Task batches do not depend on each other: several in flight, like the documents'.
   // For copy-upsert, tasks of the same fields go together (a task sent for context carries no
   // usages, and a field absent differs from one sent as null), each row encoded once.
   // Batches are cut by their bytes, so their rows are read first, all of them.
   const taskChunks: TaskToSend[][] = copy
-    ? firstChunkSmall(tasks, maxRows)
+    ? chunkBySize(tasks, maxRows, Infinity, () => 0)
     : chunkBySize(await wireTasks(tasks), maxRows, maxBytes, (task) => JSON.stringify(task).length).map(
         (chunk) => chunk.map((row) => ({ id: Number(row.task_id), deleted: Boolean(row.deleted), row })),
       );
-  // Changed, live tasks carry every field: COPY text when the receiver reads it.
-  const full = (task: TaskToSend) => !task.deleted && changedIds.has(task.id);
-  // The first two requests' COPY text is read while the receiver upserts the repository:
-  // reading it only afterwards left the receiver idle for the round trip and the reads. The
-  // first (small) request then reaches the lock early, and the second is staged while it is
-  // written. Not more: reading four at once, on two cores, delayed them all and the upsert's
-  // end too (bench instance-sync, statement log).
-  const readAhead = new Map<number, Promise<Uint8Array[]>>();
-  if (copy && taskText.on)
-    for (const [index, chunk] of taskChunks.slice(0, 2).entries()) {
-      const ids = chunk.filter(full).map((task) => task.id);
-      if (ids.length === 0) continue;
-      const read = db.copyOut(taskText.select(ids));
-      read.catch(() => {});
-      readAhead.set(index, read);
-    }
-  await repositoryReady;
-
-  // Past the small push, the rows go as copy-upsert requests when the receiver takes them.
-  if (copy) tracker.meta.transport = 'copy';
   let sentTaskBatches = 0;
-  const sendTasks = async (index: number) => {
+  const sendTasks = async (chunk: TaskToSend[]) => {
     checkCancelled(ctx.signal);
-    const chunk = taskChunks[index]!;
-    const read = readAhead.get(index);
-    readAhead.delete(index);
     if (copy) {
+      // Changed, live tasks carry every field: COPY text when the receiver reads it.
+      const full = (task: TaskToSend) => !task.deleted && changedIds.has(task.id);
       let rest = chunk;
       if (taskText.on) {
         const unsent = new Set(
           await sendPgText(
             taskText,
             chunk.filter(full).map((task) => task.id),
-            read,
           ),
         );
         rest = chunk.filter((task) => !full(task) || unsent.has(task.id));
@@ -668,7 +630,7 @@ export async function pushBatched(
   await inPool(jobs, concurrency, async (job, failed) => {
     if ('tasks' in job) {
       try {
-        await sendTasks(job.tasks);
+        await sendTasks(taskChunks[job.tasks]!);
       } finally {
         tasksAnswered[job.tasks]!.settle();
       }
