@@ -67,8 +67,12 @@ describe('first sync progress in a real browser', () => {
       await page.goto(`/repo/${repositoryId}`);
       const count = page.locator('[data-test="first-sync-count"]').first();
       await count.waitFor({ timeout: 30_000 });
+      // Each read gives up after a second, so that a count gone meanwhile (the download over)
+      // fails with what was last shown instead of one read waiting out the whole poll.
       await expect
-        .poll(() => count.textContent(), { timeout: 30_000 })
+        .poll(() => count.textContent({ timeout: 1000 }).catch(() => '(the count is gone)'), {
+          timeout: 30_000,
+        })
         .toMatch(new RegExp(`^Downloading [\\d,]+ of ${total.toLocaleString('en')}$`));
       // The repository page renders while the download still runs.
       await page.getByRole('heading', { name: 'big-wiki' }).waitFor({ timeout: 30_000 });
