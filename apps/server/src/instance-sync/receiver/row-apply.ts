@@ -14,7 +14,7 @@ import { idList } from '../../db/sql-lists.js';
 import type { RowResult } from '@wikisync/shared';
 import type { Queryable } from '../../db/database.js';
 import { randomUid } from '../../db/uid.js';
-import { lookupMappings, saveMappings } from '../wire/id-map.js';
+import { localIds, lookupMappings, saveMappings } from '../wire/id-map.js';
 import { setTakenLinks, takePending, uidOwners, type PendingLink } from './links.js';
 import {
   RENAMED_REFERENCES,
@@ -61,13 +61,6 @@ export function readRows(
     lookupMappings(tx, peerKey, spec.entity, remoteIds, localRepositoryId),
     uidOwners(tx, spec.table, sentUids),
   ]).then(([{ rows, untrusted }, owners]) => ({ mapped: localIds(rows), untrusted, owners }));
-}
-
-/** Our ids of mapped rows, by the peer's id. */
-function localIds(rows: ReadonlyMap<number, { localId: number }>): Map<number, number> {
-  const ids = new Map<number, number>();
-  for (const [remoteId, row] of rows) ids.set(remoteId, row.localId);
-  return ids;
 }
 
 export interface AppliedRow {

@@ -98,8 +98,14 @@ export async function lookupMapped(
   remoteIds: readonly number[],
   localRepositoryId?: number,
 ): Promise<Map<number, number>> {
-  const rows = await lookupMappedRows(tx, peerKey, entity, remoteIds, localRepositoryId);
-  return new Map([...rows].map(([remoteId, row]) => [remoteId, row.localId]));
+  return localIds(await lookupMappedRows(tx, peerKey, entity, remoteIds, localRepositoryId));
+}
+
+/** Our ids of mapped rows (`lookupMappedRows`, `Mappings.rows`), by the peer's id. */
+export function localIds(rows: ReadonlyMap<number, { localId: number }>): Map<number, number> {
+  const ids = new Map<number, number>();
+  for (const [remoteId, row] of rows) ids.set(remoteId, row.localId);
+  return ids;
 }
 
 export function saveMappings(
