@@ -44,6 +44,45 @@ describe.each(testDatabaseKinds())('first sync progress on %s', (kind) => {
     expect(await reader.replica.collections.documents.count().exec()).toBe(22);
   });
 
+  it('is not over before the device knows which repositories it keeps', async () => {
+    const writer = await server.open();
+    const repo = repositoryDoc({ name: 'big' });
+    await writer.replica.collections.repositories.insert(local(repo));
+    for (let i = 0; i < 12; i++) await writer.replica.collections.tasks.insert(local(taskDoc(repo.uid)));
+    await writer.sync.awaitInSync();
+    const [row] = await server.app.database.db.query<{ id: number }>(
+      'SELECT id FROM repositories WHERE uid = $1',
+      [repo.uid],
+    );
+
+    // A first start: the repositories to keep are named by the server's status, which has not
+    // answered yet. Until then the tasks' and documents' pulls fetch nothing.
+    let known = false;
+    const reader = await server.open({
+      pullBatchSize: 5,
+      offlineRepositories: () => (known ? [Number(row!.id)] : []),
+      selectionKnown: () => known,
+    });
+    const seen: FirstSyncProgress[] = [];
+    const subscription = reader.sync.firstSyncProgress$.subscribe((value) => value && seen.push(value));
+    await waitUntil(
+      async () => (await reader.replica.collections.repositories.count().exec()) === 1,
+      'the repository row arrives',
+    );
+    await reader.sync.awaitInSync();
+    expect(seen.some((value) => value.finished)).toBe(false);
+    expect(seen.at(-1)?.collections.tasks.finished).toBe(false);
+
+    known = true;
+    reader.sync.resync();
+    await waitUntil(async () => seen.at(-1)?.finished === true, 'the first sync finishes');
+    subscription.unsubscribe();
+    const last = seen.at(-1)!;
+    expect([last.done, last.total]).toEqual([13, 13]);
+    expect(last.collections.tasks).toEqual({ done: 12, total: 12, finished: true });
+    expect(await reader.replica.collections.tasks.count().exec()).toBe(12);
+  });
+
   it('counts only the repositories the device keeps, when it names them', async () => {
     const writer = await server.open();
     const kept = repositoryDoc({ name: 'kept' });

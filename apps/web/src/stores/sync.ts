@@ -127,6 +127,7 @@ export const useSyncStore = defineStore('sync', () => {
       selection.value = chosen;
       controller = startReplication(replica, {
         offlineRepositories: () => chosen.keptIds(),
+        selectionKnown: () => chosen.known.value !== null,
         readableRepositories: () => chosen.fresh.value,
         onAccess: (ids) => {
           // Narrowed at once (the pull this event starts purges), named again from the status.

@@ -45,7 +45,64 @@ describe('FirstSyncProgressTracker', () => {
     tracker.written('documents', 4);
     tracker.lastPage('documents');
     tracker.idle('documents');
+    // Repositories and tasks pulled from their checkpoints: nothing else is downloading.
+    tracker.pulling('repositories', 7);
+    tracker.pulling('tasks', 3);
     expect(await firstValueFrom(tracker.progress$)).toMatchObject({ done: 14, total: 14, finished: true });
+  });
+
+  it('is not over while a collection has not started its pull', async () => {
+    const tracker = new FirstSyncProgressTracker(async () => ({
+      ...status(0),
+      collections: {
+        repositories: { rows: 1, tombstones: 0 },
+        tasks: { rows: 6, tombstones: 0 },
+        documents: { rows: 0, tombstones: 0 },
+      },
+    }));
+    // The repositories' and the documents' whole first syncs, before the tasks' pull starts.
+    for (const collection of ['repositories', 'documents'] as const) tracker.pulling(collection, 0);
+    await settle();
+    tracker.written('repositories', 1);
+    for (const collection of ['repositories', 'documents'] as const) {
+      tracker.lastPage(collection);
+      tracker.idle(collection);
+    }
+    let progress = await firstValueFrom(tracker.progress$);
+    expect(progress).toMatchObject({ done: 1, total: 1, finished: false });
+    expect(progress?.collections.tasks).toEqual({ done: 0, total: null, finished: false });
+
+    tracker.pulling('tasks', 0);
+    await settle();
+    expect(await firstValueFrom(tracker.progress$)).toMatchObject({ done: 1, total: 7, finished: false });
+    tracker.written('tasks', 6);
+    tracker.lastPage('tasks');
+    tracker.idle('tasks');
+    progress = await firstValueFrom(tracker.progress$);
+    expect(progress).toMatchObject({ done: 7, total: 7, finished: true });
+  });
+
+  it('reads the totals again for a collection that starts while they are being read', async () => {
+    const answers: ((value: SyncStatus) => void)[] = [];
+    const tracker = new FirstSyncProgressTracker(
+      () => new Promise<SyncStatus>((resolve) => answers.push(resolve)),
+    );
+    tracker.pulling('documents', 0);
+    // The tasks' pull starts while the documents' totals are on their way.
+    tracker.pulling('tasks', 0);
+    expect(answers).toHaveLength(1);
+    answers[0]!({
+      ...status(3),
+      collections: { ...status(3).collections, tasks: { rows: 0, tombstones: 0 } },
+    });
+    await settle();
+    expect(answers).toHaveLength(2);
+    answers[1]!({
+      ...status(3),
+      collections: { ...status(3).collections, tasks: { rows: 5, tombstones: 0 } },
+    });
+    await settle();
+    expect(await firstValueFrom(tracker.progress$)).toMatchObject({ done: 0, total: 8 });
   });
 
   it('tracks nothing for a collection that already has a checkpoint', async () => {

@@ -5,6 +5,11 @@
 // collection's count reaches its N before its last page; a collection that has read its last
 // page ends with n = N, whatever moved meanwhile. The time left is (N − n) at the rate
 // measured since the sync began.
+//
+// The download is over only when every collection has been heard from: each one's first
+// sync finished, or it pulled from a checkpoint (its first sync was done before). Collections
+// start their pulls independently, and one may finish before another has begun: under load,
+// a small collection's whole first sync can come and go before the tasks' pull starts.
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { REPLICATION_COLLECTIONS, type CollectionName, type SyncStatus } from '@wikisync/shared';
 
@@ -32,12 +37,16 @@ const totalOf = (status: SyncStatus, collection: CollectionName) => {
 
 export class FirstSyncProgressTracker {
   private readonly collections = new Map<CollectionName, CollectionProgress>();
+  /** Collections that pulled from a checkpoint: no first sync of theirs to wait for. */
+  private readonly resumed = new Set<CollectionName>();
   private readonly lastPageRead = new Set<CollectionName>();
   /** The total each collection had when its count last reached it: asked once per total. */
   private readonly reachedTotal = new Map<CollectionName, number>();
   private readonly subject = new BehaviorSubject<FirstSyncProgress | null>(null);
   private startedAt = 0;
   private reading: Promise<void> | null = null;
+  /** A collection joined while the totals were being read: read them again for it. */
+  private readAgain = false;
 
   constructor(
     private readonly readStatus: () => Promise<SyncStatus>,
@@ -48,7 +57,13 @@ export class FirstSyncProgressTracker {
 
   /** A pull is about to start from `from`; from 0 it is a collection's first sync. */
   pulling(collection: CollectionName, from: number): void {
-    if (from !== 0 || this.collections.has(collection)) return;
+    if (this.collections.has(collection) || this.resumed.has(collection)) return;
+    if (from !== 0) {
+      this.resumed.add(collection);
+      // The others' download may have been waiting for this one to be heard from.
+      if (this.collections.size > 0) this.publish();
+      return;
+    }
     if (this.collections.size === 0) this.startedAt = this.now();
     this.collections.set(collection, { done: 0, total: null, finished: false });
     this.readTotals();
@@ -86,7 +101,11 @@ export class FirstSyncProgressTracker {
   }
 
   private readTotals(): void {
-    this.reading ??= this.readStatus()
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readStatus()
       .then((status) => {
         for (const [collection, progress] of this.collections) {
           // A total read while the collection finished stays what it counted.
@@ -96,7 +115,19 @@ export class FirstSyncProgressTracker {
       })
       // Without totals the indicator shows the count alone; the next trigger asks again.
       .catch(() => {})
-      .finally(() => (this.reading = null));
+      .finally(() => {
+        this.reading = null;
+        if (!this.readAgain) return;
+        this.readAgain = false;
+        this.readTotals();
+      });
+  }
+
+  /** A collection with no first sync here: done before (nothing to count), or not started yet. */
+  private notDownloading(collection: CollectionName): CollectionProgress {
+    return this.resumed.has(collection)
+      ? { done: 0, total: 0, finished: true }
+      : { done: 0, total: null, finished: false };
   }
 
   private publish(): void {
@@ -111,13 +142,16 @@ export class FirstSyncProgressTracker {
       collections: Object.fromEntries(
         REPLICATION_COLLECTIONS.map((name) => [
           name,
-          { ...(this.collections.get(name) ?? { done: 0, total: 0, finished: true }) },
+          { ...(this.collections.get(name) ?? this.notDownloading(name)) },
         ]),
       ) as Record<CollectionName, CollectionProgress>,
       done,
       total: total === null ? null : Math.max(total, done),
       remainingMs,
-      finished: entries.length > 0 && entries.every((progress) => progress.finished),
+      finished:
+        entries.length > 0 &&
+        entries.every((progress) => progress.finished) &&
+        REPLICATION_COLLECTIONS.every((name) => this.collections.has(name) || this.resumed.has(name)),
     });
   }
 }

@@ -191,17 +191,22 @@ export function startReplication(replica: Replica, options: SyncOptions): SyncCo
           // Storage full: pull nothing (RxDB stops this round, no retry loop) until Retry;
           // the replica stays readable and its checkpoint stays at the last rows written.
           if (replica.quota.isFull(collection)) return { documents: [], checkpoint };
-          progress.pulling(collection, checkpoint?.server_version ?? 0);
+          const selected = selectionFor(collection);
+          // Before the server names the repositories to keep, this pull fetches nothing: it is
+          // not this collection's first sync, which comes once they are known (read together
+          // with `selected`, so both describe the same moment).
+          const counted = selected?.length !== 0 || options.selectionKnown?.() !== false;
+          if (counted) progress.pulling(collection, checkpoint?.server_version ?? 0);
           const batch = await pullers[collection].pull(
             checkpoint ?? undefined,
-            selectionFor(collection),
+            selected,
             batchSize,
             gate.isOnline,
           );
           await skipped.record(collection, batch.refused, batch.accepted);
           // Rows this replica cannot store are done with too: they are part of N.
           progress.written(collection, batch.refused.length);
-          if (batch.documents.length < batchSize) progress.lastPage(collection);
+          if (counted && batch.documents.length < batchSize) progress.lastPage(collection);
           // Rows of repositories no longer kept leave with the same batch, as deleted master
           // states (never pushed). The page itself is untouched, so a full page stays full.
           const leaving = await purge.tombstones(

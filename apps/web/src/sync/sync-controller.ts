@@ -49,6 +49,12 @@ export interface SyncOptions {
    */
   offlineRepositories?: () => number[] | null;
   /**
+   * False while the repositories to keep are not known yet (a first start, before the server
+   * has named the readable ones): `offlineRepositories` then answers none, its pulls of tasks
+   * and documents fetch nothing, and they are not the first sync's download. Default true.
+   */
+  selectionKnown?: () => boolean;
+  /**
    * The repositories the server says the user may read now (its status), read at every pull;
    * null while not heard in this run. With it, rows of repositories not kept or no longer
    * readable leave the replica (dropped-rows.ts); without it nothing is purged.
