@@ -9,9 +9,13 @@ import { optionalRemoteIdSchema } from './wire-fields.js';
 // its mapping table, so the sender needs no round trip per row. Rows are checked one by one
 // (`batchTaskRowSchema`...), so one bad row fails alone instead of failing the batch.
 
-/** The `references` capability's names for a task row's `doc_uid` and `run_after_uid`. */
+/**
+ * The `references` capability's names for a task row's `doc_uid` and `run_after_uid`, and for
+ * a document row's `replaced_by_uid`.
+ */
 export const DOC_UID_REFERENCE = 'doc_uid';
 export const RUN_AFTER_UID_REFERENCE = 'run_after_uid';
+export const REPLACED_BY_UID_REFERENCE = 'replaced_by_uid';
 
 /**
  * A task row. `doc_uid` and `run_after_uid` (ours, offered through the `references`
@@ -28,9 +32,17 @@ export const batchTaskRowSchema = wireTaskFieldsSchema.extend({
 });
 export type BatchTaskRow = z.infer<typeof batchTaskRowSchema>;
 
+/**
+ * A document row. `replaced_by_uid` (ours, offered through the `references` capability) is the
+ * uid of the document's newer version, null for none, beside `replaced_by`, the sender's id of
+ * it: the receiver sets it as it writes the document. Absent, the newer version is left to
+ * `links`, as before.
+ */
 export const batchDocumentRowSchema = wireDocumentFieldsSchema.extend({
   document_id: numericIdSchema,
   task_id: optionalRemoteIdSchema,
+  replaced_by: optionalRemoteIdSchema,
+  replaced_by_uid: uidSchema.nullable().optional(),
 });
 export type BatchDocumentRow = z.infer<typeof batchDocumentRowSchema>;
 

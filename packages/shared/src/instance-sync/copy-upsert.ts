@@ -11,7 +11,9 @@ import { numericIdSchema } from '../common.js';
 //   fails alone, like a row that fails its schema) and loads the good ones into its stage
 //   with COPY.
 // - `pg-text-v1` (documents only): the rest of the body is PostgreSQL's COPY text format, as
-//   `COPY … TO STDOUT` writes it, in the header's column order (`PG_TEXT_DOCUMENT_COLUMNS`).
+//   `COPY … TO STDOUT` writes it, in the header's column order (`PG_TEXT_DOCUMENT_COLUMNS`,
+//   or `PG_TEXT_DOCUMENT_REFERENCE_COLUMNS` for a receiver whose `references` capability
+//   names `replaced_by_uid`).
 //   The sender streams it out of its database and the receiver streams it into its stage
 //   without decoding a row in between; the rows' small columns are then read back and checked
 //   with the same schemas, so a row that fails them fails alone. A body PostgreSQL cannot read
@@ -34,7 +36,7 @@ export const COPY_CONTENT_TYPE = 'application/x-wikisync-copy-v1';
 /**
  * The columns of a `pg-text-v1` body of documents, in order: the sender's ids, the row's
  * identity and times, then the values a `batch-upsert` document row carries (the newer
- * version, `replaced_by`, travels with the links).
+ * version, `replaced_by`, travels with the links, or by uid in the columns below).
  */
 export const PG_TEXT_DOCUMENT_COLUMNS = [
   'document_id',
@@ -51,6 +53,17 @@ export const PG_TEXT_DOCUMENT_COLUMNS = [
   'version',
   'is_latest',
   'metadata',
+] as const;
+
+/**
+ * The columns of a `pg-text-v1` body of documents that carry their newer version by uid, for a
+ * receiver that takes `replaced_by_uid` (`references` capability): the sender's id of it and
+ * its uid, null for none.
+ */
+export const PG_TEXT_DOCUMENT_REFERENCE_COLUMNS = [
+  ...PG_TEXT_DOCUMENT_COLUMNS,
+  'replaced_by',
+  'replaced_by_uid',
 ] as const;
 
 /**

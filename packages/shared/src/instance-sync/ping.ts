@@ -25,9 +25,10 @@ export const syncCapabilitiesSchema = z.object({
    */
   copy: z.array(z.string()).default([]),
   /**
-   * References a `batch-upsert` or `copy-upsert` task row may carry by uid, set as the task
-   * is written: `doc_uid` (its document) and `run_after_uid` (the task it runs after). A
-   * sender that finds one missing sends that reference by id, as before.
+   * References a `batch-upsert` or `copy-upsert` row may carry by uid, set as the row is
+   * written: a task's `doc_uid` (its document) and `run_after_uid` (the task it runs after), a
+   * document's `replaced_by_uid` (its newer version). A sender that finds one missing sends
+   * that reference by id, as before.
    */
   references: z.array(z.string()).default([]),
 });

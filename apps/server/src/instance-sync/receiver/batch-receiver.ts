@@ -25,8 +25,8 @@ import { forgetPending, setPeerReferences, type PeerReference } from './links.js
 import {
   emptyUidReferences,
   resolveUidReferences,
-  UID_REFERENCE_FIELDS,
   UID_REFERENCES,
+  UID_REFERENCES_OF,
   type UidReferenceField,
   type UidReferences,
 } from './uid-references.js';
@@ -99,7 +99,10 @@ export interface CheckedBatch {
   /** Per sender task id: the task it waits for, and its usages when the row carries them. */
   runAfter: Map<number, number | null>;
   usages: Map<number, TaskUsage[]>;
-  /** References the task rows carry by uid (`doc_uid`, `run_after_uid`), with their ids. */
+  /**
+   * References the rows carry by uid (a task's `doc_uid` and `run_after_uid`, a document's
+   * `replaced_by_uid`), with their ids.
+   */
   uidReferences: UidReferences;
 }
 
@@ -132,7 +135,20 @@ export function checkDocument(batch: CheckedBatch, raw: unknown, staged?: number
   const incoming = incomingDocument(parsed.data.document_id, parsed.data, null);
   if (staged !== undefined) incoming.staged = staged;
   batch.candidates.push({ row: parsed.data, incoming });
+  addDocumentReference(batch, parsed.data);
   return incoming;
+}
+
+/** The newer version a document row carries by uid, if it does. */
+function addDocumentReference(
+  batch: CheckedBatch,
+  row: Pick<BatchDocumentRow, 'document_id' | 'replaced_by' | 'replaced_by_uid'>,
+): void {
+  if (row.replaced_by_uid === undefined) return;
+  batch.uidReferences.replaced_by.set(row.document_id, {
+    uid: row.replaced_by_uid,
+    remoteId: row.replaced_by ?? null,
+  });
 }
 
 /**
@@ -191,13 +207,17 @@ export function addStagedTask(
 export function addStagedDocument(
   batch: CheckedBatch,
   staged: number,
-  wire: { document_id: number; task_id: number | null; uid: string; deleted: boolean },
+  wire: Pick<BatchDocumentRow, 'document_id' | 'task_id' | 'replaced_by' | 'replaced_by_uid'> & {
+    uid: string;
+    deleted: boolean;
+  },
 ): void {
   batch.candidates.push({
     row: { document_id: wire.document_id, task_id: wire.task_id },
     // Its task is resolved under the lock.
     incoming: stagedIncoming(wire.document_id, wire, staged, { task_id: null }),
   });
+  addDocumentReference(batch, wire);
 }
 
 /**
@@ -278,13 +298,13 @@ export async function writeBatch(
     // References the rows carry by uid: written with the task, or linked by the sender's id.
     const [docById, runAfterById] = await underLock(
       Promise.all(
-        UID_REFERENCE_FIELDS.map((field) =>
+        UID_REFERENCES_OF.tasks.map((field) =>
           resolveUidReferences(tx, caller.peerKey, localRepositoryId, field, uidReferences[field]),
         ),
       ),
     );
-    const byId: Record<UidReferenceField, Map<number, number>> = { doc: docById!, run_after: runAfterById! };
-    carryUidReferences(goodTasks, uidReferences, byId);
+    const byId = { doc: docById!, run_after: runAfterById! };
+    carryUidReferences(goodTasks, UID_REFERENCES_OF.tasks, uidReferences, byId);
     const appliedTasks = await underLock(
       applyIsolated(tx, TASK_TABLE, caller.peerKey, localRepositoryId, goodTasks, taskRead),
     );
@@ -306,17 +326,30 @@ export async function writeBatch(
         )
       : undefined;
   // After the tasks' writes: a document may name a task of this very batch.
-  const taskMap = await underLock(lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId));
+  const [taskMap, replacedById] = await underLock(
+    Promise.all([
+      lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId),
+      resolveUidReferences(tx, caller.peerKey, localRepositoryId, 'replaced_by', uidReferences.replaced_by),
+    ]),
+  );
   const goodDocuments = withLocalTasks(candidates, taskMap, documentOutcomes);
-  for (const applied of await applyIsolated(
+  const documentById = { replaced_by: replacedById };
+  carryUidReferences(goodDocuments, UID_REFERENCES_OF.documents, uidReferences, documentById);
+  const appliedDocuments = await applyIsolated(
     tx,
     DOCUMENT_TABLE,
     caller.peerKey,
     localRepositoryId,
     goodDocuments,
     documentRead,
-  ))
-    documentOutcomes.push(outcome(applied));
+  );
+  for (const applied of appliedDocuments) documentOutcomes.push(outcome(applied));
+  await writeReferences(
+    tx,
+    caller.peerKey,
+    localRepositoryId,
+    referenceWrites(appliedDocuments, UID_REFERENCES_OF.documents, uidReferences, documentById),
+  );
 
   const applied = links ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, links) : undefined;
   return {
@@ -332,21 +365,26 @@ export async function writeBatch(
 // `writeBatch` (an async function, with all it calls) for ~80 ms, and again after each
 // deoptimisation, on the first push of a process (bench instance-sync, --trace-opt).
 
+/** Per reference, by the sender's id of the row: those linked by the sender's id of their target. */
+type LinkedById<F extends UidReferenceField> = Record<F, ReadonlyMap<number, number>>;
+
 /**
- * Sets on each task the references it carries by uid (`uidReferences`) and that are written
- * with the row: those not linked by the sender's id of their target instead (`byId`).
+ * Sets on each row the references of `fields` it carries by uid (`uidReferences`) and that
+ * are written with the row: those not linked by the sender's id of their target instead
+ * (`byId`).
  */
-function carryUidReferences(
-  tasks: readonly IncomingRow[],
+function carryUidReferences<F extends UidReferenceField>(
+  rows: readonly IncomingRow[],
+  fields: readonly F[],
   uidReferences: UidReferences,
-  byId: Record<UidReferenceField, ReadonlyMap<number, number>>,
+  byId: LinkedById<F>,
 ): void {
-  for (const row of tasks) {
+  for (const row of rows) {
     if (row.remoteId === null) continue;
     // One new object per row (a spread with a computed key per reference made the engine
     // build each as a dictionary, tens of milliseconds a full push).
     let carried: IncomingRow['uidReferences'];
-    for (const field of UID_REFERENCE_FIELDS) {
+    for (const field of fields) {
       const uid = uidReferences[field].get(row.remoteId)?.uid;
       if (uid === undefined || byId[field].has(row.remoteId)) continue;
       (carried ??= { ...row.uidReferences })[UID_REFERENCES[field].column] = uid;
@@ -417,10 +455,7 @@ async function applyTaskExtras(
   const { references, usages } = taskExtraWrites(applied, extras);
   // Different tables: sent together.
   await Promise.all([
-    ...references.flatMap(({ field, forget, link }) => [
-      forgetPending(tx, field, forget),
-      setPeerReferences(tx, peerKey, localRepositoryId, field, link),
-    ]),
+    writeReferences(tx, peerKey, localRepositoryId, references),
     replaceTaskUsages(tx, usages),
   ]);
 }
@@ -430,41 +465,73 @@ interface TaskExtras {
   usages: ReadonlyMap<number, TaskUsage[]>;
   uidReferences: UidReferences;
   /** References linked by the sender's id of their target instead of the uid sent. */
-  byId: Record<UidReferenceField, ReadonlyMap<number, number>>;
+  byId: LinkedById<'doc' | 'run_after'>;
 }
 
-/**
- * What `applyTaskExtras` writes for the applied tasks: per reference, the tasks whose pending
- * link is forgotten and the links to set; and the usages by our task id. A function of its own,
- * so that its loops over a batch's rows do not make the engine compile the async function.
- */
-function taskExtraWrites(
-  applied: readonly AppliedRow[],
-  { runAfter, usages, uidReferences, byId }: TaskExtras,
-): {
-  references: { field: UidReferenceField; forget: number[]; link: PeerReference[] }[];
-  usages: Map<number, TaskUsage[]>;
-} {
-  const live = applied.filter(
+/** Per reference: the rows whose pending link is forgotten, and the links to set by id. */
+type ReferenceWrites = { field: UidReferenceField; forget: number[]; link: PeerReference[] }[];
+
+/** Rows written (not failed, not deleted) that the sender named. */
+const liveRows = (applied: readonly AppliedRow[]) =>
+  applied.filter(
     (row): row is AppliedRow & { remoteId: number; localId: number } =>
       row.remoteId !== null && row.localId !== null && row.result !== 'failed' && row.result !== 'deleted',
   );
-  // Per reference: the rows that carried it by uid were written with it, and what a link of
-  // theirs waited for is forgotten; the rest are linked by the sender's id. A row without
-  // `run_after_uid` is linked by its `run_after`, as before; one without `doc_uid` keeps its
-  // document (the end's links set it).
-  const references = UID_REFERENCE_FIELDS.map((field) => {
+
+/**
+ * Per reference of `fields`: the rows that carried it by uid were written with it, and what a
+ * link of theirs waited for is forgotten; those linked by the sender's id of their target
+ * (`byId`) are linked now. A row that does not carry the reference keeps it as it is. A
+ * function of its own, so that its loops over a batch's rows do not make the engine compile
+ * the async function around it.
+ */
+function referenceWrites<F extends UidReferenceField>(
+  applied: readonly AppliedRow[],
+  fields: readonly F[],
+  uidReferences: UidReferences,
+  byId: LinkedById<F>,
+): ReferenceWrites {
+  const live = liveRows(applied);
+  return fields.map((field) => {
     const carried = live.filter((row) => uidReferences[field].has(row.remoteId));
     const link: PeerReference[] = carried
       .filter((row) => byId[field].has(row.remoteId))
       .map((row) => ({ localId: row.localId, remoteTarget: byId[field].get(row.remoteId)! }));
-    if (field === 'run_after')
-      for (const row of live)
-        if (!uidReferences.run_after.has(row.remoteId))
-          link.push({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null });
     const forget = carried.filter((row) => !byId[field].has(row.remoteId)).map((row) => row.localId);
     return { field, forget, link };
   });
+}
+
+/** `referenceWrites`, sent together. */
+async function writeReferences(
+  tx: Queryable,
+  peerKey: string,
+  localRepositoryId: number,
+  references: ReferenceWrites,
+): Promise<void> {
+  await Promise.all(
+    references.flatMap(({ field, forget, link }) => [
+      forgetPending(tx, field, forget),
+      setPeerReferences(tx, peerKey, localRepositoryId, field, link),
+    ]),
+  );
+}
+
+/**
+ * What `applyTaskExtras` writes for the applied tasks: their references (`referenceWrites`;
+ * a task without `run_after_uid` is linked by its `run_after`, as before, and one without
+ * `doc_uid` keeps its document, which the end's links set) and the usages by our task id.
+ */
+function taskExtraWrites(
+  applied: readonly AppliedRow[],
+  { runAfter, usages, uidReferences, byId }: TaskExtras,
+): { references: ReferenceWrites; usages: Map<number, TaskUsage[]> } {
+  const references = referenceWrites(applied, UID_REFERENCES_OF.tasks, uidReferences, byId);
+  const live = liveRows(applied);
+  const runAfterLinks = references.find((reference) => reference.field === 'run_after')!.link;
+  for (const row of live)
+    if (!uidReferences.run_after.has(row.remoteId))
+      runAfterLinks.push({ localId: row.localId, remoteTarget: runAfter.get(row.remoteId) ?? null });
   const usagesByLocalId = new Map<number, TaskUsage[]>();
   for (const row of live) {
     const list = usages.get(row.remoteId);

@@ -4,8 +4,8 @@
 // whichever transport brought them; the stage is filled with COPY (row-stage.ts). A line that
 // is not a row fails alone, reported by the id it starts with.
 //
-// Formats `pg-text-v1` (documents) and `pg-text-tasks-v1` (tasks): the body's COPY text goes
-// into the stage as it came. A row
+// Formats `pg-text-v1` (documents, with or without their newer version by uid) and
+// `pg-text-tasks-v1` (tasks): the body's COPY text goes into the stage as it came. A row
 // whose every staged value the schemas would take as it is (the database checks that, with
 // conditions drawn from the same field rules: field-rows.ts `plainInstanceSyncValue`) is
 // written as staged, only its ids, uids and references read back. The others' wire fields and small values
@@ -18,6 +18,7 @@ import {
   COPY_MAX_ROWS,
   LONG_TEXT_MAX,
   PG_TEXT_DOCUMENT_COLUMNS,
+  PG_TEXT_DOCUMENT_REFERENCE_COLUMNS,
   PG_TEXT_FORMAT,
   PG_TEXT_TASK_COLUMNS,
   PG_TEXT_TASKS_FORMAT,
@@ -105,7 +106,8 @@ const PG_TEXT_BODIES = {
   [PG_TEXT_FORMAT]: {
     entity: 'documents',
     spec: DOCUMENT_TABLE,
-    columns: PG_TEXT_DOCUMENT_COLUMNS,
+    // With the newer version by uid, or without (a sender that left it to the links).
+    columns: [PG_TEXT_DOCUMENT_COLUMNS, PG_TEXT_DOCUMENT_REFERENCE_COLUMNS],
     check: checkDocument,
     addPlain: (batch: CheckedBatch, n: number, row: Record<string, unknown>) =>
       addStagedDocument(batch, n, row as Parameters<typeof addStagedDocument>[2]),
@@ -113,7 +115,7 @@ const PG_TEXT_BODIES = {
   [PG_TEXT_TASKS_FORMAT]: {
     entity: 'tasks',
     spec: TASK_TABLE,
-    columns: PG_TEXT_TASK_COLUMNS,
+    columns: [PG_TEXT_TASK_COLUMNS],
     check: checkTask,
     addPlain: (batch: CheckedBatch, n: number, row: Record<string, unknown>) =>
       addStagedTask(batch, n, row as Parameters<typeof addStagedTask>[2]),
@@ -132,9 +134,9 @@ async function applyPgText(
     throw new ValidationError(
       `${format} carries ${body.entity} only; send ${header.entity} as ${header.entity === 'tasks' ? PG_TEXT_TASKS_FORMAT : PG_TEXT_FORMAT} or ${COPY_FORMAT}.`,
     );
-  if (header.columns.join(',') !== body.columns.join(','))
+  if (!body.columns.some((columns) => header.columns.join(',') === columns.join(',')))
     throw new ValidationError(
-      `A ${format} body of ${body.entity} has the columns ${body.columns.join(', ')}, in that order; send these rows as ${COPY_FORMAT}.`,
+      `A ${format} body of ${body.entity} has the columns ${body.columns.map((columns) => columns.join(', ')).join(' or ')}, in that order; send these rows as ${COPY_FORMAT}.`,
     );
   const { spec } = body;
   return db.transaction(async (tx) => {

@@ -200,6 +200,62 @@ describe.each(testDatabaseKinds())('batch-upsert receiver on %s', (kind) => {
       expect((await taskDoc('late task')).doc_uid).toBe(document.uid);
     });
 
+    it("sets a document's newer version the same way: by uid ahead of it, by id where the uid is taken", async () => {
+      const newer = async (title: string) => {
+        const [row] = await t.database.db.query<{ sent: string | null; uid: string | null }>(
+          `SELECT d.replaced_by_uid AS sent, r.uid FROM documents d
+             LEFT JOIN documents r ON r.uid = d.replaced_by_uid AND r.repository_id = d.repository_id
+            WHERE d.title = $1`,
+          [title],
+        );
+        return row!;
+      };
+      const version = (id: number, title: string, extra: Record<string, unknown> = {}) => ({
+        document_id: id,
+        task_id: 0,
+        title,
+        ...extra,
+      });
+      // Ahead of its newer version, which then arrives with the uid; no link waits for it.
+      await ok({ documents: [version(51, 'v1', { replaced_by: 52, replaced_by_uid: 'v2-52' })] });
+      expect((await newer('v1')).sent).toBe('v2-52');
+      await ok({ documents: [version(52, 'v2', { uid: 'v2-52' })] });
+      expect(await newer('v1')).toEqual({ sent: 'v2-52', uid: 'v2-52' });
+      expect(
+        await t.database.db.query(
+          `SELECT 1 FROM sync_pending_links WHERE field = 'replaced_by' AND remote_id = 52`,
+        ),
+      ).toEqual([]);
+      // Its uid held by another repository: linked by id, to the copy made here.
+      await elsewhere('held-54');
+      await ok({ documents: [version(53, 'v3', { replaced_by: 54, replaced_by_uid: 'held-54' })] });
+      expect((await newer('v3')).sent).toBeNull();
+      await ok({ documents: [version(54, 'v4', { uid: 'held-54' })] });
+      const held = await documentUid('v4');
+      expect(held.uid).not.toBe('held-54');
+      expect((await newer('v3')).uid).toBe(held.uid);
+      // Taken after the reference was written: renamed when the newer version arrives.
+      await ok({ documents: [version(55, 'v5', { replaced_by: 56, replaced_by_uid: 'late-56' })] });
+      await elsewhere('late-56');
+      await ok({ documents: [version(56, 'v6', { uid: 'late-56' })] });
+      const late = await documentUid('v6');
+      expect(late.uid).not.toBe('late-56');
+      expect((await newer('v5')).uid).toBe(late.uid);
+      // In one request with its newer version: the uid the newer one has here.
+      await ok({
+        documents: [
+          version(57, 'v7', { replaced_by: 58, replaced_by_uid: 'same-58' }),
+          version(58, 'v8', { uid: 'same-58' }),
+        ],
+      });
+      expect((await newer('v7')).uid).toBe('same-58');
+      // Sent without the field: left alone. Sent as none: cleared.
+      await ok({ documents: [version(51, 'v1', { language: 'en' })] });
+      expect((await newer('v1')).uid).toBe('v2-52');
+      await ok({ documents: [version(51, 'v1', { replaced_by: 0, replaced_by_uid: null })] });
+      expect(await newer('v1')).toEqual({ sent: null, uid: null });
+    });
+
     it('sets the task it runs after the same way: by uid ahead of it, by id where the uid is taken', async () => {
       const runAfter = async (title: string) => {
         const [row] = await t.database.db.query<{ uid: string | null }>(

@@ -18,7 +18,7 @@ import { localIds, lookupMappings, saveMappings } from '../wire/id-map.js';
 import { setTakenLinks, takePending, uidOwners, type PendingLink } from './links.js';
 import {
   RENAMED_REFERENCES,
-  UID_REFERENCE_FIELDS,
+  UID_REFERENCES_OF,
   UID_REFERENCES,
   type UidReferenceColumn,
 } from './uid-references.js';
@@ -140,12 +140,12 @@ export async function applyRows(
   /** Rows inserted without the peer's id, mapped under ours once it is known. */
   const unnamed: { remoteId: number; localId: number }[] = [];
   if (adopted.length > 0) writes.push(saveMappings(tx, peerKey, spec.entity, adopted));
-  // A task's references sent with the row by uid are written with it, not linked afterwards
+  // A row's references sent with it by uid are written with it, not linked afterwards
   // (uid-references.ts): each travels in the list as `<column>_ref`, and `<column>_set` says
   // whether the row carries it at all.
-  const carried = UID_REFERENCE_FIELDS.map((field) => UID_REFERENCES[field].column).filter((column) =>
-    rows.some((row) => row.uidReferences?.[column] !== undefined),
-  );
+  const carried = UID_REFERENCES_OF[spec.table]
+    .map((field) => UID_REFERENCES[field].column)
+    .filter((column) => rows.some((row) => row.uidReferences?.[column] !== undefined));
   const columnNames = [...spec.columns.map((column) => column.name), ...carried];
   const values = [...spec.columns.map(valueOf), ...carried.map((column) => `x.${column}_ref`)];
   const referenceRecord = (row: IncomingRow) => {
@@ -279,7 +279,7 @@ export async function applyRows(
   }
   await Promise.all(writes);
 
-  // A task may name a row by the uid its sender gave it before the row arrives
+  // A row may name another by the uid its sender gave it before that one arrives
   // (uid-references.ts). One written here under another uid (its own was taken) is named by
   // that one now, in this repository only.
   const renamed: { sent: string; uid: string }[] = [];
@@ -288,12 +288,15 @@ export async function applyRows(
     if (sent && sent !== uid) renamed.push({ sent, uid });
   }
   if (renamed.length > 0) {
-    const column = RENAMED_REFERENCES[spec.table];
-    await tx.query(
-      `UPDATE tasks AS t SET ${column} = x.uid
-         FROM jsonb_to_recordset($1::jsonb->'v') AS x(sent text, uid text)
-        WHERE t.repository_id = $2::bigint AND t.${column} = x.sent`,
-      [{ v: renamed }, localRepositoryId],
+    await Promise.all(
+      RENAMED_REFERENCES[spec.table].map(({ table, column }) =>
+        tx.query(
+          `UPDATE ${table} AS t SET ${column} = x.uid
+             FROM jsonb_to_recordset($1::jsonb->'v') AS x(sent text, uid text)
+            WHERE t.repository_id = $2::bigint AND t.${column} = x.sent`,
+          [{ v: renamed }, localRepositoryId],
+        ),
+      ),
     );
   }
 

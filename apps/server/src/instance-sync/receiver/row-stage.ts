@@ -107,7 +107,7 @@ function plainStampsOf(table: FieldTable): string {
     .join(' AND ');
 }
 
-/** A uid or none: the rule of a reference by uid (`doc_uid`, `run_after_uid`). */
+/** A uid or none: the rule of a reference by uid (`doc_uid`, `run_after_uid`, `replaced_by_uid`). */
 const plainUidOrNone = (stage: string) =>
   `(${stage} IS NULL OR ${plainInstanceSyncValue(TASK_FIELDS.uid, stage)})`;
 
@@ -131,7 +131,11 @@ export const DOCUMENT_TABLE: TableSpec = {
   table: 'documents',
   entity: 'document',
   columns: columnsOf(DOCUMENT_FIELDS, ['content']),
-  wire: wireColumnsOf(DOCUMENT_FIELDS, 'document'),
+  // A document row's newer version (the sender's id and the uid), when the body carries it.
+  wire: wireColumnsOf(DOCUMENT_FIELDS, 'document', [
+    { wire: 'replaced_by', type: 'bigint', plain: (stage) => plainId(stage, true) },
+    { wire: 'replaced_by_uid', type: 'text', plain: plainUidOrNone },
+  ]),
   plainStamps: plainStampsOf(DOCUMENT_FIELDS),
 };
 
@@ -147,9 +151,9 @@ export interface IncomingRow {
   /** Its key in the table's stage, set by `stageRows`. */
   staged?: number;
   /**
-   * A task's references as the uids its row is written with (null: none), those the sender
-   * sent with the row (`doc_uid`, `run_after_uid`; uid-references.ts); a column left out
-   * keeps the reference as it is.
+   * The row's references as the uids it is written with (null: none), those the sender sent
+   * with the row (a task's `doc_uid` and `run_after_uid`, a document's `replaced_by_uid`;
+   * uid-references.ts); a column left out keeps the reference as it is.
    */
   uidReferences?: Partial<Record<UidReferenceColumn, string | null>>;
 }

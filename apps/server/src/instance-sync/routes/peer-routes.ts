@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import {
   DOC_UID_REFERENCE,
   RUN_AFTER_UID_REFERENCE,
+  REPLACED_BY_UID_REFERENCE,
   COPY_FORMAT,
   PG_TEXT_FORMAT,
   PG_TEXT_TASKS_FORMAT,
@@ -52,7 +53,7 @@ export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilitie
     compression: ['gzip'],
     paged_export: true,
     copy: copy ? [COPY_FORMAT, PG_TEXT_FORMAT, PG_TEXT_TASKS_FORMAT] : [],
-    references: [DOC_UID_REFERENCE, RUN_AFTER_UID_REFERENCE],
+    references: [DOC_UID_REFERENCE, RUN_AFTER_UID_REFERENCE, REPLACED_BY_UID_REFERENCE],
   };
 }
 

@@ -5,16 +5,19 @@
 // reported alone, by its id, and the rows around it land; COPY text the receiver cannot read
 // is refused whole, and the sender sends those rows as copy-v1. A chunk of documents goes once
 // the chunks of its tasks are answered, not after every task.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   COPY_CONTENT_TYPE,
   COPY_FORMAT,
   encodeCopyHeader,
   PG_TEXT_DOCUMENT_COLUMNS,
+  PG_TEXT_DOCUMENT_REFERENCE_COLUMNS,
   PG_TEXT_FORMAT,
   PG_TEXT_TASK_COLUMNS,
   PG_TEXT_TASKS_FORMAT,
+  REPLACED_BY_UID_REFERENCE,
   type BatchLinks,
+  type CopyUpsertHeader,
 } from '@wikisync/shared';
 import { type Queryable, writeTransaction } from '../../../db/database.js';
 import { jsonOf, listen } from '../../../testing/test-app.js';
@@ -94,14 +97,17 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   );
   let repo: SeededRepository;
   let viaBatches: { base: string; seen: string[]; close: () => Promise<void> };
-  // A stand-in in front of B that passes everything on and notes each copy-upsert's format and
+  // A stand-in in front of B that passes everything on and notes each copy-upsert's header and
   // the links of each batch-upsert; told to, it answers 400 to pg-text-v1 and pg-text-tasks-v1
-  // bodies, as a receiver that cannot read them would.
+  // bodies, as a receiver that cannot read them would, or leaves `replaced_by_uid` out of the
+  // references it offers, as a receiver from before it would.
   let recording: {
     base: string;
     formats: string[];
+    headers: CopyUpsertHeader[];
     links: BatchLinks[];
     refusePgText: boolean;
+    withoutReplacedByUid: boolean;
     close: () => Promise<void>;
   };
 
@@ -127,15 +133,17 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     await saveTarget(a, viaBatches.base, { token: await createPeerTokenOn(c) });
 
     const formats: string[] = [];
+    const headers: CopyUpsertHeader[] = [];
     const links: BatchLinks[] = [];
     const recorder = await listen(async (request) => {
       const url = new URL(request.url);
       const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
       const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
       if (endpoint === 'copy-upsert' && body) {
-        const format = (JSON.parse(body.subarray(0, body.indexOf(10)).toString()) as { format: string })
-          .format;
+        const header = JSON.parse(body.subarray(0, body.indexOf(10)).toString()) as CopyUpsertHeader;
+        const format = header.format;
         formats.push(format);
+        headers.push(header);
         if ((format === PG_TEXT_FORMAT || format === PG_TEXT_TASKS_FORMAT) && recording.refusePgText)
           return Response.json(
             { code: 'VALIDATION_ERROR', error: 'cannot read these rows' },
@@ -147,6 +155,14 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
         if (sent.links) links.push(sent.links);
       }
       const answer = await forward(request, `${b.base}/${endpoint}${url.search}`, body);
+      if (endpoint === 'ping' && recording.withoutReplacedByUid) {
+        const json = (await answer.json()) as { data: { capabilities: { references: string[] } } };
+        const { capabilities } = json.data;
+        capabilities.references = capabilities.references.filter(
+          (name) => name !== REPLACED_BY_UID_REFERENCE,
+        );
+        return Response.json(json, { status: answer.status });
+      }
       return new Response(await answer.arrayBuffer(), {
         status: answer.status,
         headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' },
@@ -155,8 +171,10 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     recording = {
       base: `${recorder.url}/api/sync`,
       formats,
+      headers,
       links,
       refusePgText: false,
+      withoutReplacedByUid: false,
       close: recorder.close,
     };
     await saveTarget(a, recording.base, { token: await createPeerTokenOn(b) });
@@ -431,7 +449,10 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
   });
 
   it('sends no link to none for a row the receiver created in the same push, and still clears one it held', async () => {
-    // Past the small push (200 documents): the links go in requests of their own at the end.
+    // A receiver that does not take a document's newer version by uid: past the small push
+    // (200 documents), the links go in requests of their own at the end.
+    recording.withoutReplacedByUid = true;
+    onTestFinished(() => void (recording.withoutReplacedByUid = false));
     const seeded = await seedRepository(a.t.database.db, 'links-alpha', 80, 3, 100);
     const [older, newer, third, fourth] = seeded.documentIds;
     const supersede = (tx: Queryable, id: number, by: number) =>
@@ -475,6 +496,82 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     const onB = await repositoryContent(b.t.database.db, again.session.remote_repository_id);
     expect(onB).toEqual(await repositoryContent(a.t.database.db, seeded.id));
     expect(onB.documents.filter((document) => document.replaced_by_title !== null)).toHaveLength(1);
+  });
+
+  it("carries a document's newer version in its row, as COPY text or copy-v1, and sends no links", async () => {
+    const supersede = (tx: Queryable, id: number, by: number | null) =>
+      tx.query(
+        `UPDATE documents SET is_latest = $2::bigint IS NULL,
+                replaced_by_uid = (SELECT uid FROM documents WHERE id = $2::bigint) WHERE id = $1`,
+        [id, by],
+      );
+    for (const refusePgText of [false, true]) {
+      recording.refusePgText = refusePgText;
+      onTestFinished(() => void (recording.refusePgText = false));
+      // Past the small push (200 documents): the rows go as copy requests.
+      const seeded = await seedRepository(a.t.database.db, `versions-${refusePgText}`, 80, 3, 100);
+      const ids = seeded.documentIds;
+      // Newer versions later and earlier in the push, and one that is a chain.
+      await writeTransaction(a.t.database.db, async (tx) => {
+        await supersede(tx, ids[0]!, ids[239]!);
+        await supersede(tx, ids[200]!, ids[3]!);
+        await supersede(tx, ids[3]!, ids[4]!);
+      });
+      recording.links.length = 0;
+      recording.headers.length = 0;
+      const pushed = await runSync(a, '/api/sync', {
+        target_server: recording.base,
+        repository_id: seeded.id,
+      });
+      expect(pushed.session).toMatchObject({ status: 'completed', error: null });
+      expect(pushed.session.counts).toMatchObject({ created: 80 + 240, failed: 0 });
+      expect(recording.links).toEqual([]);
+      const documentHeaders = recording.headers.filter((header) => header.entity === 'documents');
+      expect(documentHeaders.length).toBeGreaterThan(0);
+      for (const header of documentHeaders)
+        expect(header.columns).toEqual(
+          header.format === PG_TEXT_FORMAT
+            ? [...PG_TEXT_DOCUMENT_REFERENCE_COLUMNS]
+            : expect.arrayContaining(['replaced_by', 'replaced_by_uid']),
+        );
+      if (refusePgText) expect(documentHeaders.map((header) => header.format)).toContain(COPY_FORMAT);
+      const content = async () => ({
+        a: await repositoryContent(a.t.database.db, seeded.id),
+        b: await repositoryContent(b.t.database.db, pushed.session.remote_repository_id),
+      });
+      let both = await content();
+      expect(both.b).toEqual(both.a);
+      expect(both.b.documents.filter((document) => document.replaced_by_title !== null)).toHaveLength(3);
+
+      // Cleared, and pointed at a document new since the last push: every document changes, so
+      // this push is past the small push too, its rows updated rather than created.
+      await writeTransaction(a.t.database.db, async (tx) => {
+        await supersede(tx, ids[0]!, null);
+        await tx.query(
+          `INSERT INTO documents (uid, repository_id, task_id, title, content, version)
+           SELECT $2, repository_id, task_id, 'the newest version', 'text', 2 FROM documents WHERE id = $1`,
+          [ids[200], `versions-newest-${refusePgText}`],
+        );
+        await tx.query(`UPDATE documents SET replaced_by_uid = $2, is_latest = false WHERE id = $1`, [
+          ids[4],
+          `versions-newest-${refusePgText}`,
+        ]);
+        await tx.query(`UPDATE documents SET title = title || ' (edited)' WHERE repository_id = $1`, [
+          seeded.id,
+        ]);
+      });
+      recording.links.length = 0;
+      const again = await runSync(a, '/api/sync', {
+        target_server: recording.base,
+        repository_id: seeded.id,
+      });
+      expect(again.session).toMatchObject({ status: 'completed', error: null });
+      expect(again.session.counts).toMatchObject({ created: 1, failed: 0 });
+      expect(recording.links).toEqual([]);
+      both = await content();
+      expect(both.b).toEqual(both.a);
+      expect(both.b.documents.filter((document) => document.replaced_by_title !== null)).toHaveLength(3);
+    }
   });
 
   it('checks pg-text-v1 rows one by one, and refuses text it cannot read as a whole with what to send instead', async () => {

@@ -14,9 +14,11 @@ import {
   type FieldTable,
   DOC_UID_REFERENCE,
   RUN_AFTER_UID_REFERENCE,
+  REPLACED_BY_UID_REFERENCE,
   encodeCopyHeader,
   encodeCopyRow,
   PG_TEXT_DOCUMENT_COLUMNS,
+  PG_TEXT_DOCUMENT_REFERENCE_COLUMNS,
   PG_TEXT_FORMAT,
   PG_TEXT_TASK_COLUMNS,
   PG_TEXT_TASKS_FORMAT,
@@ -157,13 +159,20 @@ const idLiterals = (ids: readonly number[]) => ids.filter((id) => Number.isSafeI
 
 /**
  * The `pg-text-v1` rows of these documents, straight out of the database as COPY text: the
- * columns of PG_TEXT_DOCUMENT_COLUMNS from `document_rows` (the id is the sender's).
+ * columns of PG_TEXT_DOCUMENT_COLUMNS, or of PG_TEXT_DOCUMENT_REFERENCE_COLUMNS (the newer
+ * version by the sender's id and by uid, null for none, as `document_rows` reads it).
  */
-function pgTextSelect(ids: readonly number[]): string {
-  const columns = PG_TEXT_DOCUMENT_COLUMNS.map((name) =>
-    documentTime(name, name === 'document_id' ? 'd.id' : `d.${name}`),
-  );
-  return `SELECT ${columns.join(', ')} FROM document_rows d WHERE d.id IN (${idLiterals(ids)}) ORDER BY d.id`;
+function pgTextSelect(columns: readonly string[]) {
+  const expressions: Record<string, string> = {
+    document_id: 'd.id',
+    replaced_by: 'r.id',
+    replaced_by_uid: 'r.uid',
+  };
+  const select = columns.map((name) => documentTime(name, expressions[name] ?? `d.${name}`));
+  return (ids: readonly number[]) =>
+    `SELECT ${select.join(', ')}
+       FROM documents d LEFT JOIN documents r ON r.uid = d.replaced_by_uid
+      WHERE d.id IN (${idLiterals(ids)}) ORDER BY d.id`;
 }
 
 /**
@@ -271,10 +280,26 @@ export async function pushBatched(
   // gets them there, and no link for the document at the end: the end's links were a tenth of
   // a full push, all under the receiver's lock. A task sent for context carries the task it
   // runs after (as its `run_after` does) but not its document, which it never had a link for.
+  // Likewise a document's newer version (`replaced_by_uid`): the links at the end were then
+  // only a few tasks', and for documents a last request of the push, its lookups and its
+  // update of every newer version under the lock.
   const byUid = {
     doc: caps.references.includes(DOC_UID_REFERENCE),
     runAfter: caps.references.includes(RUN_AFTER_UID_REFERENCE),
+    replacedBy: caps.references.includes(REPLACED_BY_UID_REFERENCE),
   };
+  /**
+   * Document rows as they travel in batches and copy-v1: the newer version by uid with its id
+   * when the receiver takes it so, else left to the links.
+   */
+  const wireDocuments = (rows: readonly Record<string, unknown>[]): WireRow[] =>
+    rows.map((row) => {
+      const { replaced_by: replacedBy, ...wire } = documentWireRow(row);
+      if (!byUid.replacedBy) return wire;
+      // `document_rows` names the newer version only when it is there: then by its uid too.
+      const none = row.replaced_by === null || row.replaced_by === undefined;
+      return { ...wire, replaced_by: replacedBy, replaced_by_uid: none ? null : row.replaced_by_uid };
+    });
   // Changed tasks as COPY text when the receiver reads it: their rows, references by uid and
   // usages straight out of the database (`taskPgTextSelect`), as `wireTasks` builds them for
   // copy-v1. Deleted tasks and those sent for context carry fewer fields: copy-v1.
@@ -346,7 +371,7 @@ export async function pushBatched(
     .filter((task) => !task.deleted && !byUid.doc)
     .map((task) => ({ task_id: task.id, doc_id: task.docId }));
   const documentLinks = plan.documents
-    .filter((d) => !d.deleted)
+    .filter((d) => !d.deleted && !byUid.replacedBy)
     .map((d) => ({ document_id: d.id, replaced_by: d.replacedBy }));
   // Rows the receiver created during this push: their references are still empty there, so a
   // link to none (most documents have no newer version) would be work under its lock for
@@ -432,15 +457,16 @@ export async function pushBatched(
   // changed tasks); copy-v1 (or batches) for the rest. A receiver that refuses one such request
   // is not sent more of its kind: each refusal costs the chunk a second trip.
   let sentRows = 0;
+  const documentColumns = byUid.replacedBy ? PG_TEXT_DOCUMENT_REFERENCE_COLUMNS : PG_TEXT_DOCUMENT_COLUMNS;
   const documentText = pgTextKind(
     copy && caps.copy.includes(PG_TEXT_FORMAT),
     {
       format: PG_TEXT_FORMAT,
       repository_id: repositoryId,
       entity: 'documents',
-      columns: [...PG_TEXT_DOCUMENT_COLUMNS],
+      columns: [...documentColumns],
     },
-    pgTextSelect,
+    pgTextSelect(documentColumns),
     (answer, startedAt, count) => {
       recordDocuments(answer.documents, startedAt);
       sentRows += count;
@@ -498,7 +524,7 @@ export async function pushBatched(
     ]);
     const body = {
       tasks: wired,
-      documents: documents.map(documentWireRow).map(({ replaced_by: _replacedBy, ...row }) => row),
+      documents: wireDocuments(documents),
       links: { tasks: taskLinks, documents: documentLinks },
     };
     if (JSON.stringify(body).length <= maxBytes) {
@@ -592,14 +618,12 @@ export async function pushBatched(
       if (rest.size === 0) return;
       chunk = planned.filter((d) => rest.has(d.id));
     }
-    const rows = (
+    const rows = wireDocuments(
       await loadDocuments(
         db,
         chunk.map((d) => d.id),
-      )
-    )
-      .map(documentWireRow)
-      .map(({ replaced_by: _replacedBy, ...row }) => row);
+      ),
+    );
     // A chunk that turns out larger than the receiver takes is halved until it fits.
     if (copy) {
       for (const part of chunkBySize(encodeChunk(rows), maxRows, maxBytes, (row) => row.bytes)) {

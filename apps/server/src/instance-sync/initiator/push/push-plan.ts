@@ -145,7 +145,10 @@ export async function loadReferenceUids(
   return new Map(rows.map((row) => [Number(row.id), { doc: row.doc, runAfter: row.run_after }]));
 }
 
-/** Full document rows, content included, for one chunk of a push. */
+/**
+ * Full document rows, content included, for one chunk of a push; with `replaced_by_uid`, the
+ * uid of the newer version (`replaced_by`, its id), which the wire fields leave out.
+ */
 export async function loadDocuments(
   db: Queryable,
   ids: readonly number[],
@@ -154,7 +157,9 @@ export async function loadDocuments(
   return db.query(
     `SELECT ${EXPORT_DOCUMENT_COLUMNS.split(', ')
       .map((c) => `d.${c}`)
-      .join(', ')} FROM document_rows d JOIN ${idList('$1')} ids ON ids.id = d.id ORDER BY d.id`,
+      .join(
+        ', ',
+      )}, d.replaced_by_uid FROM document_rows d JOIN ${idList('$1')} ids ON ids.id = d.id ORDER BY d.id`,
     [{ v: ids }],
   );
 }
