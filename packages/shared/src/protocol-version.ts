@@ -10,4 +10,6 @@
 // 2.2: a batch or copy task row may carry `doc_uid` and `run_after_uid` (the `references`
 // capability).
 // 2.3: the copy format pg-text-tasks-v1, task rows as COPY text (negotiated like pg-text-v1).
-export const PROTOCOL_VERSION = '2.3';
+// 2.4: a batch or copy document row may carry `replaced_by_uid` beside `replaced_by`, and a
+// pg-text-v1 body the columns PG_TEXT_DOCUMENT_REFERENCE_COLUMNS (references: replaced_by_uid).
+export const PROTOCOL_VERSION = '2.4';
