@@ -480,10 +480,10 @@ const liveRows = (applied: readonly AppliedRow[]) =>
 
 /**
  * Per reference of `fields`: the rows that carried it by uid were written with it, and what a
- * link of theirs waited for is forgotten; those linked by the sender's id of their target
- * (`byId`) are linked now. A row that does not carry the reference keeps it as it is. A
- * function of its own, so that its loops over a batch's rows do not make the engine compile
- * the async function around it.
+ * link of theirs waited for is forgotten (a row created just now has none); those linked by
+ * the sender's id of their target (`byId`) are linked now. A row that does not carry the
+ * reference keeps it as it is. A function of its own, so that its loops over a batch's rows
+ * do not make the engine compile the async function around it.
  */
 function referenceWrites<F extends UidReferenceField>(
   applied: readonly AppliedRow[],
@@ -497,7 +497,9 @@ function referenceWrites<F extends UidReferenceField>(
     const link: PeerReference[] = carried
       .filter((row) => byId[field].has(row.remoteId))
       .map((row) => ({ localId: row.localId, remoteTarget: byId[field].get(row.remoteId)! }));
-    const forget = carried.filter((row) => !byId[field].has(row.remoteId)).map((row) => row.localId);
+    const forget = carried
+      .filter((row) => row.result !== 'created' && !byId[field].has(row.remoteId))
+      .map((row) => row.localId);
     return { field, forget, link };
   });
 }
@@ -535,7 +537,8 @@ function taskExtraWrites(
   const usagesByLocalId = new Map<number, TaskUsage[]>();
   for (const row of live) {
     const list = usages.get(row.remoteId);
-    if (list) usagesByLocalId.set(row.localId, list);
+    // A task created just now has no usages to replace with none.
+    if (list && (list.length > 0 || row.result !== 'created')) usagesByLocalId.set(row.localId, list);
   }
   return { references, usages: usagesByLocalId };
 }
