@@ -22,7 +22,6 @@ export const UID_REFERENCES = {
 } as const satisfies Partial<Record<LinkField, unknown>>;
 export type UidReferenceField = keyof typeof UID_REFERENCES;
 export type UidReferenceColumn = (typeof UID_REFERENCES)[UidReferenceField]['column'];
-export const UID_REFERENCE_FIELDS = Object.keys(UID_REFERENCES) as UidReferenceField[];
 /** The references each table's rows may carry by uid. */
 export const UID_REFERENCES_OF = {
   tasks: ['doc', 'run_after'],
