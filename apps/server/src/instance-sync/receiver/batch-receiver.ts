@@ -348,7 +348,7 @@ export async function writeBatch(
     tx,
     caller.peerKey,
     localRepositoryId,
-    referenceWrites(appliedDocuments, UID_REFERENCES_OF.documents, uidReferences, documentById),
+    referenceWrites(liveRows(appliedDocuments), UID_REFERENCES_OF.documents, uidReferences, documentById),
   );
 
   const applied = links ? await applyBatchLinks(tx, caller.peerKey, localRepositoryId, links) : undefined;
@@ -471,10 +471,12 @@ interface TaskExtras {
 /** Per reference: the rows whose pending link is forgotten, and the links to set by id. */
 type ReferenceWrites = { field: UidReferenceField; forget: number[]; link: PeerReference[] }[];
 
-/** Rows written (not failed, not deleted) that the sender named. */
-const liveRows = (applied: readonly AppliedRow[]) =>
+/** A row written (not failed, not deleted) that the sender named. */
+type LiveRow = AppliedRow & { remoteId: number; localId: number };
+
+const liveRows = (applied: readonly AppliedRow[]): LiveRow[] =>
   applied.filter(
-    (row): row is AppliedRow & { remoteId: number; localId: number } =>
+    (row): row is LiveRow =>
       row.remoteId !== null && row.localId !== null && row.result !== 'failed' && row.result !== 'deleted',
   );
 
@@ -486,12 +488,11 @@ const liveRows = (applied: readonly AppliedRow[]) =>
  * do not make the engine compile the async function around it.
  */
 function referenceWrites<F extends UidReferenceField>(
-  applied: readonly AppliedRow[],
+  live: readonly LiveRow[],
   fields: readonly F[],
   uidReferences: UidReferences,
   byId: LinkedById<F>,
 ): ReferenceWrites {
-  const live = liveRows(applied);
   return fields.map((field) => {
     const carried = live.filter((row) => uidReferences[field].has(row.remoteId));
     const link: PeerReference[] = carried
@@ -528,8 +529,8 @@ function taskExtraWrites(
   applied: readonly AppliedRow[],
   { runAfter, usages, uidReferences, byId }: TaskExtras,
 ): { references: ReferenceWrites; usages: Map<number, TaskUsage[]> } {
-  const references = referenceWrites(applied, UID_REFERENCES_OF.tasks, uidReferences, byId);
   const live = liveRows(applied);
+  const references = referenceWrites(live, UID_REFERENCES_OF.tasks, uidReferences, byId);
   const runAfterLinks = references.find((reference) => reference.field === 'run_after')!.link;
   for (const row of live)
     if (!uidReferences.run_after.has(row.remoteId))

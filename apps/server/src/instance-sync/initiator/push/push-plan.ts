@@ -155,11 +155,9 @@ export async function loadDocuments(
 ): Promise<Record<string, unknown>[]> {
   if (ids.length === 0) return [];
   return db.query(
-    `SELECT ${EXPORT_DOCUMENT_COLUMNS.split(', ')
+    `SELECT ${[...EXPORT_DOCUMENT_COLUMNS.split(', '), 'replaced_by_uid']
       .map((c) => `d.${c}`)
-      .join(
-        ', ',
-      )}, d.replaced_by_uid FROM document_rows d JOIN ${idList('$1')} ids ON ids.id = d.id ORDER BY d.id`,
+      .join(', ')} FROM document_rows d JOIN ${idList('$1')} ids ON ids.id = d.id ORDER BY d.id`,
     [{ v: ids }],
   );
 }
