@@ -854,4 +854,84 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
       await stand.close();
     }
   });
+
+  it('cuts chunks of documents by their size, reads them one at a time, and sends none before the repository', async () => {
+    // A receiver that takes 64 KiB a request and 2,000 rows: cut by rows alone, the chunk of all
+    // 240 documents (~750 KiB) was read out of the database, found too large and read again as
+    // halves, down to requests that fit. Its answer to repository-upsert comes late: rows are
+    // read meanwhile, and sent after it.
+    const limit = 64 * 1024;
+    const sent: { bytes: number; documents: number[] }[] = [];
+    const events: string[] = [];
+    const stand = await listen(async (request) => {
+      const url = new URL(request.url);
+      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
+      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+      if (endpoint === 'repository-upsert') await new Promise((resolve) => setTimeout(resolve, 300));
+      if (endpoint === 'copy-upsert') events.push('copy-upsert sent');
+      if (endpoint === 'copy-upsert' && body) {
+        const newline = body.indexOf(10);
+        const header = JSON.parse(body.subarray(0, newline).toString()) as CopyUpsertHeader;
+        if (header.entity === 'documents')
+          sent.push({
+            bytes: body.byteLength,
+            documents: body
+              .subarray(newline + 1)
+              .toString()
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => Number(line.split('\t')[0])),
+          });
+      }
+      const answer = await forward(request, `${b.base}/${endpoint}${url.search}`, body);
+      if (endpoint === 'repository-upsert') events.push('repository answered');
+      const json = (await answer.json()) as { data: { capabilities?: Record<string, unknown> } };
+      if (endpoint === 'ping')
+        Object.assign(json.data.capabilities!, { max_batch_bytes: limit, max_batch_rows: 2000 });
+      return Response.json(json, { status: answer.status });
+    });
+    const db = a.t.database.db;
+    const copyOut = db.copyOut.bind(db);
+    const documentReads: string[] = [];
+    let reading = 0;
+    let mostAtOnce = 0;
+    db.copyOut = async (select) => {
+      if (/FROM documents d/.test(select)) documentReads.push(select);
+      if (events.length === 0) events.push('first read');
+      mostAtOnce = Math.max(mostAtOnce, ++reading);
+      try {
+        return await copyOut(select);
+      } finally {
+        reading--;
+      }
+    };
+    try {
+      await saveTarget(a, `${stand.url}/api/sync`, { token: await createPeerTokenOn(b) });
+      const seeded = await seedRepository(db, 'sized', 30, 8, 3000);
+      const pushed = await runSync(a, '/api/sync', {
+        target_server: `${stand.url}/api/sync`,
+        repository_id: seeded.id,
+      });
+      expect(pushed.session).toMatchObject({ status: 'completed', error: null, transport: 'copy' });
+      expect(pushed.session.counts).toMatchObject({ created: 30 + 240, failed: 0 });
+      expect(await repositoryContent(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
+        await repositoryContent(db, seeded.id),
+      );
+      // Every document sent once, in requests within the limit and not far below it.
+      expect(sent.flatMap((request) => request.documents).sort((x, y) => x - y)).toEqual(
+        [...seeded.documentIds].sort((x, y) => x - y),
+      );
+      for (const request of sent) expect(request.bytes).toBeLessThanOrEqual(limit);
+      const total = sent.reduce((sum, request) => sum + request.bytes, 0);
+      expect(sent.length).toBeLessThanOrEqual(Math.ceil(total / (limit / 2)));
+      // Each chunk read out of the database once, one read at a time, the first while the
+      // repository was being upserted, and no rows sent before it was.
+      expect(documentReads).toHaveLength(sent.length);
+      expect(mostAtOnce).toBe(1);
+      expect(events.slice(0, 3)).toEqual(['first read', 'repository answered', 'copy-upsert sent']);
+    } finally {
+      db.copyOut = copyOut;
+      await stand.close();
+    }
+  });
 });

@@ -30,6 +30,8 @@ export interface PlannedDocument {
   deleted: boolean;
   replacedBy: number | null;
   title: string;
+  /** Its content's size in bytes (read from the stored value's header, not the text). */
+  contentBytes: number;
 }
 
 export interface PushPlan {
@@ -70,7 +72,7 @@ export async function planPush(
   // read is above it, and the next push takes it.
   const [documents, tasks] = await Promise.all([
     db.query(
-      `SELECT id, task_id, version, deleted, replaced_by, title FROM document_rows
+      `SELECT id, task_id, version, deleted, replaced_by, title, octet_length(content) AS content_bytes FROM document_rows
         WHERE repository_id = $1 AND server_version > $2 ${tombstones} ${documentFilter} ORDER BY id`,
       params,
     ),
@@ -86,6 +88,7 @@ export async function planPush(
     deleted: Boolean(row.deleted),
     replacedBy: row.replaced_by === null ? null : Number(row.replaced_by),
     title: String(row.title),
+    contentBytes: Number(row.content_bytes ?? 0),
   }));
   const touched = new Set<number>(tasks.map((row) => Number(row.id)));
   for (const document of planned) if (document.taskId !== null) touched.add(document.taskId);
