@@ -80,6 +80,7 @@ export class Initiator {
       retryBaseMs: this.config.retryBaseMs,
       maxResponseBytes: this.config.maxResponseBytes,
       compressAbove: compress ? 16 * 1024 : undefined,
+      acceptCompressed: this.compressesTo(target),
       ...(deadlineMs !== undefined ? { deadlineMs } : {}),
       signal,
     });
@@ -94,10 +95,18 @@ export class Initiator {
     return this.client(target, new AbortController().signal, false, this.config.requestTimeoutMs);
   }
 
-  private wantsCompression(target: TargetWithSecrets, capabilities: SyncCapabilities | undefined): boolean {
-    if (!capabilities?.compression.includes('gzip') || this.config.compression === 'off') return false;
-    // On loopback the CPU spent compressing costs more than the bytes saved.
+  /**
+   * Whether bytes to and from `target` are worth compressing (SYNC_COMPRESSION): on loopback
+   * the CPU spent compressing costs more than the bytes saved, the answers' too (a full push's
+   * answers, ~1 MiB of outcomes, were gzipped by the receiver and gunzipped here).
+   */
+  private compressesTo(target: TargetWithSecrets): boolean {
+    if (this.config.compression === 'off') return false;
     return this.config.compression === 'on' || !LOOPBACK.test(new URL(target.url).hostname);
+  }
+
+  private wantsCompression(target: TargetWithSecrets, capabilities: SyncCapabilities | undefined): boolean {
+    return (capabilities?.compression.includes('gzip') ?? false) && this.compressesTo(target);
   }
 
   private async ping(target: TargetWithSecrets, signal: AbortSignal) {

@@ -109,6 +109,32 @@ describe('the peer client on the wire', () => {
       ...options,
     });
 
+  it('asks for compressed answers, or for answers as they are when told to', async () => {
+    const asked: (string | undefined)[] = [];
+    const peer = await listen((request) => {
+      asked.push(request.headers.get('accept-encoding') ?? undefined);
+      return Response.json({ code: 'OK', data: [] });
+    });
+    try {
+      const at = (acceptCompressed?: boolean) =>
+        createPeerClient({
+          baseUrl: `${peer.url}/api/sync`,
+          token: null,
+          signingSecret: null,
+          instanceUid: 'peer-client-encoding-test',
+          timeoutMs: 2000,
+          retryBaseMs: 1,
+          ...(acceptCompressed === undefined ? {} : { acceptCompressed }),
+        }).call('repository-list');
+      await at();
+      await at(true);
+      await at(false);
+      expect(asked).toEqual(['gzip, deflate', 'gzip, deflate', 'identity']);
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('reads a gzip answer decoded, and cuts off one larger than it reads', async () => {
     const rows = await clientWith().call('repository-list');
     expect(rows).toHaveLength(2000);

@@ -38,6 +38,8 @@ export interface PeerClientOptions {
   deadlineMs?: number;
   /** gzip request bodies larger than this many bytes; undefined means never. */
   compressAbove?: number | undefined;
+  /** Ask for gzip- or deflate-encoded answers (default); false asks for them as they are. */
+  acceptCompressed?: boolean;
   signal?: AbortSignal | undefined;
 }
 
@@ -108,6 +110,7 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = contentType;
     if (gzip) headers['content-encoding'] = 'gzip';
+    if (options.acceptCompressed === false) headers['accept-encoding'] = 'identity';
     if (options.signingSecret) {
       Object.assign(
         headers,
