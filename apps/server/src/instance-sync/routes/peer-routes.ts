@@ -26,6 +26,7 @@ import { readSyncCopy, readSyncJson } from './sync-body.js';
 import { applyCopy } from '../receiver/copy-receiver.js';
 import { instanceUid } from '../peer-auth/instance-identity.js';
 import { applyBatch } from '../receiver/batch-receiver.js';
+import { receiveKey, ReceiveSlots } from '../receiver/receive-slots.js';
 import { clearRepository, upsertRepository } from '../receiver/receiver.js';
 import {
   createDocumentCall,
@@ -68,6 +69,7 @@ export function peerRoutes({ db, maxBodyBytes, copy = true }: PeerRouteOptions) 
   // The cast only names the schema's output per endpoint, which TypeScript cannot narrow itself.
   const body = <E extends SyncPostEndpointName>(c: Context<SyncEnv>, endpoint: E) =>
     readSyncJson(c, SYNC_ENDPOINTS[endpoint].request, maxBodyBytes) as SyncEndpointReceived<E>;
+  const slots = new ReceiveSlots();
   return new Hono<SyncEnv>()
     .get('/ping', async (c) =>
       c.json(
@@ -110,7 +112,9 @@ export function peerRoutes({ db, maxBodyBytes, copy = true }: PeerRouteOptions) 
     })
     .post('/batch-upsert', async (c) => {
       const caller = callerWith(c, 'receive');
-      return c.json(ok(await applyBatch(db, caller, body(c, 'batch-upsert'))));
+      const input = body(c, 'batch-upsert');
+      const key = receiveKey(caller.peerKey, input.repository_id);
+      return c.json(ok(await slots.run(key, () => applyBatch(db, caller, input))));
     })
     .post('/copy-upsert', async (c) => {
       if (!copy)
@@ -119,7 +123,9 @@ export function peerRoutes({ db, maxBodyBytes, copy = true }: PeerRouteOptions) 
           'copy-upsert is turned off on this server (SYNC_COPY=off); send the rows with batch-upsert.',
         );
       const caller = callerWith(c, 'receive');
-      return c.json(ok(await applyCopy(db, caller, readSyncCopy(c, maxBodyBytes))));
+      const input = readSyncCopy(c, maxBodyBytes);
+      const key = receiveKey(caller.peerKey, input.header.repository_id);
+      return c.json(ok(await slots.run(key, () => applyCopy(db, caller, input))));
     })
     .get('/repository-list', async (c) => {
       const caller = callerWith(c, 'export');
