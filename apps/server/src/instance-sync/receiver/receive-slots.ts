@@ -5,8 +5,8 @@
 // lock one at a time (db/repository-locks.ts): a third and fourth transaction would only wait
 // for it, each holding a connection of the pool that other clients need, and each a fresh
 // PostgreSQL backend on a first push, whose first plans and catalog reads cost the receiver's
-// database a sixth of its CPU in a full push (bench instance-sync). The others wait here, their
-// bodies read, until a slot is free, in the order they came.
+// database about an eighth of its CPU in a full push (bench instance-sync). The others wait
+// here, their bodies read, until a slot is free, in the order they came.
 //
 // Per process: a receiver behind a load balancer may run a push's requests in several
 // processes, which then each stage on their own; the lock still orders the writes.

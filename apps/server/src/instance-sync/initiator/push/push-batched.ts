@@ -235,7 +235,7 @@ const estimatedBytes = (document: PlannedDocument) => Math.ceil(document.content
  * Documents go in chunks of about this share of the receiver's byte limit, cut by their
  * estimated size: cut by rows alone, 2,000 documents of ~4 KiB came to more than the limit, and
  * each such chunk was read out of the database whole, found too large and read again as two
- * halves (a sixth of the sender's CPU in a full push of 11,500 documents).
+ * halves (about a fifth of the sender's CPU in a full push of 11,500 documents).
  */
 const DOCUMENT_CHUNK_SHARE = 0.8;
 
