@@ -855,12 +855,12 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     }
   });
 
-  it('cuts chunks of documents by their size, reads them one at a time, sends none before the repository, and asks for plain answers on loopback', async () => {
-    // A receiver that takes 64 KiB a request and 2,000 rows: cut by rows alone, the chunk of all
-    // 240 documents (~750 KiB) was read out of the database, found too large and read again as
-    // halves, down to requests that fit. Its answer to repository-upsert comes late: rows are
-    // read meanwhile, and sent after it.
-    const limit = 64 * 1024;
+  /**
+   * A stand-in in front of B that takes `limit` bytes a request and answers repository-upsert
+   * late, noting each documents request's size and documents; and A's COPY reads of documents,
+   * how many ran at once, and whether the first came before the repository was answered.
+   */
+  async function limitedReceiver(limit: number) {
     const sent: { bytes: number; documents: number[] }[] = [];
     const events: string[] = [];
     const encodings = new Set<string | null>();
@@ -894,48 +894,81 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     });
     const db = a.t.database.db;
     const copyOut = db.copyOut.bind(db);
-    const documentReads: string[] = [];
+    const reads = { documents: 0, mostAtOnce: 0 };
     let reading = 0;
-    let mostAtOnce = 0;
     db.copyOut = async (select) => {
-      if (/FROM documents d/.test(select)) documentReads.push(select);
+      if (/FROM documents d/.test(select)) reads.documents++;
       if (events.length === 0) events.push('first read');
-      mostAtOnce = Math.max(mostAtOnce, ++reading);
+      reads.mostAtOnce = Math.max(reads.mostAtOnce, ++reading);
       try {
         return await copyOut(select);
       } finally {
         reading--;
       }
     };
-    try {
-      await saveTarget(a, `${stand.url}/api/sync`, { token: await createPeerTokenOn(b) });
-      const seeded = await seedRepository(db, 'sized', 30, 8, 3000);
+    await saveTarget(a, `${stand.url}/api/sync`, { token: await createPeerTokenOn(b) });
+    /** Pushes `seeded` through the stand-in and checks that it landed whole, each document once. */
+    const push = async (seeded: SeededRepository, rows: number) => {
       const pushed = await runSync(a, '/api/sync', {
         target_server: `${stand.url}/api/sync`,
         repository_id: seeded.id,
       });
       expect(pushed.session).toMatchObject({ status: 'completed', error: null, transport: 'copy' });
-      expect(pushed.session.counts).toMatchObject({ created: 30 + 240, failed: 0 });
+      expect(pushed.session.counts).toMatchObject({ created: rows, failed: 0 });
       expect(await repositoryContent(b.t.database.db, pushed.session.remote_repository_id)).toEqual(
         await repositoryContent(db, seeded.id),
       );
-      // Every document sent once, in requests within the limit and not far below it.
       expect(sent.flatMap((request) => request.documents).sort((x, y) => x - y)).toEqual(
         [...seeded.documentIds].sort((x, y) => x - y),
       );
       for (const request of sent) expect(request.bytes).toBeLessThanOrEqual(limit);
+    };
+    const close = async () => {
+      db.copyOut = copyOut;
+      await stand.close();
+    };
+    return { sent, events, encodings, reads, push, close };
+  }
+
+  it('cuts chunks of documents by their size, reads them one at a time, sends none before the repository, and asks for plain answers on loopback', async () => {
+    // A receiver that takes 64 KiB a request and 2,000 rows: cut by rows alone, the chunk of all
+    // 240 documents (~750 KiB) was read out of the database, found too large and read again as
+    // halves, down to requests that fit. Its answer to repository-upsert comes late: rows are
+    // read meanwhile, and sent after it.
+    const limit = 64 * 1024;
+    const receiver = await limitedReceiver(limit);
+    try {
+      await receiver.push(await seedRepository(a.t.database.db, 'sized', 30, 8, 3000), 30 + 240);
+      // Requests not far below the limit either.
+      const { sent } = receiver;
       const total = sent.reduce((sum, request) => sum + request.bytes, 0);
       expect(sent.length).toBeLessThanOrEqual(Math.ceil(total / (limit / 2)));
       // Each chunk read out of the database once, one read at a time, the first while the
       // repository was being upserted, and no rows sent before it was.
-      expect(documentReads).toHaveLength(sent.length);
-      expect(mostAtOnce).toBe(1);
-      expect(events.slice(0, 3)).toEqual(['first read', 'repository answered', 'copy-upsert sent']);
+      expect(receiver.reads).toEqual({ documents: sent.length, mostAtOnce: 1 });
+      expect(receiver.events.slice(0, 3)).toEqual(['first read', 'repository answered', 'copy-upsert sent']);
       // On loopback, answers are asked for as they are: gzipping them cost both sides CPU.
-      expect([...encodings]).toEqual(['identity']);
+      expect([...receiver.encodings]).toEqual(['identity']);
     } finally {
-      db.copyOut = copyOut;
-      await stand.close();
+      await receiver.close();
+    }
+  });
+
+  it('halves a chunk whose COPY text comes out larger than its size foretold, and sends every document once', async () => {
+    // Backslashes: each travels as two bytes of COPY text, so a chunk cut by the content's size
+    // comes out at about twice the estimate, over the limit, and is read again as halves.
+    const receiver = await limitedReceiver(64 * 1024);
+    try {
+      const seeded = await seedRepository(a.t.database.db, 'escaped', 30, 8, 10);
+      await a.t.database.db.query(
+        `UPDATE documents SET content = repeat(E'\\\\', 3000) || id WHERE repository_id = $1`,
+        [seeded.id],
+      );
+      await receiver.push(seeded, 30 + 240);
+      expect(receiver.reads.documents).toBeGreaterThan(receiver.sent.length);
+      expect(receiver.reads.mostAtOnce).toBe(1);
+    } finally {
+      await receiver.close();
     }
   });
 });
