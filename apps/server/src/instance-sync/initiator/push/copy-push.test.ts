@@ -971,4 +971,38 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
       await receiver.close();
     }
   });
+
+  it("fails with the repository upsert's own error when it is refused, and sends no rows it read meanwhile", async () => {
+    // Rows are read while the repository is upserted; a refused upsert must end the push with
+    // its answer, not with rows sent into a repository the receiver does not hold.
+    const endpoints: string[] = [];
+    const stand = await listen(async (request) => {
+      const url = new URL(request.url);
+      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
+      endpoints.push(endpoint);
+      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+      if (endpoint === 'repository-upsert') {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return Response.json(
+          { code: 'FORBIDDEN', error: 'this token may not write repository 77' },
+          { status: 403 },
+        );
+      }
+      return forward(request, `${b.base}/${endpoint}${url.search}`, body);
+    });
+    try {
+      await saveTarget(a, `${stand.url}/api/sync`, { token: await createPeerTokenOn(b) });
+      const seeded = await seedRepository(a.t.database.db, 'refused', 30, 8, 300);
+      const pushed = await runSync(a, '/api/sync', {
+        target_server: `${stand.url}/api/sync`,
+        repository_id: seeded.id,
+      });
+      expect(pushed.session.status).toBe('failed');
+      expect(pushed.session.error).toMatch(/403.*this token may not write repository 77/);
+      expect(endpoints).toContain('repository-upsert');
+      expect(endpoints.filter((name) => name === 'copy-upsert' || name === 'batch-upsert')).toEqual([]);
+    } finally {
+      await stand.close();
+    }
+  });
 });
