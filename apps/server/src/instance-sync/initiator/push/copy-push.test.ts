@@ -44,12 +44,16 @@ const AWKWARD = [
   '"quotes" and \'apostrophes\' and {"json": [1, 2]}',
 ];
 
+/** What a stand-in receives: the URL, the endpoint under /api/sync and the body, if any. */
+async function received(request: Request) {
+  const url = new URL(request.url);
+  const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
+  const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+  return { url, endpoint, body };
+}
+
 /** Passes a request on to `target` with the headers a peer call carries. */
-function forward(
-  request: Request,
-  target: string,
-  body: ArrayBuffer | Buffer | undefined,
-): Promise<Response> {
+function forward(request: Request, target: string, body: Buffer | undefined): Promise<Response> {
   const headers = new Headers();
   for (const [name, value] of request.headers)
     if (/^(authorization|content-type|content-encoding|x-sync-)/.test(name)) headers.set(name, value);
@@ -115,11 +119,9 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     await linkPeers(a, b);
     const seen: string[] = [];
     const server = await listen(async (request) => {
-      const url = new URL(request.url);
-      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
+      const { url, endpoint, body } = await received(request);
       seen.push(endpoint);
       if (endpoint === 'copy-upsert') return new Response('Not Found', { status: 404 });
-      const body = request.method === 'POST' ? await request.arrayBuffer() : undefined;
       const answer = await forward(request, `${c.base}/${endpoint}${url.search}`, body);
       const json = (await answer.json()) as { data: { capabilities: Record<string, unknown> } };
       // As a receiver from before copy-upsert and `doc_uid` answers: batches, and links at the end.
@@ -136,9 +138,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     const headers: CopyUpsertHeader[] = [];
     const links: BatchLinks[] = [];
     const recorder = await listen(async (request) => {
-      const url = new URL(request.url);
-      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
-      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+      const { url, endpoint, body } = await received(request);
       if (endpoint === 'copy-upsert' && body) {
         const header = JSON.parse(body.subarray(0, body.indexOf(10)).toString()) as CopyUpsertHeader;
         const format = header.format;
@@ -793,9 +793,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     }[] = [];
     let clock = 0;
     const stand = await listen(async (request) => {
-      const url = new URL(request.url);
-      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
-      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+      const { url, endpoint, body } = await received(request);
       let entity: string | undefined;
       if (endpoint === 'copy-upsert' && body) {
         const newline = body.indexOf(10);
@@ -866,9 +864,7 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     const encodings = new Set<string | null>();
     const stand = await listen(async (request) => {
       encodings.add(request.headers.get('accept-encoding'));
-      const url = new URL(request.url);
-      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
-      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
+      const { url, endpoint, body } = await received(request);
       if (endpoint === 'repository-upsert') await new Promise((resolve) => setTimeout(resolve, 300));
       if (endpoint === 'copy-upsert') events.push('copy-upsert sent');
       if (endpoint === 'copy-upsert' && body) {
@@ -977,10 +973,8 @@ describe.each(testDatabaseKinds())('copy-v1 push on %s', (kind) => {
     // its answer, not with rows sent into a repository the receiver does not hold.
     const endpoints: string[] = [];
     const stand = await listen(async (request) => {
-      const url = new URL(request.url);
-      const endpoint = url.pathname.replace(/^\/api\/sync\//, '');
+      const { url, endpoint, body } = await received(request);
       endpoints.push(endpoint);
-      const body = request.method === 'POST' ? Buffer.from(await request.arrayBuffer()) : undefined;
       if (endpoint === 'repository-upsert') {
         await new Promise((resolve) => setTimeout(resolve, 200));
         return Response.json(
