@@ -211,13 +211,20 @@ function queryable(
         const stream = await own.unsafe(`COPY (${select}) TO STDOUT`).readable();
         // Read as it flows: a reader that falls behind makes the driver pause its socket, which
         // the driver did not always resume at the end (patches/postgres@3.4.9.patch).
-        const chunks: Uint8Array[] = [];
+        const chunks: Buffer[] = [];
+        let size = 0;
         await new Promise<void>((resolve, reject) => {
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            size += chunk.byteLength;
+          });
           stream.on('end', resolve);
           stream.on('error', reject);
         });
-        return chunks;
+        // The driver hands over one chunk per row. Joined once here (a copy of megabytes, a
+        // millisecond or two), the caller writes one buffer where it wrote thousands: a full
+        // push of 21,500 rows spent ~0.1 CPU-s in the HTTP request's stream writes alone.
+        return chunks.length <= 1 ? chunks : [Buffer.concat(chunks, size)];
       }),
   };
 }
