@@ -11,8 +11,10 @@
 // written as staged, only its ids, uids and references read back. The others' wire fields and small values
 // are read back and checked by the schemas themselves; what they change (a default for a null,
 // metadata over its limits) is written back over the stage, a row they refuse fails alone, and
-// the rest are written as a batch's. Text the database cannot read refuses the whole body
-// (400), and the sender sends it as `copy-v1`.
+// the rest are written as a batch's. A body whose rows are all plain and all new here (the
+// chunks of a first push) is written in one statement without any read back (new-rows.ts).
+// Text the database cannot read refuses the whole body (400), and the sender sends it as
+// `copy-v1`.
 import {
   COPY_FORMAT,
   COPY_MAX_ROWS,
@@ -40,7 +42,15 @@ import {
   writeBatch,
   type CheckedBatch,
 } from './batch-receiver.js';
-import { DOCUMENT_TABLE, restageValues, stagedValue, stagePgText, TASK_TABLE } from './row-stage.js';
+import { writeNewRows } from './new-rows.js';
+import {
+  copyPgText,
+  DOCUMENT_TABLE,
+  readPgText,
+  restageValues,
+  stagedValue,
+  TASK_TABLE,
+} from './row-stage.js';
 
 /** The id a broken line starts with (`[123,...`), or 0 when it names none. */
 function leadingId(line: string): number {
@@ -48,13 +58,22 @@ function leadingId(line: string): number {
   return match ? Number(match[1]) : 0;
 }
 
+export interface ApplyCopyOptions {
+  /**
+   * Whether a `pg-text` body of rows all new here may be written in one statement
+   * (new-rows.ts); off, every body goes the general way. Tests compare the two.
+   */
+  newRows?: boolean;
+}
+
 export async function applyCopy(
   db: Database,
   caller: SyncCaller,
   { header, lines, data }: CopyUpsertRequest,
+  options: ApplyCopyOptions = {},
 ): Promise<BatchUpsertResponse> {
   if (header.format === PG_TEXT_FORMAT || header.format === PG_TEXT_TASKS_FORMAT)
-    return applyPgText(db, caller, header, data ?? []);
+    return applyPgText(db, caller, header, data ?? [], options);
   const rows: Record<string, unknown>[] = [];
   const broken: BatchRowOutcome[] = [];
   const width = header.columns.length;
@@ -127,6 +146,7 @@ async function applyPgText(
   caller: SyncCaller,
   header: CopyUpsertHeader,
   data: readonly Uint8Array[],
+  options: ApplyCopyOptions,
 ): Promise<BatchUpsertResponse> {
   const format = header.format as keyof typeof PG_TEXT_BODIES;
   const body = PG_TEXT_BODIES[format];
@@ -140,15 +160,21 @@ async function applyPgText(
     );
   const { spec } = body;
   return db.transaction(async (tx) => {
-    let staged;
+    let first;
     try {
-      staged = await stagePgText(tx, spec, header.columns, data);
+      first = await copyPgText(tx, spec, header.columns, data);
     } catch (error) {
       if (!unreadable(error)) throw error;
       throw new ValidationError(
         `The ${format} rows could not be read (${(error as Error).message}); send them as ${COPY_FORMAT}.`,
       );
     }
+    // Rows all new here (a first push) are written as staged, in one statement (new-rows.ts).
+    if (options.newRows !== false) {
+      const written = await writeNewRows(tx, caller, header.repository_id, spec, header.columns, first);
+      if (written) return written;
+    }
+    const staged = await readPgText(tx, spec, header.columns, first);
     if (staged.length > COPY_MAX_ROWS)
       throw new ValidationError(`at most ${COPY_MAX_ROWS} rows per request; send them in smaller parts.`);
     const batch = emptyCheckedBatch();

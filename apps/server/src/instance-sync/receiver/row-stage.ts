@@ -158,9 +158,9 @@ export interface IncomingRow {
   uidReferences?: Partial<Record<UidReferenceColumn, string | null>>;
 }
 
-const stageTable = (spec: TableSpec) => `pg_temp.sync_stage_${spec.table}`;
+export const stageTable = (spec: TableSpec) => `pg_temp.sync_stage_${spec.table}`;
 const stagedColumns = (spec: TableSpec) => spec.columns.filter((column) => !column.resolved);
-const resolvedColumns = (spec: TableSpec) => spec.columns.filter((column) => column.resolved);
+export const resolvedColumns = (spec: TableSpec) => spec.columns.filter((column) => column.resolved);
 const columnTypes = (columns: readonly ColumnSpec[]) =>
   columns.map((column) => `${column.name} ${column.type}`);
 
@@ -285,7 +285,7 @@ export interface StagedText {
  * as staged (ids, uid, tombstone, times and values; field-rows.ts `plainInstanceSyncValue`).
  * Never null: a row it cannot vouch for is read back and checked.
  */
-const plainRow = (spec: TableSpec) =>
+export const plainRow = (spec: TableSpec) =>
   `COALESCE(${[
     ...spec.wire.map((column) => column.plain),
     spec.plainStamps,
@@ -294,10 +294,9 @@ const plainRow = (spec: TableSpec) =>
 
 /**
  * Loads COPY text straight into the stage, the columns named by their wire names (`columns`,
- * checked by the caller to be the table's), and reads back every row's wire fields. A row the
- * database vouches for (`plainRow`) is not read further; the others' small values are, in
- * order, for the schemas to check. Nothing is decoded on the way in: a body the database
- * cannot read fails the COPY, and with it the caller's transaction.
+ * checked by the caller to be the table's), and reads back every row's wire fields
+ * (`readPgText`). Nothing is decoded on the way in: a body the database cannot read fails the
+ * COPY, and with it the caller's transaction.
  */
 export async function stagePgText(
   tx: Queryable,
@@ -305,15 +304,47 @@ export async function stagePgText(
   columns: readonly string[],
   data: readonly Uint8Array[],
 ): Promise<StagedText[]> {
+  return readPgText(tx, spec, columns, await copyPgText(tx, spec, columns, data));
+}
+
+/**
+ * The COPY of `stagePgText` alone: answers the stage key of the body's first row (its rows are
+ * those from that key on, the stage's later keys).
+ */
+export async function copyPgText(
+  tx: Queryable,
+  spec: TableSpec,
+  columns: readonly string[],
+  data: readonly Uint8Array[],
+): Promise<number> {
   await ensureStage(tx, spec);
   const table = stageTable(spec);
-  const wire = new Map(spec.wire.map((column) => [column.wire, column]));
-  const stageName = (name: string) => wire.get(name)?.stage ?? name;
   const [row] = await tx.query<{ first: number }>(
     `SELECT coalesce(max(n) + 1, ${PG_TEXT_FIRST_KEY}) AS first FROM ${table} WHERE n >= ${PG_TEXT_FIRST_KEY}`,
   );
   const first = Number(row!.first);
-  await tx.copyIn(`${table} (${columns.map(stageName).join(', ')})`, data);
+  await tx.copyIn(`${table} (${columns.map((name) => pgTextStageName(spec, name)).join(', ')})`, data);
+  return first;
+}
+
+/** The stage column of a `pg-text` body's column: a wire field's own, or the value's. */
+const pgTextStageName = (spec: TableSpec, name: string) =>
+  spec.wire.find((column) => column.wire === name)?.stage ?? name;
+
+/**
+ * Reads back the wire fields of every row staged from key `first` on (`copyPgText`). A row the
+ * database vouches for (`plainRow`) is not read further; the others' small values are, in
+ * order, for the schemas to check.
+ */
+export async function readPgText(
+  tx: Queryable,
+  spec: TableSpec,
+  columns: readonly string[],
+  first: number,
+): Promise<StagedText[]> {
+  const table = stageTable(spec);
+  const wire = new Map(spec.wire.map((column) => [column.wire, column]));
+  const stageName = (name: string) => pgTextStageName(spec, name);
   const large = new Set(stagedColumns(spec).flatMap((column) => (column.large ? [column.name] : [])));
   const types = new Map(stagedColumns(spec).map((column) => [column.name, column.type]));
   const select = (names: readonly string[]) =>
