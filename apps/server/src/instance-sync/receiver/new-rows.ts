@@ -15,7 +15,7 @@
 //    holds (the uid sent is written; the target takes it when it arrives, uid-references.ts).
 // Any other body, or one that stops qualifying between the first look and the lock, goes the
 // general way, which also reports rows that fail one by one. Compared with it, a full push's
-// receiver spent about a third less CPU (bench instance-sync, bench/README.md): no read-back of
+// receiver spends about half the CPU (bench instance-sync, bench/README.md): no read-back of
 // the rows, no lists of them built, sent and parsed, one round trip under the lock.
 import { COPY_MAX_ROWS, type BatchUpsertResponse } from '@wikisync/shared';
 import { PLAN_EACH_RUN, type Queryable } from '../../db/database.js';
