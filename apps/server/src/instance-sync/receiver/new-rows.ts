@@ -18,11 +18,12 @@
 // receiver spends about half the CPU (bench instance-sync, bench/README.md): no read-back of
 // the rows, no lists of them built, sent and parsed, one round trip under the lock.
 import { COPY_MAX_ROWS, type BatchUpsertResponse } from '@wikisync/shared';
-import { PLAN_EACH_RUN, type Queryable } from '../../db/database.js';
+import type { Queryable } from '../../db/database.js';
+import { probeOne } from '../../db/sql-lists.js';
 import { lockRepository } from '../../db/repository-locks.js';
 import { callerForRepository, type SyncCaller } from '../peer-auth/sync-caller.js';
 import { findRepository } from './receiver.js';
-import { plainRow, resolvedColumns, stageTable, type TableSpec } from './row-stage.js';
+import { pgTextStageName, plainRow, resolvedColumns, stageTable, type TableSpec } from './row-stage.js';
 import { UID_REFERENCES, UID_REFERENCES_OF, type UidReferenceField } from './uid-references.js';
 
 /** The wire field that carries the sender's id of each reference's target. */
@@ -32,12 +33,15 @@ const TARGET_ID_WIRE: Record<UidReferenceField, string> = {
   replaced_by: 'replaced_by',
 };
 
-/** The stage column of a wire field of `spec`. */
-function wireStage(spec: TableSpec, wire: string): string {
-  const column = spec.wire.find((candidate) => candidate.wire === wire);
-  if (!column) throw new Error(`${spec.table} has no wire field ${wire}`);
-  return `s.${column.stage}`;
-}
+/** The stage column of a wire field of `spec`, in the stage `s`. */
+const wireStage = (spec: TableSpec, wire: string) => `s.${pgTextStageName(spec, wire)}`;
+
+/**
+ * sql-lists.ts `probeOne`, its columns null where no row matches: a probe, not a join or EXISTS,
+ * which on tables a bulk copy is filling the planner ran as a hash of the whole table.
+ */
+const probe = (alias: string, columns: string, table: string, where: string) =>
+  probeOne(table, alias, columns, where, undefined, true);
 
 /**
  * The trusted mapping of this peer's id `idSql` of a `target` row (id-map.ts `lookupMappings`:
@@ -45,18 +49,13 @@ function wireStage(spec: TableSpec, wire: string): string {
  */
 function mappedTarget(alias: string, target: 'task' | 'document', idSql: string): string {
   const table = target === 'task' ? 'tasks' : 'documents';
-  return `LEFT JOIN LATERAL (SELECT r.id, r.uid FROM sync_id_map m JOIN ${table} r ON r.id = m.local_id
-             WHERE m.peer_key = $2::text AND m.entity = '${target}' AND m.remote_id = ${idSql}
-               AND r.repository_id = $1::bigint LIMIT 1 ${PLAN_EACH_RUN}) ${alias} ON true`;
+  return probe(
+    alias,
+    'r.id, r.uid',
+    `sync_id_map m JOIN ${table} r ON r.id = m.local_id`,
+    `m.peer_key = $2::text AND m.entity = '${target}' AND m.remote_id = ${idSql} AND r.repository_id = $1::bigint`,
+  );
 }
-
-/**
- * A LATERAL probe `alias` of at most one row (`columns`) of `table` matching `where`, its columns
- * null where none does. As a probe, not a join or EXISTS, for the reason of sql-lists.ts
- * `probeOne`: on tables a bulk copy is filling, the planner hashed whole tables per chunk.
- */
-const probe = (alias: string, columns: string, table: string, where: string) =>
-  `LEFT JOIN LATERAL (SELECT ${columns} FROM ${table} WHERE ${where} LIMIT 1 ${PLAN_EACH_RUN}) ${alias} ON true`;
 
 /** The statement for a body of `spec` rows carrying the references `carried` (see above). */
 function newRowsStatement(spec: TableSpec, carried: readonly UidReferenceField[]): string {

@@ -328,7 +328,7 @@ export async function copyPgText(
 }
 
 /** The stage column of a `pg-text` body's column: a wire field's own, or the value's. */
-const pgTextStageName = (spec: TableSpec, name: string) =>
+export const pgTextStageName = (spec: TableSpec, name: string) =>
   spec.wire.find((column) => column.wire === name)?.stage ?? name;
 
 /**
