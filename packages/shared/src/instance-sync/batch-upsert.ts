@@ -3,6 +3,7 @@ import { numericIdSchema, uidSchema } from '../common.js';
 import { wireTaskFieldsSchema } from './task-create.js';
 import { wireDocumentFieldsSchema } from './document-create.js';
 import { optionalRemoteIdSchema } from './wire-fields.js';
+import { repositoryUpsertRequestSchema } from './repository-upsert.js';
 
 // `POST /batch-upsert` (ours, offered through the `batch` capability): many tasks and
 // documents per request, every id the sender's; the receiver resolves references through
@@ -55,8 +56,22 @@ export const batchLinksSchema = z.object({
 });
 export type BatchLinks = z.infer<typeof batchLinksSchema>;
 
+/**
+ * The `batch_options` capability's names. `repository`: the request may carry the repository's
+ * `repository-upsert` body, written in the request's transaction before its rows, so that a
+ * small push is one round trip. `missing_tasks`: the sender may leave out the unchanged tasks
+ * its documents name; a document whose task the receiver does not hold (never received, or
+ * deleted here) fails with `missing: 'task'`, and the sender sends it again with its task.
+ */
+export const BATCH_REPOSITORY = 'repository';
+export const BATCH_MISSING_TASKS = 'missing_tasks';
+
 export const batchUpsertRequestSchema = z.object({
   repository_id: numericIdSchema,
+  /** `repository-upsert`'s body for this repository (the `repository` option). */
+  repository: repositoryUpsertRequestSchema.optional(),
+  /** Documents whose task is not held here fail with `missing: 'task'` (`missing_tasks`). */
+  missing_tasks: z.boolean().optional(),
   tasks: z.array(z.unknown()).max(10_000).default([]),
   documents: z.array(z.unknown()).max(10_000).default([]),
   links: batchLinksSchema.optional(),
@@ -73,11 +88,21 @@ export const batchRowOutcomeSchema = z.object({
   local_id: z.number().int().nullable(),
   result: rowResultSchema,
   error: z.string().optional(),
+  /** A document that failed because its task is not held here (`missing_tasks`). */
+  missing: z.literal('task').optional(),
 });
 export type BatchRowOutcome = z.infer<typeof batchRowOutcomeSchema>;
 
 export const batchUpsertResponseSchema = z.object({
   repository_id: z.number().int(),
+  /** What the carried `repository` did, as `repository-upsert` answers it. */
+  repository: z
+    .object({
+      repository_id: z.number().int(),
+      name: z.string(),
+      result: z.enum(['created', 'updated', 'unchanged']),
+    })
+    .optional(),
   tasks: z.array(batchRowOutcomeSchema),
   documents: z.array(batchRowOutcomeSchema),
   links: z.object({ applied: z.number().int(), missing: z.number().int() }).optional(),

@@ -31,6 +31,12 @@ export const syncCapabilitiesSchema = z.object({
    * that reference by id, as before.
    */
   references: z.array(z.string()).default([]),
+  /**
+   * What a `batch-upsert` request may carry beyond its rows (`BATCH_REPOSITORY`,
+   * `BATCH_MISSING_TASKS` in batch-upsert.ts). A sender that finds one missing upserts the
+   * repository first and sends every task a document names, as before.
+   */
+  batch_options: z.array(z.string()).default([]),
 });
 export type SyncCapabilities = z.infer<typeof syncCapabilitiesSchema>;
 

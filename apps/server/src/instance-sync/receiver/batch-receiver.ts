@@ -11,15 +11,18 @@ import {
   type BatchLinks,
   type BatchRowOutcome,
   type BatchUpsertResponse,
+  type RepositoryUpsertRequest,
 } from '@wikisync/shared';
 import type { z } from 'zod';
-import type { Database, Queryable } from '../../db/database.js';
+import { writeTransaction, type Database, type Queryable } from '../../db/database.js';
+import { idList, probeOne } from '../../db/sql-lists.js';
+import { ValidationError } from '../../errors.js';
 import { describeIssues } from '../../http/validate.js';
 import { lookupMapped } from '../wire/id-map.js';
 import { applyRows, readRows, type AppliedRow, type RowsRead } from './row-apply.js';
 import { stageRows, DOCUMENT_TABLE, TASK_TABLE, type IncomingRow, type TableSpec } from './row-stage.js';
 import { incomingDocument, incomingTask } from './incoming-rows.js';
-import { findRepository } from './receiver.js';
+import { findRepository, upsertRepositoryIn } from './receiver.js';
 import { lockRepository } from '../../db/repository-locks.js';
 import { forgetPending, setPeerReferences, type PeerReference } from './links.js';
 import {
@@ -233,18 +236,68 @@ function stagedIncoming(
   return { remoteId, uid: wire.uid, deleted: wire.deleted, values, createdAt: null, updatedAt: null, staged };
 }
 
-/** `batch-upsert`: tasks, then documents, then links; all ids the sender's. */
+/** `batch-upsert`'s request as the schema reads it. */
+interface BatchInput {
+  repository_id: number;
+  repository?: RepositoryUpsertRequest | undefined;
+  missing_tasks?: boolean | undefined;
+  tasks: unknown[];
+  documents: unknown[];
+  links?: BatchLinks | undefined;
+}
+
+/**
+ * `batch-upsert`: the repository when the request carries it, then tasks, documents and links;
+ * all ids the sender's.
+ */
 export async function applyBatch(
   db: Database,
   caller: SyncCaller,
-  input: { repository_id: number; tasks: unknown[]; documents: unknown[]; links?: BatchLinks | undefined },
+  input: BatchInput,
 ): Promise<BatchUpsertResponse> {
+  const check = () => {
+    const batch = emptyCheckedBatch();
+    for (const raw of input.tasks) checkTask(batch, raw);
+    for (const raw of input.documents) checkDocument(batch, raw);
+    return batch;
+  };
+  const options = { missingTasks: input.missing_tasks === true };
+  const repository = input.repository;
+  if (repository) {
+    if (repository.repository_id !== input.repository_id)
+      throw new ValidationError(
+        `repository.repository_id ${repository.repository_id} is not the request's repository_id ${input.repository_id}; ` +
+          'a batch may only carry the repository its rows belong to.',
+      );
+    // One transaction for the repository and the rows: a small push is one round trip and one
+    // commit. Rows are checked in it (a few hundred at most, `SMALL_PUSH_DOCUMENTS` on the
+    // sender's side), afresh on each attempt, since a write retried after a lost race starts over.
+    return writeTransaction(db, async (tx) => {
+      const upserted = await upsertRepositoryIn(tx, caller, repository);
+      const answer = await writeBatch(tx, caller, input.repository_id, check(), input.links, {
+        ...options,
+        localRepositoryId: upserted.repository_id,
+      });
+      const { repository_id, name, result } = upserted;
+      return { ...answer, repository: { repository_id, name, result } };
+    });
+  }
   // Checked before any transaction: a batch of thousands of rows costs milliseconds of
   // validation that no other writer should wait for.
-  const batch = emptyCheckedBatch();
-  for (const raw of input.tasks) checkTask(batch, raw);
-  for (const raw of input.documents) checkDocument(batch, raw);
-  return db.transaction((tx) => writeBatch(tx, caller, input.repository_id, batch, input.links));
+  const batch = check();
+  return db.transaction((tx) => writeBatch(tx, caller, input.repository_id, batch, input.links, options));
+}
+
+/** How `writeBatch` treats what the rows do not say. */
+export interface WriteBatchOptions {
+  /** Our id of the repository, when the caller has just resolved it (a carried repository). */
+  localRepositoryId?: number;
+  /**
+   * A document whose task the request does not carry and that is deleted here fails with
+   * `missing: 'task'`, as one whose task was never received does: the sender (the
+   * `missing_tasks` option) sends such documents again with their tasks, which revive them.
+   */
+  missingTasks?: boolean;
 }
 
 /**
@@ -257,6 +310,7 @@ export async function writeBatch(
   repositoryId: number,
   batch: CheckedBatch,
   links?: BatchLinks,
+  options: WriteBatchOptions = {},
 ): Promise<BatchUpsertResponse> {
   caller = callerForRepository(caller, repositoryId);
   const {
@@ -279,7 +333,7 @@ export async function writeBatch(
   // Locks the repository (receiver.ts): staging above holds no lock any writer waits for. The
   // lock goes out with the statements after it, which the database runs once it is granted:
   // a round trip less under it. Each step waits for it too, so its failure is the one reported.
-  const localRepositoryId = await findRepository(tx, caller, repositoryId);
+  const localRepositoryId = options.localRepositoryId ?? (await findRepository(tx, caller, repositoryId));
   const locked = lockRepository(tx, localRepositoryId);
   const underLock = <T>(work: Promise<T>): Promise<T> =>
     Promise.all([locked, work]).then(([, value]) => value);
@@ -326,13 +380,14 @@ export async function writeBatch(
         )
       : undefined;
   // After the tasks' writes: a document may name a task of this very batch.
-  const [taskMap, replacedById] = await underLock(
+  const [taskMap, replacedById, deletedTasks] = await underLock(
     Promise.all([
       lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId),
       resolveUidReferences(tx, caller.peerKey, localRepositoryId, 'replaced_by', uidReferences.replaced_by),
+      options.missingTasks ? deletedMappedTasks(tx, caller.peerKey, notCarried(taskIds, goodTasks)) : null,
     ]),
   );
-  const goodDocuments = withLocalTasks(candidates, taskMap, documentOutcomes);
+  const goodDocuments = withLocalTasks(candidates, taskMap, documentOutcomes, deletedTasks);
   const documentById = { replaced_by: replacedById };
   carryUidReferences(goodDocuments, UID_REFERENCES_OF.documents, uidReferences, documentById);
   const appliedDocuments = await applyIsolated(
@@ -401,22 +456,48 @@ function withLocalTasks(
   candidates: CheckedBatch['candidates'],
   taskMap: ReadonlyMap<number, number>,
   outcomes: BatchRowOutcome[],
+  /** The sender's ids of tasks deleted here that the request does not carry (`missingTasks`). */
+  deletedTasks: ReadonlySet<number> | null,
 ): IncomingRow[] {
   const documents: IncomingRow[] = [];
   for (const { row, incoming } of candidates) {
     const localTaskId = row.task_id === null ? null : taskMap.get(row.task_id);
-    if (localTaskId === undefined) {
+    if (localTaskId === undefined || (row.task_id !== null && deletedTasks?.has(row.task_id))) {
       outcomes.push({
         id: row.document_id,
         local_id: null,
         result: 'failed',
-        error: `task_id ${row.task_id} has not been received; send its task first.`,
+        error:
+          localTaskId === undefined
+            ? `task_id ${row.task_id} has not been received; send its task first.`
+            : `task_id ${row.task_id} is deleted on this server; send its task again with the document.`,
+        missing: 'task',
       });
       continue;
     }
     documents.push({ ...incoming, values: { ...incoming.values, task_id: localTaskId } });
   }
   return documents;
+}
+
+/** The sender's task ids of `taskIds` that no row of `tasks` carries. */
+function notCarried(taskIds: readonly number[], tasks: readonly IncomingRow[]): number[] {
+  const carried = new Set(tasks.map((task) => task.remoteId));
+  return [...new Set(taskIds)].filter((id) => !carried.has(id));
+}
+
+/** Of the sender's task ids, those mapped to a task deleted here. */
+async function deletedMappedTasks(tx: Queryable, peerKey: string, remoteIds: readonly number[]) {
+  if (remoteIds.length === 0) return new Set<number>();
+  const rows = await tx.query<{ remote_id: number }>(
+    `SELECT ids.id AS remote_id
+       FROM ${idList('$2')} ids
+       ${probeOne('sync_id_map', 'm', 'local_id', "peer_key = $1 AND entity = 'task' AND remote_id = ids.id")}
+       ${probeOne('tasks', 't', 'deleted', 'id = m.local_id')}
+      WHERE t.deleted`,
+    [peerKey, { v: remoteIds }],
+  );
+  return new Set(rows.map((row) => Number(row.remote_id)));
 }
 
 function noteDroppedMetadata(notes: Map<number, string>, id: number, raw: unknown): void {

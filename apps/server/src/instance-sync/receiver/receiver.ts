@@ -48,72 +48,88 @@ async function mayAdoptRepository(tx: Queryable, caller: SyncCaller, localId: nu
   return sent.length > 0;
 }
 
-export async function upsertRepository(
-  db: Database,
-  caller: SyncCaller,
-  input: RepositoryUpsertRequest,
-): Promise<{
+/** What `repository-upsert` did. */
+export interface UpsertedRepository {
   repository_id: number;
   name: string;
   result: 'created' | 'updated' | 'unchanged';
   /** The peer's url was not http(s) and was stored empty (it ends up in every reader's link). */
   url_emptied: boolean;
-}> {
+}
+
+export function upsertRepository(
+  db: Database,
+  caller: SyncCaller,
+  input: RepositoryUpsertRequest,
+): Promise<UpsertedRepository> {
+  return writeTransaction(db, (tx) => upsertRepositoryIn(tx, caller, input));
+}
+
+/**
+ * `repository-upsert` in the caller's transaction (a `batch-upsert` that carries the
+ * repository writes it before its rows), leaving the repository locked when it was there.
+ */
+export async function upsertRepositoryIn(
+  tx: Queryable,
+  caller: SyncCaller,
+  input: RepositoryUpsertRequest,
+): Promise<UpsertedRepository> {
   caller = callerForRepository(caller, input.repository_id);
-  return writeTransaction(db, async (tx) => {
-    const mapped = await lookupMapped(tx, caller.peerKey, 'repository', [input.repository_id]);
-    let localId = mapped.get(input.repository_id);
-    if (localId === undefined && input.uid) {
-      const owner = await tx.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [input.uid]);
-      if (owner[0]) {
-        localId = Number(owner[0].id);
-        requireRepository(caller, localId);
-        await lockRepository(tx, localId);
-        if (!(await mayAdoptRepository(tx, caller, localId)))
-          throw new ForbiddenError(
-            `Repository uid "${input.uid}" names a repository that already exists on this server and was not received from you; ` +
-              'a peer may only write repositories it created here. Ask this server’s operator for a peer token scoped to that repository.',
-          );
-        await saveMappings(tx, caller.peerKey, 'repository', [{ remoteId: input.repository_id, localId }]);
-      }
+  const mapped = await lookupMapped(tx, caller.peerKey, 'repository', [input.repository_id]);
+  let localId = mapped.get(input.repository_id);
+  if (localId === undefined && input.uid) {
+    const owner = await tx.query<{ id: number }>('SELECT id FROM repositories WHERE uid = $1', [input.uid]);
+    if (owner[0]) {
+      localId = Number(owner[0].id);
+      requireRepository(caller, localId);
+      await lockRepository(tx, localId);
+      if (!(await mayAdoptRepository(tx, caller, localId)))
+        throw new ForbiddenError(
+          `Repository uid "${input.uid}" names a repository that already exists on this server and was not received from you; ` +
+            'a peer may only write repositories it created here. Ask this server’s operator for a peer token scoped to that repository.',
+        );
+      await saveMappings(tx, caller.peerKey, 'repository', [{ remoteId: input.repository_id, localId }]);
     }
-    const url = safeHttpUrlOrEmpty(input.url);
-    const url_emptied = url !== input.url;
-    const values = UPSERT_COLUMNS.map((field) => (field === 'url' ? url : input[field]));
-    if (localId === undefined) {
-      requireAnyRepository(caller);
-      const taken = input.uid ? await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [input.uid]) : [];
-      const uid = input.uid && taken.length === 0 ? input.uid : randomUid();
-      const rows = await tx.query<{ id: number }>(
-        `INSERT INTO repositories (uid, created_at, updated_at, ${UPSERT_COLUMNS.join(', ')})
-         VALUES ($1, COALESCE($2::timestamptz, now()), COALESCE($3::timestamptz, now()), ${upsertPlaceholders(4).join(', ')})
-         RETURNING id`,
-        [uid, input.created_at, input.updated_at, ...values],
-      );
-      const createdId = Number(rows[0]!.id);
-      await saveMappings(tx, caller.peerKey, 'repository', [
-        { remoteId: input.repository_id, localId: createdId },
-      ]);
-      return { repository_id: createdId, name: input.name, result: 'created', url_emptied };
-    }
-    requireRepository(caller, localId);
-    const placeholders = upsertPlaceholders(3);
-    await lockRepository(tx, localId);
-    const changed = await tx.query(
-      `UPDATE repositories SET ${UPSERT_COLUMNS.map((field, index) => `${field} = ${placeholders[index]}`).join(', ')},
-              deleted = false, updated_at = COALESCE($2::timestamptz, now())
-        WHERE id = $1 AND ((${UPSERT_COLUMNS.join(', ')}) IS DISTINCT FROM (${placeholders.join(', ')})
-              OR deleted OR ($2::timestamptz IS NOT NULL AND updated_at IS DISTINCT FROM $2::timestamptz))
-        RETURNING id`,
-      [localId, input.updated_at, ...values],
+  }
+  const url = safeHttpUrlOrEmpty(input.url);
+  const url_emptied = url !== input.url;
+  const values = UPSERT_COLUMNS.map((field) => (field === 'url' ? url : input[field]));
+  if (localId === undefined) {
+    requireAnyRepository(caller);
+    const taken = input.uid ? await tx.query('SELECT 1 FROM repositories WHERE uid = $1', [input.uid]) : [];
+    const uid = input.uid && taken.length === 0 ? input.uid : randomUid();
+    const rows = await tx.query<{ id: number }>(
+      `INSERT INTO repositories (uid, created_at, updated_at, ${UPSERT_COLUMNS.join(', ')})
+       VALUES ($1, COALESCE($2::timestamptz, now()), COALESCE($3::timestamptz, now()), ${upsertPlaceholders(4).join(', ')})
+       RETURNING id`,
+      [uid, input.created_at, input.updated_at, ...values],
     );
-    return {
-      repository_id: localId,
-      name: input.name,
-      result: changed.length > 0 ? 'updated' : 'unchanged',
-      url_emptied,
-    };
-  });
+    const createdId = Number(rows[0]!.id);
+    await saveMappings(tx, caller.peerKey, 'repository', [
+      { remoteId: input.repository_id, localId: createdId },
+    ]);
+    return { repository_id: createdId, name: input.name, result: 'created', url_emptied };
+  }
+  requireRepository(caller, localId);
+  const placeholders = upsertPlaceholders(3);
+  // The lock goes out with the update, which the database runs once it is granted.
+  const [, changed] = await Promise.all([
+    lockRepository(tx, localId),
+    tx.query(
+      `UPDATE repositories SET ${UPSERT_COLUMNS.map((field, index) => `${field} = ${placeholders[index]}`).join(', ')},
+            deleted = false, updated_at = COALESCE($2::timestamptz, now())
+      WHERE id = $1 AND ((${UPSERT_COLUMNS.join(', ')}) IS DISTINCT FROM (${placeholders.join(', ')})
+            OR deleted OR ($2::timestamptz IS NOT NULL AND updated_at IS DISTINCT FROM $2::timestamptz))
+      RETURNING id`,
+      [localId, input.updated_at, ...values],
+    ),
+  ]);
+  return {
+    repository_id: localId,
+    name: input.name,
+    result: changed.length > 0 ? 'updated' : 'unchanged',
+    url_emptied,
+  };
 }
 
 /**

@@ -3,6 +3,8 @@
 // calls by; a test holds the two to each other), call receiver.ts / source.ts.
 import { Hono, type Context } from 'hono';
 import {
+  BATCH_MISSING_TASKS,
+  BATCH_REPOSITORY,
   DOC_UID_REFERENCE,
   RUN_AFTER_UID_REFERENCE,
   REPLACED_BY_UID_REFERENCE,
@@ -55,6 +57,7 @@ export function capabilities(maxBodyBytes: number, copy = true): SyncCapabilitie
     paged_export: true,
     copy: copy ? [COPY_FORMAT, PG_TEXT_FORMAT, PG_TEXT_TASKS_FORMAT] : [],
     references: [DOC_UID_REFERENCE, RUN_AFTER_UID_REFERENCE, REPLACED_BY_UID_REFERENCE],
+    batch_options: [BATCH_REPOSITORY, BATCH_MISSING_TASKS],
   };
 }
 

@@ -22,7 +22,10 @@ import {
   PG_TEXT_FORMAT,
   PG_TEXT_TASK_COLUMNS,
   PG_TEXT_TASKS_FORMAT,
+  BATCH_MISSING_TASKS,
+  BATCH_REPOSITORY,
   type BatchRowOutcome,
+  type BatchUpsertRequest,
   type BatchUpsertResponse,
   type CopyUpsertHeader,
 } from '@wikisync/shared';
@@ -34,7 +37,14 @@ import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
 import { loadTaskUsages, usageListSql } from '../../../tasks/task-usage-store.js';
-import { checkCancelled, isFatal, now, type PushContext, type PushResult } from './push-context.js';
+import {
+  checkCancelled,
+  isFatal,
+  now,
+  type PushContext,
+  type PushResult,
+  type RepositoryUpsert,
+} from './push-context.js';
 
 /**
  * A task this push sends: changed (its row is read when it is sent) or for context (`row`,
@@ -293,26 +303,47 @@ function settleable(): { promise: Promise<void>; settle: () => void } {
 }
 
 /**
- * Pushes the plan's rows to one of ours. `repositoryReady` settles once the receiver holds the
- * repository (push-runner.ts): rows are read meanwhile, and none is sent before (each request
- * waits for it, so that the first chunk is read while the repository is upserted).
+ * Pushes the plan's rows to one of ours. `repository.ready()` settles once the receiver holds
+ * the repository (push-runner.ts): rows are read meanwhile, and none is sent before (each
+ * request waits for it, so that the first chunk is read while the repository is upserted),
+ * unless a small push carries the repository in its one request.
  */
 export async function pushBatched(
   ctx: PushContext,
   repositoryId: number,
-  repositoryReady: Promise<void>,
+  repository: RepositoryUpsert,
 ): Promise<PushResult> {
   const { client, tracker, plan, db } = ctx;
   const caps = ctx.capabilities!;
   const copy = caps.copy.includes(COPY_FORMAT);
   tracker.meta.transport = 'batch';
-  // Tasks reached only through a changed document travel too (a few hundred bytes each), so a
-  // document never waits on a task the receiver lost; unchanged, they are not recorded.
+  // Each request is one transaction under the receiver's repository lock, with a few round
+  // trips and a commit of its own: 2,000 rows a request rather than 1,000 took ~5% off a full
+  // push of 10,000 tasks (bench instance-sync, five alternating pairs).
+  const maxRows = Math.min(caps.max_batch_rows, 2000);
+  const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
   const changedIds = new Set(plan.changedTasks.map((task) => task.id));
-  const contextTasks = await loadTasks(
-    db,
-    plan.touchedTaskIds.filter((id) => !changedIds.has(id)),
-  );
+  const contextIds = plan.touchedTaskIds.filter((id) => !changedIds.has(id));
+  // A small push (a re-push after a few edits) travels as one request: tasks, documents and
+  // links in one transaction on the receiver, instead of a round trip and a commit for each.
+  const small =
+    changedIds.size + contextIds.length + plan.documents.length <= maxRows &&
+    plan.documents.length <= SMALL_PUSH_DOCUMENTS;
+  // To a receiver that takes them (`batch_options`), that request carries the repository too
+  // and leaves out the unchanged tasks its documents name (it is "lean"): the receiver answers
+  // the documents whose task it does not hold, which go again with their tasks. Loading and
+  // writing those tasks was a fifth of a re-push's CPU on both sides, for a case that is rare
+  // (a task lost or deleted on the receiver). A push that clears the target upserts it first.
+  const lean =
+    small &&
+    !ctx.clear &&
+    caps.batch_options.includes(BATCH_REPOSITORY) &&
+    caps.batch_options.includes(BATCH_MISSING_TASKS);
+  if (!lean) repository.ready().catch(() => {});
+  // Otherwise tasks reached only through a changed document travel too (a few hundred bytes
+  // each), so a document never waits on a task the receiver lost; unchanged, they are not
+  // recorded.
+  const contextTasks = lean ? [] : await loadTasks(db, contextIds);
   // A receiver that takes a task's references by uid with its row (`doc_uid`, `run_after_uid`)
   // gets them there, and no link for the document at the end: the end's links were a tenth of
   // a full push, all under the receiver's lock. A task sent for context carries the task it
@@ -387,9 +418,12 @@ export async function pushBatched(
     ...changedToSend(true),
     ...contextTasks.map((row) => ({ id: Number(row.task_id), deleted: Boolean(row.deleted), row })),
   ];
+  // A task is a piece of its unit when it travels for its own sake: always, unless the push is
+  // lean, whose unchanged tasks travel only when the receiver asks for them.
+  const sendsTask = (taskId: number) => !lean || changedIds.has(taskId);
   const units = new UnitProgress(tracker, {
     taskIds: plan.touchedTaskIds,
-    sendsTask: () => true,
+    sendsTask,
     documentTaskIds: plan.documents.map((d) => d.taskId),
   });
   const taskTitles = new Map([
@@ -398,11 +432,6 @@ export async function pushBatched(
   ]);
   const documentInfo = new Map(plan.documents.map((document) => [document.id, document]));
   let failures = 0;
-  // Each request is one transaction under the receiver's repository lock, with a few round
-  // trips and a commit of its own: 2,000 rows a request rather than 1,000 took ~5% off a full
-  // push of 10,000 tasks (bench instance-sync, five alternating pairs).
-  const maxRows = Math.min(caps.max_batch_rows, 2000);
-  const maxBytes = Math.min(caps.max_batch_bytes, 8 * 1024 * 1024);
   const concurrency = Math.max(1, Math.min(caps.concurrency, 4));
   const taskLinks = plan.changedTasks
     .filter((task) => !task.deleted && !byUid.doc)
@@ -427,7 +456,8 @@ export async function pushBatched(
     const reported = answer.filter((outcome) => changedIds.has(outcome.id) || outcome.result !== 'unchanged');
     failures += recordOutcomes(tracker, 'task', reported, (id) => taskTitles.get(id) ?? '', startedAt);
     noteCreated(created.tasks, answer);
-    for (const outcome of answer) units.done(outcome.id, outcome.result !== 'failed');
+    for (const outcome of answer)
+      if (sendsTask(outcome.id)) units.done(outcome.id, outcome.result !== 'failed');
   };
   const recordDocuments = (answer: BatchRowOutcome[], startedAt: string) => {
     failures += recordOutcomes(
@@ -457,7 +487,7 @@ export async function pushBatched(
     documents?: WireRow[];
     links?: { tasks: typeof taskLinks; documents: typeof documentLinks };
   }) => {
-    await repositoryReady;
+    await repository.ready();
     try {
       return await client.call('batch-upsert', { repository_id: repositoryId, ...body });
     } catch (error) {
@@ -480,7 +510,7 @@ export async function pushBatched(
     };
   };
   const sendCopyOnce = async (entity: 'tasks' | 'documents', columns: string[], part: readonly Encoded[]) => {
-    await repositoryReady;
+    await repository.ready();
     try {
       return await client.call('copy-upsert', {
         header: { format: COPY_FORMAT, repository_id: repositoryId, entity, columns },
@@ -538,7 +568,7 @@ export async function pushBatched(
       const half = Math.ceil(ids.length / 2);
       return [...(await sendPgText(kind, ids.slice(0, half))), ...(await sendPgText(kind, ids.slice(half)))];
     }
-    await repositoryReady;
+    await repository.ready();
     checkCancelled(ctx.signal);
     const startedAt = now();
     let answer: BatchUpsertResponse;
@@ -554,9 +584,47 @@ export async function pushBatched(
     return [];
   };
 
-  // A small push (a re-push after a few edits) travels as one request: tasks, documents and
-  // links in one transaction on the receiver, instead of a round trip and a commit for each.
-  if (tasks.length + plan.documents.length <= maxRows && plan.documents.length <= SMALL_PUSH_DOCUMENTS) {
+  /**
+   * A lean push's second request: the documents the receiver answered `missing: 'task'` for,
+   * with their tasks (which revive a task deleted there) and their links.
+   */
+  const sendWithTasks = async (missing: readonly BatchRowOutcome[], sent: readonly WireRow[]) => {
+    const ids = new Set(missing.map((outcome) => outcome.id));
+    const taskIds = new Set(
+      plan.documents.flatMap((d) => (ids.has(d.id) && d.taskId !== null ? [d.taskId] : [])),
+    );
+    const taskRows = await loadTasks(db, [...taskIds]);
+    for (const row of taskRows) taskTitles.set(Number(row.task_id), String(row.title));
+    checkCancelled(ctx.signal);
+    tracker.currentTask = `Sending ${ids.size} documents again with their ${taskRows.length} tasks`;
+    const startedAt = now();
+    const answer = await send({
+      tasks: await wireTasks(
+        taskRows.map((row) => ({ id: Number(row.task_id), deleted: Boolean(row.deleted), row })),
+      ),
+      documents: sent.filter((row) => ids.has(Number(row.document_id))),
+      links: { tasks: [], documents: documentLinks.filter((link) => ids.has(link.document_id)) },
+    });
+    recordTasks(answer.tasks, startedAt);
+    recordDocuments(answer.documents, startedAt);
+  };
+  /** A lean push's one request, carrying the repository: its answer, or null if it failed. */
+  const sendLean = async (body: BatchUpsertRequest): Promise<BatchUpsertResponse | null> => {
+    let answer: BatchUpsertResponse;
+    try {
+      answer = await client.call('batch-upsert', body);
+    } catch (error) {
+      // Sent again the usual way: `repository-upsert` reports what was wrong with the
+      // repository (a token that may not write it), and rows that fail, fail one by one.
+      if (isFatal(error)) throw error;
+      return null;
+    }
+    if (answer.repository) await repository.carried(answer.repository);
+    else await repository.ready();
+    return answer;
+  };
+
+  if (small) {
     const [documents, wired] = await Promise.all([
       loadDocuments(
         db,
@@ -564,20 +632,39 @@ export async function pushBatched(
       ),
       wireTasks(tasks),
     ]);
+    const sent = wireDocuments(documents);
     const body = {
       tasks: wired,
-      documents: wireDocuments(documents),
+      documents: sent,
       links: { tasks: taskLinks, documents: documentLinks },
+      ...(lean ? { repository: repository.body, missing_tasks: true } : {}),
     };
     if (JSON.stringify(body).length <= maxBytes) {
-      await repositoryReady;
+      if (!lean) await repository.ready();
       checkCancelled(ctx.signal);
       tracker.currentTask = `Sending ${tasks.length} tasks and ${documents.length} documents`;
       const startedAt = now();
-      const answer = await send(body);
-      recordTasks(answer.tasks, startedAt);
-      recordDocuments(answer.documents, startedAt);
-      return { failures };
+      const answer = lean ? await sendLean({ repository_id: repositoryId, ...body }) : await send(body);
+      if (answer) {
+        recordTasks(answer.tasks, startedAt);
+        const missing = lean ? answer.documents.filter((outcome) => outcome.missing === 'task') : [];
+        recordDocuments(
+          missing.length > 0
+            ? answer.documents.filter((outcome) => outcome.missing !== 'task')
+            : answer.documents,
+          startedAt,
+        );
+        if (missing.length > 0) await sendWithTasks(missing, sent);
+        return { failures };
+      }
+    }
+    if (lean) {
+      // Too large for one request after all, or refused: the usual way, tasks and all.
+      repository.ready().catch(() => {});
+      for (const row of await loadTasks(db, contextIds)) {
+        tasks.push({ id: Number(row.task_id), deleted: Boolean(row.deleted), row });
+        taskTitles.set(Number(row.task_id), String(row.title));
+      }
     }
   }
   // Past the small push, the rows go as copy-upsert requests when the receiver takes them.
@@ -725,7 +812,7 @@ export async function pushBatched(
       tasks: links.tasks.slice(offset, offset + LINKS_PER_REQUEST),
       documents: links.documents.slice(offset, offset + LINKS_PER_REQUEST),
     });
-  await repositoryReady;
+  await repository.ready();
   await inPool(linkBatches, concurrency, async (batch) => {
     await client.call('batch-upsert', { repository_id: repositoryId, links: batch });
   });

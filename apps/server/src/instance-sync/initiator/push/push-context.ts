@@ -1,5 +1,5 @@
 // Shared by both push transports: the session context, and how failures are told apart.
-import type { SyncCapabilities } from '@wikisync/shared';
+import type { BatchUpsertRequest, SyncCapabilities } from '@wikisync/shared';
 import type { Database } from '../../../db/database.js';
 import { PeerRequestError, SyncCancelledError } from '../../../errors.js';
 import type { PeerClient } from '../peer-client.js';
@@ -17,6 +17,19 @@ export interface PushContext {
   plan: PushPlan;
   clear: boolean;
   capabilities: SyncCapabilities | undefined;
+}
+
+/**
+ * The repository's `repository-upsert`, which a small push to one of ours may carry in its one
+ * `batch-upsert` instead (the `repository` batch option).
+ */
+export interface RepositoryUpsert {
+  /** `repository-upsert`'s body. */
+  body: NonNullable<BatchUpsertRequest['repository']>;
+  /** Sends `repository-upsert` (once); settles when the receiver holds the repository. */
+  ready(): Promise<void>;
+  /** A batch carried it: records the receiver's answer, as `ready` does its own. */
+  carried(answer: { repository_id: number }): Promise<void>;
 }
 
 export interface PushResult {

@@ -44,13 +44,8 @@ export async function runPush(ctx: PushContext): Promise<PushResult> {
   const sentRepositoryId = perCall
     ? await openDeepWikiRepositoryId(ctx, localRepositoryId, name)
     : localRepositoryId;
-  const upsertRepository = async () => {
-    tracker.currentTask = `Copying repository ${name}`;
-    const upserted = await client.call('repository-upsert', {
-      ...repository,
-      repository_id: sentRepositoryId,
-      name,
-    });
+  const body = { ...repository, repository_id: sentRepositoryId, name };
+  const recordRepository = async (upserted: { repository_id: number }) => {
     await saveSent(ctx.db, ctx.targetId, 'repository', [
       { localId: localRepositoryId, remoteId: upserted.repository_id },
     ]);
@@ -64,6 +59,10 @@ export async function runPush(ctx: PushContext): Promise<PushResult> {
       error: null,
       startedAt: now(),
     });
+  };
+  const upsertRepository = async () => {
+    tracker.currentTask = `Copying repository ${name}`;
+    await recordRepository(await client.call('repository-upsert', body));
     if (ctx.clear) {
       tracker.currentTask = 'Clearing the target repository';
       await client.call('repository-clear', { repository_id: sentRepositoryId });
@@ -75,8 +74,21 @@ export async function runPush(ctx: PushContext): Promise<PushResult> {
     return pushPerCall(ctx, sentRepositoryId);
   }
   // One of ours takes rows by our ids, so they are read while the repository is upserted (a
-  // round trip and a commit there, a tenth of a re-push); none is sent before it is.
-  const upserted = upsertRepository();
-  upserted.catch(() => {});
-  return pushBatched(ctx, localRepositoryId, upserted);
+  // round trip and a commit there, a tenth of a re-push), or the one request of a small push
+  // carries it; no row is sent before the receiver holds it.
+  let upserted: Promise<void> | undefined;
+  return pushBatched(ctx, localRepositoryId, {
+    body,
+    ready: () => {
+      if (!upserted) {
+        upserted = upsertRepository();
+        upserted.catch(() => {});
+      }
+      return upserted;
+    },
+    carried: async (answer) => {
+      await recordRepository(answer);
+      checkCancelled(ctx.signal);
+    },
+  });
 }
