@@ -12,4 +12,7 @@
 // 2.3: the copy format pg-text-tasks-v1, task rows as COPY text (negotiated like pg-text-v1).
 // 2.4: a batch or copy document row may carry `replaced_by_uid` beside `replaced_by`, and a
 // pg-text-v1 body the columns PG_TEXT_DOCUMENT_REFERENCE_COLUMNS (references: replaced_by_uid).
-export const PROTOCOL_VERSION = '2.4';
+// 2.5: a `batch-upsert` may carry its repository's `repository-upsert` body and
+// `missing_tasks`, answered with `repository` and a document outcome's `missing: "task"` (the
+// `batch_options` capability).
+export const PROTOCOL_VERSION = '2.5';
