@@ -205,13 +205,13 @@ describe.each(testDatabaseKinds())('small push on %s', (kind) => {
     // A repository on B, made by B's people, and a push from A that names it by uid, with a
     // token scoped to another repository: B refuses it.
     const repo = await seedRepository(a.t.database.db, 'small-four', 3, 2);
-    const [{ uid }] = await a.t.database.db.query<{ uid: string }>(
+    const [source] = await a.t.database.db.query<{ uid: string }>(
       'SELECT uid FROM repositories WHERE id = $1',
       [repo.id],
     );
     const [own] = await b.t.database.db.query<{ id: number }>(
       `INSERT INTO repositories (uid, name, url, status) VALUES ($1, 'theirs', 'https://example.com/theirs', 'ready') RETURNING id`,
-      [uid],
+      [source!.uid],
     );
     const scoped = await standIn(b);
     try {
