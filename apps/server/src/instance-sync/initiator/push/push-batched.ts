@@ -590,8 +590,12 @@ export async function pushBatched(
    */
   const sendWithTasks = async (missing: readonly BatchRowOutcome[], sent: readonly WireRow[]) => {
     const ids = new Set(missing.map((outcome) => outcome.id));
+    // A changed task went with the first request: if the receiver still lacks it, it failed
+    // there (and was recorded so), and its documents fail again without it.
     const taskIds = new Set(
-      plan.documents.flatMap((d) => (ids.has(d.id) && d.taskId !== null ? [d.taskId] : [])),
+      plan.documents.flatMap((d) =>
+        ids.has(d.id) && d.taskId !== null && !changedIds.has(d.taskId) ? [d.taskId] : [],
+      ),
     );
     const taskRows = await loadTasks(db, [...taskIds]);
     for (const row of taskRows) taskTitles.set(Number(row.task_id), String(row.title));
