@@ -139,9 +139,7 @@ export class Initiator {
     const selected = options.documentIds !== null && options.documentIds.length > 0;
     try {
       const since =
-        options.clear || selected
-          ? 0
-          : await readCheckpoint(this.db, target.id, 'push', options.repositoryId);
+        options.clear || selected ? 0 : readCheckpoint(this.db, target.id, 'push', options.repositoryId);
       plan = await planPush(this.db, options.repositoryId, { since, documentIds: options.documentIds });
       sessionId = await this.createPushSession(options, target, plan);
     } catch (error) {

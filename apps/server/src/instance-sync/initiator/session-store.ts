@@ -57,13 +57,16 @@ export interface NewSession {
 /** Creates an in_progress session, refusing while another runs for the same repository and peer. */
 export async function createSession(db: Database, input: NewSession): Promise<string> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [SESSION_START_LOCK]);
     const repositoryColumn = input.direction === 'push' ? 'repository_id' : 'remote_repository_id';
     const repositoryValue = input.direction === 'push' ? input.repositoryId : input.remoteRepositoryId;
-    const running = await tx.query<{ id: string }>(
-      `SELECT id FROM sync_sessions WHERE status = 'in_progress' AND target_id = $1 AND direction = $2 AND ${repositoryColumn} = $3`,
-      [input.targetId, input.direction, repositoryValue],
-    );
+    // The lock goes out with the read, which the database runs once the lock is granted.
+    const [, running] = await Promise.all([
+      tx.query('SELECT pg_advisory_xact_lock($1)', [SESSION_START_LOCK]),
+      tx.query<{ id: string }>(
+        `SELECT id FROM sync_sessions WHERE status = 'in_progress' AND target_id = $1 AND direction = $2 AND ${repositoryColumn} = $3`,
+        [input.targetId, input.direction, repositoryValue],
+      ),
+    ]);
     if (running[0]) {
       throw new ConflictError(
         `A ${input.direction} of repository ${repositoryValue} with ${input.peer} is already running (session ${running[0].id}); wait for it or cancel it.`,

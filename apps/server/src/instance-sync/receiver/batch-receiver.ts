@@ -15,10 +15,9 @@ import {
 } from '@wikisync/shared';
 import type { z } from 'zod';
 import { writeTransaction, type Database, type Queryable } from '../../db/database.js';
-import { idList, probeOne } from '../../db/sql-lists.js';
 import { ValidationError } from '../../errors.js';
 import { describeIssues } from '../../http/validate.js';
-import { lookupMapped } from '../wire/id-map.js';
+import { localIds, lookupMapped, lookupMappedRows, type MappedRow } from '../wire/id-map.js';
 import { applyRows, readRows, type AppliedRow, type RowsRead } from './row-apply.js';
 import { stageRows, DOCUMENT_TABLE, TASK_TABLE, type IncomingRow, type TableSpec } from './row-stage.js';
 import { incomingDocument, incomingTask } from './incoming-rows.js';
@@ -380,14 +379,14 @@ export async function writeBatch(
         )
       : undefined;
   // After the tasks' writes: a document may name a task of this very batch.
-  const [taskMap, replacedById, deletedTasks] = await underLock(
+  const [mappedTasks, replacedById] = await underLock(
     Promise.all([
-      lookupMapped(tx, caller.peerKey, 'task', taskIds, localRepositoryId),
+      lookupMappedRows(tx, caller.peerKey, 'task', taskIds, localRepositoryId),
       resolveUidReferences(tx, caller.peerKey, localRepositoryId, 'replaced_by', uidReferences.replaced_by),
-      options.missingTasks ? deletedMappedTasks(tx, caller.peerKey, notCarried(taskIds, goodTasks)) : null,
     ]),
   );
-  const goodDocuments = withLocalTasks(candidates, taskMap, documentOutcomes, deletedTasks);
+  const deletedTasks = options.missingTasks ? deletedAndNotCarried(mappedTasks, goodTasks) : null;
+  const goodDocuments = withLocalTasks(candidates, localIds(mappedTasks), documentOutcomes, deletedTasks);
   const documentById = { replaced_by: replacedById };
   carryUidReferences(goodDocuments, UID_REFERENCES_OF.documents, uidReferences, documentById);
   const appliedDocuments = await applyIsolated(
@@ -480,24 +479,15 @@ function withLocalTasks(
   return documents;
 }
 
-/** The sender's task ids of `taskIds` that no row of `tasks` carries. */
-function notCarried(taskIds: readonly number[], tasks: readonly IncomingRow[]): number[] {
+/** The sender's ids of tasks deleted here (`mapped`) that no row of `tasks` carries. */
+function deletedAndNotCarried(
+  mapped: ReadonlyMap<number, MappedRow>,
+  tasks: readonly IncomingRow[],
+): Set<number> {
   const carried = new Set(tasks.map((task) => task.remoteId));
-  return [...new Set(taskIds)].filter((id) => !carried.has(id));
-}
-
-/** Of the sender's task ids, those mapped to a task deleted here. */
-async function deletedMappedTasks(tx: Queryable, peerKey: string, remoteIds: readonly number[]) {
-  if (remoteIds.length === 0) return new Set<number>();
-  const rows = await tx.query<{ remote_id: number }>(
-    `SELECT ids.id AS remote_id
-       FROM ${idList('$2')} ids
-       ${probeOne('sync_id_map', 'm', 'local_id', "peer_key = $1 AND entity = 'task' AND remote_id = ids.id")}
-       ${probeOne('tasks', 't', 'deleted', 'id = m.local_id')}
-      WHERE t.deleted`,
-    [peerKey, { v: remoteIds }],
-  );
-  return new Set(rows.map((row) => Number(row.remote_id)));
+  const deleted = new Set<number>();
+  for (const [remoteId, row] of mapped) if (row.deleted && !carried.has(remoteId)) deleted.add(remoteId);
+  return deleted;
 }
 
 function noteDroppedMetadata(notes: Map<number, string>, id: number, raw: unknown): void {

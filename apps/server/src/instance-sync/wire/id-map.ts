@@ -25,14 +25,22 @@ export async function lookupMappedRows(
   entity: SyncEntity,
   remoteIds: readonly number[],
   localRepositoryId?: number,
-): Promise<Map<number, { localId: number; uid: string }>> {
+): Promise<Map<number, MappedRow>> {
   return (await lookupMappings(tx, peerKey, entity, remoteIds, localRepositoryId)).rows;
+}
+
+/** Our row a peer's id is mapped to. */
+export interface MappedRow {
+  localId: number;
+  uid: string;
+  /** It is a tombstone here. */
+  deleted: boolean;
 }
 
 /** What `lookupMappings` found. */
 export interface Mappings {
   /** The trusted mappings (`lookupMappedRows`). */
-  rows: Map<number, { localId: number; uid: string }>;
+  rows: Map<number, MappedRow>;
   /**
    * The peer's ids that have a mapping not trusted: to a row of another repository, or to a
    * row no longer there (purged). A row written for one of them replaces its mapping.
@@ -57,11 +65,12 @@ export async function lookupMappings(
     local_id: number;
     uid: string | null;
     repository_id: number | null;
+    deleted: boolean | null;
   }>(
-    `SELECT ids.id AS remote_id, m.local_id, r.uid, r.repository_id
+    `SELECT ids.id AS remote_id, m.local_id, r.uid, r.repository_id, r.deleted
        FROM ${idList('$3')} ids
        ${probeOne('sync_id_map', 'm', 'local_id', 'peer_key = $1 AND entity = $2 AND remote_id = ids.id')}
-       ${probeOne(TABLE_OF[entity], 'r', `uid, ${entity === 'repository' ? 'id' : 'repository_id'} AS repository_id`, 'id = m.local_id', undefined, true)}`,
+       ${probeOne(TABLE_OF[entity], 'r', `uid, deleted, ${entity === 'repository' ? 'id' : 'repository_id'} AS repository_id`, 'id = m.local_id', undefined, true)}`,
     [peerKey, entity, { v: remoteIds }],
   );
   return mappedRows(rows, entity === 'repository' ? undefined : localRepositoryId);
@@ -73,10 +82,16 @@ export async function lookupMappings(
  * compile all of that.
  */
 function mappedRows(
-  rows: readonly { remote_id: number; local_id: number; uid: string | null; repository_id: number | null }[],
+  rows: readonly {
+    remote_id: number;
+    local_id: number;
+    uid: string | null;
+    repository_id: number | null;
+    deleted: boolean | null;
+  }[],
   localRepositoryId: number | undefined,
 ): Mappings {
-  const found = new Map<number, { localId: number; uid: string }>();
+  const found = new Map<number, MappedRow>();
   const untrusted = new Set<number>();
   for (const row of rows) {
     const remoteId = Number(row.remote_id);
@@ -85,7 +100,7 @@ function mappedRows(
       (localRepositoryId !== undefined && Number(row.repository_id) !== localRepositoryId)
     )
       untrusted.add(remoteId);
-    else found.set(remoteId, { localId: Number(row.local_id), uid: row.uid });
+    else found.set(remoteId, { localId: Number(row.local_id), uid: row.uid, deleted: row.deleted === true });
   }
   return { rows: found, untrusted };
 }

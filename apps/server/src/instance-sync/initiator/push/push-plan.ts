@@ -51,16 +51,19 @@ export interface PushPlan {
 export async function planPush(
   db: Queryable,
   repositoryId: number,
-  options: { since: number; documentIds: number[] | null },
+  /** `since` may still be on its way (a checkpoint being read): it is read beside the rest. */
+  options: { since: number | Promise<number>; documentIds: number[] | null },
 ): Promise<PushPlan> {
-  const repositories = await db.query('SELECT * FROM repositories WHERE id = $1 AND NOT deleted', [
-    repositoryId,
+  const selected = options.documentIds !== null && options.documentIds.length > 0;
+  // Side by side: the repository, the version this push reaches and where it starts are one
+  // round trip, not three, of a re-push's few.
+  const [repositories, version, since] = await Promise.all([
+    db.query('SELECT * FROM repositories WHERE id = $1 AND NOT deleted', [repositoryId]),
+    currentVersion(db),
+    selected ? 0 : options.since,
   ]);
   const repository = repositories[0];
   if (!repository) throw new NotFoundError(`Repository ${repositoryId}`);
-  const version = await currentVersion(db);
-  const selected = options.documentIds !== null && options.documentIds.length > 0;
-  const since = selected ? 0 : options.since;
   // A first copy has nothing to delete on the other side; later ones carry tombstones.
   const tombstones = (deleted: string) => (since > 0 ? '' : `AND NOT ${deleted}`);
   const documentFilter = selected ? `AND id IN (SELECT id FROM ${idList('$3')} ids)` : '';
