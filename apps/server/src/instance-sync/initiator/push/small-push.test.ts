@@ -201,6 +201,25 @@ describe.each(testDatabaseKinds())('small push on %s', (kind) => {
     );
   });
 
+  it('reports a changed task the receiver refuses once, and its document once, without sending the task again', async () => {
+    const repo = await seedRepository(a.t.database.db, 'small-five', 2, 1);
+    // A title longer than the wire takes (1,000 characters): the receiver refuses the task,
+    // and so its document, whose task it then does not hold.
+    await a.t.database.db.query('UPDATE tasks SET title = $2 WHERE id = $1', [
+      repo.taskIds[0],
+      'x'.repeat(1001),
+    ]);
+    through.seen.batches.length = 0;
+    const pushed = await push(through.base, repo.id);
+    expect(pushed.session.status).toBe('completed');
+    expect(pushed.session.error).toMatch(/2 row\(s\) failed/);
+    expect(pushed.session.counts).toMatchObject({ failed: 2, created: 2 });
+    expect(pushed.session).toMatchObject({ total_tasks: 2, completed_tasks: 1, failed_tasks: 1 });
+    expect(through.seen.batches).toHaveLength(2);
+    expect(through.seen.batches[1]!.tasks).toEqual([]);
+    expect(through.seen.batches[1]!.documents.map((row) => row.document_id)).toEqual([repo.documentIds[0]]);
+  });
+
   it("fails with the receiver's reason when it refuses the carried repository, and writes none of the rows", async () => {
     // A repository on B, made by B's people, and a push from A that names it by uid, with a
     // token scoped to another repository: B refuses it.
