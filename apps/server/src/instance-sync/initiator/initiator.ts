@@ -10,7 +10,7 @@ import { ProgressTracker } from './progress-tracker.js';
 import { createSession, finishSession, getSession } from './session-store.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoint-store.js';
 import { planPush, type PushPlan } from './push/push-plan.js';
-import { runPush } from './push/push-runner.js';
+import { readSmallPush, runPush } from './push/push-runner.js';
 import { runPull } from './pull/pull-runner.js';
 import { importingCaller } from '../receiver/local-import.js';
 import {
@@ -136,11 +136,13 @@ export class Initiator {
     pinged.catch(() => {});
     let plan: PushPlan;
     let sessionId: string;
+    let smallPushDocuments: Promise<Record<string, unknown>[]> | undefined;
     const selected = options.documentIds !== null && options.documentIds.length > 0;
     try {
       const since =
         options.clear || selected ? 0 : readCheckpoint(this.db, target.id, 'push', options.repositoryId);
       plan = await planPush(this.db, options.repositoryId, { since, documentIds: options.documentIds });
+      smallPushDocuments = readSmallPush(this.db, plan);
       sessionId = await this.createPushSession(options, target, plan);
     } catch (error) {
       asking.abort();
@@ -161,6 +163,7 @@ export class Initiator {
         plan,
         clear: options.clear,
         capabilities,
+        smallPushDocuments,
       });
       return {
         failures: result.failures,
