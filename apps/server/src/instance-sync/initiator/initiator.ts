@@ -126,7 +126,19 @@ export class Initiator {
   async startPush(options: StartOptions): Promise<SyncStartResponse> {
     requireScope(options.caller, 'initiate');
     requireRepository(options.caller, options.repositoryId);
-    const target = await this.target(options.target);
+    const selected = options.documentIds !== null && options.documentIds.length > 0;
+    // The plan's first reads (the repository, the version this push reaches) need no target:
+    // they go out while the target is looked up, and the checkpoint once it is known.
+    const finding = this.target(options.target);
+    const planning = planPush(this.db, options.repositoryId, {
+      since:
+        options.clear || selected
+          ? 0
+          : finding.then((target) => readCheckpoint(this.db, target.id, 'push', options.repositoryId)),
+      documentIds: options.documentIds,
+    });
+    planning.catch(() => {});
+    const target = await finding;
     // The target is asked for its capabilities while the push is planned, not after: a re-push
     // of a few edits is a handful of round trips, and this was one of them. The answer (or its
     // failure) is read by the session's work; the ask is cancelled with the session, or when
@@ -137,11 +149,8 @@ export class Initiator {
     let plan: PushPlan;
     let sessionId: string;
     let smallPushDocuments: Promise<Record<string, unknown>[]> | undefined;
-    const selected = options.documentIds !== null && options.documentIds.length > 0;
     try {
-      const since =
-        options.clear || selected ? 0 : readCheckpoint(this.db, target.id, 'push', options.repositoryId);
-      plan = await planPush(this.db, options.repositoryId, { since, documentIds: options.documentIds });
+      plan = await planning;
       smallPushDocuments = readSmallPush(this.db, plan);
       sessionId = await this.createPushSession(options, target, plan);
     } catch (error) {
@@ -263,11 +272,13 @@ export class Initiator {
       tracker.start();
       try {
         const result = await work(tracker, controller.signal);
-        await tracker.flush();
         if (result.failures === 0) {
-          await result.onSuccess?.();
+          // The last progress and the checkpoint do not wait for each other; the session ends
+          // once both are in.
+          await Promise.all([tracker.flush(), result.onSuccess?.()]);
           await finishSession(this.db, sessionId, 'completed', null);
         } else {
+          await tracker.flush();
           await finishSession(
             this.db,
             sessionId,
