@@ -10,7 +10,7 @@ import { ProgressTracker } from './progress-tracker.js';
 import { createSession, finishSession, getSession } from './session-store.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoint-store.js';
 import { planPush, type PushPlan } from './push/push-plan.js';
-import { readSmallPush, runPush } from './push/push-runner.js';
+import { runPush } from './push/push-runner.js';
 import { runPull } from './pull/pull-runner.js';
 import { importingCaller } from '../receiver/local-import.js';
 import {
@@ -148,10 +148,8 @@ export class Initiator {
     pinged.catch(() => {});
     let plan: PushPlan;
     let sessionId: string;
-    let smallPushDocuments: Promise<Record<string, unknown>[]> | undefined;
     try {
       plan = await planning;
-      smallPushDocuments = readSmallPush(this.db, plan);
       sessionId = await this.createPushSession(options, target, plan);
     } catch (error) {
       asking.abort();
@@ -172,7 +170,6 @@ export class Initiator {
         plan,
         clear: options.clear,
         capabilities,
-        smallPushDocuments,
       });
       return {
         failures: result.failures,

@@ -32,14 +32,7 @@ import {
 import { PeerRequestError } from '../../../errors.js';
 import { probeOne } from '../../../db/sql-lists.js';
 import { byteLengthOf } from '../../wire/line-bytes.js';
-import {
-  loadDocuments,
-  loadReferenceUids,
-  loadTasks,
-  type PlannedDocument,
-  type PushPlan,
-} from './push-plan.js';
-import type { Queryable } from '../../../db/database.js';
+import { loadDocuments, loadReferenceUids, loadTasks, type PlannedDocument } from './push-plan.js';
 import type { ProgressTracker } from '../progress-tracker.js';
 import { UnitProgress } from './unit-progress.js';
 import { documentWireRow, usageWireRow, type WireRow } from '../../wire/wire-rows.js';
@@ -261,22 +254,6 @@ const LINKS_PER_REQUEST = 5000;
 
 /** Up to this many documents (and their tasks), a push is sent as one request. */
 const SMALL_PUSH_DOCUMENTS = 200;
-
-/**
- * The documents of a push small enough to go as one request (`SMALL_PUSH_DOCUMENTS`), read
- * now: a re-push reads them while its session is being created instead of after it, a round
- * trip and a commit that were a tenth of the re-push. Undefined for a larger push.
- */
-export function readSmallPush(db: Queryable, plan: PushPlan): Promise<Record<string, unknown>[]> | undefined {
-  if (plan.documents.length > SMALL_PUSH_DOCUMENTS) return undefined;
-  const read = loadDocuments(
-    db,
-    plan.documents.map((d) => d.id),
-  );
-  // Met where the push sends them; a push that never starts leaves them unread.
-  read.catch(() => {});
-  return read;
-}
 
 /**
  * Runs `work` on every item in order, at most `concurrency` at once; the first failure stops
@@ -653,11 +630,10 @@ export async function pushBatched(
 
   if (small) {
     const [documents, wired] = await Promise.all([
-      ctx.smallPushDocuments ??
-        loadDocuments(
-          db,
-          plan.documents.map((d) => d.id),
-        ),
+      loadDocuments(
+        db,
+        plan.documents.map((d) => d.id),
+      ),
       wireTasks(tasks),
     ]);
     const sent = wireDocuments(documents);

@@ -17,11 +17,6 @@ export interface PushContext {
   plan: PushPlan;
   clear: boolean;
   capabilities: SyncCapabilities | undefined;
-  /**
-   * The documents of a small push, read while its session was being created
-   * (push-batched.ts `readSmallPush`); read when they are sent otherwise.
-   */
-  smallPushDocuments?: Promise<Record<string, unknown>[]> | undefined;
 }
 
 /**

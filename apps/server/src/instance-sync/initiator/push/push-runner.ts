@@ -9,7 +9,6 @@ import { pushPerCall } from './push-per-call.js';
 import { pushBatched } from './push-batched.js';
 
 export type { PushContext, PushResult } from './push-context.js';
-export { readSmallPush } from './push-batched.js';
 
 /**
  * The repository id to send an openDeepWiki receiver, which keys repositories by it: its id
